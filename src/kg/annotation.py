@@ -1,0 +1,830 @@
+"""Typed records for the registry and article annotations; loading them with line numbers and checks.
+
+An article is its verbatim text plus a curated YAML annotation. Loading checks, in order: the YAML
+syntax, the shape of every record (pydantic, unknown fields refused), dates against their
+precision, references between records, and that every evidence quote occurs verbatim in the
+article text (its character offsets are computed here). Every failure is an `AnnotationError`
+naming the file, the line and the field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import RoundTripConstructor
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from kg.errors import AnnotationError
+from kg.iris import is_key
+
+# ----------------------------------------------------------------------------------------------
+# Closed vocabularies (each value is a concept of ontology/vocab.ttl)
+# ----------------------------------------------------------------------------------------------
+
+EventType = Literal[
+    "meeting",
+    "summit",
+    "unrest",
+    "riot",
+    "protest",
+    "armed-attack",
+    "armed-clash",
+    "looting",
+    "seizure",
+    "blockade",
+    "commemoration",
+    "day-of-mourning",
+    "deployment",
+]
+Precision = Literal["day", "month", "year", "start-of-year"]
+Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than"]
+CountKind = Literal[
+    "killed",
+    "injured",
+    "arrested",
+    "beheaded",
+    "businesses-affected",
+    "premises-looted",
+    "vehicles-destroyed",
+    "weapons-shops-seized",
+    "regions-affected",
+    "nights",
+    "numerical-superiority",
+    "participants",
+]
+Role = Literal["chair", "attendee", "speaker", "target", "perpetrator", "participant"]
+PlaceType = Literal["country", "region", "city", "facility"]
+GroupType = Literal["group", "armed-group", "unnamed-group", "security-forces", "civilians"]
+FacilityType = Literal[
+    "government-building",
+    "law-enforcement",
+    "detention-centre",
+    "strategic-facility",
+    "bank",
+    "broadcast",
+    "airport",
+    "transport-route",
+    "military",
+    "hospital",
+    "shop",
+    "emergency-service",
+]
+Language = Literal["id", "en"]
+
+Key = Annotated[str, Field(min_length=1, description="A kg key: lowercase letters and digits joined by hyphens.")]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+class Labels(_Record):
+    """A name in Indonesian and English."""
+
+    en: str = Field(min_length=1, description="English label.")
+    id: str = Field(min_length=1, description="Indonesian label.")
+
+
+class QuoteRef(_Record):
+    """An evidence quote that occurs more than once in the article: which occurrence is meant."""
+
+    quote: str = Field(min_length=1, description="Exact text of the article, copied verbatim.")
+    occurrence: int = Field(default=1, ge=1, description="1-based occurrence of the quote in the article.")
+
+
+Quote = str | QuoteRef
+
+
+def _check_key(value: str) -> str:
+    if not is_key(value):
+        raise ValueError(
+            f"{value!r} is not a kg key; use lowercase ASCII letters and digits joined by single hyphens"
+        )
+    return value
+
+
+class _Keyed(_Record):
+    id: Key = Field(description="Key of the record, unique in the registry and the article.")
+
+    _id = field_validator("id")(_check_key)
+
+
+# ----------------------------------------------------------------------------------------------
+# Registry: shared entities, defined once for all articles
+# ----------------------------------------------------------------------------------------------
+
+
+class ExternalIds(_Record):
+    """Identifiers in other datasets, with where they came from (a wrong link is worse than none)."""
+
+    geonames: int | None = Field(default=None, ge=1, description="GeoNames ID.")
+    wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata QID, only if verified.")
+    source: str = Field(min_length=1, description="Where the IDs came from and how they were checked.")
+
+
+class Tenure(_Record):
+    """A person's tenure of a position."""
+
+    position: Key = Field(description="Key of a registry position.")
+    start: str = Field(description="ISO date the tenure began.")
+    end: str | None = Field(default=None, description="ISO date the tenure ended, if it has.")
+
+
+class RegistryPerson(_Keyed):
+    """A named person."""
+
+    label: Labels
+    nationality: Key | None = Field(default=None, description="Key of the person's state.")
+    positions: list[Tenure] = Field(default_factory=list)
+    ids: ExternalIds | None = None
+
+
+class RegistryState(_Keyed):
+    """A sovereign state as an actor."""
+
+    label: Labels
+    territory: Key = Field(description="Key of the country (place) that is the state's territory.")
+    member_of: list[Key] = Field(default_factory=list, description="Keys of organisations.")
+    ids: ExternalIds | None = None
+
+
+class RegistryOrganisation(_Keyed):
+    """A named organisation."""
+
+    label: Labels
+    member_of: list[Key] = Field(default_factory=list)
+    ids: ExternalIds | None = None
+
+
+class RegistryGroup(_Keyed):
+    """A collective actor shared by several articles."""
+
+    type: GroupType
+    label: Labels
+
+
+class RegistryPlace(_Keyed):
+    """A place with its containing place and coordinates."""
+
+    type: PlaceType
+    label: Labels
+    within: Key | None = Field(default=None, description="Key of the place that contains this one.")
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    ids: ExternalIds | None = None
+
+
+class RegistryPosition(_Keyed):
+    """An office, such as President of Kazakhstan."""
+
+    label: Labels
+    of: Key = Field(description="Key of the state or organisation whose office it is.")
+
+
+class Registry(_Record):
+    """The file `data/registry.yaml`."""
+
+    people: list[RegistryPerson] = Field(default_factory=list)
+    states: list[RegistryState] = Field(default_factory=list)
+    organisations: list[RegistryOrganisation] = Field(default_factory=list)
+    groups: list[RegistryGroup] = Field(default_factory=list)
+    places: list[RegistryPlace] = Field(default_factory=list)
+    positions: list[RegistryPosition] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# Article annotation
+# ----------------------------------------------------------------------------------------------
+
+
+class DocumentMeta(_Record):
+    """The article itself."""
+
+    id: Key = Field(description="Key of the article; also its folder name.")
+    title: str = Field(min_length=1)
+    language: Language = Field(description="Language of the article text (BCP 47).")
+    text: str = Field(min_length=1, description="File name of the verbatim article text, next to the annotation.")
+    publisher: Key = Field(description="Key of the organisation that published the article.")
+    based_on: Key | None = Field(default=None, description="Key of the organisation whose release the article reports.")
+    published: str = Field(description="ISO date of publication.")
+    curated: str = Field(description="ISO date the annotation was last revised; dumps are dated from it.")
+    url: str | None = None
+
+    _id = field_validator("id")(_check_key)
+
+
+class LocalGroup(_Keyed):
+    """A collective actor that only this article mentions."""
+
+    type: GroupType
+    label: Labels
+    evidence: Quote
+    according_to: list[Key] = Field(default_factory=list, description="Claims the group's description rests on.")
+
+
+class LocalPlace(_Keyed):
+    """A place (often a class of facilities named collectively) that only this article mentions."""
+
+    type: PlaceType
+    label: Labels
+    within: Key | None = None
+    facility_type: FacilityType | None = None
+    collective: bool = Field(default=False, description="True for a class of places named collectively (\"banks\").")
+    evidence: Quote
+
+
+class Venue(_Keyed):
+    """A virtual venue, e.g. a video conference."""
+
+    label: Labels
+    evidence: Quote
+
+
+class RoleRecord(_Record):
+    """An actor's (or, for a target, a place's) role in an event."""
+
+    role: Role
+    actor: Key = Field(description="Key of the actor, or of a place for the role `target`.")
+    as_: Key | None = Field(default=None, alias="as", description="Key of the position the person acted in.")
+    evidence: Quote
+    according_to: list[Key] = Field(default_factory=list)
+
+
+class EventRecord(_Keyed):
+    """An event reported by the article."""
+
+    type: EventType
+    label: Labels
+    description: Labels | None = None
+    date: str | int = Field(description="ISO date, year-month or year, as precise as `precision` says.")
+    precision: Precision
+    end_date: str | None = Field(default=None, description="ISO date the event ended, if the source gives it.")
+    location: Key = Field(description="Key of a place or venue.")
+    about: list[Key] = Field(default_factory=list)
+    sub_event_of: Key | None = None
+    preceded_by: list[Key] = Field(default_factory=list)
+    pretext: Labels | None = None
+    according_to: list[Key] = Field(default_factory=list, description="Claims the event rests on.")
+    evidence: Quote
+    roles: list[RoleRecord] = Field(default_factory=list)
+
+
+class FigureRecord(_Keyed):
+    """A number reported for an event, with the source's qualifier."""
+
+    event: Key
+    counts: CountKind
+    value: int = Field(ge=0, description="The number the source gives; never negative.")
+    qualifier: Qualifier
+    group: Labels | None = Field(default=None, description="Who or what was counted, in the source's words.")
+    victim: Key | None = Field(default=None, description="Key of the actor the counted people belonged to.")
+    according_to: list[Key] = Field(default_factory=list)
+    evidence: Quote
+
+
+class ClaimRecord(_Keyed):
+    """A statement attributed to a speaker."""
+
+    speaker: Key
+    made_at: Key | None = None
+    about: list[Key] = Field(default_factory=list)
+    text: Labels
+    evidence: Quote
+
+
+class Annotation(_Record):
+    """One file `data/articles/<id>/annotation.yaml`."""
+
+    document: DocumentMeta
+    groups: list[LocalGroup] = Field(default_factory=list)
+    places: list[LocalPlace] = Field(default_factory=list)
+    venues: list[Venue] = Field(default_factory=list)
+    events: list[EventRecord] = Field(default_factory=list)
+    figures: list[FigureRecord] = Field(default_factory=list)
+    claims: list[ClaimRecord] = Field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# Loaded, checked results
+# ----------------------------------------------------------------------------------------------
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where an evidence quote sits in the article: code-point offsets [start, end)."""
+
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """An event date: the first day of the period, and how precisely the source knows it."""
+
+    start: dt.date
+    precision: Precision
+
+
+@dataclass(frozen=True)
+class LoadedRegistry:
+    """The registry with the line of every record, for error messages."""
+
+    registry: Registry
+    file: Path
+    lines: Mapping[Path_, int]
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Return the line of the record at `path`, or of its nearest ancestor."""
+        return _line_of(self.lines, path)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A checked article: its annotation, its text and the offsets of every quote."""
+
+    annotation: Annotation
+    file: Path
+    text_file: Path
+    text: str
+    lines: Mapping[Path_, int]
+    spans: Mapping[tuple[str, int], Span] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The article's key."""
+        return self.annotation.document.id
+
+    def line_of(self, *path: str | int) -> int | None:
+        """Return the line of the record at `path`, or of its nearest ancestor."""
+        return _line_of(self.lines, path)
+
+    def span(self, quote: Quote) -> Span:
+        """Return the offsets of an evidence quote (checked at load time)."""
+        q = _quote_key(quote)
+        return self.spans[q]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Everything a build maps: the registry and the articles, all checked."""
+
+    registry: LoadedRegistry
+    articles: tuple[Article, ...]
+
+
+def _line_of(lines: Mapping[Path_, int], path: Sequence[str | int]) -> int | None:
+    for n in range(len(path), -1, -1):
+        line = lines.get(tuple(path[:n]))
+        if line is not None:
+            return line
+    return None
+
+
+def _quote_key(quote: Quote) -> tuple[str, int]:
+    return (quote, 1) if isinstance(quote, str) else (quote.quote, quote.occurrence)
+
+
+# ----------------------------------------------------------------------------------------------
+# YAML with line numbers
+# ----------------------------------------------------------------------------------------------
+
+
+class _Constructor(RoundTripConstructor):
+    """Keep timestamps as the strings the curator wrote, so kg checks dates itself."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _Constructor
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+    """Convert ruamel's round-trip nodes to plain data, recording the 1-based line of every path."""
+    if isinstance(node, CommentedMap):
+        lines.setdefault(path, node.lc.line + 1)
+        out: dict[str, Any] = {}
+        for k, v in node.items():
+            key_line, _ = node.lc.key(k)
+            lines[(*path, str(k))] = key_line + 1
+            out[str(k)] = _plain(v, (*path, str(k)), lines)
+        return out
+    if isinstance(node, CommentedSeq):
+        lines.setdefault(path, node.lc.line + 1)
+        items = []
+        for i, v in enumerate(node):
+            item_line, _ = node.lc.item(i)
+            lines[(*path, i)] = item_line + 1
+            items.append(_plain(v, (*path, i), lines))
+        return items
+    if isinstance(node, str):
+        return str(node)
+    return node
+
+
+def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
+    """Parse a YAML file into plain data and a map from field paths to line numbers."""
+    try:
+        raw = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnnotationError("file not found", file=file, hint="check the path, or create the file") from None
+    except UnicodeDecodeError as exc:
+        raise AnnotationError(f"not valid UTF-8 ({exc.reason})", file=file, hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise AnnotationError(f"cannot read file ({exc.strerror})", file=file) from None
+    try:
+        data = _yaml().load(raw)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        raise AnnotationError(
+            f"malformed YAML: {problem or exc}", file=file, line=line, hint="fix the YAML syntax at that line"
+        ) from None
+    except (YAMLError, ValueError) as exc:
+        raise AnnotationError(f"malformed YAML: {exc}", file=file) from None
+    lines: dict[Path_, int] = {}
+    return _plain(data, (), lines), lines
+
+
+def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -> AnnotationError:
+    """Turn the first pydantic error into an AnnotationError with file, line and field."""
+    err = exc.errors()[0]
+    loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in _FIELD_NAMES)
+    field_path = ".".join(str(p) for p in loc) or "(top level)"
+    message = err["msg"]
+    if err["type"] == "extra_forbidden":
+        message = "unknown field"
+        hint = "remove it or check its spelling against the README's annotation format"
+    elif err["type"] == "missing":
+        message = "required field is missing"
+        hint = "add it"
+    else:
+        hint = f"got {err.get('input')!r}" if not isinstance(err.get("input"), dict | list) else None
+    return AnnotationError(message, file=file, line=_line_of(lines, loc), field=field_path, hint=hint)
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for model in (Registry, Annotation):
+        stack: list[type[BaseModel]] = [model]
+        seen: set[type[BaseModel]] = set()
+        while stack:
+            m = stack.pop()
+            if m in seen:
+                continue
+            seen.add(m)
+            for name, f in m.model_fields.items():
+                names.add(f.alias or name)
+                names.add(name)
+                for sub in _submodels(f.annotation):
+                    stack.append(sub)
+    return names
+
+
+def _submodels(tp: Any) -> Iterator[type[BaseModel]]:
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        yield tp
+    for arg in getattr(tp, "__args__", ()) or ():
+        yield from _submodels(arg)
+
+
+_FIELD_NAMES = _all_field_names()
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates
+# ----------------------------------------------------------------------------------------------
+
+_DATE_FORMS: dict[Precision, re.Pattern[str]] = {
+    "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "month": re.compile(r"^(\d{4})-(\d{2})$"),
+    "year": re.compile(r"^(\d{4})$"),
+    "start-of-year": re.compile(r"^(\d{4})$"),
+}
+_DATE_EXAMPLES: dict[Precision, str] = {
+    "day": "2022-01-10",
+    "month": "2022-01",
+    "year": "2022",
+    "start-of-year": "2022",
+}
+
+
+def parse_date(value: str | int, precision: Precision) -> DateValue:
+    """Parse a date written at `precision` into the first day of its period; raise ValueError if impossible."""
+    text = str(value).strip()
+    form = _DATE_FORMS.get(precision)
+    if form is None:
+        raise ValueError(f"unknown precision {precision!r}; expected one of {', '.join(_DATE_FORMS)}")
+    m = form.match(text)
+    if m is None:
+        raise ValueError(f"{text!r} is not a {precision} date; write it like {_DATE_EXAMPLES[precision]!r}")
+    year, month, day = (int(g) for g in (*m.groups(), "1", "1")[:3])
+    try:
+        return DateValue(dt.date(year, month, day), precision)
+    except ValueError as exc:
+        raise ValueError(f"{text!r} is an impossible date ({exc})") from None
+
+
+def parse_iso_day(value: str) -> dt.date:
+    """Parse a full ISO date (YYYY-MM-DD); raise ValueError with a readable message."""
+    return parse_date(value, "day").start
+
+
+# ----------------------------------------------------------------------------------------------
+# Loading
+# ----------------------------------------------------------------------------------------------
+
+
+def load_registry(file: Path) -> LoadedRegistry:
+    """Load and check `data/registry.yaml`."""
+    data, lines = read_yaml(file)
+    if not isinstance(data, dict):
+        raise AnnotationError("the registry must be a mapping of sections (people, states …)", file=file, line=1)
+    try:
+        registry = Registry.model_validate(data)
+    except ValidationError as exc:
+        raise _model_error(exc, file, lines) from None
+    loaded = LoadedRegistry(registry, file, lines)
+    _check_registry(loaded)
+    return loaded
+
+
+def _registry_sections(reg: Registry) -> dict[str, Sequence[_Keyed]]:
+    return {
+        "people": reg.people,
+        "states": reg.states,
+        "organisations": reg.organisations,
+        "groups": reg.groups,
+        "places": reg.places,
+        "positions": reg.positions,
+    }
+
+
+def _check_registry(loaded: LoadedRegistry) -> None:
+    reg = loaded.registry
+    seen: dict[str, str] = {}
+    for section, records in _registry_sections(reg).items():
+        for i, rec in enumerate(records):
+            if rec.id in seen:
+                raise AnnotationError(
+                    f"key {rec.id!r} is defined twice (also in {seen[rec.id]})",
+                    file=loaded.file,
+                    line=loaded.line_of(section, i, "id"),
+                    field=f"{section}.{i}.id",
+                    hint="keys are unique across the whole registry; rename one",
+                )
+            seen[rec.id] = section
+    kinds = {k: v for k, v in seen.items()}
+
+    def need(key: str | None, allowed: set[str], path: tuple[str | int, ...]) -> None:
+        if key is None:
+            return
+        if kinds.get(key) not in allowed:
+            found = f"a {kinds[key]} entry" if key in kinds else "not defined"
+            raise AnnotationError(
+                f"{key!r} is {found}; expected a key from {' or '.join(sorted(allowed))}",
+                file=loaded.file,
+                line=loaded.line_of(*path),
+                field=".".join(str(p) for p in path),
+                hint="define it in the registry or fix the reference",
+            )
+
+    for i, p in enumerate(reg.people):
+        need(p.nationality, {"states"}, ("people", i, "nationality"))
+        for j, t in enumerate(p.positions):
+            need(t.position, {"positions"}, ("people", i, "positions", j, "position"))
+            for attr in ("start", "end"):
+                value = getattr(t, attr)
+                if value is None:
+                    continue
+                try:
+                    parse_iso_day(value)
+                except ValueError as exc:
+                    raise AnnotationError(
+                        str(exc),
+                        file=loaded.file,
+                        line=loaded.line_of("people", i, "positions", j, attr),
+                        field=f"people.{i}.positions.{j}.{attr}",
+                    ) from None
+    for i, s in enumerate(reg.states):
+        need(s.territory, {"places"}, ("states", i, "territory"))
+        for j, m in enumerate(s.member_of):
+            need(m, {"organisations"}, ("states", i, "member_of", j))
+    for i, o in enumerate(reg.organisations):
+        for j, m in enumerate(o.member_of):
+            need(m, {"organisations"}, ("organisations", i, "member_of", j))
+    for i, pl in enumerate(reg.places):
+        need(pl.within, {"places"}, ("places", i, "within"))
+    for i, pos in enumerate(reg.positions):
+        need(pos.of, {"states", "organisations"}, ("positions", i, "of"))
+
+
+def registry_kinds(reg: Registry) -> dict[str, str]:
+    """Map every registry key to its section name."""
+    return {rec.id: section for section, records in _registry_sections(reg).items() for rec in records}
+
+
+def _find_spans(text: str, quote: str) -> list[int]:
+    starts, i = [], text.find(quote)
+    while i >= 0:
+        starts.append(i)
+        i = text.find(quote, i + 1)
+    return starts
+
+
+_CONTEXT = 32  # characters of prefix/suffix kept in a TextQuoteSelector (Web Annotation §4.2.4)
+
+
+def locate_quote(text: str, quote: Quote) -> Span:
+    """Find an evidence quote in the article text; raise ValueError saying why it cannot be used."""
+    q, occurrence = _quote_key(quote)
+    if q != q.strip() or not q.strip():
+        raise ValueError(f"quote {q!r} has leading or trailing whitespace; quote the words only")
+    starts = _find_spans(text, q)
+    if not starts:
+        raise ValueError(f"quote {q!r} does not occur verbatim in the article")
+    if isinstance(quote, str) and len(starts) > 1:
+        raise ValueError(
+            f"quote {q!r} occurs {len(starts)} times in the article; write it as "
+            f"{{quote: ..., occurrence: N}} or quote more words"
+        )
+    if occurrence > len(starts):
+        raise ValueError(f"quote {q!r} occurs only {len(starts)} time(s), not {occurrence}")
+    start = starts[occurrence - 1]
+    end = start + len(q)
+    return Span(start, end, q, text[max(0, start - _CONTEXT) : start], text[end : end + _CONTEXT])
+
+
+def _quotes(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Quote]]:
+    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+        for i, rec in enumerate(getattr(ann, section)):
+            yield (section, i, "evidence"), rec.evidence
+    for i, ev in enumerate(ann.events):
+        for j, role in enumerate(ev.roles):
+            yield ("events", i, "roles", j, "evidence"), role.evidence
+
+
+def load_article(file: Path, registry: LoadedRegistry) -> Article:
+    """Load an annotation and its article text; check records, dates, references and quotes."""
+    data, lines = read_yaml(file)
+    if not isinstance(data, dict):
+        raise AnnotationError("an annotation must be a mapping with a `document` section", file=file, line=1)
+    try:
+        ann = Annotation.model_validate(data)
+    except ValidationError as exc:
+        raise _model_error(exc, file, lines) from None
+    text_file = file.parent / ann.document.text
+    try:
+        text = text_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise AnnotationError(
+            f"article text {str(text_file)!r} not found",
+            file=file,
+            line=_line_of(lines, ("document", "text")),
+            field="document.text",
+            hint="put the verbatim article next to the annotation, or fix the file name",
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnnotationError(
+            f"cannot read article text {str(text_file)!r} ({exc})",
+            file=file,
+            line=_line_of(lines, ("document", "text")),
+            field="document.text",
+        ) from None
+    spans: dict[tuple[str, int], Span] = {}
+    for path, quote in _quotes(ann):
+        try:
+            spans[_quote_key(quote)] = locate_quote(text, quote)
+        except ValueError as exc:
+            raise AnnotationError(
+                str(exc), file=file, line=_line_of(lines, path), field=".".join(map(str, path)),
+                hint="copy the quote from the article text exactly",
+            ) from None
+    article = Article(ann, file, text_file, text, lines, spans)
+    _check_article(article, registry)
+    return article
+
+
+def _check_article(article: Article, registry: LoadedRegistry) -> None:
+    ann, file = article.annotation, article.file
+    reg_kinds = registry_kinds(registry.registry)
+
+    def fail(message: str, path: tuple[str | int, ...], hint: str | None = None) -> AnnotationError:
+        return AnnotationError(
+            message, file=file, line=article.line_of(*path), field=".".join(map(str, path)), hint=hint
+        )
+
+    local: dict[str, str] = {}
+    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+        for i, rec in enumerate(getattr(ann, section)):
+            if rec.id in reg_kinds or rec.id in local:
+                other = reg_kinds.get(rec.id) or local[rec.id]
+                raise fail(f"key {rec.id!r} is already used by {other}", (section, i, "id"), "rename it")
+            local[rec.id] = section
+    kinds = {**reg_kinds, **local}
+
+    def need(key: str | None, allowed: set[str], path: tuple[str | int, ...]) -> None:
+        if key is None:
+            return
+        if kinds.get(key) not in allowed:
+            found = f"a {kinds[key]} entry" if key in kinds else "not defined in this article or the registry"
+            raise fail(
+                f"reference to unknown entity {key!r}: {found}; expected one of {', '.join(sorted(allowed))}",
+                path,
+                "define it (registry or this annotation) or fix the key",
+            )
+
+    actors = {"people", "states", "organisations", "groups"}
+    places = {"places"}
+    meta = ann.document
+    need(meta.publisher, {"organisations"}, ("document", "publisher"))
+    need(meta.based_on, {"organisations"}, ("document", "based_on"))
+    for attr in ("published", "curated"):
+        try:
+            parse_iso_day(getattr(meta, attr))
+        except ValueError as exc:
+            raise fail(str(exc), ("document", attr)) from None
+    for i, g in enumerate(ann.groups):
+        for j, c in enumerate(g.according_to):
+            need(c, {"claims"}, ("groups", i, "according_to", j))
+    for i, p in enumerate(ann.places):
+        need(p.within, places, ("places", i, "within"))
+        if (p.facility_type is not None) != (p.type == "facility"):
+            raise fail("facility_type is set exactly when type is 'facility'", ("places", i, "facility_type"))
+    for i, ev in enumerate(ann.events):
+        try:
+            start = parse_date(ev.date, ev.precision)
+        except ValueError as exc:
+            raise fail(str(exc), ("events", i, "date"), "fix the date or its precision") from None
+        if ev.end_date is not None:
+            try:
+                end = parse_iso_day(ev.end_date)
+            except ValueError as exc:
+                raise fail(str(exc), ("events", i, "end_date")) from None
+            if end < start.start:
+                raise fail(f"end_date {ev.end_date} is before the start {ev.date}", ("events", i, "end_date"))
+        need(ev.location, {"places", "venues"}, ("events", i, "location"))
+        need(ev.sub_event_of, {"events"}, ("events", i, "sub_event_of"))
+        if ev.sub_event_of == ev.id:
+            raise fail("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
+        for j, a in enumerate(ev.about):
+            need(a, {"events", "places", *actors}, ("events", i, "about", j))
+        for j, p in enumerate(ev.preceded_by):
+            need(p, {"events"}, ("events", i, "preceded_by", j))
+        for j, c in enumerate(ev.according_to):
+            need(c, {"claims"}, ("events", i, "according_to", j))
+        for j, role in enumerate(ev.roles):
+            allowed = actors | places if role.role == "target" else actors
+            need(role.actor, allowed, ("events", i, "roles", j, "actor"))
+            need(role.as_, {"positions"}, ("events", i, "roles", j, "as"))
+            for k, c in enumerate(role.according_to):
+                need(c, {"claims"}, ("events", i, "roles", j, "according_to", k))
+    for i, fig in enumerate(ann.figures):
+        need(fig.event, {"events"}, ("figures", i, "event"))
+        need(fig.victim, actors, ("figures", i, "victim"))
+        for j, c in enumerate(fig.according_to):
+            need(c, {"claims"}, ("figures", i, "according_to", j))
+        if fig.qualifier == "fewer-than" and fig.value == 0:
+            raise fail("'fewer than 0' is impossible for a count", ("figures", i, "value"))
+    for i, cl in enumerate(ann.claims):
+        need(cl.speaker, actors, ("claims", i, "speaker"))
+        need(cl.made_at, {"events"}, ("claims", i, "made_at"))
+        for j, a in enumerate(cl.about):
+            need(a, {"events", "places", *actors}, ("claims", i, "about", j))
+
+
+def load_corpus(registry_file: Path, annotation_files: Sequence[Path]) -> Corpus:
+    """Load the registry and every article; refuse two articles with the same key."""
+    registry = load_registry(registry_file)
+    articles: list[Article] = []
+    keys: dict[str, Path] = {}
+    for file in annotation_files:
+        article = load_article(file, registry)
+        if article.key in keys:
+            raise AnnotationError(
+                f"article key {article.key!r} is also used by {keys[article.key]}",
+                file=file,
+                line=article.line_of("document", "id"),
+                field="document.id",
+            )
+        keys[article.key] = file
+        articles.append(article)
+    return Corpus(registry, tuple(articles))

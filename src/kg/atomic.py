@@ -1,0 +1,39 @@
+"""Atomic file output: a failed run never leaves a half-written file or replaces a good one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from kg.errors import KGError
+
+
+def write_files_atomically(files: Mapping[Path, bytes]) -> None:
+    """Write every file to a temporary sibling first, then move all of them into place.
+
+    If any write fails, none of the targets is touched. Each move is an atomic `os.replace`
+    within one folder.
+    """
+    staged: list[tuple[str, Path]] = []
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            staged.append((tmp, target))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except OSError as exc:
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
+        raise KGError(f"cannot write output ({exc.strerror})", file=exc.filename, hint="check the folder exists and is writable") from None
+    for tmp, target in staged:
+        os.replace(tmp, target)
+
+
+def write_file_atomically(target: Path, data: bytes) -> None:
+    """Write one file atomically."""
+    write_files_atomically({target: data})

@@ -1,0 +1,70 @@
+"""The error hierarchy of kg: every failure a user can cause is one of these."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KGError(Exception):
+    """Base of every error kg raises on purpose; the CLI prints it as one line."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.message = message
+        self.file = str(file) if file is not None else None
+        self.line = line
+        self.field = field
+        self.hint = hint
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """Return `file:line: field: message (hint)` with the parts that are known."""
+        where = ""
+        if self.file is not None:
+            where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
+        what = f"{self.field}: " if self.field else ""
+        hint = f" — {self.hint}" if self.hint else ""
+        return f"{where}{what}{self.message}{hint}"
+
+
+class AnnotationError(KGError):
+    """An annotation, registry or article file is malformed or inconsistent."""
+
+
+class ValidationFailed(KGError):
+    """The graph does not conform to the SHACL shapes."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, lines: list[str]) -> None:
+        self.lines = lines
+        super().__init__(message)
+
+
+class QueryError(KGError):
+    """A stored or ad-hoc SPARQL query cannot be found, parsed, bound or run."""
+
+
+class ReasoningError(KGError):
+    """The reasoner could not run, or found the graph inconsistent."""
+
+
+class ExportError(KGError):
+    """An export target or option is unknown, or writing it failed."""
+
+
+class StoreError(KGError):
+    """The store or a remote SPARQL endpoint could not be opened, read or written."""
+
+
+class MissingExtra(KGError):
+    """An optional dependency is not installed; the message names the extra to install."""

@@ -1,0 +1,1 @@
+"""Exporters: RDF dumps with their VoID description, and Gephi network files."""

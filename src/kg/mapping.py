@@ -1,0 +1,450 @@
+"""Annotation records → RDF triples. Pure: takes a checked corpus and a base IRI, returns a graph.
+
+Every resource gets a deterministic slash IRI from `kg.iris`; no blank nodes are made. Each fact
+(event, participation, figure, claim, article-local entity) carries `prov:wasDerivedFrom` its
+source document and `kgo:evidence` a Web Annotation whose target selects the quote by text and by
+position. The file and line every resource came from is kept beside the graph (`Mapped.origins`)
+so that validation and reasoning can point curators back to the annotation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from kg import iris
+from kg.annotation import (
+    Article,
+    ClaimRecord,
+    Corpus,
+    EventRecord,
+    ExternalIds,
+    FigureRecord,
+    Labels,
+    LoadedRegistry,
+    Quote,
+    parse_date,
+    parse_iso_day,
+    registry_kinds,
+)
+from kg.namespaces import KGC, KGET, KGF, KGO, KGP, KGQ, KGR, OA, SCHEMA, bind_prefixes
+
+# ----------------------------------------------------------------------------------------------
+# Dispatch tables from the annotation's closed vocabularies to ontology terms
+# ----------------------------------------------------------------------------------------------
+
+#: event type → (OWL class, SKOS concept of the kg event-type scheme)
+EVENT_CLASSES: dict[str, tuple[URIRef, URIRef]] = {
+    "meeting": (KGO.Meeting, KGET.meeting),
+    "summit": (KGO.Summit, KGET.summit),
+    "unrest": (KGO.Unrest, KGET.unrest),
+    "riot": (KGO.Riot, KGET.riot),
+    "protest": (KGO.Protest, KGET.protest),
+    "armed-attack": (KGO.ArmedAttack, KGET["armed-attack"]),
+    "armed-clash": (KGO.ArmedClash, KGET["armed-clash"]),
+    "looting": (KGO.Looting, KGET.looting),
+    "seizure": (KGO.Seizure, KGET.seizure),
+    "blockade": (KGO.Blockade, KGET.blockade),
+    "commemoration": (KGO.Commemoration, KGET.commemoration),
+    "day-of-mourning": (KGO.Commemoration, KGET["day-of-mourning"]),
+    "deployment": (KGO.Deployment, KGET.deployment),
+}
+
+#: role → (direct property from event to agent, SKOS role concept)
+ROLE_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {
+    "chair": (KGO.chair, KGR.chair),
+    "attendee": (KGO.attendee, KGR.attendee),
+    "speaker": (KGO.speaker, KGR.speaker),
+    "target": (KGO.target, KGR.target),
+    "perpetrator": (KGO.perpetrator, KGR.perpetrator),
+    "participant": (KGO.participant, KGR.participant),
+}
+
+PLACE_CLASSES: dict[str, URIRef] = {
+    "country": KGO.Country,
+    "region": KGO.Region,
+    "city": KGO.City,
+    "facility": KGO.Facility,
+}
+
+GROUP_CLASSES: dict[str, URIRef] = {
+    "group": KGO.Group,
+    "armed-group": KGO.ArmedGroup,
+    "unnamed-group": KGO.UnnamedGroup,
+    "security-forces": KGO.SecurityForces,
+    "civilians": KGO.Civilians,
+}
+
+#: registry section → (IRI kind, OWL class) for the sections whose class does not depend on a type
+SECTION_KINDS: dict[str, tuple[str, URIRef | None]] = {
+    "people": ("person", KGO.Person),
+    "states": ("state", KGO.State),
+    "organisations": ("organisation", KGO.Organisation),
+    "groups": ("group", None),
+    "places": ("place", None),
+    "positions": ("position", KGO.Position),
+}
+
+PRECISIONS: dict[str, URIRef] = {
+    "day": KGP.day,
+    "month": KGP.month,
+    "year": KGP.year,
+    "start-of-year": KGP["start-of-year"],
+}
+
+
+def _exact(n: int) -> tuple[int | None, int | None]:
+    return n, n
+
+
+def _about(n: int) -> tuple[int | None, int | None]:
+    return None, None
+
+
+def _more_than(n: int) -> tuple[int | None, int | None]:
+    return n + 1, None
+
+
+def _at_least(n: int) -> tuple[int | None, int | None]:
+    return n, None
+
+
+def _fewer_than(n: int) -> tuple[int | None, int | None]:
+    return 0, n - 1
+
+
+#: qualifier → (SKOS concept, rule giving (minValue, maxValue) from the reported number)
+QUALIFIERS: dict[str, tuple[URIRef, Callable[[int], tuple[int | None, int | None]]]] = {
+    "exact": (KGQ.exact, _exact),
+    "about": (KGQ.about, _about),
+    "more-than": (KGQ["more-than"], _more_than),
+    "at-least": (KGQ["at-least"], _at_least),
+    "fewer-than": (KGQ["fewer-than"], _fewer_than),
+}
+
+REGISTRY_DOCUMENT_KEY = "registry"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a resource was defined: annotation or registry file and line."""
+
+    file: Path
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else str(self.file)
+
+
+@dataclass
+class Mapped:
+    """The data graph of a corpus, with the origin of every resource it defines."""
+
+    graph: Graph
+    origins: dict[URIRef, Origin] = field(default_factory=dict)
+
+
+def _nni(n: int) -> Literal:
+    return Literal(n, datatype=XSD.nonNegativeInteger)
+
+
+def _date(value: str) -> Literal:
+    return Literal(value, datatype=XSD.date)
+
+
+class _Builder:
+    """Accumulates triples and origins for one corpus; one method per record kind."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.g = bind_prefixes(Graph(), base)
+        self.origins: dict[URIRef, Origin] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def labels(self, s: URIRef, labels: Labels, prop: URIRef = RDFS.label) -> None:
+        self.g.add((s, prop, Literal(labels.en, lang="en")))
+        self.g.add((s, prop, Literal(labels.id, lang="id")))
+
+    def origin(self, s: URIRef, file: Path, line: int | None) -> None:
+        self.origins.setdefault(s, Origin(file, line))
+
+    def external_ids(self, s: URIRef, ids: ExternalIds | None) -> None:
+        if ids is None:
+            return
+        if ids.geonames is not None:
+            self.add(s, KGO.geonamesId, Literal(str(ids.geonames)))
+            self.add(s, SCHEMA.sameAs, URIRef(f"https://sws.geonames.org/{ids.geonames}/"))
+        if ids.wikidata is not None:
+            self.add(s, KGO.wikidataId, Literal(ids.wikidata))
+            self.add(s, SCHEMA.sameAs, URIRef(f"http://www.wikidata.org/entity/{ids.wikidata}"))
+        self.add(s, KGO.identifierSource, Literal(ids.source))
+
+    # -- registry ------------------------------------------------------------------------------
+    def registry(self, loaded: LoadedRegistry) -> dict[str, URIRef]:
+        reg = loaded.registry
+        doc = iris.mint(self.base, "document", REGISTRY_DOCUMENT_KEY)
+        self.g.add((doc, RDF.type, KGO.EntityRegistry))
+        self.g.add((doc, RDFS.label, Literal("kg entity registry", lang="en")))
+        self.g.add((doc, RDFS.label, Literal("registri entitas kg", lang="id")))
+        self.origin(doc, loaded.file, 1)
+        refs = {key: iris.mint(self.base, SECTION_KINDS[sec][0], key) for key, sec in registry_kinds(reg).items()}
+
+        def common(section: str, i: int, key: str, cls: URIRef, labels: Labels) -> URIRef:
+            s = refs[key]
+            self.g.add((s, RDF.type, cls))
+            self.labels(s, labels)
+            self.g.add((s, PROV.wasDerivedFrom, doc))
+            self.origin(s, loaded.file, loaded.line_of(section, i))
+            return s
+
+        for i, pl in enumerate(reg.places):
+            s = common("places", i, pl.id, PLACE_CLASSES[pl.type], pl.label)
+            self.add(s, KGO.withinPlace, refs.get(pl.within) if pl.within else None)
+            if pl.latitude is not None and pl.longitude is not None:
+                self.add(s, KGO.latitude, Literal(f"{pl.latitude:.5f}", datatype=XSD.decimal))
+                self.add(s, KGO.longitude, Literal(f"{pl.longitude:.5f}", datatype=XSD.decimal))
+            self.external_ids(s, pl.ids)
+        for i, st in enumerate(reg.states):
+            s = common("states", i, st.id, KGO.State, st.label)
+            self.add(s, KGO.territory, refs[st.territory])
+            for m in st.member_of:
+                self.add(s, KGO.memberOf, refs[m])
+            self.external_ids(s, st.ids)
+        for i, org in enumerate(reg.organisations):
+            s = common("organisations", i, org.id, KGO.Organisation, org.label)
+            for m in org.member_of:
+                self.add(s, KGO.memberOf, refs[m])
+            self.external_ids(s, org.ids)
+        for i, gr in enumerate(reg.groups):
+            common("groups", i, gr.id, GROUP_CLASSES[gr.type], gr.label)
+        for i, pos in enumerate(reg.positions):
+            s = common("positions", i, pos.id, KGO.Position, pos.label)
+            self.add(s, KGO.positionOf, refs[pos.of])
+        positions = {p.id: p for p in reg.positions}
+        for i, person in enumerate(reg.people):
+            s = common("people", i, person.id, KGO.Person, person.label)
+            self.add(s, KGO.nationality, refs[person.nationality] if person.nationality else None)
+            self.external_ids(s, person.ids)
+            for j, t in enumerate(person.positions):
+                tenure = iris.tenure_iri(self.base, person.id, t.position, t.start)
+                self.g.add((tenure, RDF.type, KGO.PositionHolding))
+                self.g.add((tenure, KGO.holder, s))
+                self.g.add((s, KGO.holds, tenure))
+                self.g.add((tenure, KGO.position, refs[t.position]))
+                self.g.add((tenure, KGO.heldFrom, _date(t.start)))
+                self.add(tenure, KGO.heldUntil, _date(t.end) if t.end else None)
+                self.g.add((tenure, PROV.wasDerivedFrom, doc))
+                pos_label = positions[t.position].label
+                since = f" (from {t.start})"
+                self.g.add((tenure, RDFS.label, Literal(f"{person.label.en}, {pos_label.en}{since}", lang="en")))
+                self.g.add((tenure, RDFS.label, Literal(f"{person.label.id}, {pos_label.id} (sejak {t.start})", lang="id")))
+                self.origin(tenure, loaded.file, loaded.line_of("people", i, "positions", j))
+        return refs
+
+    # -- articles ------------------------------------------------------------------------------
+    def article(self, article: Article, reg_refs: dict[str, URIRef]) -> None:
+        ann, key = article.annotation, article.key
+        meta = ann.document
+        doc = iris.mint(self.base, "document", key)
+        refs = dict(reg_refs)
+        local_kinds = (
+            ("groups", "group"),
+            ("places", "place"),
+            ("venues", "venue"),
+            ("events", "event"),
+            ("figures", "figure"),
+            ("claims", "claim"),
+        )
+        for section, kind in local_kinds:
+            for rec in getattr(ann, section):
+                refs[rec.id] = iris.mint(self.base, kind, key, rec.id)
+        claims = {c.id: c for c in ann.claims}
+
+        # the document
+        self.g.add((doc, RDF.type, KGO.SourceDocument))
+        self.g.add((doc, DCTERMS.title, Literal(meta.title, lang=meta.language)))
+        self.g.add((doc, RDFS.label, Literal(meta.title, lang=meta.language)))
+        self.g.add((doc, KGO.sourceLanguage, Literal(meta.language)))
+        self.g.add((doc, SCHEMA.inLanguage, Literal(meta.language)))
+        self.g.add((doc, SCHEMA.datePublished, _date(meta.published)))
+        self.g.add((doc, SCHEMA.publisher, refs[meta.publisher]))
+        self.g.add((doc, PROV.wasAttributedTo, refs[meta.publisher]))
+        self.add(doc, KGO.basedOn, refs[meta.based_on] if meta.based_on else None)
+        self.add(doc, SCHEMA.url, URIRef(meta.url) if meta.url else None)
+        self.g.add((doc, KGO.characterCount, _nni(len(article.text))))
+        digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        self.g.add((doc, KGO.textSha256, Literal(digest)))
+        self.origin(doc, article.file, article.line_of("document"))
+
+        def fact(s: URIRef, quote: Quote, path: tuple[str | int, ...], according_to: Iterable[str]) -> None:
+            self.g.add((s, PROV.wasDerivedFrom, doc))
+            self.evidence(article, doc, s, quote)
+            for c in according_to:
+                self.g.add((s, KGO.accordingTo, refs[c]))
+                self.g.add((s, PROV.wasAttributedTo, refs[claims[c].speaker]))
+            self.origin(s, article.file, article.line_of(*path))
+
+        for i, v in enumerate(ann.venues):
+            s = refs[v.id]
+            self.g.add((s, RDF.type, KGO.VirtualVenue))
+            self.labels(s, v.label)
+            fact(s, v.evidence, ("venues", i), ())
+        for i, gr in enumerate(ann.groups):
+            s = refs[gr.id]
+            self.g.add((s, RDF.type, GROUP_CLASSES[gr.type]))
+            self.labels(s, gr.label)
+            fact(s, gr.evidence, ("groups", i), gr.according_to)
+        for i, pl in enumerate(ann.places):
+            s = refs[pl.id]
+            self.g.add((s, RDF.type, PLACE_CLASSES[pl.type]))
+            self.labels(s, pl.label)
+            self.add(s, KGO.withinPlace, refs[pl.within] if pl.within else None)
+            self.add(s, KGO.facilityType, KGF[pl.facility_type] if pl.facility_type else None)
+            if pl.collective:
+                self.g.add((s, KGO.collective, Literal(True)))
+            fact(s, pl.evidence, ("places", i), ())
+        for i, ev in enumerate(ann.events):
+            self.event(article, refs, ev, i, fact)
+        for i, fig in enumerate(ann.figures):
+            self.figure(refs, fig, i, fact)
+        for i, cl in enumerate(ann.claims):
+            self.claim(refs, cl, i, fact)
+
+    def event(
+        self,
+        article: Article,
+        refs: dict[str, URIRef],
+        ev: EventRecord,
+        i: int,
+        fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
+    ) -> None:
+        s = refs[ev.id]
+        cls, concept = EVENT_CLASSES[ev.type]
+        self.g.add((s, RDF.type, cls))
+        self.g.add((s, KGO.eventType, concept))
+        self.labels(s, ev.label)
+        if ev.description is not None:
+            self.labels(s, ev.description, KGO.description)
+        date = parse_date(ev.date, ev.precision)
+        self.g.add((s, KGO.startDate, _date(date.start.isoformat())))
+        self.g.add((s, KGO.datePrecision, PRECISIONS[ev.precision]))
+        if ev.end_date is not None:
+            self.g.add((s, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
+        self.g.add((s, KGO.location, refs[ev.location]))
+        for a in ev.about:
+            self.g.add((s, KGO.about, refs[a]))
+        self.add(s, KGO.subEventOf, refs[ev.sub_event_of] if ev.sub_event_of else None)
+        for p in ev.preceded_by:
+            self.g.add((s, KGO.precededBy, refs[p]))
+        if ev.pretext is not None:
+            self.labels(s, ev.pretext, KGO.pretext)
+        fact(s, ev.evidence, ("events", i), ev.according_to)
+        doc_key = article.key
+        for j, role in enumerate(ev.roles):
+            prop, role_concept = ROLE_PROPERTIES[role.role]
+            agent = refs[role.actor]
+            self.g.add((s, prop, agent))
+            part = iris.participation_iri(self.base, doc_key, ev.id, role.role, role.actor)
+            self.g.add((part, RDF.type, KGO.Participation))
+            self.g.add((part, KGO.inEvent, s))
+            self.g.add((part, KGO.agent, agent))
+            self.g.add((part, KGO.role, role_concept))
+            if role.as_ is not None:
+                self.g.add((part, KGO.inCapacityOf, refs[role.as_]))
+            agent_label = self._label(agent)
+            self.g.add((part, RDFS.label, Literal(f"{agent_label} — {role.role} — {ev.label.en}", lang="en")))
+            fact(part, role.evidence, ("events", i, "roles", j), (*ev.according_to, *role.according_to))
+
+    def figure(
+        self,
+        refs: dict[str, URIRef],
+        fig: FigureRecord,
+        i: int,
+        fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
+    ) -> None:
+        s = refs[fig.id]
+        qualifier, bounds = QUALIFIERS[fig.qualifier]
+        self.g.add((s, RDF.type, KGO.Figure))
+        self.g.add((s, KGO.figureOf, refs[fig.event]))
+        self.g.add((s, KGO.counts, KGC[fig.counts]))
+        self.g.add((s, KGO.qualifier, qualifier))
+        self.g.add((s, SCHEMA.value, _nni(fig.value)))
+        low, high = bounds(fig.value)
+        self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
+        self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
+        if fig.group is not None:
+            self.labels(s, fig.group, KGO.countedGroup)
+        self.add(s, KGO.victimGroup, refs[fig.victim] if fig.victim else None)
+        what = fig.group.en if fig.group else fig.counts.replace("-", " ")
+        qual = "" if fig.qualifier == "exact" else fig.qualifier.replace("-", " ") + " "
+        self.g.add((s, RDFS.label, Literal(f"{fig.counts.replace('-', ' ')}: {qual}{fig.value} ({what})", lang="en")))
+        fact(s, fig.evidence, ("figures", i), fig.according_to)
+
+    def claim(
+        self,
+        refs: dict[str, URIRef],
+        cl: ClaimRecord,
+        i: int,
+        fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
+    ) -> None:
+        s = refs[cl.id]
+        self.g.add((s, RDF.type, KGO.Claim))
+        self.labels(s, cl.text, KGO.claimText)
+        self.labels(s, cl.text)
+        self.g.add((s, PROV.wasAttributedTo, refs[cl.speaker]))
+        self.add(s, KGO.madeAt, refs[cl.made_at] if cl.made_at else None)
+        for a in cl.about:
+            self.g.add((s, KGO.claimAbout, refs[a]))
+        fact(s, cl.evidence, ("claims", i), ())
+
+    def evidence(self, article: Article, doc: URIRef, fact_iri: URIRef, quote: Quote) -> None:
+        span = article.span(quote)
+        key = article.key
+        ann = iris.evidence_iri(self.base, key, span.start, span.end)
+        target = iris.evidence_iri(self.base, key, span.start, span.end, "target")
+        by_quote = iris.evidence_iri(self.base, key, span.start, span.end, "quote")
+        by_position = iris.evidence_iri(self.base, key, span.start, span.end, "position")
+        g = self.g
+        g.add((fact_iri, KGO.evidence, ann))
+        g.add((ann, RDF.type, KGO.Evidence))
+        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, OA.motivatedBy, OA.describing))
+        g.add((ann, OA.hasBody, fact_iri))
+        g.add((ann, OA.hasTarget, target))
+        g.add((ann, PROV.wasDerivedFrom, doc))
+        g.add((ann, RDFS.label, Literal(f"“{span.exact}”", lang=article.annotation.document.language)))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, doc))
+        g.add((target, OA.hasSelector, by_quote))
+        g.add((target, OA.hasSelector, by_position))
+        g.add((by_quote, RDF.type, OA.TextQuoteSelector))
+        g.add((by_quote, OA.exact, Literal(span.exact)))
+        g.add((by_quote, OA.prefix, Literal(span.prefix)))
+        g.add((by_quote, OA.suffix, Literal(span.suffix)))
+        g.add((by_position, RDF.type, OA.TextPositionSelector))
+        g.add((by_position, OA.start, _nni(span.start)))
+        g.add((by_position, OA.end, _nni(span.end)))
+
+    def _label(self, s: URIRef) -> str:
+        for o in self.g.objects(s, RDFS.label):
+            if isinstance(o, Literal) and o.language == "en":
+                return str(o)
+        return str(s)
+
+
+def build_graph(corpus: Corpus, base: str) -> Mapped:
+    """Map a checked corpus to its data graph under `base` (pure; no I/O)."""
+    b = _Builder(base)
+    refs = b.registry(corpus.registry)
+    for article in corpus.articles:
+        b.article(article, refs)
+    return Mapped(b.g, b.origins)
