@@ -65,3 +65,57 @@ def _line(exc: BaseException) -> int | None:
         if isinstance(value, int):
             return value
     return None
+
+
+#: graph backends by name: "memory" is rdflib's in-memory store; "oxigraph" is pyoxigraph through oxrdflib
+BACKENDS = ("memory", "oxigraph")
+
+
+def new_graph(backend: str = "memory", location: Path | None = None) -> Graph:
+    """An empty graph on the chosen backend (an on-disk Oxigraph store if `location` is given)."""
+    if backend == "memory":
+        return Graph()
+    if backend == "oxigraph":
+        try:
+            import oxrdflib  # noqa: F401  (registers the "Oxigraph" store plugin)
+        except ImportError:  # pragma: no cover - oxrdflib is a core dependency
+            raise StoreError("the oxigraph backend needs oxrdflib", hint="pip install oxrdflib") from None
+        graph = Graph(store="Oxigraph")
+        if location is not None:
+            location.mkdir(parents=True, exist_ok=True)
+            graph.open(str(location))
+        return graph
+    raise StoreError(f"unknown store backend {backend!r}", hint=f"use one of {', '.join(BACKENDS)}")
+
+
+#: native Oxigraph parsers registered by oxrdflib, used when loading into an Oxigraph-backed graph
+_OX_FORMATS = {"turtle": "ox-turtle", "nt": "ox-ntriples", "xml": "ox-xml"}
+
+
+def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | None = None) -> Graph:
+    """Load RDF files into a new graph on `backend` (native parser for Oxigraph)."""
+    graph = new_graph(backend, location)
+    if backend != "oxigraph":
+        return read_rdf(paths, graph)
+    for path in paths:
+        fmt = rdf_format(path)
+        if not path.is_file():
+            raise StoreError("file not found", file=path, hint="check the path")
+        try:
+            graph.parse(path, format=_OX_FORMATS.get(fmt, fmt))
+        except Exception as exc:
+            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_line(exc)) from None
+    return graph
+
+
+def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path]:
+    """The files of a build that make up the queryable graph: data, ontology (+ inferred triples)."""
+    names = ["kg.ttl", "ontology.ttl"] + (["kg-inferred.ttl"] if include_inferred else [])
+    files = [dist_dir / n for n in names]
+    missing = [f for f in files if not f.is_file()]
+    if missing:
+        raise StoreError(
+            f"{', '.join(str(m) for m in missing)} not found",
+            hint="run `kg build` first" + (" and `kg reason`" if include_inferred else ""),
+        )
+    return files
