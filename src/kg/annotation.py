@@ -467,7 +467,10 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
 def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -> AnnotationError:
     """Turn the first pydantic error into an AnnotationError with file, line and field."""
     err = exc.errors()[0]
-    loc = tuple(p for p in err["loc"] if isinstance(p, int) or p in _FIELD_NAMES)
+    loc: tuple[str | int, ...] = ()
+    for p in err["loc"]:  # drop pydantic's union-member tags, keep the path into the data
+        if isinstance(p, int) or (*loc, p) in lines or p in _FIELD_NAMES:
+            loc = (*loc, p)
     field_path = ".".join(str(p) for p in loc) or "(top level)"
     message = err["msg"]
     if err["type"] == "extra_forbidden":
@@ -580,19 +583,23 @@ def _registry_sections(reg: Registry) -> dict[str, Sequence[_Keyed]]:
 
 def _check_registry(loaded: LoadedRegistry) -> None:
     reg = loaded.registry
+    entries = sorted(
+        (loaded.line_of(section, i, "id") or 0, section, i, rec.id)
+        for section, records in _registry_sections(reg).items()
+        for i, rec in enumerate(records)
+    )
     seen: dict[str, str] = {}
-    for section, records in _registry_sections(reg).items():
-        for i, rec in enumerate(records):
-            if rec.id in seen:
-                raise AnnotationError(
-                    f"key {rec.id!r} is defined twice (also in {seen[rec.id]})",
-                    file=loaded.file,
-                    line=loaded.line_of(section, i, "id"),
-                    field=f"{section}.{i}.id",
-                    hint="keys are unique across the whole registry; rename one",
-                )
-            seen[rec.id] = section
-    kinds = {k: v for k, v in seen.items()}
+    for line, section, i, key in entries:  # in file order, so the later definition is reported
+        if key in seen:
+            raise AnnotationError(
+                f"key {key!r} is defined twice (also in {seen[key]})",
+                file=loaded.file,
+                line=line or None,
+                field=f"{section}.{i}.id",
+                hint="keys are unique across the whole registry; rename one",
+            )
+        seen[key] = section
+    kinds = dict(seen)
 
     def need(key: str | None, allowed: set[str], path: tuple[str | int, ...]) -> None:
         if key is None:
@@ -828,3 +835,19 @@ def load_corpus(registry_file: Path, annotation_files: Sequence[Path]) -> Corpus
         keys[article.key] = file
         articles.append(article)
     return Corpus(registry, tuple(articles))
+
+
+#: The file formats documented by JSON Schema (`kg schema NAME`), by name.
+SCHEMAS: dict[str, type[BaseModel]] = {"annotation": Annotation, "registry": Registry}
+
+
+def json_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema of an annotation or registry file; raise AnnotationError for an unknown name."""
+    try:
+        model = SCHEMAS[name]
+    except KeyError:
+        raise AnnotationError(f"unknown schema {name!r}", hint=f"use one of {', '.join(SCHEMAS)}") from None
+    schema = model.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://w3id.org/conflict-kg/schema/{name}.schema.json"
+    return schema

@@ -32,8 +32,13 @@ class KGError(Exception):
         if self.file is not None:
             where = self.file + (f":{self.line}" if self.line is not None else "") + ": "
         what = f"{self.field}: " if self.field else ""
-        hint = f" — {self.hint}" if self.hint else ""
-        return f"{where}{what}{self.message}{hint}"
+        hint = f" — {_one_line(self.hint)}" if self.hint else ""
+        return f"{where}{what}{_one_line(self.message)}{hint}"
+
+
+def _one_line(text: str) -> str:
+    """Collapse whitespace so that every error prints as exactly one line."""
+    return " ".join(text.split())
 
 
 class AnnotationError(KGError):

@@ -10,6 +10,7 @@ so that validation and reasoning can point curators back to the annotation.
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -210,8 +211,8 @@ class _Builder:
             s = common("places", i, pl.id, PLACE_CLASSES[pl.type], pl.label)
             self.add(s, KGO.withinPlace, refs.get(pl.within) if pl.within else None)
             if pl.latitude is not None and pl.longitude is not None:
-                self.add(s, KGO.latitude, Literal(f"{pl.latitude:.5f}", datatype=XSD.decimal))
-                self.add(s, KGO.longitude, Literal(f"{pl.longitude:.5f}", datatype=XSD.decimal))
+                self.add(s, KGO.latitude, Literal(Decimal(str(pl.latitude)), datatype=XSD.decimal))
+                self.add(s, KGO.longitude, Literal(Decimal(str(pl.longitude)), datatype=XSD.decimal))
             self.external_ids(s, pl.ids)
         for i, st in enumerate(reg.states):
             s = common("states", i, st.id, KGO.State, st.label)
@@ -384,9 +385,9 @@ class _Builder:
         if fig.group is not None:
             self.labels(s, fig.group, KGO.countedGroup)
         self.add(s, KGO.victimGroup, refs[fig.victim] if fig.victim else None)
-        what = fig.group.en if fig.group else fig.counts.replace("-", " ")
         qual = "" if fig.qualifier == "exact" else fig.qualifier.replace("-", " ") + " "
-        self.g.add((s, RDFS.label, Literal(f"{fig.counts.replace('-', ' ')}: {qual}{fig.value} ({what})", lang="en")))
+        what = f" ({fig.group.en})" if fig.group else ""
+        self.g.add((s, RDFS.label, Literal(f"{fig.counts.replace('-', ' ')}: {qual}{fig.value}{what}", lang="en")))
         fact(s, fig.evidence, ("figures", i), fig.according_to)
 
     def claim(

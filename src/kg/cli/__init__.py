@@ -20,6 +20,7 @@ from kg.errors import KGError, ValidationFailed
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build",
     "validate": "kg.cli.validate",
+    "schema": "kg.cli.schema",
 }
 
 

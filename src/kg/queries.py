@@ -1,0 +1,869 @@
+"""Stored SPARQL queries: typed records, grlc-style headers, safe parameter binding, execution, renderers.
+
+A stored query is one `queries/<name>.rq` file. Its `#+ key: value` header lines are YAML (the grlc
+decorator syntax: summary, description, tags, defaults, enumerate), so the same folder can be served
+by grlc. Parameters are the BASIL/grlc variables `?_name` (required) and `?__name` (optional) with an
+optional type suffix (`_iri`, `_number`, `_literal`, an XSD name, `_xsd_date`, a two-letter language).
+
+Values are never spliced into the query text. On rdflib they are passed as `initBindings` (typed
+terms); towards a remote endpoint they become one `VALUES` block serialised from those terms, placed
+at the start of the WHERE group, so both paths have the same SPARQL semantics.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.query import Result
+from rdflib.term import Node
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from kg import paths
+from kg.errors import QueryError, StoreError
+from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+
+# --------------------------------------------------------------------------------------------------
+# records
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a stored query, read from a `?_name…` / `?__name…` variable."""
+
+    #: parameter name as users type it (`place`, `eventType`): letters and digits only
+    name: str
+    #: `?_name` is required, `?__name` optional (left unbound when not given)
+    required: bool
+    #: "iri", "literal" (plain string), "number", a datatype CURIE ("xsd:date") or "@xx" (language tag)
+    kind: str
+    #: the SPARQL variable name without `?` (`_place_iri`)
+    variable: str
+    #: value used when none is given (`#+ defaults:`), as the user would type it
+    default: str | None = None
+    #: the only values allowed (`#+ enumerate:` with a list), empty when any value goes
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    """A SPARQL query stored as `queries/<name>.rq`, with its grlc-style header."""
+
+    #: file stem, the name used by `kg query NAME` and the HTTP API
+    name: str
+    #: one-line summary (`#+ summary:`)
+    summary: str
+    #: longer description (`#+ description:`), may be empty
+    description: str
+    #: grouping tags (`#+ tags:`)
+    tags: tuple[str, ...]
+    #: parameters, required ones first, then by name
+    params: tuple[Param, ...]
+    #: the whole file text (header comments included: they are SPARQL comments)
+    text: str
+    #: where the query was read from
+    path: Path
+    #: query form: "SELECT", "CONSTRUCT", "ASK" or "DESCRIBE"
+    form: str
+
+
+# --------------------------------------------------------------------------------------------------
+# parsing
+
+#: rdflib algebra name → query form
+FORMS: dict[str, str] = {
+    "SelectQuery": "SELECT",
+    "ConstructQuery": "CONSTRUCT",
+    "AskQuery": "ASK",
+    "DescribeQuery": "DESCRIBE",
+}
+
+#: BASIL/grlc parameter variable: `_` or `__`, a name of letters and digits, then up to two type parts
+PARAM_VARIABLE = re.compile(r"^(?P<req>__?)(?P<name>[A-Za-z0-9]+)(?:_(?P<type>[A-Za-z0-9]+)(?:_(?P<sub>[A-Za-z0-9]+))?)?$")
+#: a stored query's name (its file stem)
+QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+#: a parameter name as typed on the command line or in a URL
+PARAM_NAME = re.compile(r"^[A-Za-z0-9]+$")
+#: rdflib's internal aggregate variables, which are not parameters
+_INTERNAL_VARIABLE = re.compile(r"^__agg_\d+__$")
+
+#: XSD datatypes accepted as a single type suffix (`?_n_integer`), as in grlc's static.XSD_DATATYPES
+XSD_TYPES = frozenset(
+    """string boolean decimal integer double float date dateTime time duration gYear gYearMonth gMonth gDay
+    gMonthDay nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte
+    unsignedLong unsignedInt unsignedShort unsignedByte anyURI language normalizedString token""".split()
+)
+#: type suffixes that are kinds of their own
+_PLAIN_KINDS = {"iri": "iri", "number": "number", "literal": "literal", "string": "literal"}
+
+
+def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: Path | str | None = None) -> Query:
+    """Parse and translate a SPARQL 1.1 query; a syntax error is a QueryError with line and column.
+
+    `prefixes` are declared implicitly (a PREFIX in the text wins). Updates are rejected: only
+    SELECT, CONSTRUCT, ASK and DESCRIBE parse.
+    """
+    from pyparsing import ParseBaseException
+
+    try:
+        return prepareQuery(text, initNs=dict(prefixes or {}))
+    except ParseBaseException as exc:
+        snippet = exc.line.strip()
+        if len(snippet) > 80:
+            snippet = snippet[:77] + "…"
+        raise QueryError(
+            f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg} (line: {snippet!r})",
+            file=file,
+            line=exc.lineno,
+            hint="check the SPARQL 1.1 grammar near that position",
+        ) from None
+    except Exception as exc:  # rdflib's translator raises bare Exception (unknown prefix, bad scoping)
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        line, col = _locate_problem(text, message)
+        where = f" at line {line}, column {col}" if line else ""
+        raise QueryError(f"invalid query{where}: {message}", file=file, line=line) from None
+
+
+def _locate_problem(text: str, message: str) -> tuple[int | None, int | None]:
+    """Line and column of an unknown prefix named in an rdflib error message, if there is one."""
+    match = re.search(r"[Uu]nknown namespace prefix\s*:\s*(\S+)", message)
+    if not match:
+        return None, None
+    found = re.search(rf"(?<![\w:?$]){re.escape(match.group(1))}:", _blank_comments(text))
+    if not found:
+        return None, None
+    before = text[: found.start()]
+    return before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+
+
+def _blank_comments(text: str) -> str:
+    """`text` with comments replaced by spaces (same offsets), for position searches."""
+    out = list(text)
+    for token in _tokens(text):
+        if token.kind == "comment":
+            out[token.start : token.end] = " " * (token.end - token.start)
+    return "".join(out)
+
+
+def query_form(parsed: Query) -> str:
+    """"SELECT", "CONSTRUCT", "ASK" or "DESCRIBE"."""
+    name = parsed.algebra.name
+    try:
+        return FORMS[name]
+    except KeyError:  # pragma: no cover - rdflib parses only these four forms
+        raise QueryError(f"unsupported query form {name!r}", hint=f"use one of {', '.join(FORMS.values())}") from None
+
+
+def query_variables(parsed: Query) -> set[str]:
+    """Every variable name (without `?`) that occurs anywhere in the translated query."""
+    found: set[str] = set()
+
+    def walk(node: Any, seen: set[int]) -> None:
+        if isinstance(node, Variable):
+            found.add(str(node))
+            return
+        if isinstance(node, str | bytes | int | float) or node is None or id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, Mapping):
+            for value in node.values():
+                walk(value, seen)
+        elif isinstance(node, list | tuple | set | frozenset):
+            for value in node:
+                walk(value, seen)
+
+    walk(parsed.algebra, set())
+    return {v for v in found if not _INTERNAL_VARIABLE.match(v)}
+
+
+def param_from_variable(variable: str) -> Param | None:
+    """The parameter a variable name declares (`_from_xsd_date` → from, required, xsd:date), or None."""
+    match = PARAM_VARIABLE.match(variable)
+    if not match or _INTERNAL_VARIABLE.match(variable):
+        return None
+    type_, sub = match.group("type"), match.group("sub")
+    if type_ is None:
+        kind = "literal"
+    elif sub is not None:
+        kind = f"{type_}:{sub}"
+    elif type_ in _PLAIN_KINDS:
+        kind = _PLAIN_KINDS[type_]
+    elif type_ in XSD_TYPES:
+        kind = f"xsd:{type_}"
+    elif len(type_) == 2 and type_.isalpha():
+        kind = f"@{type_.lower()}"
+    else:
+        return None
+    return Param(name=match.group("name"), required=match.group("req") == "_", kind=kind, variable=variable)
+
+
+_yaml = YAML(typ="safe", pure=True)
+
+
+def read_header(text: str, *, file: Path | str | None = None) -> dict[str, Any]:
+    """The YAML of the `#+` header lines (grlc decorators); empty if there are none."""
+    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
+    if not lines:
+        return {}
+    try:
+        data = _yaml.load("\n".join(lines))
+    except YAMLError as exc:
+        raise QueryError(f"the #+ header is not valid YAML: {exc}", file=file, hint="see the grlc decorator syntax") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise QueryError("the #+ header must be a YAML mapping (`#+ summary: …`)", file=file)
+    return data
+
+
+def _header_map(entries: Any, key: str, file: Path | str | None) -> dict[str, Any]:
+    """grlc writes defaults/enumerate as a list of one-key maps (or plain names); normalise to a dict."""
+    if entries is None:
+        return {}
+    if isinstance(entries, Mapping):
+        entries = [dict(entries)]
+    if not isinstance(entries, list):
+        raise QueryError(f"#+ {key}: expected a list of `- name: value` items", file=file, field=key)
+    out: dict[str, Any] = {}
+    for entry in entries:
+        if isinstance(entry, str):  # grlc: enumerate this variable from the data; we take no fixed list
+            out[entry.lstrip("_")] = None
+        elif isinstance(entry, Mapping):
+            out.update({str(k).lstrip("_"): v for k, v in entry.items()})
+        else:
+            raise QueryError(f"#+ {key}: unexpected item {entry!r}", file=file, field=key)
+    return out
+
+
+def _param_key(variable_or_name: str, params: Mapping[str, Param]) -> str | None:
+    """Map a header key (`lang`, `__lang`, `_place_iri`) to a parameter name."""
+    key = variable_or_name.lstrip("_")
+    if key in params:
+        return key
+    for p in params.values():
+        if p.variable.lstrip("_") == key:
+            return p.name
+    return None
+
+
+def load_query(path: Path) -> StoredQuery:
+    """Read one `.rq` file into a StoredQuery; parse it strictly (it must declare its own prefixes)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"cannot read query file: {exc.strerror}", file=path) from None
+    header = read_header(text, file=path)
+    parsed = parse_query(text, file=path)
+    params = _params_of(parsed, header, path)
+    summary = str(header.get("summary") or "").strip()
+    if not summary:
+        raise QueryError("stored query has no `#+ summary:` line", file=path, field="summary")
+    tags = header.get("tags") or ()
+    if isinstance(tags, str):
+        tags = (tags,)
+    return StoredQuery(
+        name=path.stem,
+        summary=summary,
+        description=" ".join(str(header.get("description") or "").split()),
+        tags=tuple(str(t) for t in tags),
+        params=params,
+        text=text,
+        path=path,
+        form=query_form(parsed),
+    )
+
+
+def _params_of(parsed: Query, header: Mapping[str, Any], file: Path | str | None) -> tuple[Param, ...]:
+    by_name: dict[str, Param] = {}
+    for variable in sorted(query_variables(parsed)):
+        if not variable.startswith("_"):
+            continue
+        param = param_from_variable(variable)
+        if param is None:
+            raise QueryError(
+                f"?{variable} looks like a parameter but does not follow ?_name[_type]",
+                file=file,
+                hint="parameter names are letters and digits only (camelCase), e.g. ?_eventType_iri",
+            )
+        if param.name in by_name:
+            raise QueryError(f"parameter {param.name!r} is declared twice (?{by_name[param.name].variable}, ?{variable})", file=file)
+        by_name[param.name] = param
+    defaults = _header_map(header.get("defaults"), "defaults", file)
+    enums = _header_map(header.get("enumerate"), "enumerate", file)
+    for key, values in (("defaults", defaults), ("enumerate", enums)):
+        for name in values:
+            if _param_key(name, by_name) is None:
+                raise QueryError(f"#+ {key} names {name!r}, which is not a parameter of the query", file=file, field=key)
+    out = []
+    for name, p in by_name.items():
+        default = next((v for k, v in defaults.items() if _param_key(k, by_name) == name), None)
+        enum = next((v for k, v in enums.items() if _param_key(k, by_name) == name), None)
+        out.append(
+            Param(
+                name=p.name,
+                required=p.required and default is None,
+                kind=p.kind,
+                variable=p.variable,
+                default=None if default is None else _scalar(default),
+                enum=tuple(_scalar(v) for v in enum) if isinstance(enum, list) else (),
+            )
+        )
+    return tuple(sorted(out, key=lambda p: (not p.required, p.name)))
+
+
+def _scalar(value: Any) -> str:
+    """A YAML scalar as the string a user would type (YAML reads `2022-01-01` as a date)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def load_queries(folder: Path = paths.QUERIES_DIR) -> dict[str, StoredQuery]:
+    """Every `*.rq` in `folder`, by name (sorted)."""
+    if not folder.is_dir():
+        raise QueryError("query folder not found", file=folder)
+    return {q.name: q for q in (load_query(p) for p in sorted(folder.glob("*.rq")))}
+
+
+def get_query(name: str, folder: Path = paths.QUERIES_DIR) -> StoredQuery:
+    """The stored query called `name`; an unknown name raises QueryError listing the known ones."""
+    path = folder / f"{name}.rq"
+    if QUERY_NAME.match(name) and path.is_file():
+        return load_query(path)
+    known = sorted(p.stem for p in folder.glob("*.rq"))
+    raise QueryError(f"unknown query {name!r}", hint=f"known queries: {', '.join(known) or '(none)'}; see `kg query --list`")
+
+
+# --------------------------------------------------------------------------------------------------
+# parameters
+
+
+def parse_param_args(items: Sequence[str]) -> dict[str, str]:
+    """`["place=kg:…", "lang=id"]` → {"place": …, "lang": "id"}; split at the first `=`."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"parameter {item!r} is not NAME=VALUE", hint="write e.g. --param lang=en")
+        name = name.strip()
+        if not PARAM_NAME.match(name):
+            raise QueryError(f"parameter name {name!r} must be letters and digits only", hint="write e.g. --param eventType=…")
+        if name in out:
+            raise QueryError(f"parameter {name!r} given twice")
+        out[name] = value
+    return out
+
+
+#: characters that may not appear in a SPARQL IRIREF (SPARQL 1.1 grammar, production [139])
+_IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
+_IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^/].*)?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
+_DOUBLE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+
+
+def _iri(value: str, prefixes: Mapping[str, str], param: Param) -> URIRef:
+    value = value.strip()
+    curie = _CURIE.match(value)
+    if curie and (curie.group(1) or "") in prefixes:
+        value = prefixes[curie.group(1) or ""] + (curie.group(2) or "")
+    if not _IRI_SCHEME.match(value) or _IRI_FORBIDDEN.search(value):
+        raise QueryError(
+            f"{value!r} is not an absolute IRI",
+            field=param.name,
+            hint="give a full IRI (https://…) or a CURIE with a known prefix (kgo:…); no spaces or <>\"{}|^`\\",
+        )
+    return URIRef(value)
+
+
+def _number(value: str, param: Param) -> Literal:
+    for pattern, datatype in ((_INTEGER, XSD.integer), (_DECIMAL, XSD.decimal), (_DOUBLE, XSD.double)):
+        if pattern.match(value.strip()):
+            return Literal(value.strip(), datatype=datatype)
+    raise QueryError(f"{value!r} is not a number", field=param.name, hint="give e.g. 12, 3.5 or 1e3")
+
+
+def _typed(value: str, datatype: URIRef, param: Param) -> Literal:
+    term = Literal(value, datatype=datatype)
+    if term.ill_typed:
+        raise QueryError(
+            f"{value!r} is not a valid {param.kind}",
+            field=param.name,
+            hint="e.g. 2022-01-05 for xsd:date" if param.kind == "xsd:date" else None,
+        )
+    return term
+
+
+def make_term(param: Param, value: str, prefixes: Mapping[str, str] = PREFIXES) -> Node:
+    """The typed RDF term for one parameter value; a badly typed value raises QueryError."""
+    if param.enum and value not in param.enum:
+        raise QueryError(f"{value!r} is not allowed", field=param.name, hint=f"use one of {', '.join(param.enum)}")
+    kind = param.kind
+    if kind == "iri":
+        return _iri(value, prefixes, param)
+    if kind == "number":
+        return _number(value, param)
+    if kind == "literal":
+        return Literal(value)
+    if kind.startswith("@"):
+        return Literal(value, lang=kind[1:])
+    prefix, _, local = kind.partition(":")
+    if prefix not in prefixes:
+        raise QueryError(f"datatype prefix {prefix!r} of ?{param.variable} is not declared", field=param.name)
+    return _typed(value, URIRef(prefixes[prefix] + local), param)
+
+
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The `PREFIX p: <iri>` declarations of a query text (comments and strings skipped)."""
+    significant = [t for t in _tokens(text) if t.kind not in ("ws", "comment")]
+    out: dict[str, str] = {}
+    for keyword, name, iri in zip(significant, significant[1:], significant[2:], strict=False):
+        if keyword.kind == "word" and keyword.text.upper() == "PREFIX" and name.text.endswith(":") and iri.kind == "iri":
+            out[name.text[:-1]] = iri.text[1:-1]
+    return out
+
+
+def query_prefixes(query: StoredQuery | str) -> dict[str, str]:
+    """kg's prefixes overlaid with the PREFIX declarations of the query text."""
+    return {**PREFIXES, **declared_prefixes(query.text if isinstance(query, StoredQuery) else query)}
+
+
+def bind_params(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Node]:
+    """Variable name → typed term for the given values, with defaults applied.
+
+    Unknown names, missing required values and badly typed values raise QueryError.
+    """
+    known = {p.name: p for p in query.params}
+    unknown = sorted(set(values) - set(known))
+    if unknown:
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}",
+            hint=f"its parameters: {', '.join(known) or '(none)'}",
+        )
+    prefixes = query_prefixes(query)
+    out: dict[str, Node] = {}
+    for param in query.params:
+        value = values.get(param.name, param.default)
+        if value is None:
+            if param.required:
+                raise QueryError(
+                    f"query {query.name!r} needs parameter {param.name!r} ({param.kind})",
+                    hint=f"add --param {param.name}=VALUE",
+                )
+            continue
+        out[param.variable] = make_term(param, value, prefixes)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# serialising bound terms as a VALUES block (remote endpoints)
+
+
+def _sparql_string(value: str) -> str:
+    r"""A SPARQL string literal for `value`, safe against the \u pre-pass (SPARQL 1.1 §19.2).
+
+    SPARQL processors expand `\uXXXX` anywhere in the text before parsing. After escaping `\` as
+    `\\`, a `u` or `U` directly after it would start such an escape, so it is written as `\u0075`
+    / `\u0055` (expanded back to the letter by the pre-pass, or by the string grammar).
+    """
+    escaped = re.sub(r"(?<=\\\\)[uU]", lambda m: "\\u0075" if m.group() == "u" else "\\u0055", _escape(value))
+    return f'"{escaped}"'
+
+
+#: ECHAR escapes of the SPARQL/Turtle string grammar
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ESCAPE_RE = re.compile("[" + re.escape("".join(_ESCAPES)) + "]")
+
+
+def _escape(value: str) -> str:
+    """`value` with the characters a short quoted string cannot hold written as ECHARs."""
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group()], value)
+
+
+def term_to_sparql(term: Node) -> str:
+    """A bound term as SPARQL syntax: `<iri>`, `"…"`, `"…"@lang` or `"…"^^<datatype>`."""
+    if isinstance(term, URIRef):
+        if _IRI_FORBIDDEN.search(term) or not _IRI_SCHEME.match(term):
+            raise QueryError(f"{str(term)!r} is not an absolute IRI that SPARQL can write")
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        text = _sparql_string(str(term))
+        if term.language:
+            if not re.fullmatch(r"[A-Za-z]+(-[A-Za-z0-9]+)*", term.language):
+                raise QueryError(f"bad language tag {term.language!r}")
+            return f"{text}@{term.language}"
+        if term.datatype is not None:
+            return f"{text}^^{term_to_sparql(term.datatype)}"
+        return text
+    raise QueryError(f"cannot bind a {type(term).__name__} as a parameter; use an IRI or a literal")
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    start: int
+    end: int
+
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
+  | (?P<word>[\w][\w.\-]*(?::[^\s{}()\[\],;"'<>]*)?|:[^\s{}()\[\],;"'<>]*)
+  | (?P<punct>\S)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    """A coarse SPARQL lexer: enough to skip comments, strings and IRIs and to track `{}`/`()` depth."""
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN_RE.match(text, pos)
+        if m is None:  # an unterminated string: the rest is one token
+            yield _Token("string", text[pos:], pos, len(text))
+            return
+        kind = m.lastgroup or "punct"
+        yield _Token(kind, m.group(), m.start(), m.end())
+        pos = m.end()
+
+
+def _where_group_start(text: str) -> int | None:
+    """Offset just after the `{` that opens the query's WHERE group; None if there is none (DESCRIBE)."""
+    form: str | None = None
+    depth = parens = top_level = 0
+    where_seen = False
+    for token in _tokens(text):
+        if token.kind in ("ws", "comment"):
+            continue
+        word = token.text.upper() if token.kind == "word" else ""
+        if form is None:
+            form = word if word in FORMS.values() else None
+        elif token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif token.text == "}":
+            depth -= 1
+        elif token.text == "{":
+            # the WHERE keyword is optional; CONSTRUCT's first top-level group is its template
+            if depth == 0 and parens == 0:
+                if where_seen or form != "CONSTRUCT" or top_level == 1:
+                    return token.end
+                top_level += 1
+            depth += 1
+        elif word == "WHERE" and depth == 0 and parens == 0:
+            if form == "CONSTRUCT" and top_level == 0:
+                raise QueryError(
+                    "the short form CONSTRUCT WHERE { … } cannot take parameters",
+                    hint="write CONSTRUCT { template } WHERE { pattern }",
+                )
+            where_seen = True
+    return None
+
+
+def inject_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """`text` with one `VALUES (?a ?b) { (t1 t2) }` block at the start of its WHERE group.
+
+    The terms are serialised by `term_to_sparql`, never from user strings. A query without
+    bindings is returned unchanged.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    for name in names:
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"{name!r} is not a variable name")
+    row = " ".join(term_to_sparql(bindings[n]) for n in names)
+    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+    at = _where_group_start(text)
+    if at is None:  # DESCRIBE without a pattern: a trailing VALUES clause (SPARQL 1.1 §10.2.2)
+        return f"{text}\n{block}\n"
+    return f"{text[:at]} {block} {text[at:]}"
+
+
+def missing_prologue(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """PREFIX lines for each of `prefixes` that the text does not declare itself (for ad-hoc queries)."""
+    declared = declared_prefixes(text)
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in sorted(prefixes.items()) if p not in declared)
+
+
+# --------------------------------------------------------------------------------------------------
+# execution
+
+
+def run_query(
+    graph: Graph,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+) -> Result:
+    """Run a query on an rdflib graph with typed `initBindings`; errors are QueryError."""
+    parsed = parse_query(text, prefixes)
+    try:
+        return graph.query(parsed, initBindings=dict(bindings or {}))
+    except QueryError:
+        raise
+    except Exception as exc:  # rdflib's evaluator raises many types (type errors, SERVICE failures)
+        raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+
+
+#: media types asked from a remote endpoint, by query form (SPARQL 1.1 Protocol §2.1)
+_REMOTE_ACCEPT = {
+    "SELECT": "application/sparql-results+json",
+    "ASK": "application/sparql-results+json",
+    "CONSTRUCT": "text/turtle",
+    "DESCRIBE": "text/turtle",
+}
+
+
+def remote_query_text(text: str, bindings: Mapping[str, Node] | None = None, prefixes: Mapping[str, str] | None = None) -> str:
+    """The exact text sent to an endpoint: implicit prefixes declared, bindings as a VALUES block."""
+    full = (missing_prologue(text, prefixes) if prefixes else "") + text
+    sent = inject_values(full, bindings or {})
+    parse_query(sent)  # the block is built from terms; a failure here is a bug, not bad input
+    return sent
+
+
+def run_remote(
+    endpoint: str,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    timeout: float = 60.0,
+) -> Result:
+    """Run a query on a SPARQL 1.1 endpoint (POST application/sparql-query); return an rdflib Result."""
+    import httpx
+
+    form = query_form(parse_query(text, prefixes))
+    sent = remote_query_text(text, bindings, prefixes)
+    try:
+        response = httpx.post(
+            endpoint,
+            content=sent.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": _REMOTE_ACCEPT[form]},
+            timeout=timeout,
+        )
+    except httpx.HTTPError as exc:
+        raise StoreError(f"cannot reach SPARQL endpoint {endpoint}: {exc}", hint="check --endpoint") from None
+    if response.status_code >= 400:
+        detail = " ".join(response.text.split())[:300]
+        error = QueryError if response.status_code == 400 else StoreError
+        raise error(f"endpoint {endpoint} answered {response.status_code}: {detail}")
+    return _parse_response(form, response.content, response.headers.get("content-type", ""), endpoint)
+
+
+def _parse_response(form: str, body: bytes, content_type: str, endpoint: str) -> Result:
+    try:
+        if form in ("SELECT", "ASK"):
+            return Result.parse(io.BytesIO(body), format="json", content_type=content_type.split(";")[0] or None)
+        graph = Graph()
+        rdf_format = "nt" if "n-triples" in content_type else "turtle"
+        graph.parse(data=body.decode("utf-8"), format=rdf_format)
+    except Exception as exc:  # rdflib's result parsers raise various types on bad input
+        raise StoreError(f"endpoint {endpoint} sent a response kg cannot read: {exc}") from None
+    result = Result(form)
+    result.graph = graph
+    return result
+
+
+# --------------------------------------------------------------------------------------------------
+# renderers
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """One output format: its media type, the query forms it can show, and the function that writes it."""
+
+    media_type: str
+    forms: frozenset[str]
+    write: Callable[[Result], bytes] = field(repr=False)
+    #: file extension for downloads
+    extension: str = ""
+
+    def render(self, result: Result) -> bytes:
+        """The result in this format; a form it cannot show raises QueryError."""
+        if result.type not in self.forms:
+            fitting = sorted(k for k, r in RENDERERS.items() if result.type in r.forms)
+            raise QueryError(
+                f"{self.media_type} cannot show a {result.type} result",
+                hint=f"use one of {', '.join(fitting)}",
+            )
+        return self.write(result)
+
+
+_SOLUTIONS = frozenset({"SELECT", "ASK"})
+_GRAPHS = frozenset({"CONSTRUCT", "DESCRIBE"})
+
+
+def _rdflib_results(fmt: str) -> Callable[[Result], bytes]:
+    def write(result: Result) -> bytes:
+        out = io.BytesIO()
+        result.serialize(out, encoding="utf-8", format=fmt)
+        return out.getvalue()
+
+    return write
+
+
+def _json(result: Result) -> bytes:
+    # rdflib's serializer, re-dumped with stable key order and a final newline
+    data = json.loads(_rdflib_results("json")(result))
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _tsv(result: Result) -> bytes:
+    """SPARQL 1.1 TSV: a header of `?var`s, then terms in Turtle syntax (unbound = empty)."""
+    variables = list(result.vars or [])
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    for row in result:
+        lines.append("\t".join("" if t is None else _tsv_term(t) for t in row))  # type: ignore[union-attr]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _tsv_term(term: Node) -> str:
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    if isinstance(term, Literal):
+        lexical = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{lexical}@{term.language}"
+        return f"{lexical}^^<{term.datatype}>" if term.datatype is not None else lexical
+    return f"<{term}>"
+
+
+def _csv(result: Result) -> bytes:
+    """SPARQL 1.1 CSV: header of names, values without term types, CRLF line ends."""
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    variables = list(result.vars or [])
+    writer.writerow([str(v) for v in variables])
+    for row in result:
+        writer.writerow(["" if t is None else str(t) for t in row])  # type: ignore[union-attr]
+    return out.getvalue().encode("utf-8")
+
+
+_DISPLAY_PREFIXES: dict[str, str] = {"kg": DEFAULT_BASE + "id/", **PREFIXES}
+
+
+def display_term(term: Node | None) -> str:
+    """A term as a person reads it: CURIE for known IRIs, the lexical form for literals."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        for prefix, iri in sorted(_DISPLAY_PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if term.startswith(iri) and re.fullmatch(r"[\w./-]*", term[len(iri) :]):
+                return f"{prefix}:{term[len(iri):]}"
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return " ".join(str(term).split())
+
+
+def _table(result: Result) -> bytes:
+    """Aligned columns with CURIEs and plain values (ASK: true/false; graph results: Turtle)."""
+    if result.type in _GRAPHS:
+        return _graph_writer("turtle")(result)
+    if result.type == "ASK":
+        return (("true" if result.askAnswer else "false") + "\n").encode("utf-8")
+    headers = [str(v) for v in (result.vars or [])]
+    rows = [[display_term(t) for t in row] for row in result]  # type: ignore[union-attr]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    widths = [min(w, 60) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(_cut(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out += [line(r) for r in rows]
+    out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return ("\n".join(out) + "\n").encode("utf-8")
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _graph_writer(fmt: str) -> Callable[[Result], bytes]:
+    def write(result: Result) -> bytes:
+        graph = bind_prefixes(Graph(), DEFAULT_BASE)
+        assert result.graph is not None
+        for triple in result.graph:
+            graph.add(triple)
+        if fmt == "nt":
+            lines = sorted(set(graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
+            return ("\n".join(lines) + "\n" if lines else "").encode("utf-8")
+        if fmt == "json-ld":
+            context = {p: iri for p, iri in PREFIXES.items() if any(str(t).startswith(iri) for tr in graph for t in tr)}
+            return graph.serialize(format="json-ld", context=context, encoding="utf-8", sort_keys=True)
+        return graph.serialize(format=fmt, encoding="utf-8")
+
+    return write
+
+
+#: output format name → renderer (SPARQL 1.1 Query Results JSON/CSV-TSV/XML; RDF for graph results)
+RENDERERS: dict[str, Renderer] = {
+    "table": Renderer("text/plain; charset=utf-8", _SOLUTIONS | _GRAPHS, _table, ".txt"),
+    "json": Renderer("application/sparql-results+json", _SOLUTIONS, _json, ".srj"),
+    "csv": Renderer("text/csv; charset=utf-8", frozenset({"SELECT"}), _csv, ".csv"),
+    "tsv": Renderer("text/tab-separated-values; charset=utf-8", frozenset({"SELECT"}), _tsv, ".tsv"),
+    "xml": Renderer("application/sparql-results+xml", _SOLUTIONS, _rdflib_results("xml"), ".srx"),
+    "ttl": Renderer("text/turtle; charset=utf-8", _GRAPHS, _graph_writer("turtle"), ".ttl"),
+    "nt": Renderer("application/n-triples", _GRAPHS, _graph_writer("nt"), ".nt"),
+    "jsonld": Renderer("application/ld+json", _GRAPHS, _graph_writer("json-ld"), ".jsonld"),
+}
+
+
+def get_renderer(name: str) -> Renderer:
+    """The renderer for a format name; an unknown one raises QueryError listing the known ones."""
+    try:
+        return RENDERERS[name]
+    except KeyError:
+        raise QueryError(f"unknown output format {name!r}", hint=f"use one of {', '.join(RENDERERS)}") from None
+
+
+def render(result: Result, fmt: str) -> bytes:
+    """`result` written in format `fmt`."""
+    return get_renderer(fmt).render(result)
+
+
+# --------------------------------------------------------------------------------------------------
+# documentation
+
+
+def param_signature(param: Param) -> str:
+    """`place` (iri), `lang` = en, … as shown in `--list` and the README."""
+    text = f"{param.name} ({param.kind})"
+    if param.default is not None:
+        text += f" = {param.default}"
+    elif not param.required:
+        text += " optional"
+    return text
+
+
+def readme_table(queries: Mapping[str, StoredQuery] | None = None) -> str:
+    """The markdown table of stored queries that the README carries between its query markers."""
+    queries = load_queries() if queries is None else queries
+    lines = ["| query | what it answers | parameters |", "|---|---|---|"]
+    for q in queries.values():
+        params = ", ".join(f"`{param_signature(p)}`" for p in q.params) or "—"
+        lines.append(f"| `{q.name}` | {q.summary.replace('|', '/')} | {params} |")
+    return "\n".join(lines) + "\n"
