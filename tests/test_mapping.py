@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import get_args
 
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 from rdflib.namespace import PROV, RDF, RDFS
-from typing import get_args
 
 from kg import annotation as ann
 from kg.annotation import load_corpus
@@ -96,7 +96,11 @@ def test_summit_has_seven_attendees_with_positions(seed_graph: Graph) -> None:
         ("Stanislav Zas", "Secretary General of the CSTO"),
         ("Vladimir Putin", "President of Russia"),
     }
-    assert (URIRef(EVENT + "csto-summit"), KGO.chair, URIRef(DEFAULT_BASE + "id/state/republic-of-armenia")) in seed_graph
+    assert (
+        URIRef(EVENT + "csto-summit"),
+        KGO.chair,
+        URIRef(DEFAULT_BASE + "id/state/republic-of-armenia"),
+    ) in seed_graph
     assert seed_graph.value(URIRef(EVENT + "csto-summit"), KGO.startDate) == Literal(
         "2022-01-10", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")
     )

@@ -105,9 +105,7 @@ Quote = str | QuoteRef
 
 def _check_key(value: str) -> str:
     if not is_key(value):
-        raise ValueError(
-            f"{value!r} is not a kg key; use lowercase ASCII letters and digits joined by single hyphens"
-        )
+        raise ValueError(f"{value!r} is not a kg key; use lowercase ASCII letters and digits joined by single hyphens")
     return value
 
 
@@ -237,7 +235,7 @@ class LocalPlace(_Keyed):
     label: Labels
     within: Key | None = None
     facility_type: FacilityType | None = None
-    collective: bool = Field(default=False, description="True for a class of places named collectively (\"banks\").")
+    collective: bool = Field(default=False, description='True for a class of places named collectively ("banks").')
     evidence: Quote
 
 
@@ -472,7 +470,8 @@ def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -
         if isinstance(p, int) or (*loc, p) in lines or p in _FIELD_NAMES:
             loc = (*loc, p)
     field_path = ".".join(str(p) for p in loc) or "(top level)"
-    message = err["msg"]
+    message: str = err["msg"]
+    hint: str | None
     if err["type"] == "extra_forbidden":
         message = "unknown field"
         hint = "remove it or check its spelling against the README's annotation format"
@@ -722,7 +721,10 @@ def load_article(file: Path, registry: LoadedRegistry) -> Article:
             spans[_quote_key(quote)] = locate_quote(text, quote)
         except ValueError as exc:
             raise AnnotationError(
-                str(exc), file=file, line=_line_of(lines, path), field=".".join(map(str, path)),
+                str(exc),
+                file=file,
+                line=_line_of(lines, path),
+                field=".".join(map(str, path)),
                 hint="copy the quote from the article text exactly",
             ) from None
     article = Article(ann, file, text_file, text, lines, spans)
@@ -794,8 +796,8 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
             raise fail("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
         for j, a in enumerate(ev.about):
             need(a, {"events", "places", *actors}, ("events", i, "about", j))
-        for j, p in enumerate(ev.preceded_by):
-            need(p, {"events"}, ("events", i, "preceded_by", j))
+        for j, prev in enumerate(ev.preceded_by):
+            need(prev, {"events"}, ("events", i, "preceded_by", j))
         for j, c in enumerate(ev.according_to):
             need(c, {"claims"}, ("events", i, "according_to", j))
         for j, role in enumerate(ev.roles):

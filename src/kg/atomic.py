@@ -29,7 +29,9 @@ def write_files_atomically(files: Mapping[Path, bytes]) -> None:
     except OSError as exc:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
-        raise KGError(f"cannot write output ({exc.strerror})", file=exc.filename, hint="check the folder exists and is writable") from None
+        raise KGError(
+            f"cannot write output ({exc.strerror})", file=exc.filename, hint="check the folder exists and is writable"
+        ) from None
     for tmp, target in staged:
         os.replace(tmp, target)
 

@@ -10,9 +10,9 @@ so that validation and reasoning can point curators back to the annotation.
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -247,7 +247,9 @@ class _Builder:
                 pos_label = positions[t.position].label
                 since = f" (from {t.start})"
                 self.g.add((tenure, RDFS.label, Literal(f"{person.label.en}, {pos_label.en}{since}", lang="en")))
-                self.g.add((tenure, RDFS.label, Literal(f"{person.label.id}, {pos_label.id} (sejak {t.start})", lang="id")))
+                self.g.add(
+                    (tenure, RDFS.label, Literal(f"{person.label.id}, {pos_label.id} (sejak {t.start})", lang="id"))
+                )
                 self.origin(tenure, loaded.file, loaded.line_of("people", i, "positions", j))
         return refs
 

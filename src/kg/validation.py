@@ -64,7 +64,7 @@ def curie(term: Node | None) -> str:
         iri = str(term)
         for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if iri.startswith(ns) and len(iri) > len(ns):
-                return f"{prefix}:{iri[len(ns):]}"
+                return f"{prefix}:{iri[len(ns) :]}"
         return f"<{iri}>"
     if isinstance(term, Literal):
         return term.n3()

@@ -19,7 +19,12 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Settings with the command-line overrides applied."""
     overrides: dict[str, object] = {}
-    for option, field in (("base", "base"), ("articles", "articles_dir"), ("registry", "registry_file"), ("dist", "dist_dir")):
+    for option, field in (
+        ("base", "base"),
+        ("articles", "articles_dir"),
+        ("registry", "registry_file"),
+        ("dist", "dist_dir"),
+    ):
         value = getattr(args, option, None)
         if value is not None:
             overrides[field] = value

@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "validate",
         help="validate annotation files or RDF files against the SHACL shapes (exit 0 conforms, 1 violations, 2 error)",
     )
-    p.add_argument("files", nargs="*", type=Path, help="annotation.yaml files or RDF files (default: every bundled article)")
+    p.add_argument(
+        "files", nargs="*", type=Path, help="annotation.yaml files or RDF files (default: every bundled article)"
+    )
     add_input_options(p)
 
 
@@ -43,4 +45,3 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"kg validate: {len(lines)} violation(s)", file=sys.stderr)
     return 1
-

@@ -169,7 +169,7 @@ def void_graph(data: Graph, dumps: Iterable[tuple[DumpFormat, bytes]], info: Dat
     subjects = set(data.subjects())
     objects = set(data.objects())
     classes: dict[URIRef, int] = {}
-    for s, o in data.subject_objects(RDF.type):
+    for _s, o in data.subject_objects(RDF.type):
         if isinstance(o, URIRef):
             classes[o] = classes.get(o, 0) + 1
     predicates = set(data.predicates())
