@@ -9,6 +9,8 @@ from pathlib import Path
 
 from kg.errors import KGError
 
+_FILE_MODE = 0o644
+
 
 def write_files_atomically(files: Mapping[Path, bytes]) -> None:
     """Write every file to a temporary sibling first, then move all of them into place.
@@ -26,6 +28,7 @@ def write_files_atomically(files: Mapping[Path, bytes]) -> None:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; published files are world-readable
     except OSError as exc:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)

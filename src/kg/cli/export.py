@@ -1,0 +1,47 @@
+"""`kg export FORMAT`: a network projection of the published build for Gephi (GEXF, GraphML, CSV, PNG)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg.config import Settings
+from kg.exporters.gephi import EXPORT_FORMATS, write_export
+from kg.exporters.network import PROJECTIONS
+from kg.store import BACKENDS, open_graph, published_files
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export the built graph for Gephi and other network tools (GEXF, GraphML, CSV, PNG)",
+        description="Project the published build (dist/kg.ttl + dist/ontology.ttl; run `kg build` first) "
+        "to a network and write it to dist/kg-<projection>.<ext> or -o PATH.",
+    )
+    p.add_argument("format", metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    p.add_argument(
+        "--projection", default="full", metavar="NAME", help=f"one of {', '.join(PROJECTIONS)} (default: full)"
+    )
+    p.add_argument(
+        "--lang",
+        default="en",
+        metavar="en|id",
+        help="language of labels and text attributes, falling back to English (default: en)",
+    )
+    p.add_argument("--static", action="store_true", help="leave out time intervals (a static graph)")
+    p.add_argument("-o", "--output", type=Path, help="output file (for csv: the stem of -nodes.csv/-edges.csv)")
+    p.add_argument("--dist", type=Path, help="folder of the build to read, and default output folder (default: dist/)")
+    p.add_argument("--backend", choices=BACKENDS, default="memory", help="graph store to load the build into")
+
+
+def run(args: argparse.Namespace) -> int:
+    dist = args.dist if args.dist is not None else Settings().dist_dir
+    graph = open_graph(published_files(dist), backend=args.backend)
+    paths = write_export(
+        graph, args.format, args.projection, lang=args.lang, static=args.static, dist_dir=dist, output=args.output
+    )
+    print(f"kg export: {args.format}, projection {args.projection}", file=sys.stderr)
+    for path in paths:
+        print(path)
+    return 0

@@ -1,0 +1,705 @@
+"""Network projections of the knowledge graph: which resources become nodes, which links become edges.
+
+A projection reads the published graph (data + ontology) in one pass into a few indexes, then builds a
+`Network` of typed node and edge records, sorted so that the same graph gives the same network. The
+writers in `kg.exporters.gephi` turn a Network into GEXF, GraphML, CSV or a picture.
+
+Projections (see `PROJECTIONS`):
+
+- `full`: every typed data resource (event, actor, place, figure, claim, position, source document)
+  is a node and every link between two of them an edge, labelled with the predicate's prefixed name.
+  Literals, vocabulary concepts (event type, precision, qualifier …) and external IRIs become node
+  attributes. Bookkeeping records are folded, not drawn: the evidence annotations and their selectors
+  become the `kgo:evidence` attribute (the quote), `kgo:Participation` records become the attributes
+  of their role edge (capacity, evidence), a `kgo:PositionHolding` becomes a `kgo:holds` edge from the
+  person to the position (with its dates), `prov:wasDerivedFrom` becomes an attribute (it links every
+  fact to its document and would make that document a hub that swamps any layout) and the entity
+  registry is left out.
+- `events`: bipartite, actor → event, one edge per role (so an actor with two roles in one event has
+  two parallel edges), the role and capacity as edge attributes.
+- `actors`: actor — actor co-participation, undirected, weighted by the number of shared events, which
+  are listed on the edge.
+
+Time: an event lasts from `kgo:startDate` to `kgo:endDate`, or, without an end date, to the end of the
+period its `kgo:datePrecision` names (day, month, year; "start of the year" means the first ten days of
+January); a larger event lasts at least as long as its sub-events. A claim is present on the day of the
+meeting where it was made. Any other node is present while the events it is linked to are happening
+(the union of their intervals); an edge touching an event is present while that event is. A node or
+edge with no dated event is present throughout.
+"""
+
+from __future__ import annotations
+
+import calendar
+import colorsys
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, NamedTuple
+
+from rdflib import Graph, Literal, Node, URIRef
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
+
+from kg.errors import ExportError
+from kg.namespaces import KGO, KGP, PREFIXES, SCHEMA
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+#: An attribute value as the writers understand it.
+Value = str | int | float | bool
+#: First and last day of a period, both inclusive.
+Interval = tuple[dt.date, dt.date]
+
+#: Predicates whose object names the subject (the node label), in no particular order.
+NAME_PREDICATES = (RDFS.label, SCHEMA.name, SKOS.prefLabel)
+#: Classes whose instances are folded into attributes or edges instead of being nodes.
+FOLDED_CLASSES = frozenset({KGO.Evidence, KGO.Participation, KGO.PositionHolding, KGO.EntityRegistry})
+#: Predicates that stay attributes even when their object is a node.
+ATTRIBUTE_PREDICATES = frozenset({PROV.wasDerivedFrom})
+#: The direct role properties (event → agent); each has a kgo:Participation record with the details.
+ROLE_PROPERTIES = frozenset({KGO.chair, KGO.attendee, KGO.speaker, KGO.target, KGO.perpetrator, KGO.participant})
+#: How many days "start of the year" (kgp:start-of-year) covers: the first ten days of January.
+START_OF_YEAR_DAYS = 10
+#: Classes whose instances are dated by one link rather than by every event they touch (a claim
+#: exists from the meeting where it was made, not from the start of the events it is about).
+DATED_BY: dict[URIRef, URIRef] = {KGO.Claim: KGO.madeAt}
+#: Several values of one attribute are joined with this separator (sorted), so every writer can carry them.
+JOIN = " | "
+
+
+def _last_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+#: date precision → the last day of the period that starts on kgo:startDate
+PRECISION_END: dict[URIRef, Callable[[dt.date], dt.date]] = {
+    KGP.day: lambda day: day,
+    KGP.month: _last_of_month,
+    KGP.year: lambda day: day.replace(month=12, day=31),
+    KGP["start-of-year"]: lambda day: day + dt.timedelta(days=START_OF_YEAR_DAYS - 1),
+}
+
+
+@dataclass(frozen=True)
+class NetNode:
+    """A node: a resource, with its human label, colour, attributes and presence in time."""
+
+    id: str
+    label: str
+    color: tuple[int, int, int]
+    attributes: Mapping[str, Value]
+    spells: tuple[Interval, ...] = ()
+
+
+@dataclass(frozen=True)
+class NetEdge:
+    """An edge: a link between two nodes; `kind` tells parallel edges apart (GEXF 1.3 edge kind)."""
+
+    id: str
+    source: str
+    target: str
+    kind: str
+    label: str
+    weight: float
+    attributes: Mapping[str, Value]
+    spells: tuple[Interval, ...] = ()
+
+
+@dataclass(frozen=True)
+class Network:
+    """A projection of the graph, nodes sorted by id and edges by (source, target, kind)."""
+
+    projection: str
+    description: str
+    directed: bool
+    nodes: tuple[NetNode, ...]
+    edges: tuple[NetEdge, ...]
+
+    def span(self) -> Interval | None:
+        """The first and last day of any spell, or None if nothing is dated."""
+        items: list[NetNode | NetEdge] = [*self.nodes, *self.edges]
+        days = [d for item in items for spell in item.spells for d in spell]
+        return (min(days), max(days)) if days else None
+
+    def to_networkx(self) -> nx.MultiDiGraph | nx.MultiGraph:
+        """The network as a networkx multigraph (attributes, label, colour and spells on the elements)."""
+        import networkx as nx
+
+        graph: nx.MultiDiGraph | nx.MultiGraph = nx.MultiDiGraph() if self.directed else nx.MultiGraph()
+        graph.graph["name"] = f"kg-{self.projection}"
+        for node in self.nodes:
+            graph.add_node(node.id, label=node.label, color=node.color, spells=node.spells, **node.attributes)
+        for edge in self.edges:
+            graph.add_edge(
+                edge.source,
+                edge.target,
+                key=edge.id,
+                kind=edge.kind,
+                label=edge.label,
+                weight=edge.weight,
+                spells=edge.spells,
+                **edge.attributes,
+            )
+        return graph
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI after its last `#` or `/`."""
+    for sep in ("#", "/"):
+        if sep in iri and iri.rsplit(sep, 1)[1]:
+            return iri.rsplit(sep, 1)[1]
+    return iri
+
+
+_PREFIXES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def prefixed(iri: str) -> str:
+    """`kgo:Summit` for a kg or standard IRI; any other IRI unchanged."""
+    for prefix, ns in _PREFIXES_LONGEST_FIRST:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+def pick_literal(literals: Iterable[Literal], lang: str) -> Literal | None:
+    """The literal in `lang`, else English, else without a language, else any (the smallest, for stability)."""
+    ordered = sorted(literals, key=lambda lit: (str(lit), lit.language or "", str(lit.datatype or "")))
+    for wanted in (lang, "en"):
+        for lit in ordered:
+            if lit.language == wanted:
+                return lit
+    for lit in ordered:
+        if lit.language is None:
+            return lit
+    return ordered[0] if ordered else None
+
+
+def literal_value(lit: Literal) -> Value:
+    """A literal as a bool, int, float or string (dates as ISO strings)."""
+    value = lit.toPython()
+    if isinstance(value, bool | int):
+        return value
+    if isinstance(value, float | Decimal):
+        return float(value)
+    if isinstance(value, dt.date):  # dt.datetime is a dt.date too
+        return value.isoformat()
+    return str(lit)
+
+
+def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+    """Sorted union of intervals; overlapping or adjacent days are merged."""
+    merged: list[Interval] = []
+    for start, end in sorted(set(intervals)):
+        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+def _term_key(term: Node) -> tuple[str, str]:
+    return (type(term).__name__, term.n3() if isinstance(term, URIRef | Literal) else str(term))
+
+
+def _as_date(node: Node | None) -> dt.date | None:
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# One pass over the graph
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GraphIndex:
+    """What the projections need from the graph, gathered in one pass over its triples."""
+
+    types: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    names: dict[Node, list[Literal]] = field(default_factory=lambda: defaultdict(list))
+    out: dict[URIRef, list[tuple[URIRef, Node]]] = field(default_factory=lambda: defaultdict(list))
+    superclasses: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    _ancestors: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: Graph) -> GraphIndex:
+        """Index `graph` (one iteration over its triples)."""
+        index = cls()
+        names = set(NAME_PREDICATES)
+        for s, p, o in graph.triples((None, None, None)):
+            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
+                continue  # blank-node subjects are OWL axioms of the ontology, never data
+            if p == RDF.type:
+                if isinstance(o, URIRef):
+                    index.types[s].add(o)
+            elif p in names:
+                if isinstance(o, Literal):
+                    index.names[s].append(o)
+            elif p == RDFS.subClassOf:
+                if isinstance(o, URIRef):
+                    index.superclasses[s].add(o)
+            else:
+                index.out[s].append((p, o))
+        return index
+
+    def ancestors(self, cls: URIRef) -> frozenset[URIRef]:
+        """The class and all its superclasses (rdfs:subClassOf*)."""
+        known = self._ancestors.get(cls)
+        if known is not None:
+            return known
+        seen = {cls}
+        todo = [cls]
+        while todo:
+            for sup in self.superclasses.get(todo.pop(), ()):
+                if sup not in seen:
+                    seen.add(sup)
+                    todo.append(sup)
+        result = frozenset(seen)
+        self._ancestors[cls] = result
+        return result
+
+    def kg_classes(self, node: URIRef) -> list[URIRef]:
+        """The node's kgo classes, sorted."""
+        return sorted(t for t in self.types.get(node, ()) if t.startswith(KGO))
+
+    def is_a(self, node: URIRef, cls: URIRef) -> bool:
+        """Whether the node is an instance of `cls` or of one of its subclasses."""
+        return any(cls in self.ancestors(t) for t in self.types.get(node, ()))
+
+    def most_specific(self, node: URIRef) -> URIRef | None:
+        """The node's most specific kgo class (the deepest; ties broken by IRI)."""
+        classes = self.kg_classes(node)
+        if not classes:
+            return None
+        return min(classes, key=lambda c: (-len(self.ancestors(c)), c))
+
+    def category(self, cls: URIRef) -> URIRef:
+        """The top kgo class above `cls` (kgo:Event, kgo:Actor, kgo:Location …)."""
+        tops = [
+            c
+            for c in self.ancestors(cls)
+            if c.startswith(KGO) and not any(s.startswith(KGO) and s != c for s in self.ancestors(c))
+        ]
+        return sorted(tops)[0] if tops else cls
+
+    def label(self, node: Node, lang: str) -> str:
+        """Human label in `lang` (else English, else any), else the IRI's local name."""
+        lit = pick_literal(self.names.get(node, ()), lang)
+        text = str(lit) if lit is not None else local_name(str(node))
+        return " ".join(text.split())
+
+    def objects(self, node: URIRef, predicate: URIRef) -> list[Node]:
+        """The objects of `predicate` on `node`, sorted."""
+        return sorted((o for p, o in self.out.get(node, ()) if p == predicate), key=_term_key)
+
+
+# --------------------------------------------------------------------------------------------
+# Colours: one per class, in a hue band per category, so related classes look related
+# --------------------------------------------------------------------------------------------
+
+#: category → (first hue, last hue) in degrees; subclasses spread over the band.
+CATEGORY_HUES: dict[URIRef, tuple[float, float]] = {
+    KGO.Event: (340.0, 385.0),  # crimson to orange (wraps past 360)
+    KGO.Actor: (188.0, 232.0),  # blues
+    KGO.Location: (85.0, 150.0),  # greens
+    KGO.Claim: (285.0, 285.0),  # purple
+    KGO.Figure: (52.0, 52.0),  # yellow
+    KGO.Position: (172.0, 172.0),  # teal
+    KGO.SourceDocument: (30.0, 30.0),  # brown (low lightness below)
+}
+GREY = (140, 140, 140)
+
+
+def class_colors(index: GraphIndex, classes: Iterable[URIRef]) -> dict[URIRef, tuple[int, int, int]]:
+    """A colour for each class: its category's hue band, spread over every kgo class of that category."""
+    members: dict[URIRef, list[URIRef]] = defaultdict(list)
+    known = {c for c in index.superclasses if c.startswith(KGO)} | set(classes)
+    for cls in sorted(known):
+        members[index.category(cls)].append(cls)
+    colors: dict[URIRef, tuple[int, int, int]] = {}
+    for cls in classes:
+        cat = index.category(cls)
+        band = CATEGORY_HUES.get(cat)
+        if band is None:
+            colors[cls] = GREY
+            continue
+        peers = members[cat]
+        i = peers.index(cls)
+        share = i / (len(peers) - 1) if len(peers) > 1 else 0.5
+        hue = (band[0] + (band[1] - band[0]) * share) % 360.0
+        lightness = (0.32 if cat == KGO.SourceDocument else 0.45) + (0.12 if i % 2 else 0.0)
+        r, g, b = colorsys.hls_to_rgb(hue / 360.0, lightness, 0.72)
+        colors[cls] = (round(r * 255), round(g * 255), round(b * 255))
+    return colors
+
+
+# --------------------------------------------------------------------------------------------
+# Shared pieces of the projections
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoleFact:
+    """An agent's role in an event, merged from the direct property and its kgo:Participation record."""
+
+    event: URIRef
+    prop: URIRef
+    agent: URIRef
+    attributes: Mapping[str, Value]
+
+
+class _Builder:
+    """Labels, attributes, time and roles over one index, for one language."""
+
+    def __init__(self, graph: Graph, lang: str) -> None:
+        self.index = GraphIndex.of(graph)
+        self.lang = lang
+        self.resources = sorted(s for s in self.index.types if self.index.kg_classes(s))
+        self.nodes_full = [s for s in self.resources if not any(self.index.is_a(s, f) for f in FOLDED_CLASSES)]
+        self.events = {s for s in self.resources if self.index.is_a(s, KGO.Event)}
+        self.actors = {s for s in self.resources if self.index.is_a(s, KGO.Actor)}
+        self.intervals = self._event_intervals()
+        types = {s: self.index.most_specific(s) for s in self.resources}
+        self.node_type: dict[URIRef, URIRef] = {s: t for s, t in types.items() if t is not None}
+        self.colors = class_colors(self.index, sorted(set(self.node_type.values())))
+
+    # -- values --------------------------------------------------------------------------------
+
+    def term_value(self, node: Node) -> Value:
+        """An object as an attribute value: a literal's value, a resource's label, else its IRI."""
+        if isinstance(node, Literal):
+            return literal_value(node)
+        if node in self.index.names:
+            return self.index.label(node, self.lang)
+        return prefixed(str(node))
+
+    def values(self, objects: Iterable[Node]) -> Value | None:
+        """One attribute value from several objects: language-tagged literals in the chosen language."""
+        objs = list(objects)
+        tagged = [o for o in objs if isinstance(o, Literal) and o.language]
+        chosen = pick_literal(tagged, self.lang) if tagged else None
+        if chosen is not None:
+            objs = [o for o in objs if not (isinstance(o, Literal) and o.language and o.language != chosen.language)]
+        vals = sorted({self.term_value(o) for o in objs}, key=lambda v: (type(v).__name__, str(v)))
+        if not vals:
+            return None
+        if len(vals) == 1:
+            return vals[0]
+        return JOIN.join(sorted(str(v) for v in vals))
+
+    def node_attributes(self, node: URIRef, drawn: Callable[[URIRef, Node], bool] | None = None) -> dict[str, Value]:
+        """type, category, iri, and one attribute per predicate, over the objects not `drawn` as edges."""
+        cls = self.node_type[node]
+        attrs: dict[str, Value] = {
+            "type": prefixed(cls),
+            "category": prefixed(self.index.category(cls)),
+            "iri": str(node),
+        }
+        grouped: dict[URIRef, list[Node]] = defaultdict(list)
+        for p, o in self.index.out.get(node, ()):
+            if drawn is None or not drawn(p, o):
+                grouped[p].append(o)
+        for p, objs in sorted(grouped.items()):
+            value = self.values(objs)
+            if value is not None:
+                attrs[prefixed(str(p))] = value
+        return attrs
+
+    def make_node(self, node: URIRef, attrs: Mapping[str, Value], spells: Iterable[Interval]) -> NetNode:
+        return NetNode(
+            id=str(node),
+            label=self.index.label(node, self.lang),
+            color=self.colors.get(self.node_type[node], GREY),
+            attributes=dict(attrs),
+            spells=merge_intervals(spells),
+        )
+
+    # -- time ----------------------------------------------------------------------------------
+
+    def _own_interval(self, event: URIRef) -> Interval | None:
+        starts = [d for d in map(_as_date, self.index.objects(event, KGO.startDate)) if d]
+        if not starts:
+            return None
+        start = min(starts)
+        ends = [d for d in map(_as_date, self.index.objects(event, KGO.endDate)) if d]
+        if ends:
+            return start, max(max(ends), start)
+        precisions = [p for p in self.index.objects(event, KGO.datePrecision) if isinstance(p, URIRef)]
+        precision = precisions[0] if precisions else KGP.day
+        try:
+            return start, PRECISION_END[precision](start)
+        except KeyError:
+            raise ExportError(
+                f"unknown date precision {prefixed(str(precision))} on {event}",
+                field="kgo:datePrecision",
+                hint=f"use one of {', '.join(prefixed(str(p)) for p in PRECISION_END)}",
+            ) from None
+
+    def _event_intervals(self) -> dict[URIRef, Interval]:
+        """Each dated event's interval, stretched to cover its sub-events (kgo:subEventOf, any depth)."""
+        children: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for event in self.events:
+            for parent in self.index.objects(event, KGO.subEventOf):
+                if isinstance(parent, URIRef):
+                    children[parent].append(event)
+        own = {e: iv for e in self.events if (iv := self._own_interval(e)) is not None}
+        hull: dict[URIRef, Interval | None] = {}
+        for root in sorted(self.events):  # iterative post-order, each event once: linear, cycle-safe
+            stack = [(root, False)]
+            open_: set[URIRef] = set()
+            while stack:
+                event, children_done = stack.pop()
+                if event in hull:
+                    continue
+                if not children_done:
+                    open_.add(event)
+                    stack.append((event, True))
+                    stack.extend((c, False) for c in children.get(event, ()) if c not in hull and c not in open_)
+                    continue
+                days = list(own.get(event, ()))
+                for child in children.get(event, ()):
+                    child_hull = hull.get(child)
+                    if child_hull is not None:
+                        days.extend(child_hull)
+                hull[event] = (min(days), max(days)) if days else None
+                open_.discard(event)
+        return {e: iv for e, iv in hull.items() if iv is not None}
+
+    def node_spells(self, node: URIRef, edge_spells: Mapping[str, list[Interval]]) -> list[Interval]:
+        """An event's own interval; a claim's meeting; any other node: the union over its edges."""
+        if node in self.intervals:
+            return [self.intervals[node]]
+        for cls, prop in DATED_BY.items():
+            if self.index.is_a(node, cls):
+                dated = [
+                    self.intervals[e]
+                    for e in self.index.objects(node, prop)
+                    if isinstance(e, URIRef) and e in self.intervals
+                ]
+                if dated:
+                    return dated
+        return list(edge_spells.get(str(node), ()))
+
+    def edge_spells(self, source: URIRef, target: URIRef) -> tuple[Interval, ...]:
+        """An edge lasts as long as its source event, else its target event, else always."""
+        for end in (source, target):
+            if end in self.intervals:
+                return (self.intervals[end],)
+        return ()
+
+    # -- roles ---------------------------------------------------------------------------------
+
+    def role_property(self, role: Node) -> URIRef:
+        """The direct property of a role concept (its rdfs:seeAlso, else kgo:<local name>)."""
+        if isinstance(role, URIRef):
+            for prop in self.index.objects(role, RDFS.seeAlso):
+                if isinstance(prop, URIRef) and prop in ROLE_PROPERTIES:
+                    return prop
+            guess = KGO[local_name(str(role))]
+            if guess in ROLE_PROPERTIES:
+                return guess
+        raise ExportError(
+            f"unknown role {role}",
+            field="kgo:role",
+            hint=f"use a role whose property is one of {', '.join(sorted(prefixed(p) for p in ROLE_PROPERTIES))}",
+        )
+
+    def role_facts(self) -> list[RoleFact]:
+        """Every (event, role property, agent), with the participation record's details as attributes."""
+        facts: dict[tuple[URIRef, URIRef, URIRef], dict[str, Value]] = {}
+        for event in sorted(self.events):
+            for p, agent in self.index.out.get(event, ()):
+                if p in ROLE_PROPERTIES and isinstance(agent, URIRef):
+                    facts.setdefault((event, p, agent), {})
+        for part in self.resources:
+            if KGO.Participation not in self.index.types[part]:
+                continue
+            events = [e for e in self.index.objects(part, KGO.inEvent) if isinstance(e, URIRef)]
+            agents = [a for a in self.index.objects(part, KGO.agent) if isinstance(a, URIRef)]
+            roles = self.index.objects(part, KGO.role)
+            for event in events:
+                for agent in agents:
+                    for role in roles:
+                        attrs = facts.setdefault((event, self.role_property(role), agent), {})
+                        attrs["role"] = self.term_value(role)
+                        attrs["participation"] = str(part)
+                        for prop in (KGO.inCapacityOf, KGO.evidence):
+                            value = self.values(self.index.objects(part, prop))
+                            if value is not None:
+                                attrs[prefixed(str(prop))] = value
+        out = []
+        for (event, prop, agent), attrs in sorted(facts.items()):
+            attrs.setdefault("role", local_name(str(prop)))
+            out.append(RoleFact(event, prop, agent, attrs))
+        return out
+
+
+class _Link(NamedTuple):
+    """An edge before sorting and numbering; its kind is also its label."""
+
+    source: str
+    target: str
+    kind: str
+    attributes: dict[str, Value]
+    spells: tuple[Interval, ...] = ()
+    weight: float = 1.0
+
+
+def _finish(
+    projection: str, description: str, directed: bool, nodes: Iterable[NetNode], links: Iterable[_Link]
+) -> Network:
+    """Sort nodes and edges and number the edges (e0, e1 …) in that order."""
+    ordered = sorted(
+        links, key=lambda e: (e.source, e.target, e.kind, sorted((k, str(v)) for k, v in e.attributes.items()))
+    )
+    return Network(
+        projection=projection,
+        description=description,
+        directed=directed,
+        nodes=tuple(sorted(nodes, key=lambda n: n.id)),
+        edges=tuple(
+            NetEdge(f"e{i}", e.source, e.target, e.kind, e.kind, e.weight, e.attributes, e.spells)
+            for i, e in enumerate(ordered)
+        ),
+    )
+
+
+def _union_spells(links: Iterable[_Link]) -> dict[str, list[Interval]]:
+    spells: dict[str, list[Interval]] = defaultdict(list)
+    for link in links:
+        spells[link.source].extend(link.spells)
+        spells[link.target].extend(link.spells)
+    return spells
+
+
+# --------------------------------------------------------------------------------------------
+# The projections
+# --------------------------------------------------------------------------------------------
+
+
+def full_network(graph: Graph, lang: str = "en") -> Network:
+    """Resources and their links; literals and concepts as attributes; bookkeeping records folded."""
+    b = _Builder(graph, lang)
+    nodes = set(b.nodes_full)
+
+    def drawn(p: URIRef, o: Node) -> bool:
+        return p == KGO.holds or p in ROLE_PROPERTIES or (o in nodes and p not in ATTRIBUTE_PREDICATES)
+
+    edges: list[_Link] = []
+    holders: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for s in b.nodes_full:
+        for p, o in b.index.out.get(s, ()):
+            if p == KGO.holds and isinstance(o, URIRef):
+                holders[o].add(s)
+            elif drawn(p, o) and p not in ROLE_PROPERTIES:
+                assert isinstance(o, URIRef)
+                kind = prefixed(str(p))
+                edges.append(_Link(str(s), str(o), kind, {"predicate": str(p)}, b.edge_spells(s, o)))
+    for fact in b.role_facts():
+        if fact.event in nodes and fact.agent in nodes:
+            kind = prefixed(str(fact.prop))
+            edge_attrs: dict[str, Value] = {"predicate": str(fact.prop), **fact.attributes}
+            edges.append(
+                _Link(str(fact.event), str(fact.agent), kind, edge_attrs, b.edge_spells(fact.event, fact.agent))
+            )
+    for tenure in b.resources:  # kgo:PositionHolding → person —kgo:holds→ position, with the tenure's dates
+        if KGO.PositionHolding not in b.index.types[tenure]:
+            continue
+        holders[tenure].update(h for h in b.index.objects(tenure, KGO.holder) if isinstance(h, URIRef))
+        positions = [p for p in b.index.objects(tenure, KGO.position) if p in nodes]
+        tenure_attrs: dict[str, Value] = {"predicate": str(KGO.holds), "tenure": str(tenure)}
+        for prop in (KGO.heldFrom, KGO.heldUntil):
+            value = b.values(b.index.objects(tenure, prop))
+            if value is not None:
+                tenure_attrs[prefixed(str(prop))] = value
+        for holder in sorted(holders[tenure] & nodes):
+            for position in positions:
+                edges.append(_Link(str(holder), str(position), "kgo:holds", dict(tenure_attrs)))
+    spells = _union_spells(edges)
+    net_nodes = [b.make_node(s, b.node_attributes(s, drawn), b.node_spells(s, spells)) for s in b.nodes_full]
+    return _finish("full", "kg: resources and their links", True, net_nodes, edges)
+
+
+def events_network(graph: Graph, lang: str = "en") -> Network:
+    """Bipartite actor → event graph, one edge per role, the role as an edge attribute."""
+    b = _Builder(graph, lang)
+    edges: list[_Link] = []
+    for fact in b.role_facts():
+        if fact.event in b.events and fact.agent in b.actors:
+            attrs: dict[str, Value] = {"predicate": str(fact.prop), **fact.attributes}
+            spells = b.edge_spells(fact.event, fact.agent)
+            edges.append(_Link(str(fact.agent), str(fact.event), prefixed(str(fact.prop)), attrs, spells))
+    union = _union_spells(edges)
+    members = sorted(b.events | {URIRef(e.source) for e in edges})
+    member_set = set(members)
+
+    def drawn(p: URIRef, o: Node) -> bool:
+        return p in ROLE_PROPERTIES and o in member_set
+
+    net_nodes = [b.make_node(s, b.node_attributes(s, drawn), b.node_spells(s, union)) for s in members]
+    return _finish("events", "kg: actors and the events they took part in, by role", True, net_nodes, edges)
+
+
+def actors_network(graph: Graph, lang: str = "en") -> Network:
+    """Actor — actor co-participation, undirected, weighted by the number of shared events."""
+    b = _Builder(graph, lang)
+    by_event: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for fact in b.role_facts():
+        if fact.event in b.events and fact.agent in b.actors:
+            by_event[fact.event].add(fact.agent)
+    shared: dict[tuple[URIRef, URIRef], list[URIRef]] = defaultdict(list)
+    for event, agents in sorted(by_event.items()):
+        ordered = sorted(agents)
+        for i, a in enumerate(ordered):  # pairs per event: the output's own size, not the graph's
+            for c in ordered[i + 1 :]:
+                shared[(a, c)].append(event)
+    edges: list[_Link] = []
+    for (a, c), events in sorted(shared.items()):
+        labels = sorted(b.index.label(e, lang) for e in events)
+        attrs: dict[str, Value] = {
+            "shared_events": JOIN.join(labels),
+            "shared_event_iris": JOIN.join(str(e) for e in events),
+        }
+        spells = merge_intervals(b.intervals[e] for e in events if e in b.intervals)
+        edges.append(_Link(str(a), str(c), "co-participation", attrs, spells, float(len(events))))
+    actors = sorted({a for agents in by_event.values() for a in agents})
+    actor_spells: dict[URIRef, list[Interval]] = defaultdict(list)
+    for event, agents in by_event.items():
+        for a in agents:
+            if event in b.intervals:
+                actor_spells[a].append(b.intervals[event])
+    net_nodes = [b.make_node(a, b.node_attributes(a), actor_spells.get(a, ())) for a in actors]
+    return _finish("actors", "kg: actors linked by the events they took part in together", False, net_nodes, edges)
+
+
+#: projection name → builder
+PROJECTIONS: dict[str, Callable[[Graph, str], Network]] = {
+    "full": full_network,
+    "actors": actors_network,
+    "events": events_network,
+}
+
+
+#: A BCP 47 language tag (RDF 1.1 language tags, the shape rdflib accepts): `en`, `id`, `pt-BR`.
+LANG_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
+
+
+def build_network(graph: Graph, projection: str = "full", lang: str = "en") -> Network:
+    """Project the graph; raise ExportError for an unknown projection or a malformed language tag."""
+    try:
+        builder = PROJECTIONS[projection]
+    except KeyError:
+        raise ExportError(f"unknown projection {projection!r}", hint=f"use one of {', '.join(PROJECTIONS)}") from None
+    if not LANG_TAG.fullmatch(lang):
+        raise ExportError(f"{lang!r} is not a language tag", field="lang", hint="use e.g. en or id")
+    return builder(graph, lang)

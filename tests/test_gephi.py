@@ -1,0 +1,554 @@
+"""`kg export`: network projections and their GEXF / GraphML / CSV / PNG files.
+
+Every GEXF written is validated against the GEXF 1.3 XML Schema; GEXF and GraphML are read back with
+networkx and their node and edge counts compared with SPARQL counts over the same published graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import itertools
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from lxml import etree
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from kg.cli import main
+from kg.errors import ExportError, MissingExtra
+from kg.exporters.gephi import EXPORT_FORMATS, csv_tables, gexf, graphml, output_paths, render_export, timeset
+from kg.exporters.network import (
+    NAME_PREDICATES,
+    PROJECTIONS,
+    Network,
+    build_network,
+    merge_intervals,
+)
+from kg.namespaces import KGO, KGP, sparql_prologue
+
+SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3" / "gexf.xsd"
+GEXF_NS = {"g": "http://gexf.net/1.3"}
+SUMMIT_LEADERS = ("Pashinyan", "Lukashenko", "Tokayev", "Akylbek Japarov", "Rahmon", "Zas", "Putin")
+SUMMIT = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/csto-summit"
+TOKAYEV = "https://w3id.org/conflict-kg/id/person/kassym-jomart-tokayev"
+PUTIN = "https://w3id.org/conflict-kg/id/person/vladimir-putin"
+UNREST = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/kazakhstan-unrest"
+FIGHTING_ALMATY = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty"
+
+
+@pytest.fixture(scope="module")
+def xsd() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+@pytest.fixture(scope="module")
+def networks(published_graph: Graph) -> dict[str, Network]:
+    return {name: build_network(published_graph, name) for name in PROJECTIONS}
+
+
+def _count(graph: Graph, query: str) -> int:
+    rows = list(graph.query(sparql_prologue() + query))
+    return int(rows[0][0])
+
+
+# --------------------------------------------------------------------------------------------
+# SPARQL definitions of each projection, written independently of the exporter's Python
+# --------------------------------------------------------------------------------------------
+
+_FOLDED = "kgo:Evidence kgo:Participation kgo:PositionHolding kgo:EntityRegistry"
+_ROLES = "kgo:chair kgo:attendee kgo:speaker kgo:target kgo:perpetrator kgo:participant"
+
+
+def _node(v: str) -> str:
+    """A full-projection node: an IRI with a kgo class that is not a folded bookkeeping record.
+
+    A sub-select, so that engines compute the node set once and join it (not once per triple).
+    """
+    return (
+        f"{{ SELECT DISTINCT {v} WHERE {{ {v} a ?c . FILTER(isIRI({v}) && STRSTARTS(STR(?c), STR(kgo:))) "
+        f"MINUS {{ VALUES ?f {{ {_FOLDED} }} ?t rdfs:subClassOf* ?f . {v} a ?t }} }} }}"
+    )
+
+
+_ROLE_TRIPLES = f"""
+  {{ ?e ?p ?a . VALUES ?p {{ {_ROLES} }} }}
+  UNION
+  {{ ?part kgo:inEvent ?e ; kgo:agent ?a ; kgo:role/rdfs:seeAlso ?p . }}
+"""
+
+SPARQL_COUNTS = {
+    "full": (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ {_node('?s')} }}",
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{
+          {{ SELECT DISTINCT ?s ?p ?o WHERE {{
+              {{ ?s ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom, kgo:holds)) }}
+              UNION
+              {{ ?part kgo:inEvent ?s ; kgo:agent ?o ; kgo:role/rdfs:seeAlso ?p . }}
+              {_node("?s")} {_node("?o")} }} }}
+          UNION
+          {{ SELECT DISTINCT ?t ?h ?pos WHERE {{
+              ?t a kgo:PositionHolding ; kgo:position ?pos . {{ ?t kgo:holder ?h }} UNION {{ ?h kgo:holds ?t }}
+              {_node("?h")} {_node("?pos")} }} }}
+        }}""",
+    ),
+    "events": (
+        f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+          {{ ?x a/rdfs:subClassOf* kgo:Event }}
+          UNION
+          {{ {_ROLE_TRIPLES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor . BIND(?a AS ?x) }}
+        }}""",
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?e ?p ?a WHERE {{
+          {_ROLE_TRIPLES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor }} }}""",
+    ),
+    "actors": (
+        f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+          {_ROLE_TRIPLES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor }}""",
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{
+          {{ SELECT DISTINCT ?e ?a WHERE {{ {_ROLE_TRIPLES} }} }}
+          {{ SELECT DISTINCT ?e ?b WHERE {{ {_ROLE_TRIPLES.replace("?a", "?b")} }} }}
+          ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor . ?b a/rdfs:subClassOf* kgo:Actor .
+          FILTER(STR(?a) < STR(?b)) }} }}""",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def sparql_counts(built_dist: Path) -> dict[str, tuple[int, int]]:
+    """The counts over the same published files, loaded into Oxigraph (rdflib's engine takes minutes here)."""
+    from kg.store import open_graph, published_files
+
+    store = open_graph(published_files(built_dist), backend="oxigraph")
+    return {name: (_count(store, nq), _count(store, eq)) for name, (nq, eq) in SPARQL_COUNTS.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# GEXF: schema validity, counts, labels, types, colours, time
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("static", [False, True], ids=["dynamic", "static"])
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_every_gexf_validates_against_the_1_3_schema(
+    published_graph: Graph, xsd: etree.XMLSchema, projection: str, static: bool, lang: str
+) -> None:
+    (payload,) = render_export(published_graph, "gexf", projection, lang, static)
+    doc = etree.fromstring(payload)
+    xsd.assertValid(doc)
+    graph = doc.find("g:graph", GEXF_NS)
+    assert graph is not None
+    assert graph.get("mode") == ("static" if static else "dynamic")
+    spells = doc.findall(".//g:spell", GEXF_NS)
+    assert bool(spells) is not static
+    if not static:
+        assert graph.get("timeformat") == "date"
+        for spell in spells:
+            start, end = dt.date.fromisoformat(spell.get("start")), dt.date.fromisoformat(spell.get("end"))
+            assert start <= end
+
+
+def test_networkx_own_gexf_writer_does_not_validate(xsd: etree.XMLSchema) -> None:
+    """Why we write GEXF ourselves (if networkx fixes this, the note in gephi.py can go)."""
+    graph = nx.MultiDiGraph()
+    graph.add_edge("a", "b")
+    buf = io.BytesIO()
+    nx.write_gexf(graph, buf, version="1.3")
+    assert not xsd.validate(etree.fromstring(buf.getvalue()))
+
+
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+def test_gexf_and_graphml_read_back_with_the_sparql_counts(
+    published_graph: Graph, sparql_counts: dict[str, tuple[int, int]], projection: str, tmp_path: Path
+) -> None:
+    nodes, edges = sparql_counts[projection]
+    assert nodes > 0 and edges > 0
+    gexf_file = tmp_path / "g.gexf"
+    (gexf_file_bytes,) = render_export(published_graph, "gexf", projection)
+    gexf_file.write_bytes(gexf_file_bytes)
+    from_gexf = nx.read_gexf(gexf_file)
+    graphml_file = tmp_path / "g.graphml"
+    (graphml_bytes,) = render_export(published_graph, "graphml", projection)
+    graphml_file.write_bytes(graphml_bytes)
+    from_graphml = nx.read_graphml(graphml_file, force_multigraph=True)
+    for read in (from_gexf, from_graphml):
+        assert (read.number_of_nodes(), read.number_of_edges()) == (nodes, edges)
+        assert read.is_directed() is (projection != "actors")
+
+
+def _non_name_literals(graph: Graph) -> set[str]:
+    names = set(NAME_PREDICATES)
+    return {str(o) for s, p, o in graph if isinstance(o, Literal) and p not in names}
+
+
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+def test_nodes_are_resources_never_literals(published_graph: Graph, projection: str, tmp_path: Path) -> None:
+    (payload,) = render_export(published_graph, "gexf", projection)
+    (tmp_path / "g.gexf").write_bytes(payload)
+    read = nx.read_gexf(tmp_path / "g.gexf")
+    literals = _non_name_literals(published_graph)
+    for node, data in read.nodes(data=True):
+        iri = URIRef(node)
+        assert (iri, RDF.type, None) in published_graph, node
+        assert node not in literals
+        own_names = {" ".join(str(o).split()) for p in NAME_PREDICATES for o in published_graph.objects(iri, p)}
+        assert data["label"] in own_names, (node, data["label"])  # a label is a name, never another literal
+        assert data["label"] != node
+        assert data["iri"] == node
+        assert data["type"].startswith("kgo:")
+
+
+def test_nodes_carry_type_colour_and_literals_as_attributes(networks: dict[str, Network]) -> None:
+    full = networks["full"]
+    by_id = {n.id: n for n in full.nodes}
+    summit = by_id[SUMMIT]
+    assert summit.label == "CSTO video summit on the situation in Kazakhstan"
+    assert summit.attributes["type"] == "kgo:Summit"
+    assert summit.attributes["category"] == "kgo:Event"
+    assert summit.attributes["kgo:startDate"] == "2022-01-10"
+    assert summit.attributes["kgo:eventType"] == "summit"  # a concept's label, not a node
+    assert summit.attributes["kgo:datePrecision"] == "day"
+    colours: dict[object, set[tuple[int, int, int]]] = {}
+    for node in full.nodes:
+        colours.setdefault(node.attributes["type"], set()).add(node.color)
+    assert all(len(c) == 1 for c in colours.values())  # one colour per type
+    assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # and distinct types, distinct colours
+    figures = [n for n in full.nodes if n.attributes["type"] == "kgo:Figure"]
+    assert figures and all(isinstance(n.attributes["schema:value"], int) for n in figures)
+
+
+def test_gexf_colours_and_labels_are_written(published_graph: Graph) -> None:
+    (payload,) = render_export(published_graph, "gexf", "full")
+    doc = etree.fromstring(payload)
+    for node in doc.iterfind(".//g:node", GEXF_NS):
+        assert node.get("label")
+        assert node.find("g:color", GEXF_NS) is not None
+
+
+def test_language_option_picks_labels_and_falls_back_to_english(published_graph: Graph) -> None:
+    indonesian = {n.id: n for n in build_network(published_graph, "full", "id").nodes}
+    assert indonesian[SUMMIT].label == "Pertemuan khusus CSTO tentang situasi di Kazakhstan"
+    assert indonesian[SUMMIT].attributes["kgo:eventType"] != "summit"
+    russian = {n.id: n for n in build_network(published_graph, "full", "ru").nodes}
+    assert russian[SUMMIT].label == "CSTO video summit on the situation in Kazakhstan"
+
+
+def test_parallel_edges_survive(published_graph: Graph, tmp_path: Path) -> None:
+    """Tokayev attended and spoke at the summit: two edges, told apart by their kind."""
+    for projection, (a, b) in (("full", (SUMMIT, TOKAYEV)), ("events", (TOKAYEV, SUMMIT))):
+        (payload,) = render_export(published_graph, "gexf", projection)
+        doc = etree.fromstring(payload)
+        kinds = sorted(
+            e.get("kind") for e in doc.iterfind(".//g:edge", GEXF_NS) if (e.get("source"), e.get("target")) == (a, b)
+        )
+        assert kinds == ["kgo:attendee", "kgo:speaker"]
+        (tmp_path / f"{projection}.gexf").write_bytes(payload)
+        assert nx.read_gexf(tmp_path / f"{projection}.gexf").number_of_edges(a, b) == 2
+
+
+def test_role_edges_carry_the_participation(networks: dict[str, Network]) -> None:
+    edges = [e for e in networks["events"].edges if (e.source, e.target, e.kind) == (PUTIN, SUMMIT, "kgo:attendee")]
+    assert len(edges) == 1
+    attrs = edges[0].attributes
+    assert attrs["role"] == "attendee"
+    assert attrs["kgo:inCapacityOf"] == "President of Russia"
+    assert str(attrs["participation"]).startswith("https://w3id.org/conflict-kg/id/participation/")
+
+
+def test_summit_leaders_form_a_clique_in_the_actors_projection(published_graph: Graph, tmp_path: Path) -> None:
+    attendees = [
+        str(r[0])
+        for r in published_graph.query(sparql_prologue() + "SELECT ?a WHERE { ?s a kgo:Summit ; kgo:attendee ?a }")
+    ]
+    labels = {a: str(published_graph.value(URIRef(a), RDFS.label)) for a in attendees}
+    assert len(attendees) == 7
+    assert all(any(name in label for label in labels.values()) for name in SUMMIT_LEADERS)
+    (payload,) = render_export(published_graph, "gexf", "actors")
+    (tmp_path / "actors.gexf").write_bytes(payload)
+    actors = nx.read_gexf(tmp_path / "actors.gexf")
+    assert not actors.is_directed()
+    sub = actors.subgraph(attendees)
+    assert sub.number_of_edges() == 7 * 6 // 2  # complete: every pair shares the summit
+    for _a, _b, data in sub.edges(data=True):
+        assert "CSTO video summit on the situation in Kazakhstan" in data["shared_events"]
+        assert data["weight"] >= 1
+
+
+def test_actor_edges_are_weighted_by_shared_events(networks: dict[str, Network], published_graph: Graph) -> None:
+    role_sets: dict[str, set[str]] = {}
+    for e in networks["events"].edges:
+        role_sets.setdefault(e.source, set()).add(e.target)
+    for edge in networks["actors"].edges:
+        shared = role_sets[edge.source] & role_sets[edge.target]
+        assert edge.weight == len(shared) > 0
+        assert sorted(str(edge.attributes["shared_event_iris"]).split(" | ")) == sorted(shared)
+
+
+# --------------------------------------------------------------------------------------------
+# Time intervals
+# --------------------------------------------------------------------------------------------
+
+
+def test_intervals_follow_dates_and_precision(networks: dict[str, Network]) -> None:
+    spells = {n.id: n.spells for n in networks["full"].nodes}
+    jan = dt.date(2022, 1, 1)
+    assert spells[SUMMIT] == ((dt.date(2022, 1, 10), dt.date(2022, 1, 10)),)  # precision day
+    assert spells[FIGHTING_ALMATY] == ((jan, dt.date(2022, 1, 31)),)  # precision month: all January
+    assert spells[UNREST] == ((jan, dt.date(2022, 1, 31)),)  # start of year, stretched over its sub-events
+    actors = {n.id: n.spells for n in networks["actors"].nodes}
+    assert actors[PUTIN] == ((dt.date(2022, 1, 10), dt.date(2022, 1, 10)),)  # the union of his events
+
+
+def _event_graph(ontology_graph: Graph, start: str, precision: URIRef | None, end: str | None = None) -> Graph:
+    from rdflib.namespace import XSD  # not a module global: pytest's collection probes globals and XSD warns
+
+    g = Graph()
+    g += ontology_graph
+    event = URIRef("https://example.org/id/event/e")
+    g.add((event, RDF.type, KGO.Riot))
+    g.add((event, RDFS.label, Literal("a riot", lang="en")))
+    g.add((event, KGO.startDate, Literal(start, datatype=XSD.date)))
+    if precision is not None:
+        g.add((event, KGO.datePrecision, precision))
+    if end is not None:
+        g.add((event, KGO.endDate, Literal(end, datatype=XSD.date)))
+    return g
+
+
+@pytest.mark.parametrize(
+    ("start", "precision", "end", "expected"),
+    [
+        ("2024-02-03", KGP.day, None, ("2024-02-03", "2024-02-03")),
+        ("2024-02-01", KGP.month, None, ("2024-02-01", "2024-02-29")),
+        ("2023-02-01", KGP.month, None, ("2023-02-01", "2023-02-28")),
+        ("2022-01-01", KGP.year, None, ("2022-01-01", "2022-12-31")),
+        ("2022-01-01", KGP["start-of-year"], None, ("2022-01-01", "2022-01-10")),
+        ("2022-01-01", KGP.month, "2022-01-07", ("2022-01-01", "2022-01-07")),  # an end date wins
+        ("2022-03-05", None, None, ("2022-03-05", "2022-03-05")),  # no precision: the day
+    ],
+)
+def test_event_interval_from_precision(
+    ontology_graph: Graph, start: str, precision: URIRef | None, end: str | None, expected: tuple[str, str]
+) -> None:
+    net = build_network(_event_graph(ontology_graph, start, precision, end), "full")
+    (node,) = net.nodes
+    assert node.spells == ((dt.date.fromisoformat(expected[0]), dt.date.fromisoformat(expected[1])),)
+
+
+def test_unknown_precision_is_an_error(ontology_graph: Graph) -> None:
+    graph = _event_graph(ontology_graph, "2022-01-01", KGP.fortnight)
+    with pytest.raises(ExportError, match="unknown date precision") as info:
+        build_network(graph, "full")
+    assert "kgp:month" in str(info.value)
+
+
+def test_merge_intervals_joins_overlapping_and_adjacent_days() -> None:
+    d = dt.date
+    merged = merge_intervals(
+        [(d(2022, 1, 5), d(2022, 1, 6)), (d(2022, 1, 1), d(2022, 1, 4)), (d(2022, 1, 9), d(2022, 1, 9))]
+    )
+    assert merged == ((d(2022, 1, 1), d(2022, 1, 6)), (d(2022, 1, 9), d(2022, 1, 9)))
+    assert timeset(merged) == "<[2022-01-01, 2022-01-06]; [2022-01-09, 2022-01-09]>"
+
+
+# --------------------------------------------------------------------------------------------
+# CSV and GraphML
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("static", [False, True], ids=["dynamic", "static"])
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+def test_csv_tables_follow_gephi_spreadsheet_import(
+    networks: dict[str, Network], projection: str, static: bool
+) -> None:
+    net = networks[projection]
+    nodes_csv, edges_csv = csv_tables(net, static)
+    nodes = list(csv.DictReader(io.StringIO(nodes_csv.decode("utf-8"))))
+    edges = list(csv.DictReader(io.StringIO(edges_csv.decode("utf-8"))))
+    assert list(nodes[0])[:3] == ["Id", "Label", "Type"]
+    assert list(edges[0])[:7] == ["Source", "Target", "Type", "Id", "Label", "Kind", "Weight"]
+    assert len(nodes) == len(net.nodes) and len(edges) == len(net.edges)
+    assert {e["Type"] for e in edges} == {"Directed" if net.directed else "Undirected"}
+    assert {n["Id"] for n in nodes} >= {e["Source"] for e in edges} | {e["Target"] for e in edges}
+    interval_set = re.compile(r"^<\[\d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d\](; \[\d{4}-\d\d-\d\d, \d{4}-\d\d-\d\d\])*>$")
+    if static:
+        assert "timeset" not in nodes[0] and "timeset" not in edges[0]
+    else:
+        dated = [row["timeset"] for row in nodes + edges if row["timeset"]]
+        assert dated and all(interval_set.match(t) for t in dated)
+
+
+def test_graphml_declares_one_type_per_key(networks: dict[str, Network]) -> None:
+    doc = etree.fromstring(graphml(networks["full"]))
+    ns = {"m": "http://graphml.graphdrawing.org/xmlns"}
+    keys = {(k.get("for"), k.get("attr.name")): k.get("attr.type") for k in doc.iterfind("m:key", ns)}
+    assert keys[("node", "label")] == "string"
+    assert keys[("node", "schema:value")] == "long"
+    assert keys[("node", "kgo:latitude")] == "double"
+    assert keys[("edge", "weight")] == "double"
+    assert ("node", "timeset") in keys
+
+
+# --------------------------------------------------------------------------------------------
+# Determinism, the format registry, the CLI, the picture
+# --------------------------------------------------------------------------------------------
+
+
+def test_same_graph_gives_identical_bytes(networks: dict[str, Network], built_dist: Path) -> None:
+    from kg.store import open_graph, published_files
+
+    again = open_graph(published_files(built_dist))
+    for projection in PROJECTIONS:
+        twin = build_network(again, projection)
+        assert twin == networks[projection]
+        for writer in (gexf, graphml):
+            assert writer(twin) == writer(networks[projection])
+        assert csv_tables(twin) == csv_tables(networks[projection])
+
+
+_DIGEST_SCRIPT = """
+import hashlib, sys
+from pathlib import Path
+from kg.exporters.gephi import render_export
+from kg.store import open_graph, published_files
+graph = open_graph(published_files(Path(sys.argv[1])))
+for fmt in ("gexf", "graphml", "csv"):
+    for projection in ("full", "actors", "events"):
+        for payload in render_export(graph, fmt, projection):
+            print(fmt, projection, hashlib.sha256(payload).hexdigest())
+"""
+
+
+@pytest.mark.slow
+def test_bytes_do_not_depend_on_the_hash_seed(built_dist: Path) -> None:
+    digests = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _DIGEST_SCRIPT, str(built_dist)], env=env, check=True, capture_output=True, text=True
+        )
+        digests.append(out.stdout)
+    assert digests[0] == digests[1]
+    assert len(digests[0].splitlines()) == 12
+
+
+def test_unknown_format_and_projection_list_the_valid_ones(published_graph: Graph) -> None:
+    with pytest.raises(ExportError) as fmt:
+        render_export(published_graph, "dot")
+    assert all(name in str(fmt.value) for name in EXPORT_FORMATS)
+    with pytest.raises(ExportError) as proj:
+        render_export(published_graph, "gexf", "people")
+    assert all(name in str(proj.value) for name in PROJECTIONS)
+
+
+def test_output_paths() -> None:
+    dist = Path("dist")
+    assert output_paths(EXPORT_FORMATS["gexf"], "full") == (dist / "kg-full.gexf",)
+    assert output_paths(EXPORT_FORMATS["gexf"], "actors", static=True) == (dist / "kg-actors-static.gexf",)
+    assert output_paths(EXPORT_FORMATS["graphml"], "full", lang="id") == (dist / "kg-full-id.graphml",)
+    assert output_paths(EXPORT_FORMATS["csv"], "full") == (dist / "kg-full-nodes.csv", dist / "kg-full-edges.csv")
+    assert output_paths(EXPORT_FORMATS["csv"], "full", output=Path("o/x.csv")) == (
+        Path("o/x-nodes.csv"),
+        Path("o/x-edges.csv"),
+    )
+    assert output_paths(EXPORT_FORMATS["png"], "full", static=True, output=Path("d/p.png")) == (Path("d/p.png"),)
+
+
+def test_cli_writes_into_the_build_folder(
+    built_dist: Path, tmp_path: Path, xsd: etree.XMLSchema, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    for name in ("kg.ttl", "ontology.ttl"):
+        (dist / name).write_bytes((built_dist / name).read_bytes())
+    assert main(["export", "gexf", "--dist", str(dist), "--projection", "actors"]) == 0
+    assert main(["export", "csv", "--dist", str(dist), "--static"]) == 0
+    out = capsys.readouterr().out.split()
+    assert out == [
+        str(dist / "kg-actors.gexf"),
+        str(dist / "kg-full-static-nodes.csv"),
+        str(dist / "kg-full-static-edges.csv"),
+    ]
+    xsd.assertValid(etree.parse(str(dist / "kg-actors.gexf")))
+    assert main(["export", "graphml", "--dist", str(dist), "-o", str(tmp_path / "x.graphml")]) == 0
+    assert (tmp_path / "x.graphml").stat().st_size > 0
+
+
+def test_cli_without_a_build_says_to_run_kg_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "gexf", "--dist", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "kg build" in err and len(err.strip().splitlines()) == 1
+    assert main(["export", "svg", "--dist", str(tmp_path)]) == 2  # the build is checked first …
+
+
+def test_cli_unknown_format(built_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "svg", "--dist", str(built_dist)]) == 2
+    assert "use one of gexf, graphml, csv, png" in capsys.readouterr().err
+
+
+def test_png_is_reproducible(networks: dict[str, Network]) -> None:
+    pytest.importorskip("matplotlib")
+    from kg.exporters.picture import render_png
+
+    first = render_png(networks["actors"])
+    assert first.startswith(b"\x89PNG\r\n\x1a\n")
+    assert hashlib.sha256(first).digest() == hashlib.sha256(render_png(networks["actors"])).digest()
+
+
+def test_png_without_matplotlib_names_the_extra(networks: dict[str, Network], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib.backends.backend_agg", None)
+    from kg.exporters.picture import render_png
+
+    with pytest.raises(MissingExtra, match=r"kg-conflict\[docs\]"):
+        render_png(networks["actors"])
+
+
+def test_every_projection_keeps_events_and_actors_apart(networks: dict[str, Network]) -> None:
+    events = networks["events"]
+    kinds = Counter(n.attributes["category"] for n in events.nodes)
+    assert set(kinds) == {"kgo:Event", "kgo:Actor"}
+    categories = {n.id: n.attributes["category"] for n in events.nodes}
+    assert all((categories[e.source], categories[e.target]) == ("kgo:Actor", "kgo:Event") for e in events.edges)
+    assert {n.attributes["category"] for n in networks["actors"].nodes} == {"kgo:Actor"}
+
+
+def test_to_networkx_keeps_parallel_edges_and_attributes(networks: dict[str, Network]) -> None:
+    for net in networks.values():
+        graph = net.to_networkx()
+        assert (graph.number_of_nodes(), graph.number_of_edges()) == (len(net.nodes), len(net.edges))
+    full = networks["full"].to_networkx()
+    assert full.number_of_edges(SUMMIT, TOKAYEV) == 2
+    assert full.nodes[SUMMIT]["type"] == "kgo:Summit"
+
+
+def test_malformed_language_tag_is_refused(published_graph: Graph) -> None:
+    with pytest.raises(ExportError, match="not a language tag"):
+        build_network(published_graph, "actors", "../en")
+
+
+_days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2020, 3, 1))
+
+
+@given(st.lists(st.tuples(_days, st.integers(min_value=0, max_value=20)), max_size=12))
+def test_merge_intervals_covers_the_same_days_disjointly(pairs: list[tuple[dt.date, int]]) -> None:
+    intervals = [(start, start + dt.timedelta(days=length)) for start, length in pairs]
+    merged = merge_intervals(intervals)
+
+    def days(ivs: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
+        return {a + dt.timedelta(days=i) for a, b in ivs for i in range((b - a).days + 1)}
+
+    assert days(merged) == days(intervals)
+    for (_, end), (start, _) in itertools.pairwise(merged):
+        assert end + dt.timedelta(days=1) < start  # sorted, and neither overlapping nor adjacent
