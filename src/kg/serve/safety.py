@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import CompValue
+from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES

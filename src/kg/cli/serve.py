@@ -1,0 +1,77 @@
+"""`kg serve`: the SPARQL endpoint, stored-query API, linked-data pages and dumps over HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg import paths
+from kg.cli.options import settings_from
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "serve",
+        help="serve dist/ over HTTP: /sparql, /queries, /id/… (303 → /doc/…), /dumps, /.well-known/void",
+        description="Serve the published build read-only: a SPARQL 1.1 Protocol endpoint (SERVICE, FROM and "
+        "updates refused; time limit and row cap enforced), the stored queries as an API, a page and an RDF "
+        "document for every IRI under <base>id/, the dumps and the VoID description.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    p.add_argument("--dist", type=Path, help="folder of the published build (default: dist/)")
+    p.add_argument(
+        "--base",
+        help="base IRI of the data; /id/… serves <base>id/… (default: $KG_BASE_IRI or https://w3id.org/conflict-kg/)",
+    )
+    p.add_argument(
+        "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
+    )
+    p.add_argument("--reason", action="store_true", help="also load dist/kg-inferred.ttl (written by `kg reason`)")
+    p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
+    p.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default: 10)"
+    )
+    p.add_argument(
+        "--backend",
+        choices=("oxigraph", "memory"),
+        default="oxigraph",
+        help="query engine: oxigraph (fast; stores integer subtypes such as xsd:nonNegativeInteger as xsd:integer) "
+        "or memory (rdflib, exact datatypes, ~50× slower) (default: oxigraph)",
+    )
+    p.add_argument(
+        "--cache", type=int, default=512, metavar="N", help="answers kept in memory and reused (default: 512; 0: off)"
+    )
+    p.add_argument(
+        "--max-rows", type=int, default=10_000, help="rows or triples a query returns at most (default: 10000)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kg.errors import KGError
+    from kg.serve import ServeSettings, create_app
+
+    if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1 or args.cache < 0:
+        raise KGError("--workers and --max-rows must be at least 1 and --timeout positive")
+    settings = settings_from(args)
+    extra = (settings.dist_dir / "kg-inferred.ttl",) if args.reason else ()
+    app = create_app(
+        ServeSettings.from_settings(
+            settings,
+            queries_dir=args.queries or paths.QUERIES_DIR,
+            workers=args.workers,
+            timeout_s=args.timeout,
+            max_rows=args.max_rows,
+            backend=args.backend,
+            cache_entries=args.cache,
+            extra_files=extra,
+        )
+    )
+    print(
+        f"kg serve: http://{args.host}:{args.port}/ (data {settings.dist_dir}, base {settings.base})", file=sys.stderr
+    )
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0

@@ -1,0 +1,545 @@
+"""The linked-data server: SPARQL 1.1 Protocol endpoint, stored-query API, dereferenceable IRIs,
+dumps and VoID, as one Starlette app built by `create_app(settings)`.
+
+Every graph access runs in a killable worker process (kg.serve.workers); this module only
+parses requests, negotiates formats and turns answers and errors into responses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import pickle
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio.to_thread
+from jinja2 import Environment, PackageLoader, select_autoescape
+from rdflib import Graph
+from rdflib.query import Result
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from kg import paths
+from kg.config import Settings
+from kg.errors import KGError, QueryError
+from kg.namespaces import DEFAULT_BASE, sparql_prologue
+from kg.queries import RENDERERS, StoredQuery, bind_params, load_queries
+from kg.serve.conneg import Offer, negotiate
+from kg.serve.problems import QueryRefused, ResourceNotFound, status_of
+from kg.serve.resource import Linker
+from kg.serve.workers import QueryAnswer, QueryPool, WorkerConfig
+from kg.store import published_files
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """What `kg serve` serves and the limits it enforces."""
+
+    #: build output folder with kg.ttl, ontology.ttl, kg.nt, kg.jsonld, void.ttl
+    dist_dir: Path = paths.DIST_DIR
+    #: base IRI of the data: a request for /id/… dereferences <base>id/…
+    base: str = DEFAULT_BASE
+    #: stored queries served under /queries
+    queries_dir: Path = paths.QUERIES_DIR
+    #: query worker processes (each holds the graph)
+    workers: int = 2
+    #: a query still running after this many seconds is stopped (its worker is killed) → 503
+    timeout_s: float = 10.0
+    #: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned at most; more are cut, see X-SPARQL-MaxRows
+    max_rows: int = 10_000
+    #: "oxigraph" (native SPARQL) or "memory" (rdflib's engine)
+    backend: str = "oxigraph"
+    #: preferred label language of the HTML pages (?lang= overrides)
+    lang: str = "en"
+    #: extra files loaded next to the published ones (e.g. dist/kg-inferred.ttl)
+    extra_files: tuple[Path, ...] = field(default=())
+    #: answers kept in memory (LRU) and served again without a worker; the data never changes while
+    #: the server runs, so a repeated request gets the same bytes. 0 turns the cache off.
+    cache_entries: int = 512
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **limits: Any) -> ServeSettings:
+        """Serve the build described by kg's Settings."""
+        return cls(dist_dir=settings.dist_dir, base=settings.base, **limits)
+
+
+# --------------------------------------------------------------------------------------------------
+# formats
+
+_SPARQL_JSON = Offer(RENDERERS["json"].media_type, "json", ("application/json",))
+_SPARQL_XML = Offer(RENDERERS["xml"].media_type, "xml", ("application/xml", "text/xml"))
+_CSV = Offer("text/csv", "csv")
+_TSV = Offer("text/tab-separated-values", "tsv")
+_HTML = Offer("text/html", "html", ("application/xhtml+xml",))
+_TURTLE = Offer("text/turtle", "ttl", ("application/x-turtle",))
+_NTRIPLES = Offer("application/n-triples", "nt")
+_JSONLD = Offer("application/ld+json", "jsonld")
+
+#: query form → what it can be answered in, in the server's order of preference (SPARQL 1.1 Protocol §2.1)
+FORM_OFFERS: dict[str, tuple[Offer, ...]] = {
+    "SELECT": (_SPARQL_JSON, _SPARQL_XML, _CSV, _TSV, _HTML),
+    "ASK": (_SPARQL_JSON, _SPARQL_XML, _HTML),
+    "CONSTRUCT": (_TURTLE, _NTRIPLES, _JSONLD),
+    "DESCRIBE": (_TURTLE, _NTRIPLES, _JSONLD),
+}
+#: representations of a resource document and of the VoID description
+DOC_OFFERS: tuple[Offer, ...] = (_TURTLE, _HTML, _NTRIPLES, _JSONLD)
+RDF_OFFERS: tuple[Offer, ...] = (_TURTLE, _NTRIPLES, _JSONLD)
+#: `?format=` / file extension → format key
+FORMAT_NAMES: dict[str, str] = {
+    "json": "json", "srj": "json", "xml": "xml", "srx": "xml", "csv": "csv", "tsv": "tsv", "html": "html",
+    "ttl": "ttl", "turtle": "ttl", "nt": "nt", "ntriples": "nt", "jsonld": "jsonld", "json-ld": "jsonld",
+}  # fmt: skip
+#: dumps served under /dumps/
+DUMPS: dict[str, str] = {
+    "kg.ttl": "text/turtle; charset=utf-8",
+    "kg.nt": "application/n-triples",
+    "kg.jsonld": "application/ld+json",
+}
+
+
+def form_choices(accept: str | None, format_name: str | None) -> dict[str, str | None]:
+    """For each query form, the format key to answer in (None = nothing acceptable)."""
+    if format_name:
+        try:
+            key = FORMAT_NAMES[format_name.lower()]
+        except KeyError:
+            raise QueryError(
+                f"unknown format {format_name!r}", hint=f"use one of {', '.join(sorted(FORMAT_NAMES))}"
+            ) from None
+        return {form: key if any(o.key == key for o in offers) else None for form, offers in FORM_OFFERS.items()}
+    choices: dict[str, str | None] = {}
+    for form, offers in FORM_OFFERS.items():
+        offer = negotiate(accept, offers)
+        choices[form] = offer.key if offer else None
+    return choices
+
+
+# --------------------------------------------------------------------------------------------------
+# the app
+
+
+@dataclass
+class _Dump:
+    path: Path
+    media_type: str
+    etag: str
+
+
+class Server:
+    """State shared by the views: settings, worker pool, stored queries, dumps, templates."""
+
+    def __init__(self, settings: ServeSettings) -> None:
+        self.settings = settings
+        files = [*published_files(settings.dist_dir), *settings.extra_files]
+        self.pool = QueryPool(
+            WorkerConfig(tuple(files), settings.base, settings.backend, settings.max_rows),
+            size=settings.workers,
+            timeout_s=settings.timeout_s,
+        )
+        self.queries: dict[str, StoredQuery] = (
+            load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
+        )
+        self.dumps = {
+            name: _Dump(settings.dist_dir / name, media, _etag(settings.dist_dir / name))
+            for name, media in DUMPS.items()
+            if (settings.dist_dir / name).is_file()
+        }
+        self.void = _void_documents(settings.dist_dir / "void.ttl")
+        self.linker = Linker(settings.base)
+        #: LRU of worker answers (only touched on the event loop thread)
+        self.cache: OrderedDict[bytes, Any] = OrderedDict()
+        self.templates = Environment(
+            loader=PackageLoader("kg.serve", "templates"),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+
+    async def run(self, job: str, *args: Any) -> Any:
+        """Run a worker job; successful answers are cached by their pickled arguments."""
+        if self.settings.cache_entries <= 0:
+            return await anyio.to_thread.run_sync(self.pool.run, job, *args)
+        key = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
+        if key in self.cache:
+            self.cache.move_to_end(key)
+            return self.cache[key]
+        answer = await anyio.to_thread.run_sync(self.pool.run, job, *args)
+        self.cache[key] = answer
+        if len(self.cache) > self.settings.cache_entries:
+            self.cache.popitem(last=False)
+        return answer
+
+    def html(
+        self, template: str, status: int = 200, headers: Mapping[str, str] | None = None, **context: Any
+    ) -> HTMLResponse:
+        body = self.templates.get_template(template).render(settings=self.settings, **context)
+        return HTMLResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _etag(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return f'"{digest.hexdigest()}"'
+
+
+def _void_documents(path: Path) -> dict[str, bytes]:
+    """void.ttl in each RDF format, written by the same renderers as query results."""
+    if not path.is_file():
+        return {}
+    description = Result("CONSTRUCT")
+    description.graph = Graph().parse(path, format="turtle")
+    return {offer.key: RENDERERS[offer.key].render(description) for offer in RDF_OFFERS}
+
+
+def _server(request: Request) -> Server:
+    server: Server = request.app.state.server
+    return server
+
+
+def _error(exc: KGError) -> Response:
+    return PlainTextResponse(str(exc) + "\n", status_code=status_of(exc))
+
+
+def _answer_response(
+    server: Server, answer: QueryAnswer, title: str, query_text: str, extra: Mapping[str, Any] | None = None
+) -> Response:
+    headers = {"Vary": "Accept"}
+    if answer.truncated:
+        headers["X-SPARQL-MaxRows"] = str(server.settings.max_rows)
+    if answer.key == "html":
+        assert answer.table is not None
+        head, rows = answer.table
+        return server.html(
+            "results.html",
+            headers=headers,
+            title=title,
+            head=head,
+            rows=rows,
+            answer=answer,
+            query_text=query_text,
+            **(extra or {}),
+        )
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+# --------------------------------------------------------------------------------------------------
+# views: SPARQL endpoint
+
+
+#: largest POST body accepted (a query, not data: the endpoint is read-only)
+MAX_BODY = 1 << 20
+
+
+async def _sparql_request(request: Request) -> tuple[str | None, Mapping[str, str]]:
+    """The query text of a SPARQL Protocol request and its other parameters; refuses updates."""
+    params: dict[str, str] = {}
+    for key, value in request.query_params.multi_items():
+        if key in params:
+            raise QueryError(f"parameter {key!r} given more than once")
+        params[key] = value
+    text = params.get("query")
+    if request.method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        body = await request.body()
+        if len(body) > MAX_BODY:
+            raise QueryError(f"the request body is larger than {MAX_BODY} bytes")
+        if content_type == "application/x-www-form-urlencoded":
+            for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
+                if key in params:
+                    raise QueryError(f"parameter {key!r} given more than once")
+                params[key] = value
+            text = params.get("query")
+        elif content_type == "application/sparql-query":
+            if "query" in params:
+                raise QueryError("a query in both the body and the URL")
+            text = body.decode("utf-8", errors="replace")
+        elif content_type == "application/sparql-update":
+            raise QueryRefused("SPARQL Update is refused: this endpoint is read-only")
+        else:
+            raise _UnsupportedMedia(content_type)
+    if "update" in params:
+        raise QueryRefused("SPARQL Update is refused: this endpoint is read-only")
+    if any(k in params for k in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")):
+        raise QueryRefused("default-graph-uri / named-graph-uri are refused: the endpoint serves one default graph")
+    return text, params
+
+
+class _UnsupportedMedia(KGError):
+    """A POST body type the SPARQL Protocol does not define."""
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(
+            f"unsupported Content-Type {content_type or '(none)'!r}",
+            hint="POST application/x-www-form-urlencoded (query=…) or application/sparql-query",
+        )
+
+
+async def sparql(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query operation: GET ?query=, POST form, POST application/sparql-query."""
+    server = _server(request)
+    try:
+        text, params = await _sparql_request(request)
+        if text is None:
+            if negotiate(request.headers.get("accept"), (_SPARQL_JSON, _HTML)) == _HTML:
+                return await query_page(request)
+            raise QueryError("missing query", hint="send ?query=SELECT … (SPARQL 1.1 Protocol)")
+        choices = form_choices(request.headers.get("accept"), params.get("format"))
+        answer: QueryAnswer = await server.run("query", text, {}, choices)
+    except _UnsupportedMedia as exc:
+        return PlainTextResponse(str(exc) + "\n", status_code=415)
+    except KGError as exc:
+        return _error(exc)
+    return _answer_response(server, answer, "Query results", text)
+
+
+async def query_page(request: Request) -> Response:
+    """A form that posts a query to /sparql, with the stored queries to start from."""
+    server = _server(request)
+    name = request.query_params.get("name")
+    stored = server.queries.get(name) if name else None
+    text = stored.text if stored else DEFAULT_QUERY
+    return server.html(
+        "query.html",
+        title="SPARQL query",
+        query_text=text,
+        queries=list(server.queries.values()),
+        prologue=sparql_prologue(server.settings.base),
+    )
+
+
+DEFAULT_QUERY = """# kg's prefixes (kgo:, rdfs:, schema: …) are predeclared here
+SELECT ?event ?label ?date WHERE {
+  ?event kgo:startDate ?date ; rdfs:label ?label .
+  FILTER(lang(?label) = "en")
+}
+ORDER BY ?date ?label
+LIMIT 100
+"""
+
+
+# --------------------------------------------------------------------------------------------------
+# views: stored queries
+
+
+def _query_record(query: StoredQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "summary": query.summary,
+        "description": query.description,
+        "tags": list(query.tags),
+        "form": query.form,
+        "params": [asdict(p) | {"enum": list(p.enum)} for p in query.params],
+        "url": f"/queries/{query.name}",
+        "sparql": query.text,
+    }
+
+
+async def list_queries(request: Request) -> Response:
+    """The stored queries, as JSON or an HTML list."""
+    server = _server(request)
+    offer = negotiate(request.headers.get("accept"), (Offer("application/json", "json"), _HTML))
+    if offer is None:
+        return PlainTextResponse("406 Not Acceptable: application/json or text/html\n", status_code=406)
+    if offer.key == "html":
+        return server.html(
+            "queries.html", title="Stored queries", queries=list(server.queries.values()), headers={"Vary": "Accept"}
+        )
+    records = [_query_record(q) for q in server.queries.values()]
+    return JSONResponse({"queries": records}, headers={"Vary": "Accept"})
+
+
+async def run_stored(request: Request) -> Response:
+    """Run one stored query: `?param=value` binds its parameters, Accept (or ?format=) picks the format."""
+    server = _server(request)
+    name = request.path_params["name"]
+    try:
+        query = server.queries.get(name)
+        if query is None:
+            raise ResourceNotFound(
+                f"unknown query {name!r}", hint=f"known queries: {', '.join(server.queries) or '(none)'}"
+            )
+        values: dict[str, str] = {}
+        for key, value in request.query_params.multi_items():
+            if key in values:
+                raise QueryError(f"parameter {key!r} given more than once")
+            values[key] = value
+        format_name = values.pop("format", None)
+        choices = form_choices(request.headers.get("accept"), format_name)
+        try:
+            bindings = bind_params(query, {k: v for k, v in values.items() if v != ""})
+        except QueryError as exc:
+            if choices.get(query.form) != "html":
+                raise
+            # a person at the form: show it again with the message
+            return server.html(
+                "results.html", status=400, title=query.summary, stored=query, values=values, error=str(exc),
+                head=(), rows=(), answer=None, query_text=query.text,
+            )  # fmt: skip
+        answer: QueryAnswer = await server.run("query", query.text, bindings, choices)
+    except KGError as exc:
+        return _error(exc)
+    return _answer_response(server, answer, query.summary, query.text, {"stored": query, "values": values})
+
+
+# --------------------------------------------------------------------------------------------------
+# views: linked data
+
+
+def _iri_for(server: Server, prefix: str, path: str) -> str:
+    return f"{server.settings.base}{prefix}{path}"
+
+
+async def resource(request: Request) -> Response:
+    """A resource IRI: 303 See Other to its document, or 404 (Cool URIs for the Semantic Web §4.3)."""
+    server = _server(request)
+    prefix = request.url.path.split("/")[1] + "/"
+    path = request.path_params["path"]
+    try:
+        found = await server.run("exists", _iri_for(server, prefix, path))
+    except KGError as exc:
+        return _error(exc)
+    if not found:
+        return PlainTextResponse(f"no resource <{_iri_for(server, prefix, path)}> in this dataset\n", status_code=404)
+    return RedirectResponse(f"/doc/{prefix}{path}", status_code=303, headers={"Vary": "Accept"})
+
+
+_DOC_EXTENSIONS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".html": "html"}
+
+
+async def document(request: Request) -> Response:
+    """The document about a resource: Turtle, N-Triples, JSON-LD or HTML by Accept (or by extension)."""
+    server = _server(request)
+    path: str = request.path_params["path"]
+    key: str | None = None
+    for extension, ext_key in _DOC_EXTENSIONS.items():
+        if path.endswith(extension):
+            path, key = path[: -len(extension)], ext_key
+            break
+    if not path.startswith(tuple(server.linker.prefixes)):
+        return PlainTextResponse("not found\n", status_code=404)
+    iri = server.settings.base + path
+    headers = {"Vary": "Accept"}
+    if key is None:
+        offer = negotiate(request.headers.get("accept"), DOC_OFFERS)
+        if offer is None:
+            return PlainTextResponse(
+                "406 Not Acceptable: this document is available as text/turtle, application/n-triples, "
+                "application/ld+json and text/html\n",
+                status_code=406,
+                headers=headers,
+            )
+        key = offer.key
+        headers["Content-Location"] = f"/doc/{path}.{key}"  # format keys double as extensions
+    try:
+        if key == "html":
+            lang = request.query_params.get("lang", server.settings.lang)
+            page = await server.run("page", iri, lang)
+            return server.html("resource.html", headers=headers, title=page.label, page=page, doc_path=f"/doc/{path}")
+        body: bytes = await server.run("describe", iri, key)
+    except KGError as exc:
+        return _error(exc)
+    return Response(body, media_type=RENDERERS[key].media_type, headers=headers)
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2)."""
+    header = request.headers.get("if-none-match")
+    if header is None:
+        return False
+    tags = [t.strip() for t in header.split(",")]
+    return "*" in tags or any(t.removeprefix("W/") == etag for t in tags)
+
+
+async def dump(request: Request) -> Response:
+    """A dump of the whole data graph, with a strong ETag (SHA-256 of its bytes)."""
+    server = _server(request)
+    item = server.dumps.get(request.path_params["name"])
+    if item is None:
+        return PlainTextResponse(f"no such dump; available: {', '.join(server.dumps)}\n", status_code=404)
+    headers = {"ETag": item.etag, "Cache-Control": "public, max-age=3600"}
+    if _not_modified(request, item.etag):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(item.path, media_type=item.media_type, headers=headers, filename=None)
+
+
+async def void(request: Request) -> Response:
+    """The VoID/DCAT description of the dataset (VoID §7.2: /.well-known/void)."""
+    server = _server(request)
+    if not server.void:
+        return PlainTextResponse("no void.ttl in the build\n", status_code=404)
+    offer = negotiate(request.headers.get("accept"), RDF_OFFERS)
+    if offer is None:
+        return PlainTextResponse(
+            "406 Not Acceptable: text/turtle, application/n-triples or application/ld+json\n",
+            status_code=406,
+            headers={"Vary": "Accept"},
+        )
+    return Response(server.void[offer.key], media_type=RENDERERS[offer.key].media_type, headers={"Vary": "Accept"})
+
+
+async def index(request: Request) -> Response:
+    """A landing page linking everything the server offers."""
+    server = _server(request)
+    example = f"{server.settings.base}id/event/csto-kazakhstan-2022-01-10/csto-summit"
+    return server.html(
+        "index.html",
+        title="kg — conflict events from news reports",
+        dumps=sorted(server.dumps),
+        queries=list(server.queries.values()),
+        example=server.linker.local_path(example),
+    )
+
+
+def create_app(settings: ServeSettings | Settings | None = None) -> Starlette:
+    """The ASGI app. Its lifespan starts (and stops) the query workers; files are checked now."""
+    if settings is None:
+        settings = ServeSettings()
+    elif isinstance(settings, Settings):
+        settings = ServeSettings.from_settings(settings)
+    server = Server(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(server.pool.start)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(server.pool.close)
+
+    routes = [
+        Route("/", index),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/query", query_page),
+        Route("/queries", list_queries),
+        Route("/queries/{name}", run_stored),
+        Route("/id/{path:path}", resource),
+        Route("/vocab/{path:path}", resource),
+        Route("/doc/{path:path}", document),
+        Route("/dumps/{name}", dump),
+        Route("/.well-known/void", void),
+    ]
+    middleware = [
+        Middleware(
+            CORSMiddleware,
+            allow_origins=["*"],
+            allow_methods=["GET", "HEAD", "POST"],
+            allow_headers=["Accept", "Content-Type"],
+            expose_headers=["ETag", "X-SPARQL-MaxRows", "Content-Location"],
+            max_age=3600,
+        )
+    ]
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.server = server
+    return app

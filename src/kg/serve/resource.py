@@ -1,0 +1,243 @@
+"""What the server says about one resource: its RDF document and the page a person browses.
+
+Pure functions over a graph. The RDF document of a resource is its outgoing triples, its incoming
+triples and the labels of the resources they link to (a symmetric bounded description). The page
+model adds, for every fact, the evidence quote and the article it was taken from: a resource's own
+`kgo:evidence`, and for a direct role property (`kgo:attendee` …) the evidence of the matching
+`kgo:Participation` record (its `kgo:role` concept says which property it backs via `rdfs:seeAlso`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
+
+from kg.namespaces import KGO, OA, bind_prefixes
+from kg.validation import curie
+
+#: how many incoming links a page lists before it says "and N more"
+MAX_INCOMING = 200
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term as a page shows it: text, and a link for IRIs (local path for our own resources)."""
+
+    text: str
+    #: where a click goes (local `/id/…` for resources of this dataset, the IRI itself otherwise), "" for literals
+    href: str = ""
+    #: the IRI, or "" for literals
+    iri: str = ""
+    #: language tag or datatype CURIE of a literal
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An evidence quote with the article it is from."""
+
+    exact: str
+    prefix: str
+    suffix: str
+    start: int | None
+    end: int | None
+    source: Term
+    annotation: Term
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One property of the resource with its values; each value may carry its own evidence."""
+
+    predicate: Term
+    values: tuple[tuple[Term, tuple[Quote, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A link from another resource to this one, with that resource's evidence."""
+
+    subject: Term
+    predicate: Term
+    evidence: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    """Everything the HTML page of a resource shows."""
+
+    iri: str
+    label: str
+    types: tuple[Term, ...]
+    statements: tuple[Statement, ...]
+    evidence: tuple[Quote, ...]
+    incoming: tuple[Incoming, ...]
+    more_incoming: int = 0
+    other_labels: tuple[Term, ...] = field(default=())
+
+
+class Linker:
+    """Turns IRIs into links: our own resources to their local path, others to themselves."""
+
+    def __init__(self, base: str, prefixes: tuple[str, ...] = ("id/", "vocab/")) -> None:
+        self.base = base
+        self.prefixes = prefixes
+
+    def local_path(self, iri: str) -> str | None:
+        """`/id/…` for an IRI under `<base>id/` (or another served prefix), else None."""
+        if not iri.startswith(self.base):
+            return None
+        rest = iri[len(self.base) :]
+        if any(rest.startswith(p) and len(rest) > len(p) for p in self.prefixes) and "#" not in rest:
+            return "/" + rest
+        return None
+
+    def href(self, iri: str) -> str:
+        return self.local_path(iri) or iri
+
+
+def _labels(graph: Graph, node: Node) -> list[Literal]:
+    """rdfs:label, else skos:prefLabel (the vocabularies' concepts carry only the latter)."""
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        found = sorted(o for o in graph.objects(node, predicate) if isinstance(o, Literal))
+        if found:
+            return found
+    return []
+
+
+def label(graph: Graph, node: Node, lang: str = "en") -> str:
+    """The node's label in `lang`, else English, else any, else its CURIE."""
+    labels = _labels(graph, node)
+    for wanted in (lang, "en", None):
+        for lab in labels:
+            if wanted is None or lab.language == wanted:
+                return str(lab)
+    return curie(node)
+
+
+def term(graph: Graph, node: Node, linker: Linker, lang: str = "en") -> Term:
+    """A node as a page shows it."""
+    if isinstance(node, URIRef):
+        return Term(text=label(graph, node, lang), href=linker.href(str(node)), iri=str(node))
+    if isinstance(node, Literal):
+        note = f"@{node.language}" if node.language else (curie(node.datatype) if node.datatype else "")
+        return Term(text=str(node), note=note)
+    return Term(text=str(node))
+
+
+def exists(graph: Graph, iri: str) -> bool:
+    """True if the IRI is the subject or object of some triple."""
+    node = URIRef(iri)
+    return any(True for _ in graph.predicate_objects(node)) or any(True for _ in graph.subject_predicates(node))
+
+
+def quotes(graph: Graph, holder: Node, linker: Linker, lang: str = "en") -> tuple[Quote, ...]:
+    """The evidence quotes of `holder` (its `kgo:evidence` annotations), in text order."""
+    found = []
+    for annotation in graph.objects(holder, KGO.evidence):
+        for target in graph.objects(annotation, OA.hasTarget):
+            source = graph.value(target, OA.hasSource)
+            exact = prefix = suffix = ""
+            start = end = None
+            for selector in graph.objects(target, OA.hasSelector):
+                kinds = set(graph.objects(selector, RDF.type))
+                if OA.TextQuoteSelector in kinds:
+                    exact = str(graph.value(selector, OA.exact) or "")
+                    prefix = str(graph.value(selector, OA.prefix) or "")
+                    suffix = str(graph.value(selector, OA.suffix) or "")
+                if OA.TextPositionSelector in kinds:
+                    start_lit, end_lit = graph.value(selector, OA.start), graph.value(selector, OA.end)
+                    start = int(start_lit) if isinstance(start_lit, Literal) else None
+                    end = int(end_lit) if isinstance(end_lit, Literal) else None
+            if exact:
+                found.append(
+                    Quote(
+                        exact=exact,
+                        prefix=prefix,
+                        suffix=suffix,
+                        start=start,
+                        end=end,
+                        source=term(graph, source, linker, lang)
+                        if source is not None
+                        else Term(text="(unknown source)"),
+                        annotation=term(graph, annotation, linker, lang),
+                    )
+                )
+    return tuple(sorted(found, key=lambda q: (q.source.iri, q.start if q.start is not None else -1, q.exact)))
+
+
+def _role_evidence(
+    graph: Graph, event: Node, predicate: Node, agent: Node, linker: Linker, lang: str
+) -> tuple[Quote, ...]:
+    """Evidence of the Participation record behind a direct role triple (event, kgo:attendee, agent)."""
+    out: list[Quote] = []
+    for record in graph.subjects(KGO.inEvent, event):
+        if (record, KGO.agent, agent) not in graph:
+            continue
+        if any((role, RDFS.seeAlso, predicate) in graph for role in graph.objects(record, KGO.role)):
+            out.extend(quotes(graph, record, linker, lang))
+    return tuple(out)
+
+
+def build_page(graph: Graph, iri: str, linker: Linker, lang: str = "en") -> ResourcePage:
+    """The page model of one resource (which must exist in `graph`)."""
+    node = URIRef(iri)
+    by_predicate: dict[Node, list[Node]] = {}
+    for p, o in graph.predicate_objects(node):
+        if p in (RDF.type, RDFS.label):
+            continue
+        by_predicate.setdefault(p, []).append(o)
+    statements = []
+    for p in sorted(by_predicate, key=lambda p: curie(p)):
+        values = []
+        for o in by_predicate[p]:
+            evidence = _role_evidence(graph, node, p, o, linker, lang) if isinstance(o, URIRef) else ()
+            values.append((term(graph, o, linker, lang), evidence))
+        values.sort(key=lambda v: (v[0].text.casefold(), v[0].iri, v[0].note))
+        statements.append(Statement(predicate=_predicate(graph, p, linker, lang), values=tuple(values)))
+    incoming_all = sorted(graph.subject_predicates(node), key=lambda sp: (curie(sp[1]), str(sp[0])))
+    incoming = tuple(
+        Incoming(
+            subject=term(graph, s, linker, lang),
+            predicate=_predicate(graph, p, linker, lang),
+            evidence=quotes(graph, s, linker, lang),
+        )
+        for s, p in incoming_all[:MAX_INCOMING]
+    )
+    return ResourcePage(
+        iri=iri,
+        label=label(graph, node, lang),
+        types=tuple(sorted((term(graph, t, linker, lang) for t in graph.objects(node, RDF.type)), key=lambda t: t.iri)),
+        statements=tuple(statements),
+        evidence=quotes(graph, node, linker, lang),
+        incoming=incoming,
+        more_incoming=max(0, len(incoming_all) - MAX_INCOMING),
+        other_labels=tuple(term(graph, lab, linker, lang) for lab in _labels(graph, node)),
+    )
+
+
+def _predicate(graph: Graph, p: Node, linker: Linker, lang: str) -> Term:
+    name = label(graph, p, lang)
+    short = curie(p)
+    return Term(text=name if name == short else f"{name} ({short})", href=linker.href(str(p)), iri=str(p))
+
+
+def describe(graph: Graph, iri: str, base: str) -> Graph:
+    """The RDF document of a resource: outgoing and incoming triples and the labels of neighbours."""
+    node = URIRef(iri)
+    out = bind_prefixes(Graph(), base)
+    neighbours: set[Node] = set()
+    for p, o in graph.predicate_objects(node):
+        out.add((node, p, o))
+        neighbours.add(o)
+    for s, p in graph.subject_predicates(node):
+        out.add((s, p, node))
+        neighbours.add(s)
+    for n in neighbours:
+        if isinstance(n, URIRef) and n != node:
+            for lab in graph.objects(n, RDFS.label):
+                out.add((n, RDFS.label, lab))
+    return out

@@ -1,0 +1,388 @@
+"""A small pool of query worker processes that can be killed when a query runs too long.
+
+Neither rdflib nor pyoxigraph (0.5) can interrupt a running query from another thread, so every
+graph access of the server runs in a worker process that loads the published graph once. The pool
+sends a job over a pipe and waits at most `timeout_s`; a worker that has not answered by then is
+killed and replaced, and the request fails with QueryTimeout. Workers are fresh interpreters
+(`python -m kg.serve.worker_main`; a fork of a threaded server is unsafe) speaking pickled messages
+over their stdin/stdout.
+
+Jobs are looked up by name in JOBS; each returns a picklable value or raises a KGError whose HTTP
+status (see problems.STATUS) is sent back with its message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+from rdflib.query import Result
+from rdflib.term import Node
+
+from kg.errors import KGError, QueryError
+from kg.namespaces import PREFIXES
+from kg.serve.problems import (
+    NotAcceptable,
+    QueryTimeout,
+    ResourceNotFound,
+    ServerBusy,
+    WorkerFailed,
+    WorkerProblem,
+    status_of,
+)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker needs to load the graph and answer jobs (picklable)."""
+
+    files: tuple[Path, ...]
+    base: str
+    #: "oxigraph" (native SPARQL, fast) or "memory" (rdflib's engine)
+    backend: str = "oxigraph"
+    #: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return before it is cut
+    max_rows: int = 10_000
+
+
+@dataclass(frozen=True)
+class QueryAnswer:
+    """A rendered query result."""
+
+    body: bytes
+    media_type: str
+    #: format key (json, csv, ttl … or html)
+    key: str
+    #: rows (or triples) in the body
+    rows: int
+    #: True when the result had more than max_rows rows and was cut
+    truncated: bool
+    form: str
+    #: for key "html": column names and rows of display cells (text, href)
+    table: tuple[tuple[str, ...], tuple[tuple[tuple[str, str], ...], ...]] | None = None
+
+
+@dataclass
+class _State:
+    graph: Graph
+    config: WorkerConfig
+    linker: Any = field(default=None)
+
+
+# --------------------------------------------------------------------------------------------------
+# jobs (run inside the worker)
+
+
+def _execute(state: _State, text: str, bindings: Mapping[str, Node]) -> Result:
+    """Run a checked query. On Oxigraph the text goes to the native engine (~50× faster than
+    kg.queries.run_query, which hands rdflib a parsed query and so falls back to rdflib's engine);
+    bindings become a VALUES block built from terms (kg.queries.inject_values), as for a remote
+    endpoint, because Oxigraph's own substitution only binds projected variables."""
+    from kg.queries import inject_values, run_query
+
+    if state.config.backend != "oxigraph":
+        return run_query(state.graph, text, bindings, PREFIXES)
+    try:
+        return state.graph.query(inject_values(text, bindings), initNs=PREFIXES)
+    except QueryError:
+        raise
+    except Exception as exc:  # pyoxigraph raises SyntaxError / OSError / RuntimeError
+        raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+
+
+def _capped(result: Result, max_rows: int) -> tuple[Result, int, bool]:
+    """The result cut to `max_rows` rows (or triples), its size and whether it was cut."""
+    if result.type == "ASK":
+        return result, 1, False
+    if result.type == "SELECT":
+        variables = list(result.vars or [])
+        rows = list(itertools.islice(iter(result), max_rows + 1))
+        capped = Result("SELECT")
+        capped.vars = variables
+        capped.bindings = [
+            {v: value for v, value in zip(variables, row, strict=True) if value is not None}  # type: ignore[arg-type,misc]
+            for row in rows[:max_rows]
+        ]
+        return capped, min(len(rows), max_rows), len(rows) > max_rows
+    graph = result.graph
+    assert graph is not None
+    size = len(graph)
+    if size <= max_rows:
+        return result, size, False
+    capped = Result(result.type)
+    capped.graph = Graph()
+    for triple in itertools.islice(sorted(graph), max_rows):
+        capped.graph.add(triple)
+    return capped, max_rows, True
+
+
+def _html_table(state: _State, result: Result) -> tuple[tuple[str, ...], tuple[tuple[tuple[str, str], ...], ...]]:
+    from kg.queries import display_term
+    from kg.serve.resource import Linker
+
+    linker: Linker = state.linker
+    if result.type == "ASK":
+        return ("ask",), (((("true" if result.askAnswer else "false"), ""),),)
+    if result.type != "SELECT":
+        raise NotAcceptable("an HTML table shows SELECT and ASK results only")
+    head = tuple(str(v) for v in (result.vars or []))
+    rows = []
+    for row in result:
+        cells = []
+        for value in row:  # type: ignore[union-attr]
+            href = linker.href(str(value)) if isinstance(value, URIRef) else ""
+            cells.append((display_term(value), href))
+        rows.append(tuple(cells))
+    return head, tuple(rows)
+
+
+def job_query(state: _State, text: str, bindings: Mapping[str, Node], choices: Mapping[str, str | None]) -> QueryAnswer:
+    """Check, run and render a query. `choices` maps each query form to the negotiated format key."""
+    from kg.queries import RENDERERS
+    from kg.serve.safety import check_query_cached
+
+    form = check_query_cached(text)
+    key = choices.get(form)
+    if key is None:
+        raise NotAcceptable(f"none of the accepted media types can show the result of a {form} query")
+    result, rows, truncated = _capped(_execute(state, text, bindings), state.config.max_rows)
+    if key == "html":
+        table = _html_table(state, result)
+        return QueryAnswer(b"", "text/html; charset=utf-8", key, rows, truncated, form, table)
+    renderer = RENDERERS[key]
+    return QueryAnswer(renderer.render(result), renderer.media_type, key, rows, truncated, form)
+
+
+def job_exists(state: _State, iri: str) -> bool:
+    from kg.serve.resource import exists
+
+    return exists(state.graph, iri)
+
+
+def job_page(state: _State, iri: str, lang: str) -> Any:
+    from kg.serve.resource import build_page, exists
+
+    if not exists(state.graph, iri):
+        raise ResourceNotFound(f"no resource <{iri}> in this dataset")
+    return build_page(state.graph, iri, state.linker, lang)
+
+
+def job_describe(state: _State, iri: str, key: str) -> bytes:
+    from kg.queries import RENDERERS
+    from kg.serve.resource import describe, exists
+
+    if not exists(state.graph, iri):
+        raise ResourceNotFound(f"no resource <{iri}> in this dataset")
+    result = Result("DESCRIBE")
+    result.graph = describe(state.graph, iri, state.config.base)
+    return RENDERERS[key].render(result)
+
+
+def job_sleep(state: _State, seconds: float) -> float:
+    """Sleep (for tests of the pool's time limit independent of any query engine)."""
+    import time
+
+    time.sleep(seconds)
+    return seconds
+
+
+#: job name → function(state, *args)
+JOBS: dict[str, Callable[..., Any]] = {
+    "query": job_query,
+    "exists": job_exists,
+    "page": job_page,
+    "describe": job_describe,
+    "sleep": job_sleep,
+}
+
+
+def _worker_main(rx: Connection, tx: Connection) -> None:
+    """Body of a worker process: read its config, load the graph, then answer jobs until told to stop."""
+    from kg.serve.resource import Linker
+    from kg.store import open_graph
+
+    config: WorkerConfig = rx.recv()
+    try:
+        graph = open_graph(config.files, backend=config.backend)
+    except KGError as exc:
+        tx.send(("error", (500, str(exc))))
+        return
+    state = _State(graph=graph, config=config, linker=Linker(config.base))
+    tx.send(("ready", None))
+    while True:
+        try:
+            message = rx.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        name, args = message
+        try:
+            tx.send(("ok", JOBS[name](state, *args)))
+        except KGError as exc:
+            tx.send(("error", (status_of(exc), str(exc))))
+        except Exception as exc:  # a bug in a job must not kill the worker; report it as a 500
+            tx.send(("error", (500, f"internal error: {type(exc).__name__}: {exc}")))
+
+
+def stdio_main() -> None:
+    """`python -m kg.serve.worker_main`: talk to the pool over stdin/stdout (stdout is then sent to stderr)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's; it stops us through the pipe
+    out = os.dup(1)
+    os.dup2(2, 1)  # a stray print must not corrupt the protocol
+    _worker_main(Connection(0, writable=False), Connection(out, readable=False))
+
+
+# --------------------------------------------------------------------------------------------------
+# the pool (runs in the server)
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    rx: Connection
+    tx: Connection
+
+
+class QueryPool:
+    """`size` worker processes; `run(job, *args)` blocks until an answer or the time limit."""
+
+    def __init__(self, config: WorkerConfig, size: int = 2, timeout_s: float = 10.0, startup_s: float = 120.0) -> None:
+        self.config = config
+        self.size = size
+        self.timeout_s = timeout_s
+        self.startup_s = startup_s
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._all: list[_Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        #: workers killed because a job ran past the time limit (for tests and logs)
+        self.killed = 0
+
+    def start(self) -> None:
+        """Start every worker and wait until each has loaded the graph."""
+        starting = [self._spawn() for _ in range(self.size)]
+        for worker in starting:
+            self._await_ready(worker)
+            self._idle.put(worker)
+
+    def _spawn(self) -> _Worker:
+        # a plain subprocess rather than multiprocessing: no re-import of the caller's __main__
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg.serve.worker_main"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        worker = _Worker(
+            process,
+            Connection(os.dup(process.stdout.fileno()), writable=False),
+            Connection(os.dup(process.stdin.fileno()), readable=False),
+        )
+        process.stdin.close()
+        process.stdout.close()
+        worker.tx.send(self.config)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _await_ready(self, worker: _Worker) -> None:
+        if not worker.rx.poll(self.startup_s):
+            self._kill(worker)
+            raise WorkerFailed(f"a query worker did not load the graph within {self.startup_s:g} s")
+        try:
+            status, payload = worker.rx.recv()
+        except EOFError:
+            self._kill(worker)
+            raise WorkerFailed("a query worker died while loading the graph") from None
+        if status != "ready":
+            self._kill(worker)
+            raise WorkerFailed(f"a query worker could not load the graph: {payload[1]}")
+
+    def _kill(self, worker: _Worker) -> None:
+        if worker.process.poll() is None:
+            worker.process.kill()
+        worker.process.wait(10)
+        worker.rx.close()
+        worker.tx.close()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+
+    def _replace(self) -> None:
+        if self._closed:
+            return
+        try:
+            worker = self._spawn()
+            self._await_ready(worker)
+        except WorkerFailed:  # the next request retries: the pool shrank by one meanwhile
+            threading.Timer(1.0, self._replace).start()
+            return
+        if self._closed:
+            self._kill(worker)
+            return
+        self._idle.put(worker)
+
+    def run(self, job: str, *args: Any) -> Any:
+        """Run `job` in a worker; raise QueryTimeout after timeout_s (the worker is killed and replaced)."""
+        if self._closed:
+            raise WorkerFailed("the query pool is closed")
+        try:
+            worker = self._idle.get(timeout=self.timeout_s)
+        except queue.Empty:
+            raise ServerBusy(
+                f"all {self.size} query workers stayed busy for {self.timeout_s:g} s; try again later"
+            ) from None
+        try:
+            worker.tx.send((job, args))
+            if not worker.rx.poll(self.timeout_s):
+                self.killed += 1
+                self._kill(worker)
+                threading.Thread(target=self._replace, daemon=True).start()
+                raise QueryTimeout(
+                    f"the query ran longer than the server's limit of {self.timeout_s:g} s and was stopped"
+                )
+            status, payload = worker.rx.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._kill(worker)
+            threading.Thread(target=self._replace, daemon=True).start()
+            raise WorkerFailed("a query worker died while answering; it has been replaced") from None
+        self._idle.put(worker)
+        if status == "ok":
+            return payload
+        code, message = payload
+        raise WorkerProblem(message, code)
+
+    def alive(self) -> int:
+        """Number of live worker processes."""
+        with self._lock:
+            return sum(1 for w in self._all if w.process.poll() is None)
+
+    def idle(self) -> int:
+        """Number of workers waiting for a job."""
+        return self._idle.qsize()
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for worker in workers:
+            with contextlib.suppress(OSError):
+                worker.tx.send(None)
+        for worker in workers:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(2)
+            self._kill(worker)
