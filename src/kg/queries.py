@@ -89,7 +89,9 @@ FORMS: dict[str, str] = {
 }
 
 #: BASIL/grlc parameter variable: `_` or `__`, a name of letters and digits, then up to two type parts
-PARAM_VARIABLE = re.compile(r"^(?P<req>__?)(?P<name>[A-Za-z0-9]+)(?:_(?P<type>[A-Za-z0-9]+)(?:_(?P<sub>[A-Za-z0-9]+))?)?$")
+PARAM_VARIABLE = re.compile(
+    r"^(?P<req>__?)(?P<name>[A-Za-z0-9]+)(?:_(?P<type>[A-Za-z0-9]+)(?:_(?P<sub>[A-Za-z0-9]+))?)?$"
+)
 #: a stored query's name (its file stem)
 QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 #: a parameter name as typed on the command line or in a URL
@@ -99,9 +101,39 @@ _INTERNAL_VARIABLE = re.compile(r"^__agg_\d+__$")
 
 #: XSD datatypes accepted as a single type suffix (`?_n_integer`), as in grlc's static.XSD_DATATYPES
 XSD_TYPES = frozenset(
-    """string boolean decimal integer double float date dateTime time duration gYear gYearMonth gMonth gDay
-    gMonthDay nonNegativeInteger positiveInteger nonPositiveInteger negativeInteger long int short byte
-    unsignedLong unsignedInt unsignedShort unsignedByte anyURI language normalizedString token""".split()
+    [
+        "string",
+        "boolean",
+        "decimal",
+        "integer",
+        "double",
+        "float",
+        "date",
+        "dateTime",
+        "time",
+        "duration",
+        "gYear",
+        "gYearMonth",
+        "gMonth",
+        "gDay",
+        "gMonthDay",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+        "anyURI",
+        "language",
+        "normalizedString",
+        "token",
+    ]
 )
 #: type suffixes that are kinds of their own
 _PLAIN_KINDS = {"iri": "iri", "number": "number", "literal": "literal", "string": "literal"}
@@ -118,20 +150,48 @@ def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: P
     try:
         return prepareQuery(text, initNs=dict(prefixes or {}))
     except ParseBaseException as exc:
-        snippet = exc.line.strip()
+        line, col, why = _oxigraph_diagnosis(text, prefixes) or (exc.lineno, exc.col, exc.msg)
+        source_lines = text.splitlines()
+        snippet = source_lines[line - 1].strip() if 0 < line <= len(source_lines) else ""
         if len(snippet) > 80:
             snippet = snippet[:77] + "…"
         raise QueryError(
-            f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg} (line: {snippet!r})",
+            f"syntax error at line {line}, column {col}: {why} (line {line}: {snippet!r})",
             file=file,
-            line=exc.lineno,
+            line=line,
             hint="check the SPARQL 1.1 grammar near that position",
         ) from None
     except Exception as exc:  # rdflib's translator raises bare Exception (unknown prefix, bad scoping)
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        line, col = _locate_problem(text, message)
-        where = f" at line {line}, column {col}" if line else ""
-        raise QueryError(f"invalid query{where}: {message}", file=file, line=line) from None
+        at_line, at_col = _locate_problem(text, message)
+        where = f" at line {at_line}, column {at_col}" if at_line else ""
+        raise QueryError(f"invalid query{where}: {message}", file=file, line=at_line) from None
+
+
+def _oxigraph_diagnosis(text: str, prefixes: Mapping[str, str] | None) -> tuple[int, int, str] | None:
+    """Line, column and reason of a syntax error from Oxigraph's parser, which locates errors exactly.
+
+    rdflib's pyparsing grammar often reports where the failing rule began, not where the error is.
+    The query is parsed on an empty in-memory store and its results are never read.
+    """
+    if re.search(r"(?i)\bSERVICE\b", text):  # never let a diagnosis reach out over the network
+        return None
+    import pyoxigraph
+
+    prologue = " ".join(missing_prologue(text, prefixes).splitlines()) + " " if prefixes else ""
+    try:
+        pyoxigraph.Store().query(prologue + text)
+    except SyntaxError as exc:
+        match = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.DOTALL)
+        if match:
+            line, col = int(match.group(1)), int(match.group(2))
+            col -= len(prologue) if line == 1 else 0
+            why = " ".join(match.group(3).split())
+            # Oxigraph lists expected character classes verbatim; those help nobody
+            return line, col, "unexpected input here" if "['" in why or len(why) > 100 else why
+    except Exception:
+        pass
+    return None
 
 
 def _locate_problem(text: str, message: str) -> tuple[int | None, int | None]:
@@ -156,7 +216,7 @@ def _blank_comments(text: str) -> str:
 
 
 def query_form(parsed: Query) -> str:
-    """"SELECT", "CONSTRUCT", "ASK" or "DESCRIBE"."""
+    """The form of a parsed query: "SELECT", "CONSTRUCT", "ASK" or "DESCRIBE"."""
     name = parsed.algebra.name
     try:
         return FORMS[name]
@@ -218,7 +278,9 @@ def read_header(text: str, *, file: Path | str | None = None) -> dict[str, Any]:
     try:
         data = _yaml.load("\n".join(lines))
     except YAMLError as exc:
-        raise QueryError(f"the #+ header is not valid YAML: {exc}", file=file, hint="see the grlc decorator syntax") from None
+        raise QueryError(
+            f"the #+ header is not valid YAML: {exc}", file=file, hint="see the grlc decorator syntax"
+        ) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -262,23 +324,30 @@ def load_query(path: Path) -> StoredQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"cannot read query file: {exc.strerror}", file=path) from None
-    header = read_header(text, file=path)
-    parsed = parse_query(text, file=path)
-    params = _params_of(parsed, header, path)
-    summary = str(header.get("summary") or "").strip()
-    if not summary:
+    query = make_query(text, name=path.stem, path=path)
+    if not query.summary:
         raise QueryError("stored query has no `#+ summary:` line", file=path, field="summary")
+    return query
+
+
+def make_query(
+    text: str, *, name: str, path: Path | None = None, prefixes: Mapping[str, str] | None = None
+) -> StoredQuery:
+    """A StoredQuery from query text (header, parameters, form); `prefixes` are declared implicitly.
+
+    `path` is the file the text came from (named in errors); None for text given inline.
+    """
+    header = read_header(text, file=path)
+    parsed = parse_query(text, prefixes, file=path)
     tags = header.get("tags") or ()
-    if isinstance(tags, str):
-        tags = (tags,)
     return StoredQuery(
-        name=path.stem,
-        summary=summary,
+        name=name,
+        summary=" ".join(str(header.get("summary") or "").split()),
         description=" ".join(str(header.get("description") or "").split()),
-        tags=tuple(str(t) for t in tags),
-        params=params,
+        tags=(str(tags),) if isinstance(tags, str) else tuple(str(t) for t in tags),
+        params=_params_of(parsed, header, path),
         text=text,
-        path=path,
+        path=path if path is not None else Path(f"<{name}>"),
         form=query_form(parsed),
     )
 
@@ -296,14 +365,18 @@ def _params_of(parsed: Query, header: Mapping[str, Any], file: Path | str | None
                 hint="parameter names are letters and digits only (camelCase), e.g. ?_eventType_iri",
             )
         if param.name in by_name:
-            raise QueryError(f"parameter {param.name!r} is declared twice (?{by_name[param.name].variable}, ?{variable})", file=file)
+            raise QueryError(
+                f"parameter {param.name!r} is declared twice (?{by_name[param.name].variable}, ?{variable})", file=file
+            )
         by_name[param.name] = param
     defaults = _header_map(header.get("defaults"), "defaults", file)
     enums = _header_map(header.get("enumerate"), "enumerate", file)
     for key, values in (("defaults", defaults), ("enumerate", enums)):
         for name in values:
             if _param_key(name, by_name) is None:
-                raise QueryError(f"#+ {key} names {name!r}, which is not a parameter of the query", file=file, field=key)
+                raise QueryError(
+                    f"#+ {key} names {name!r}, which is not a parameter of the query", file=file, field=key
+                )
     out = []
     for name, p in by_name.items():
         default = next((v for k, v in defaults.items() if _param_key(k, by_name) == name), None)
@@ -341,7 +414,9 @@ def get_query(name: str, folder: Path = paths.QUERIES_DIR) -> StoredQuery:
     if QUERY_NAME.match(name) and path.is_file():
         return load_query(path)
     known = sorted(p.stem for p in folder.glob("*.rq"))
-    raise QueryError(f"unknown query {name!r}", hint=f"known queries: {', '.join(known) or '(none)'}; see `kg query --list`")
+    raise QueryError(
+        f"unknown query {name!r}", hint=f"known queries: {', '.join(known) or '(none)'}; see `kg query --list`"
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -357,7 +432,9 @@ def parse_param_args(items: Sequence[str]) -> dict[str, str]:
             raise QueryError(f"parameter {item!r} is not NAME=VALUE", hint="write e.g. --param lang=en")
         name = name.strip()
         if not PARAM_NAME.match(name):
-            raise QueryError(f"parameter name {name!r} must be letters and digits only", hint="write e.g. --param eventType=…")
+            raise QueryError(
+                f"parameter name {name!r} must be letters and digits only", hint="write e.g. --param eventType=…"
+            )
         if name in out:
             raise QueryError(f"parameter {name!r} given twice")
         out[name] = value
@@ -382,7 +459,7 @@ def _iri(value: str, prefixes: Mapping[str, str], param: Param) -> URIRef:
         raise QueryError(
             f"{value!r} is not an absolute IRI",
             field=param.name,
-            hint="give a full IRI (https://…) or a CURIE with a known prefix (kgo:…); no spaces or <>\"{}|^`\\",
+            hint='give a full IRI (https://…) or a CURIE with a known prefix (kgo:…); no spaces or <>"{}|^`\\',
         )
     return URIRef(value)
 
@@ -429,7 +506,12 @@ def declared_prefixes(text: str) -> dict[str, str]:
     significant = [t for t in _tokens(text) if t.kind not in ("ws", "comment")]
     out: dict[str, str] = {}
     for keyword, name, iri in zip(significant, significant[1:], significant[2:], strict=False):
-        if keyword.kind == "word" and keyword.text.upper() == "PREFIX" and name.text.endswith(":") and iri.kind == "iri":
+        if (
+            keyword.kind == "word"
+            and keyword.text.upper() == "PREFIX"
+            and name.text.endswith(":")
+            and iri.kind == "iri"
+        ):
             out[name.text[:-1]] = iri.text[1:-1]
     return out
 
@@ -439,10 +521,13 @@ def query_prefixes(query: StoredQuery | str) -> dict[str, str]:
     return {**PREFIXES, **declared_prefixes(query.text if isinstance(query, StoredQuery) else query)}
 
 
-def bind_params(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Node]:
+def bind_params(
+    query: StoredQuery, values: Mapping[str, str], prefixes: Mapping[str, str] | None = None
+) -> dict[str, Node]:
     """Variable name → typed term for the given values, with defaults applied.
 
-    Unknown names, missing required values and badly typed values raise QueryError.
+    IRI values may be CURIEs with kg's prefixes, the query's own, or `prefixes` (e.g. `kg:` for the
+    data's base). Unknown names, missing required values and badly typed values raise QueryError.
     """
     known = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(known))
@@ -451,7 +536,7 @@ def bind_params(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Node
             f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}",
             hint=f"its parameters: {', '.join(known) or '(none)'}",
         )
-    prefixes = query_prefixes(query)
+    prefixes = {**(prefixes or {}), **query_prefixes(query)}
     out: dict[str, Node] = {}
     for param in query.params:
         value = values.get(param.name, param.default)
@@ -473,11 +558,12 @@ def bind_params(query: StoredQuery, values: Mapping[str, str]) -> dict[str, Node
 def _sparql_string(value: str) -> str:
     r"""A SPARQL string literal for `value`, safe against the \u pre-pass (SPARQL 1.1 §19.2).
 
-    SPARQL processors expand `\uXXXX` anywhere in the text before parsing. After escaping `\` as
-    `\\`, a `u` or `U` directly after it would start such an escape, so it is written as `\u0075`
-    / `\u0055` (expanded back to the letter by the pre-pass, or by the string grammar).
+    SPARQL processors expand `\uXXXX` / `\UXXXXXXXX` anywhere in the text before parsing (rdflib
+    even reads `\u` with eight digits). After escaping `\` as `\\`, a `u` or `U` right after it
+    would start such an escape, so it is written as `\U00000075` / `\U00000055`: exactly eight
+    digits, which the pre-pass (or a parser's UCHAR rule) turns back into the letter.
     """
-    escaped = re.sub(r"(?<=\\\\)[uU]", lambda m: "\\u0075" if m.group() == "u" else "\\u0055", _escape(value))
+    escaped = re.sub(r"(?<=\\\\)[uU]", lambda m: f"\\U{ord(m.group()):08X}", _escape(value))
     return f'"{escaped}"'
 
 
@@ -521,7 +607,8 @@ _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
   | (?P<word>[\w][\w.\-]*(?::[^\s{}()\[\],;"'<>]*)?|:[^\s{}()\[\],;"'<>]*)
@@ -614,31 +701,63 @@ def run_query(
     bindings: Mapping[str, Node] | None = None,
     prefixes: Mapping[str, str] | None = None,
 ) -> Result:
-    """Run a query on an rdflib graph with typed `initBindings`; errors are QueryError."""
+    """Run a query on an rdflib graph with typed `initBindings`; errors are QueryError.
+
+    On an Oxigraph-backed graph (oxrdflib) the text goes to Oxigraph's native engine, with the
+    bindings as a VALUES block (as for a remote endpoint): a parsed rdflib query would make oxrdflib
+    fall back to rdflib's much slower engine.
+    """
     parsed = parse_query(text, prefixes)
+    if type(graph.store).__module__.startswith("oxrdflib"):
+        try:
+            return graph.query(remote_query_text(text, bindings, prefixes))
+        except Exception as exc:  # pyoxigraph raises SyntaxError, OSError, RuntimeError
+            raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
     try:
-        return graph.query(parsed, initBindings=dict(bindings or {}))
+        init: dict[str, Any] = dict(bindings or {})  # rdflib types these as Identifier; every Node we bind is one
+        result = graph.query(parsed, initBindings=init)
+        if result.type == "SELECT" and _has_group_by(parsed):
+            # rdflib yields one empty group when GROUP BY sees no solution; SPARQL 1.1 §18.5.1 says none
+            result.bindings = [row for row in result.bindings if row]
+        return result
     except QueryError:
         raise
     except Exception as exc:  # rdflib's evaluator raises many types (type errors, SERVICE failures)
         raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
 
 
-#: media types asked from a remote endpoint, by query form (SPARQL 1.1 Protocol §2.1)
+def _has_group_by(parsed: Query) -> bool:
+    """Whether the query (or a subquery) has an explicit GROUP BY clause."""
+    stack: list[Any] = [parsed.algebra]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen or not isinstance(node, Mapping):
+            continue
+        seen.add(id(node))
+        if getattr(node, "name", None) == "Group" and node.get("expr") is not None:
+            return True
+        stack += [v for v in node.values() if isinstance(v, Mapping)]
+        stack += [x for v in node.values() if isinstance(v, list) for x in v if isinstance(x, Mapping)]
+    return False
+
+
+#: media types asked from a remote endpoint, by query form (SPARQL 1.1 Protocol §2.1); N-Triples first
+#: for graphs because it has no abbreviations an endpoint could get wrong, Turtle as the common fallback
 _REMOTE_ACCEPT = {
     "SELECT": "application/sparql-results+json",
     "ASK": "application/sparql-results+json",
-    "CONSTRUCT": "text/turtle",
-    "DESCRIBE": "text/turtle",
+    "CONSTRUCT": "application/n-triples, text/turtle;q=0.9",
+    "DESCRIBE": "application/n-triples, text/turtle;q=0.9",
 }
 
 
-def remote_query_text(text: str, bindings: Mapping[str, Node] | None = None, prefixes: Mapping[str, str] | None = None) -> str:
+def remote_query_text(
+    text: str, bindings: Mapping[str, Node] | None = None, prefixes: Mapping[str, str] | None = None
+) -> str:
     """The exact text sent to an endpoint: implicit prefixes declared, bindings as a VALUES block."""
     full = (missing_prologue(text, prefixes) if prefixes else "") + text
-    sent = inject_values(full, bindings or {})
-    parse_query(sent)  # the block is built from terms; a failure here is a bug, not bad input
-    return sent
+    return inject_values(full, bindings or {})
 
 
 def run_remote(
@@ -647,12 +766,20 @@ def run_remote(
     bindings: Mapping[str, Node] | None = None,
     prefixes: Mapping[str, str] | None = None,
     *,
+    form: str | None = None,
     timeout: float = 60.0,
 ) -> Result:
-    """Run a query on a SPARQL 1.1 endpoint (POST application/sparql-query); return an rdflib Result."""
+    """Run a query on a SPARQL 1.1 endpoint (POST application/sparql-query); return an rdflib Result.
+
+    The text is parsed locally first (for a clear syntax error and the query form) unless `form`
+    is given, as for a StoredQuery, which was parsed when it was loaded.
+    """
     import httpx
 
-    form = query_form(parse_query(text, prefixes))
+    if form is None:
+        form = query_form(parse_query(text, prefixes))
+    if form not in _REMOTE_ACCEPT:
+        raise QueryError(f"unknown query form {form!r}", hint=f"use one of {', '.join(_REMOTE_ACCEPT)}")
     sent = remote_query_text(text, bindings, prefixes)
     try:
         response = httpx.post(
@@ -675,7 +802,7 @@ def _parse_response(form: str, body: bytes, content_type: str, endpoint: str) ->
         if form in ("SELECT", "ASK"):
             return Result.parse(io.BytesIO(body), format="json", content_type=content_type.split(";")[0] or None)
         graph = Graph()
-        rdf_format = "nt" if "n-triples" in content_type else "turtle"
+        rdf_format = "nt" if "n-triples" in content_type else "turtle"  # Turtle reads N-Triples too
         graph.parse(data=body.decode("utf-8"), format=rdf_format)
     except Exception as exc:  # rdflib's result parsers raise various types on bad input
         raise StoreError(f"endpoint {endpoint} sent a response kg cannot read: {exc}") from None
@@ -771,7 +898,7 @@ def display_term(term: Node | None) -> str:
     if isinstance(term, URIRef):
         for prefix, iri in sorted(_DISPLAY_PREFIXES.items(), key=lambda kv: -len(kv[1])):
             if term.startswith(iri) and re.fullmatch(r"[\w./-]*", term[len(iri) :]):
-                return f"{prefix}:{term[len(iri):]}"
+                return f"{prefix}:{term[len(iri) :]}"
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
@@ -850,13 +977,10 @@ def render(result: Result, fmt: str) -> bytes:
 
 
 def param_signature(param: Param) -> str:
-    """`place` (iri), `lang` = en, … as shown in `--list` and the README."""
-    text = f"{param.name} ({param.kind})"
+    """`place (iri)`, `lang (literal, default en)`, `meeting (iri, optional)`: for `--list` and the README."""
     if param.default is not None:
-        text += f" = {param.default}"
-    elif not param.required:
-        text += " optional"
-    return text
+        return f"{param.name} ({param.kind}, default {param.default})"
+    return f"{param.name} ({param.kind}{'' if param.required else ', optional'})"
 
 
 def readme_table(queries: Mapping[str, StoredQuery] | None = None) -> str:

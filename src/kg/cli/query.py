@@ -1,0 +1,111 @@
+"""`kg query`: run a stored or ad-hoc SPARQL query on the published build or a remote endpoint."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg import paths, queries
+from kg.config import Settings
+from kg.errors import QueryError
+from kg.namespaces import PREFIXES
+from kg.store import BACKENDS, open_graph, published_files
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "query",
+        help="run a stored SPARQL query (see --list) or an ad-hoc one on dist/ or a SPARQL endpoint",
+        description="Run a stored query from queries/ by NAME, or an ad-hoc query with --file/--sparql. "
+        "Parameters are bound as typed RDF terms, never pasted into the query text. Exit 0 ok, 2 error.",
+    )
+    p.add_argument("name", nargs="?", help="stored query name (file stem in queries/)")
+    p.add_argument("--list", action="store_true", help="list the stored queries with their parameters")
+    p.add_argument("--readme", action="store_true", help="print the markdown table of stored queries for the README")
+    p.add_argument(
+        "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value (repeatable)"
+    )
+    p.add_argument(
+        "-f", "--format", default="table", choices=sorted(queries.RENDERERS), help="output format (default: table)"
+    )
+    p.add_argument("--file", type=Path, help="run the query in this .rq file")
+    p.add_argument("--sparql", metavar="QUERY", help="run this query text (kg prefixes are pre-declared)")
+    p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local build")
+    p.add_argument("--dist", type=Path, help="folder of the published build (default: dist/)")
+    p.add_argument("--reason", action="store_true", help="also load dist/kg-inferred.ttl (written by `kg reason`)")
+    p.add_argument(
+        "--data", type=Path, action="append", default=[], metavar="FILE", help="also load this RDF file (repeatable)"
+    )
+    p.add_argument(
+        "--backend", choices=BACKENDS, default="memory", help="local store: rdflib memory, or Oxigraph for big data"
+    )
+    p.add_argument(
+        "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
+    )
+    p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
+
+
+def run(args: argparse.Namespace) -> int:
+    folder: Path = args.queries or paths.QUERIES_DIR
+    if args.readme:
+        print(queries.readme_table(queries.load_queries(folder)), end="")
+        return 0
+    if args.list:
+        print(list_text(queries.load_queries(folder)), end="")
+        return 0
+    settings = Settings(dist_dir=args.dist) if args.dist else Settings()
+    query, prefixes = _chosen_query(args, folder, settings.base)
+    bindings = queries.bind_params(query, queries.parse_param_args(args.param), {"kg": settings.base + "id/"})
+    renderer = queries.get_renderer(args.format)
+    if query.form not in renderer.forms:
+        fitting = sorted(k for k, r in queries.RENDERERS.items() if query.form in r.forms)
+        raise QueryError(
+            f"--format {args.format} cannot show a {query.form} result", hint=f"use one of {', '.join(fitting)}"
+        )
+    if args.endpoint:
+        if args.data or args.reason or args.dist:
+            raise QueryError("--data, --reason and --dist apply to the local build, not to --endpoint")
+        result = queries.run_remote(args.endpoint, query.text, bindings, prefixes, form=query.form)
+    else:
+        files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
+        graph = open_graph(files, backend=args.backend)
+        result = queries.run_query(graph, query.text, bindings, prefixes)
+    data = renderer.render(result)
+    if args.output:
+        args.output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def _chosen_query(
+    args: argparse.Namespace, folder: Path, base: str
+) -> tuple[queries.StoredQuery, dict[str, str] | None]:
+    """The stored or ad-hoc query to run and the prefixes it may use without declaring them."""
+    given = [x for x in (args.name, args.file, args.sparql) if x is not None]
+    if len(given) != 1:
+        raise QueryError(
+            "give exactly one of: a query NAME, --file FILE or --sparql TEXT", hint="see `kg query --list`"
+        )
+    if args.name is not None:
+        return queries.get_query(args.name, folder), None
+    adhoc = {**PREFIXES, "kg": base + "id/"}
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise QueryError(f"cannot read query file: {exc.strerror}", file=args.file) from None
+        return queries.make_query(text, name=args.file.stem, path=args.file, prefixes=adhoc), adhoc
+    return queries.make_query(args.sparql, name="sparql", prefixes=adhoc), adhoc
+
+
+def list_text(stored: dict[str, queries.StoredQuery]) -> str:
+    """`--list` output: name, summary and parameters of every stored query."""
+    lines = []
+    for q in stored.values():
+        lines.append(f"{q.name}  [{q.form}]")
+        lines.append(f"    {q.summary}")
+        lines += [f"    --param {queries.param_signature(p)}" for p in q.params]
+    return "\n".join(lines) + ("\n" if lines else "")

@@ -1,0 +1,698 @@
+"""Stored SPARQL queries: every query against expected rows, the same rows on a real Oxigraph server,
+safe parameter binding (injection, property tests), output formats, the CLI and the README table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.query import Result
+
+from kg import paths, queries
+from kg.cli import main
+from kg.errors import QueryError
+from kg.store import open_graph, published_files
+
+CASES_DIR = Path(__file__).parent / "cases" / "queries"
+README = paths.PROJECT_ROOT / "README.md"
+KG = "https://w3id.org/conflict-kg/id/"
+SUMMIT = KG + "event/csto-kazakhstan-2022-01-10/csto-summit"
+MALICIOUS = 'x" } ; DROP ALL #'
+
+
+def load_cases() -> list[tuple[str, int, dict[str, Any]]]:
+    """(query name, case number, case) for every case in tests/cases/queries/*.json."""
+    out = []
+    for path in sorted(CASES_DIR.glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        assert doc["query"] == path.stem, f"{path.name} names query {doc['query']!r}"
+        out += [(path.stem, i, case) for i, case in enumerate(doc["cases"])]
+    return out
+
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module")
+def stored() -> dict[str, queries.StoredQuery]:
+    return queries.load_queries()
+
+
+GraphFor = Callable[[tuple[str, ...]], Graph]
+
+
+@pytest.fixture(scope="module")
+def graphs(built_dist: Path) -> GraphFor:
+    """The published build plus a case's extra data files, each combination loaded once."""
+    cache: dict[tuple[str, ...], Graph] = {}
+
+    def graph_for(extra: tuple[str, ...]) -> Graph:
+        if extra not in cache:
+            cache[extra] = open_graph(published_files(built_dist) + [CASES_DIR / e for e in extra])
+        return cache[extra]
+
+    return graph_for
+
+
+RunCase = Callable[[str, int], Result]
+
+
+@pytest.fixture(scope="module")
+def run_case(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> RunCase:
+    """The local result of one expectation case, computed once and shared by the tests that need it."""
+    cache: dict[tuple[str, int], Result] = {}
+    by_key = {(name, number): case for name, number, case in CASES}
+
+    def run(name: str, number: int) -> Result:
+        if (name, number) not in cache:
+            case, query = by_key[name, number], stored[name]
+            graph = graphs(tuple(case.get("data", ())))
+            cache[name, number] = queries.run_query(graph, query.text, queries.bind_params(query, case["params"]))
+        return cache[name, number]
+
+    return run
+
+
+def _rows(result: Result, columns: list[str]) -> list[list[str]]:
+    names = [str(v) for v in result.vars or []]
+    missing = set(columns) - set(names)
+    assert not missing, f"the query has no column {sorted(missing)}; it has {names}"
+    return [[queries.display_term(row[names.index(c)]) for c in columns] for row in result]  # type: ignore[index]
+
+
+def _triples(result: Result) -> list[list[str]]:
+    assert result.graph is not None
+    return sorted([queries.display_term(t) for t in triple] for triple in result.graph)
+
+
+def _terms(result: Result) -> Any:
+    """A comparable form of any result: solutions as tuples of terms, graphs as sorted triples."""
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        assert result.graph is not None
+        return sorted(result.graph)
+    if result.type == "ASK":
+        return result.askAnswer
+    return [tuple(row) for row in result]  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------------------------------
+# every stored query against its expected rows
+
+
+@pytest.mark.parametrize(("name", "number", "case"), CASES, ids=[f"{n}-{i}" for n, i, _ in CASES])
+def test_stored_query_gives_expected_rows(
+    name: str,
+    number: int,
+    case: dict[str, Any],
+    stored: dict[str, queries.StoredQuery],
+    graphs: GraphFor,
+    run_case: RunCase,
+) -> None:
+    query = stored[name]
+    graph = graphs(tuple(case.get("data", ())))
+    bindings = queries.bind_params(query, case["params"])
+    result = run_case(name, number)
+    if "triples" in case:
+        assert _triples(result) == case["triples"]
+    else:
+        assert _rows(result, case["columns"]) == case["rows"], case["description"]
+    # the VALUES block sent to remote endpoints must mean exactly what initBindings mean locally
+    injected = queries.run_query(graph, queries.inject_values(query.text, bindings))
+    assert _terms(injected) == _terms(result)
+
+
+@pytest.fixture(scope="module")
+def oxigraph_graphs(built_dist: Path) -> GraphFor:
+    """Like `graphs`, on the Oxigraph backend (pyoxigraph through oxrdflib)."""
+    cache: dict[tuple[str, ...], Graph] = {}
+
+    def graph_for(extra: tuple[str, ...]) -> Graph:
+        if extra not in cache:
+            files = published_files(built_dist) + [CASES_DIR / e for e in extra]
+            cache[extra] = open_graph(files, backend="oxigraph")
+        return cache[extra]
+
+    return graph_for
+
+
+def test_oxigraph_backend_gives_expected_rows(
+    stored: dict[str, queries.StoredQuery], oxigraph_graphs: GraphFor
+) -> None:
+    """run_query on an Oxigraph-backed graph takes Oxigraph's native engine; the rows are the same."""
+    for name, number, case in CASES:
+        query = stored[name]
+        graph = oxigraph_graphs(tuple(case.get("data", ())))
+        result = queries.run_query(graph, query.text, queries.bind_params(query, case["params"]))
+        if "triples" in case:
+            assert _triples(result) == case["triples"], f"{name} case {number}"
+        else:
+            assert _rows(result, case["columns"]) == case["rows"], f"{name} case {number}"
+
+
+def test_every_stored_query_has_expectations(stored: dict[str, queries.StoredQuery]) -> None:
+    expected = {p.stem for p in CASES_DIR.glob("*.json")}
+    assert set(stored) == expected, (
+        f"without expectations: {sorted(set(stored) - expected)}; stale: {sorted(expected - set(stored))}"
+    )
+    assert len(stored) >= 12
+
+
+def test_summit_participants_are_the_seven_leaders(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> None:
+    query = stored["meeting-participants"]
+    result = queries.run_query(graphs(()), query.text, queries.bind_params(query, {"meeting": SUMMIT}))
+    people = {row[0].rsplit("/", 1)[1]: row[1] for row in _rows(result, ["person", "positionLabel"])}
+    assert people == {
+        "nikol-pashinyan": "Prime Minister of Armenia",
+        "alexander-lukashenko": "President of Belarus",
+        "kassym-jomart-tokayev": "President of Kazakhstan",
+        "akylbek-japarov": "Chairman of the Cabinet of Ministers of Kyrgyzstan",
+        "emomali-rahmon": "President of Tajikistan",
+        "stanislav-zas": "Secretary General of the CSTO",
+        "vladimir-putin": "President of Russia",
+    }
+
+
+def test_stored_queries_are_well_formed(stored: dict[str, queries.StoredQuery]) -> None:
+    for query in stored.values():
+        assert query.summary and query.description, query.name
+        assert query.form in queries.FORMS.values()
+        assert queries.QUERY_NAME.match(query.name)
+        for param in query.params:
+            assert queries.PARAM_NAME.match(param.name), param
+            assert param.variable.startswith("_")
+        # standalone (declares its own prefixes), so grlc and any endpoint can run the file as it is
+        queries.parse_query(query.text)
+        assert "#+ summary:" in query.text
+
+
+# --------------------------------------------------------------------------------------------------
+# the same rows on a real SPARQL server (Oxigraph), through `kg query --endpoint`
+
+
+def _oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.prefix) / "bin" / "oxigraph")
+    if not Path(found).is_file():
+        pytest.fail("the oxigraph server CLI is missing; it is in the test extra: pip install -e '.[test]'")
+    return found
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def oxigraph_endpoint(built_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An Oxigraph server on 127.0.0.1 with the published build loaded; stopped after the module."""
+    binary = _oxigraph_binary()
+    location = tmp_path_factory.mktemp("oxigraph")
+    for file in published_files(built_dist):
+        subprocess.run(
+            [binary, "load", "--location", str(location), "--file", str(file)], check=True, capture_output=True
+        )
+    port = _free_port()
+    server = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):  # at most ~10 s
+            try:
+                httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1.0)
+                break
+            except httpx.HTTPError:
+                if server.poll() is not None:
+                    pytest.fail(f"oxigraph serve exited: {server.stderr.read().decode() if server.stderr else ''}")
+                time.sleep(0.1)
+        else:
+            pytest.fail("oxigraph serve did not answer within 10 s")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+#: Oxigraph stores the XSD types derived from xsd:integer as xsd:integer (oxigraph/oxigraph#1413, open),
+#: so `"2"^^xsd:nonNegativeInteger` comes back from the server as `"2"^^xsd:integer`: same value, other type
+_INTEGER_TYPES = {
+    str(XSD[t])
+    for t in [
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+
+
+def _datatype(iri: str | None) -> str | None:
+    return str(XSD.integer) if iri in _INTEGER_TYPES else iri
+
+
+def _json_solutions(text: str) -> Any:
+    doc = json.loads(text)
+    if "boolean" in doc:
+        return doc["boolean"]
+    return [
+        {
+            k: (
+                v["type"].replace("typed-literal", "literal"),
+                v["value"],
+                _datatype(v.get("datatype")),
+                v.get("xml:lang"),
+            )
+            for k, v in b.items()
+        }
+        for b in doc["results"]["bindings"]
+    ]
+
+
+def _nt_triples(text: str) -> set[tuple[Any, ...]]:
+    out = set()
+    for s, p, o in Graph().parse(data=text, format="nt"):
+        if isinstance(o, Literal) and o.datatype is not None:
+            o = Literal(str(o), datatype=_datatype(str(o.datatype)))
+        out.add((s, p, o))
+    return out
+
+
+def test_oxigraph_gives_the_same_rows(
+    oxigraph_endpoint: str,
+    run_case: RunCase,
+    stored: dict[str, queries.StoredQuery],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Every case of every stored query: `kg query --endpoint` on Oxigraph == the same query run locally."""
+    endpoint = oxigraph_endpoint + "/query"
+    checked: set[str] = set()
+    seed_cases = [c for c in CASES if not c[2].get("data")]
+    extra_cases = [c for c in CASES if c[2].get("data")]
+    for phase, cases in (("seed", seed_cases), ("extra", extra_cases)):
+        if phase == "extra":  # add the extra test data to the server through the Graph Store Protocol
+            for extra in sorted({e for _, _, c in extra_cases for e in c["data"]}):
+                r = httpx.post(
+                    oxigraph_endpoint + "/store?default",
+                    content=(CASES_DIR / extra).read_bytes(),
+                    headers={"Content-Type": "text/turtle"},
+                )
+                assert r.status_code in (200, 201, 204), r.text
+        for name, number, case in cases:
+            query = stored[name]
+            fmt = "nt" if query.form == "CONSTRUCT" else "json"
+            local = queries.render(run_case(name, number), fmt)
+            params = [a for k, v in case["params"].items() for a in ("--param", f"{k}={v}")]
+            code, remote, err = _cli(capsys, "query", name, *params, "--format", fmt, "--endpoint", endpoint)
+            assert code == 0, err
+            if fmt == "nt":
+                assert _nt_triples(remote) == _nt_triples(local.decode("utf-8")), f"{name} case {number}"
+            else:
+                assert _json_solutions(remote) == _json_solutions(local.decode("utf-8")), f"{name} case {number}"
+            checked.add(name)
+    assert checked == set(stored)
+
+
+def test_endpoint_binding_is_injection_safe(oxigraph_endpoint: str, stored: dict[str, queries.StoredQuery]) -> None:
+    """A hostile value reaches the server as one literal: the query runs, matches nothing, deletes nothing."""
+    query = stored["meeting-participants"]
+    endpoint = oxigraph_endpoint + "/query"
+    before = queries.run_remote(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    bound = queries.bind_params(query, {"meeting": SUMMIT, "lang": MALICIOUS})
+    result = queries.run_remote(endpoint, query.text, bound)
+    assert len(list(result)) == 7  # falls back to English labels: the value matched no language
+    after = queries.run_remote(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert list(before) == list(after)
+    echoed = queries.run_remote(endpoint, "SELECT ?v WHERE { BIND(?__v AS ?v) }", {"__v": Literal(MALICIOUS)})
+    assert [row[0] for row in echoed] == [Literal(MALICIOUS)]  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------------------------------
+# parameters: parsing, typing, binding, injection
+
+
+def test_injection_value_is_one_literal(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> None:
+    query = stored["meeting-participants"]
+    bindings = queries.bind_params(query, {"meeting": SUMMIT, "lang": MALICIOUS})
+    assert bindings["__lang"] == Literal(MALICIOUS)
+    graph = graphs(())
+    size = len(graph)
+    assert len(list(queries.run_query(graph, query.text, bindings))) == 7
+    assert len(graph) == size
+    sent = queries.remote_query_text(query.text, bindings)
+    assert sent.count(query.text[:200]) == 1  # the stored text is untouched, only a VALUES block is added
+    values = [n for n in _algebra_nodes(queries.parse_query(sent).algebra) if getattr(n, "name", "") == "values"]
+    assert [dict(row) for v in values for row in v["res"]] == [
+        {Variable("__lang"): Literal(MALICIOUS), Variable("__meeting_iri"): URIRef(SUMMIT)}
+    ]
+
+
+def _algebra_nodes(node: Any) -> Iterator[Any]:
+    seen: set[int] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen or isinstance(n, str):
+            continue
+        seen.add(id(n))
+        yield n
+        if isinstance(n, dict):
+            stack += list(n.values())
+        elif isinstance(n, list | tuple):
+            stack += list(n)
+
+
+def test_parameter_errors(stored: dict[str, queries.StoredQuery]) -> None:
+    timeline = stored["timeline"]
+    with pytest.raises(QueryError, match="needs parameter 'from'"):
+        queries.bind_params(timeline, {"to": "2022-01-31"})
+    with pytest.raises(QueryError, match="not a valid xsd:date"):
+        queries.bind_params(timeline, {"from": "10 January", "to": "2022-01-31"})
+    with pytest.raises(QueryError, match="has no parameter 'place'"):
+        queries.bind_params(timeline, {"from": "2022-01-01", "to": "2022-01-31", "place": "x"})
+    with pytest.raises(QueryError, match="not an absolute IRI"):
+        queries.bind_params(stored["events-in-place"], {"place": "http://x> } DROP ALL #"})
+    with pytest.raises(QueryError, match="not an absolute IRI"):
+        queries.bind_params(stored["events-in-place"], {"place": "almaty"})
+    with pytest.raises(QueryError, match=r"known queries: .*timeline"):
+        queries.get_query("no-such-query")
+    with pytest.raises(QueryError, match="unknown query"):
+        queries.get_query("../README")
+
+
+def test_curie_values_expand_with_the_query_prefixes(stored: dict[str, queries.StoredQuery]) -> None:
+    bound = queries.bind_params(stored["attack-targets"], {"eventType": "kget:armed-attack"})
+    assert bound["__eventType_iri"] == URIRef("https://w3id.org/conflict-kg/vocab/event-type/armed-attack")
+    assert bound["__lang"] == Literal("en")  # the #+ defaults value
+
+
+@pytest.mark.parametrize(
+    ("variable", "name", "required", "kind"),
+    [
+        ("_place_iri", "place", True, "iri"),
+        ("__lang", "lang", False, "literal"),
+        ("_from_xsd_date", "from", True, "xsd:date"),
+        ("_n_integer", "n", True, "xsd:integer"),
+        ("__limit_number", "limit", False, "number"),
+        ("_eventType_iri", "eventType", True, "iri"),
+        ("_title_en", "title", True, "@en"),
+        ("_x_literal", "x", True, "literal"),
+    ],
+)
+def test_param_from_variable(variable: str, name: str, required: bool, kind: str) -> None:
+    param = queries.param_from_variable(variable)
+    assert param is not None
+    assert (param.name, param.required, param.kind, param.variable) == (name, required, kind, variable)
+
+
+def test_header_defaults_and_enumerate(tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text(
+        "#+ summary: test\n#+ defaults:\n#+   - n: 3\n#+ enumerate:\n#+   - colour: [red, green]\n"
+        "SELECT ?x WHERE { BIND(?__n_integer AS ?x) BIND(?_colour AS ?y) }\n"
+    )
+    q = queries.get_query("q", tmp_path)
+    params = {p.name: p for p in q.params}
+    assert params["n"].default == "3" and not params["n"].required
+    assert params["colour"].enum == ("red", "green") and params["colour"].required
+    assert queries.bind_params(q, {"colour": "red"})["__n_integer"] == Literal(3)
+    with pytest.raises(QueryError, match="not allowed"):
+        queries.bind_params(q, {"colour": "blue"})
+
+
+param_names = st.from_regex(r"\A[A-Za-z0-9]{1,12}\Z")
+
+
+@given(st.dictionaries(param_names, st.text(max_size=40), max_size=5))
+def test_param_args_round_trip(values: dict[str, str]) -> None:
+    assert queries.parse_param_args([f"{k}={v}" for k, v in values.items()]) == values
+
+
+@given(st.text(max_size=20).filter(lambda s: "=" not in s))
+def test_param_args_without_equals_sign_are_rejected(item: str) -> None:
+    with pytest.raises(QueryError):
+        queries.parse_param_args([item])
+
+
+@given(st.dates())
+def test_date_values_become_xsd_dates(day: Any) -> None:
+    param = queries.Param(name="from", required=True, kind="xsd:date", variable="_from_xsd_date")
+    term = queries.make_term(param, day.isoformat())
+    assert term == Literal(day.isoformat(), datatype=XSD.date) and isinstance(term, Literal)
+    assert term.toPython() == day
+
+
+@given(st.integers() | st.decimals(allow_nan=False, allow_infinity=False, places=3))
+def test_number_values_keep_their_value(number: Any) -> None:
+    param = queries.Param(name="n", required=True, kind="number", variable="_n_number")
+    term = queries.make_term(param, str(number))
+    assert isinstance(term, Literal) and term.toPython() == number
+
+
+_ECHO = "SELECT ?v WHERE { BIND(?__v AS ?v) }"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40) | st.sampled_from([MALICIOUS, "\\u0022 } DROP ALL #", "\\\\u0022", "a\\Ub", '"""', "\\"]))
+def test_any_string_survives_the_values_block_unchanged(value: str) -> None:
+    """Whatever the string, the VALUES text gives back exactly that literal, in rdflib and in Oxigraph."""
+    import pyoxigraph
+
+    sent = queries.inject_values(_ECHO, {"__v": Literal(value)})
+    assert sent.startswith("SELECT ?v WHERE {") and sent.endswith(" BIND(?__v AS ?v) }")
+    assert [row[0] for row in Graph().query(sent)] == [Literal(value)]  # type: ignore[index]
+    solutions = list(pyoxigraph.Store().query(sent))  # type: ignore[arg-type]
+    assert [s["v"].value for s in solutions] == [value]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=30))
+def test_iri_values_are_valid_or_refused(value: str) -> None:
+    param = queries.Param(name="x", required=True, kind="iri", variable="_x_iri")
+    try:
+        term = queries.make_term(param, "http://example.org/" + value)
+    except QueryError:
+        return
+    sent = queries.inject_values(_ECHO, {"__v": term})
+    assert [row[0] for row in Graph().query(sent)] == [term]  # type: ignore[index]
+
+
+@settings(deadline=None)
+@given(st.text(max_size=30), st.sampled_from(["literal", "xsd:string", "@en"]))
+def test_local_bindings_never_touch_the_query(value: str, kind: str) -> None:
+    param = queries.Param(name="v", required=True, kind=kind, variable="_v")
+    term = queries.make_term(param, value)
+    result = queries.run_query(Graph(), "SELECT ?v WHERE { BIND(?_v AS ?v) }", {"_v": term})
+    assert [row[0] for row in result] == [term]  # type: ignore[index]
+
+
+# --------------------------------------------------------------------------------------------------
+# parsing and syntax errors
+
+
+def test_syntax_error_names_line_and_column() -> None:
+    with pytest.raises(QueryError) as info:
+        queries.parse_query("SELECT ?x WHERE {\n  ?x ?p \n}\n")
+    assert info.value.line == 3
+    assert "line 3, column" in str(info.value)
+
+
+def test_unknown_prefix_is_located() -> None:
+    with pytest.raises(QueryError, match=r"line 2, column 12: .*foo"):
+        queries.parse_query("SELECT ?x\nWHERE { ?x foo:bar ?y }")
+
+
+def test_updates_are_not_queries() -> None:
+    with pytest.raises(QueryError, match="syntax error"):
+        queries.parse_query("DROP ALL")
+
+
+def test_where_group_is_found_in_every_form() -> None:
+    values = {"_x": Literal("v")}
+    for text in (
+        "SELECT * { ?s ?p ?_x }",
+        "SELECT (EXISTS { ?a ?b ?c } AS ?e) WHERE { ?s ?p ?_x }",
+        "ASK { ?s ?p ?_x }",
+        "CONSTRUCT { ?s ?p ?_x } WHERE { ?s ?p ?_x }",
+        "CONSTRUCT { ?s ?p ?_x } { ?s ?p ?_x }",
+        "PREFIX where: <http://e/> SELECT * WHERE { ?s where:p '{' . ?s ?p ?_x } # {",
+    ):
+        sent = queries.inject_values(text, values)
+        queries.parse_query(sent)
+        assert 'VALUES (?_x) { ("v") }' in sent
+    assert queries.inject_values("DESCRIBE ?_x", values).endswith('VALUES (?_x) { ("v") }\n')
+    with pytest.raises(QueryError, match="short form"):
+        queries.inject_values("CONSTRUCT WHERE { ?s ?p ?_x }", values)
+
+
+# --------------------------------------------------------------------------------------------------
+# renderers
+
+
+@pytest.fixture(scope="module")
+def summit_result(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> Result:
+    query = stored["meeting-participants"]
+    return queries.run_query(graphs(()), query.text, queries.bind_params(query, {"meeting": SUMMIT}))
+
+
+def test_renderers_write_standard_formats(summit_result: Result) -> None:
+    rendered = {name: queries.render(summit_result, name) for name in ("json", "csv", "tsv", "xml", "table")}
+    doc = json.loads(rendered["json"])
+    assert len(doc["results"]["bindings"]) == 7 and "personLabel" in doc["head"]["vars"]
+    rows = list(csv.DictReader(io.StringIO(rendered["csv"].decode("utf-8"))))
+    assert {r["personLabel"] for r in rows} >= {"Vladimir Putin", "Stanislav Zas"} and len(rows) == 7
+    tsv = rendered["tsv"].decode("utf-8").splitlines()
+    assert tsv[0].split("\t")[0] == "?meeting" and len(tsv) == 8
+    assert f"<{SUMMIT}>" in tsv[1] and '"Vladimir Putin"@en' in tsv[7]
+    for fmt in ("json", "xml"):
+        again = Result.parse(io.BytesIO(rendered[fmt]), format=fmt)
+        assert [tuple(r) for r in again] == [tuple(r) for r in summit_result]  # type: ignore[arg-type]
+    table = rendered["table"].decode("utf-8")
+    assert "Vladimir Putin" in table and "(7 rows)" in table
+    with pytest.raises(QueryError, match="use one of"):
+        queries.render(summit_result, "ttl")
+    with pytest.raises(QueryError, match="unknown output format"):
+        queries.render(summit_result, "pdf")
+
+
+def test_graph_results_parse_as_rdf(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> None:
+    query = stored["event-card"]
+    event = KG + "event/csto-kazakhstan-2022-01-10/interior-ministry-attack-almaty"
+    result = queries.run_query(graphs(()), query.text, queries.bind_params(query, {"event": event}))
+    for fmt, parser in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")):
+        graph = Graph().parse(data=queries.render(result, fmt).decode("utf-8"), format=parser)
+        assert set(graph) == set(result.graph), fmt  # type: ignore[arg-type]
+    assert queries.render(result, "nt") == queries.render(result, "nt")  # deterministic
+    for name, renderer in queries.RENDERERS.items():
+        assert renderer.media_type, name
+
+
+# --------------------------------------------------------------------------------------------------
+# the CLI
+
+
+def test_cli_list(capsys: pytest.CaptureFixture[str], stored: dict[str, queries.StoredQuery]) -> None:
+    code, out, _ = _cli(capsys, "query", "--list")
+    assert code == 0
+    for query in stored.values():
+        assert query.name in out and query.summary in out
+    assert "--param from (xsd:date)" in out
+
+
+def test_cli_formats(capsys: pytest.CaptureFixture[str], built_dist: Path) -> None:
+    base = ["query", "meeting-participants", "--param", f"meeting={SUMMIT}", "--dist", str(built_dist)]
+    code, out, _ = _cli(capsys, *base, "--format", "csv")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 7
+    code, out, _ = _cli(capsys, *base, "--format", "json")
+    assert code == 0 and len(json.loads(out)["results"]["bindings"]) == 7
+    code, out, _ = _cli(capsys, *base, "--param", "lang=id")
+    assert code == 0 and "Presiden Belarus" in out
+    event = KG + "event/csto-kazakhstan-2022-01-10/interior-ministry-attack-almaty"
+    code, out, _ = _cli(
+        capsys, "query", "event-card", "-p", f"event={event}", "--format", "ttl", "--dist", str(built_dist)
+    )
+    assert code == 0 and len(Graph().parse(data=out, format="turtle")) > 20
+
+
+def test_cli_adhoc_queries(capsys: pytest.CaptureFixture[str], built_dist: Path, tmp_path: Path) -> None:
+    # no PREFIX lines: rdfs: is pre-declared (rdflib does not unescape `\\/` in a CURIE like kg:place\\/almaty)
+    adhoc = f"SELECT ?label WHERE {{ <{KG}place/almaty> rdfs:label ?label FILTER(lang(?label) = 'en') }}"
+    code, out, err = _cli(capsys, "query", "--sparql", adhoc, "--dist", str(built_dist), "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["label", "Almaty"]
+    rq = tmp_path / "mine.rq"
+    rq.write_text("SELECT ?e WHERE { ?e kgo:location ?_place_iri } ORDER BY ?e\n")
+    code, out, err = _cli(
+        capsys, "query", "--file", str(rq), "-p", "place=kg:place/almaty", "--dist", str(built_dist), "-f", "csv"
+    )
+    assert code == 0, err
+    assert len(out.splitlines()) == 1 + 2  # header + fighting in Almaty + gun-shop seizures
+
+
+def test_cli_reason_loads_inferred_triples(
+    capsys: pytest.CaptureFixture[str], built_dist: Path, tmp_path: Path
+) -> None:
+    dist = tmp_path / "dist"
+    shutil.copytree(built_dist, dist)
+    (dist / "kg-inferred.ttl").write_text(
+        f"<{SUMMIT}> <https://w3id.org/conflict-kg/ontology#locatedIn> <{KG}place/kazakhstan> .\n"
+    )
+    ask = f"SELECT ?p WHERE {{ <{SUMMIT}> kgo:locatedIn ?p }}"
+    code, out, _ = _cli(capsys, "query", "--sparql", ask, "--dist", str(dist), "-f", "csv")
+    assert code == 0 and out.splitlines() == ["p"]
+    code, out, _ = _cli(capsys, "query", "--sparql", ask, "--dist", str(dist), "-f", "csv", "--reason")
+    assert code == 0 and out.splitlines() == ["p", f"{KG}place/kazakhstan"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["query", "timeline", "-p", "from=2022-01-01"], "needs parameter 'to'"),
+        (["query", "no-such-query"], "unknown query 'no-such-query'"),
+        (["query", "--sparql", "SELECT ?x WHERE {\n ?x ?y\n}"], "line 3, column"),
+        (["query", "timeline", "-p", "from=yesterday", "-p", "to=2022-01-01"], "not a valid xsd:date"),
+        (["query", "timeline", "-p", "from"], "not NAME=VALUE"),
+        (["query", "meeting-participants", "-f", "ttl"], "cannot show a SELECT result"),
+        (["query"], "exactly one of"),
+    ],
+)
+def test_cli_errors_are_one_line_with_exit_2(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], built_dist: Path
+) -> None:
+    code, out, err = _cli(capsys, *argv, "--dist", str(built_dist))
+    assert code == 2
+    assert out == ""
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_runs_as_a_process(built_dist: Path) -> None:
+    """The installed entry point, end to end."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "events-by-cameo-root", "--format", "tsv", "--dist", str(built_dist)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].split("\t") == ["?cameoRoot", "?code", "?cameoRootLabel", "?events"]
+
+
+# --------------------------------------------------------------------------------------------------
+# README
+
+
+def test_readme_table_is_current() -> None:
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index("<!-- BEGIN query -->"), text.index("<!-- END query -->")
+    assert queries.readme_table() in text[start:end], "README query table is stale: run `kg query --readme` and paste"
