@@ -24,6 +24,7 @@ ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
 ONTOLOGY_FILE = ONTOLOGY_DIR / "kg.ttl"
 VOCAB_FILE = ONTOLOGY_DIR / "vocab.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+RULES_DIR = ONTOLOGY_DIR / "rules"
 
 DATA_DIR = PROJECT_ROOT / "data"
 REGISTRY_FILE = DATA_DIR / "registry.yaml"

@@ -20,7 +20,12 @@ from kg.errors import KGError, ValidationFailed
 COMMANDS: dict[str, str] = {
     "build": "kg.cli.build",
     "validate": "kg.cli.validate",
+    "reason": "kg.cli.reason",
+    "query": "kg.cli.query",
     "schema": "kg.cli.schema",
+    "serve": "kg.cli.serve",
+    "push": "kg.cli.push",
+    "export": "kg.cli.export",
 }
 
 
