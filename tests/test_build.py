@@ -122,9 +122,12 @@ def test_validate_unknown_file_type_exits_2(tmp_path: Path, capsys: pytest.Captu
     assert "unknown RDF file type" in capsys.readouterr().err
 
 
-def test_bad_base_iri_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["build", "--base", "not-an-iri"]) == 2
-    assert "base IRI" in capsys.readouterr().err
+@pytest.mark.parametrize("base", ["not-an-iri", "https://ex.org/a b/", "ftp://ex.org/", "https://ex.org/no-slash"])
+def test_bad_base_iri_exits_2(base: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["build", "--base", base, "--dist", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "base IRI" in err and len(err.strip().splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_console_script_runs(tmp_path: Path) -> None:

@@ -160,3 +160,30 @@ def test_tokayev_assertions_are_claims_not_facts(seed_graph: Graph) -> None:
 )
 def test_dispatch_tables_cover_the_closed_vocabularies(literal_type: object, table: dict[str, object]) -> None:
     assert set(get_args(literal_type)) == set(table)
+
+
+@pytest.mark.parametrize(
+    ("table", "namespace"),
+    [
+        ("ROLE_LABELS", "role/"),
+        ("COUNT_LABELS", "count/"),
+        ("QUALIFIER_LABELS", "qualifier/"),
+    ],
+)
+def test_minted_label_tables_match_the_vocabulary(ontology_graph: Graph, table: str, namespace: str) -> None:
+    from rdflib.namespace import SKOS
+
+    from kg import mapping
+    from kg.namespaces import VOCAB
+
+    for key, (en, id_) in getattr(mapping, table).items():
+        concept = URIRef(VOCAB + namespace + key)
+        labels = {o.language: str(o) for o in ontology_graph.objects(concept, SKOS.prefLabel)}
+        assert labels == {"en": en, "id": id_}, concept
+
+
+def test_figures_and_participations_are_labelled_in_both_languages(seed_graph: Graph) -> None:
+    for cls in (KGO.Figure, KGO.Participation, KGO.Event, KGO.Claim):
+        for s in seed_graph.subjects(RDF.type, cls):
+            langs = {o.language for o in seed_graph.objects(s, RDFS.label)}
+            assert {"en", "id"} <= langs, s

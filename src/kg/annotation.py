@@ -464,7 +464,10 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
 
 def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -> AnnotationError:
     """Turn the first pydantic error into an AnnotationError with file, line and field."""
-    err = exc.errors()[0]
+    # For a union (a quote is a string or a {quote, occurrence} mapping) pydantic reports one error
+    # per member; the one with the longest location is about what the curator actually wrote.
+    errors = exc.errors()
+    err = max(errors, key=lambda e: (len(e["loc"]), -errors.index(e)))
     loc: tuple[str | int, ...] = ()
     for p in err["loc"]:  # drop pydantic's union-member tags, keep the path into the data
         if isinstance(p, int) or (*loc, p) in lines or p in _FIELD_NAMES:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import paths
 from kg.namespaces import DEFAULT_BASE
+
+
+#: An http(s) IRI ending in "/" with none of the characters RFC 3987 forbids in IRIs.
+_BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\/][^\s<>\"{}|^`\\]*/$")
 
 
 def _default_base() -> str:
@@ -36,9 +41,9 @@ class Settings:
     def __post_init__(self) -> None:
         from kg.errors import KGError
 
-        if not self.base.endswith("/") or "://" not in self.base:
+        if not _BASE_IRI.match(self.base):
             raise KGError(
-                f"base IRI {self.base!r} is not an absolute IRI ending in '/'",
+                f"base IRI {self.base!r} is not an absolute http(s) IRI ending in '/' without spaces or <>\"{{}}|^`\\",
                 field="base",
                 hint="pass e.g. --base https://example.org/kg/",
             )

@@ -128,6 +128,38 @@ QUALIFIERS: dict[str, tuple[URIRef, Callable[[int], tuple[int | None, int | None
     "fewer-than": (KGQ["fewer-than"], _fewer_than),
 }
 
+#: Labels (en, id) of the closed vocabularies used in minted labels; a test keeps them equal to
+#: the skos:prefLabel of the same concepts in ontology/vocab.ttl.
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "chair": ("chair", "pemimpin rapat"),
+    "attendee": ("attendee", "peserta"),
+    "speaker": ("speaker", "pembicara"),
+    "target": ("target", "sasaran"),
+    "perpetrator": ("perpetrator", "pelaku"),
+    "participant": ("participant", "partisipan"),
+}
+COUNT_LABELS: dict[str, tuple[str, str]] = {
+    "killed": ("killed", "tewas"),
+    "injured": ("injured", "terluka"),
+    "arrested": ("arrested", "ditangkap"),
+    "beheaded": ("beheaded", "dipenggal"),
+    "businesses-affected": ("businesses affected", "bisnis terpengaruh"),
+    "premises-looted": ("premises looted", "tempat dijarah"),
+    "vehicles-destroyed": ("vehicles damaged or destroyed", "kendaraan rusak atau terbakar"),
+    "weapons-shops-seized": ("weapons shops seized", "toko senjata disita"),
+    "regions-affected": ("regions affected", "wilayah terdampak"),
+    "nights": ("nights of duration", "jumlah malam"),
+    "numerical-superiority": ("numerical superiority (times)", "keunggulan jumlah (kali lipat)"),
+    "participants": ("participants", "peserta"),
+}
+QUALIFIER_LABELS: dict[str, tuple[str, str]] = {
+    "exact": ("exact", "tepat"),
+    "about": ("about", "sekitar"),
+    "more-than": ("more than", "lebih dari"),
+    "at-least": ("at least", "setidaknya"),
+    "fewer-than": ("fewer than", "kurang dari"),
+}
+
 REGISTRY_DOCUMENT_KEY = "registry"
 
 
@@ -363,8 +395,12 @@ class _Builder:
             self.g.add((part, KGO.role, role_concept))
             if role.as_ is not None:
                 self.g.add((part, KGO.inCapacityOf, refs[role.as_]))
-            agent_label = self._label(agent)
-            self.g.add((part, RDFS.label, Literal(f"{agent_label} — {role.role} — {ev.label.en}", lang="en")))
+            for lang, role_label, event_label in (
+                ("en", ROLE_LABELS[role.role][0], ev.label.en),
+                ("id", ROLE_LABELS[role.role][1], ev.label.id),
+            ):
+                text = f"{self._label(agent, lang)} — {role_label} — {event_label}"
+                self.g.add((part, RDFS.label, Literal(text, lang=lang)))
             fact(part, role.evidence, ("events", i, "roles", j), (*ev.according_to, *role.according_to))
 
     def figure(
@@ -387,9 +423,11 @@ class _Builder:
         if fig.group is not None:
             self.labels(s, fig.group, KGO.countedGroup)
         self.add(s, KGO.victimGroup, refs[fig.victim] if fig.victim else None)
-        qual = "" if fig.qualifier == "exact" else fig.qualifier.replace("-", " ") + " "
-        what = f" ({fig.group.en})" if fig.group else ""
-        self.g.add((s, RDFS.label, Literal(f"{fig.counts.replace('-', ' ')}: {qual}{fig.value}{what}", lang="en")))
+        for n, lang in enumerate(("en", "id")):
+            qual = "" if fig.qualifier == "exact" else QUALIFIER_LABELS[fig.qualifier][n] + " "
+            what = f" ({fig.group.en if lang == 'en' else fig.group.id})" if fig.group else ""
+            text = f"{COUNT_LABELS[fig.counts][n]}: {qual}{fig.value}{what}"
+            self.g.add((s, RDFS.label, Literal(text, lang=lang)))
         fact(s, fig.evidence, ("figures", i), fig.according_to)
 
     def claim(
@@ -437,11 +475,9 @@ class _Builder:
         g.add((by_position, OA.start, _nni(span.start)))
         g.add((by_position, OA.end, _nni(span.end)))
 
-    def _label(self, s: URIRef) -> str:
-        for o in self.g.objects(s, RDFS.label):
-            if isinstance(o, Literal) and o.language == "en":
-                return str(o)
-        return str(s)
+    def _label(self, s: URIRef, lang: str = "en") -> str:
+        labels = {o.language: str(o) for o in self.g.objects(s, RDFS.label) if isinstance(o, Literal)}
+        return labels.get(lang) or labels.get("en") or str(s)
 
 
 def build_graph(corpus: Corpus, base: str) -> Mapped:

@@ -36,7 +36,8 @@ class Violation:
         """Render as one readable line: where, what, which property, why."""
         where = f"{self.origin}: " if self.origin else ""
         value = f" (value: {self.value})" if self.value else ""
-        return f"{where}{self.focus_label} <{self.focus}>: {self.path}: {self.message}{value}"
+        label = "" if self.focus_label in ("", self.focus) else f"{self.focus_label} "
+        return f"{where}{label}<{self.focus}>: {self.path}: {self.message}{value}"
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class Report:
         return EXIT_CONFORMS if self.conforms else EXIT_VIOLATIONS
 
     def lines(self) -> list[str]:
-        """Every violation as one line, sorted by origin then focus node."""
-        return [v.line() for v in self.violations]
+        """Every violation as one line, sorted by origin then focus node; identical lines once."""
+        return list(dict.fromkeys(v.line() for v in self.violations))
 
 
 def curie(term: Node | None) -> str:
