@@ -25,19 +25,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg.cli import main
 from kg.errors import ExportError, MissingExtra
 from kg.exporters.gephi import EXPORT_FORMATS, csv_tables, gexf, graphml, output_paths, render_export, timeset
 from kg.exporters.network import (
+    LANGUAGES,
     NAME_PREDICATES,
     PROJECTIONS,
+    ROLE_PROPERTIES,
+    ROLE_SIDES,
     Network,
     build_network,
+    intersect_intervals,
     merge_intervals,
+    spells_within,
 )
-from kg.namespaces import KGO, KGP, sparql_prologue
+from kg.namespaces import KGO, KGP, KGR, sparql_prologue
 
 SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3" / "gexf.xsd"
 GEXF_NS = {"g": "http://gexf.net/1.3"}
@@ -47,6 +52,9 @@ TOKAYEV = "https://w3id.org/conflict-kg/id/person/kassym-jomart-tokayev"
 PUTIN = "https://w3id.org/conflict-kg/id/person/vladimir-putin"
 UNREST = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/kazakhstan-unrest"
 FIGHTING_ALMATY = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty"
+INTERIOR_MINISTRY_ATTACK = (
+    "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/interior-ministry-attack-almaty"
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +97,13 @@ _ROLE_TRIPLES = f"""
   {{ ?part kgo:inEvent ?e ; kgo:agent ?a ; kgo:role/rdfs:seeAlso ?p . }}
 """
 
+# Co-participation: the side of each role; a target is on none (never co-participates).
+_SIDES = """VALUES (?p ?side) { (kgo:chair "meeting") (kgo:attendee "meeting") (kgo:speaker "meeting")
+  (kgo:perpetrator "perpetrator") (kgo:participant "participant") }"""
+_SIDED = f"""{{ SELECT DISTINCT ?e ?a ?side WHERE {{
+  {_ROLE_TRIPLES} {_SIDES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor }} }}"""
+_SAME_SIDE = f"{_SIDED} {_SIDED.replace('?a', '?b')} FILTER(STR(?a) < STR(?b))"
+
 SPARQL_COUNTS = {
     "full": (
         f"SELECT (COUNT(*) AS ?n) WHERE {{ {_node('?s')} }}",
@@ -114,24 +129,23 @@ SPARQL_COUNTS = {
           {_ROLE_TRIPLES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor }} }}""",
     ),
     "actors": (
-        f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{
-          {_ROLE_TRIPLES} ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor }}""",
-        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{
-          {{ SELECT DISTINCT ?e ?a WHERE {{ {_ROLE_TRIPLES} }} }}
-          {{ SELECT DISTINCT ?e ?b WHERE {{ {_ROLE_TRIPLES.replace("?a", "?b")} }} }}
-          ?e a/rdfs:subClassOf* kgo:Event . ?a a/rdfs:subClassOf* kgo:Actor . ?b a/rdfs:subClassOf* kgo:Actor .
-          FILTER(STR(?a) < STR(?b)) }} }}""",
+        f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ {_SIDED} }}",
+        f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?a ?b WHERE {{ {_SAME_SIDE} }} }}""",
     ),
 }
 
 
 @pytest.fixture(scope="module")
-def sparql_counts(built_dist: Path) -> dict[str, tuple[int, int]]:
-    """The counts over the same published files, loaded into Oxigraph (rdflib's engine takes minutes here)."""
+def oxigraph_graph(built_dist: Path) -> Graph:
+    """The same published files, loaded into Oxigraph (rdflib's engine takes minutes on these queries)."""
     from kg.store import open_graph, published_files
 
-    store = open_graph(published_files(built_dist), backend="oxigraph")
-    return {name: (_count(store, nq), _count(store, eq)) for name, (nq, eq) in SPARQL_COUNTS.items()}
+    return open_graph(published_files(built_dist), backend="oxigraph")
+
+
+@pytest.fixture(scope="module")
+def sparql_counts(oxigraph_graph: Graph) -> dict[str, tuple[int, int]]:
+    return {name: (_count(oxigraph_graph, nq), _count(oxigraph_graph, eq)) for name, (nq, eq) in SPARQL_COUNTS.items()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,12 +251,35 @@ def test_gexf_colours_and_labels_are_written(published_graph: Graph) -> None:
         assert node.find("g:color", GEXF_NS) is not None
 
 
-def test_language_option_picks_labels_and_falls_back_to_english(published_graph: Graph) -> None:
+def test_language_option_picks_labels_and_falls_back_to_english(published_graph: Graph, ontology_graph: Graph) -> None:
     indonesian = {n.id: n for n in build_network(published_graph, "full", "id").nodes}
     assert indonesian[SUMMIT].label == "Pertemuan khusus CSTO tentang situasi di Kazakhstan"
     assert indonesian[SUMMIT].attributes["kgo:eventType"] != "summit"
-    russian = {n.id: n for n in build_network(published_graph, "full", "ru").nodes}
-    assert russian[SUMMIT].label == "CSTO video summit on the situation in Kazakhstan"
+    english_only = _event_graph(ontology_graph, "2022-01-01", KGP.day)  # labelled in English only
+    (node,) = build_network(english_only, "full", "id").nodes
+    assert node.label == "a riot"
+
+
+def test_languages_are_those_of_the_data(published_graph: Graph) -> None:
+    tags = {o.language for o in published_graph.objects(None, RDFS.label) if isinstance(o, Literal) and o.language}
+    assert set(LANGUAGES) == tags and LANGUAGES[0] == "en"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru", "EN", "", "../en"])
+def test_a_language_without_labels_is_refused(published_graph: Graph, lang: str) -> None:
+    with pytest.raises(ExportError, match="no labels in language") as info:
+        build_network(published_graph, "actors", lang)
+    assert "use one of en, id" in str(info.value)
+
+
+def test_cli_refuses_a_language_without_labels(
+    built_dist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", "gexf", "--lang", "fr", "--dist", str(built_dist), "-o", str(tmp_path / "fr.gexf")])
+    assert info.value.code == 2
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+    assert not list(tmp_path.iterdir()) and not list(built_dist.glob("*-fr*"))
 
 
 def test_parallel_edges_survive(published_graph: Graph, tmp_path: Path) -> None:
@@ -286,14 +323,102 @@ def test_summit_leaders_form_a_clique_in_the_actors_projection(published_graph: 
         assert data["weight"] >= 1
 
 
-def test_actor_edges_are_weighted_by_shared_events(networks: dict[str, Network], published_graph: Graph) -> None:
-    role_sets: dict[str, set[str]] = {}
-    for e in networks["events"].edges:
-        role_sets.setdefault(e.source, set()).add(e.target)
+def test_actor_edges_list_the_events_shared_on_one_side(networks: dict[str, Network], oxigraph_graph: Graph) -> None:
+    """Edges, weights and event lists equal an independent SPARQL reading of the side rule."""
+    expected: dict[tuple[str, str], set[str]] = {}
+    for a, b, e in oxigraph_graph.query(sparql_prologue() + f"SELECT DISTINCT ?a ?b ?e WHERE {{ {_SAME_SIDE} }}"):
+        expected.setdefault((str(a), str(b)), set()).add(str(e))
+    found: dict[tuple[str, str], list[str]] = {}
     for edge in networks["actors"].edges:
-        shared = role_sets[edge.source] & role_sets[edge.target]
-        assert edge.weight == len(shared) > 0
-        assert sorted(str(edge.attributes["shared_event_iris"]).split(" | ")) == sorted(shared)
+        events = str(edge.attributes["shared_event_iris"]).split(" | ")
+        assert edge.weight == len(events) == len(set(events))  # an actor with two roles counts once
+        found[(edge.source, edge.target)] = events
+    assert {pair: set(events) for pair, events in found.items()} == expected
+    assert expected  # the seed has co-participants
+
+
+def test_attackers_are_not_linked_to_their_target_or_the_defenders(
+    networks: dict[str, Network], oxigraph_graph: Graph
+) -> None:
+    """The Interior Ministry attack: its perpetrators acted together, not with the police or the ministry."""
+    roles: dict[str, set[str]] = {}
+    query = f"""SELECT DISTINCT ?p ?a WHERE {{ BIND(<{INTERIOR_MINISTRY_ATTACK}> AS ?e) {_ROLE_TRIPLES}
+      ?a a/rdfs:subClassOf* kgo:Actor }}"""
+    for p, a in oxigraph_graph.query(sparql_prologue() + query):
+        roles.setdefault(str(p).rsplit("#", 1)[1], set()).add(str(a))
+    attackers, others = roles["perpetrator"], roles["participant"] | roles["target"]
+    assert len(attackers) >= 2 and roles["participant"] and roles["target"]
+    linked: dict[frozenset[str], set[str]] = {}
+    for edge in networks["actors"].edges:
+        events = set(str(edge.attributes["shared_event_iris"]).split(" | "))
+        linked[frozenset((edge.source, edge.target))] = events
+    for a, b in itertools.combinations(sorted(attackers), 2):
+        assert INTERIOR_MINISTRY_ATTACK in linked[frozenset((a, b))]
+    for a, b in itertools.product(attackers, others):
+        assert INTERIOR_MINISTRY_ATTACK not in linked.get(frozenset((a, b)), set())
+    nodes = {n.id for n in networks["actors"].nodes}
+    acting = {str(a) for (a,) in oxigraph_graph.query(sparql_prologue() + f"SELECT DISTINCT ?a WHERE {{ {_SIDED} }}")}
+    only_targets = roles["target"] - acting
+    assert only_targets and not only_targets & nodes  # the ministry was only ever a target: not an actor here
+
+
+def _actor(graph: Graph, name: str) -> URIRef:
+    actor = URIRef(f"https://example.org/id/person/{name}")
+    graph.add((actor, RDF.type, KGO.Person))
+    graph.add((actor, RDFS.label, Literal(name, lang="en")))
+    return actor
+
+
+def test_co_participation_follows_the_side_table(ontology_graph: Graph) -> None:
+    """A hand-made graph with every role: chair, attendees and speaker meet; perpetrators act together;
+    participants are a side of their own; targets co-participate with no one."""
+    g = Graph()
+    g += ontology_graph
+    meeting, attack, raid = (URIRef(f"https://example.org/id/event/{n}") for n in ("meeting", "attack", "raid"))
+    g.add((meeting, RDF.type, KGO.Summit))
+    g.add((attack, RDF.type, KGO.ArmedAttack))
+    g.add((raid, RDF.type, KGO.ArmedAttack))
+    a, b, c, d, e, f, t1, t2 = (_actor(g, name) for name in ("a", "b", "c", "d", "e", "f", "t1", "t2"))
+    roles = [
+        (meeting, KGO.chair, a),
+        (meeting, KGO.attendee, b),
+        (meeting, KGO.attendee, c),
+        (meeting, KGO.speaker, c),  # two roles, one side: counted once
+        (meeting, KGO.target, t1),
+        (attack, KGO.perpetrator, d),
+        (attack, KGO.perpetrator, e),
+        (attack, KGO.participant, b),
+        (attack, KGO.target, t1),
+        (attack, KGO.target, t2),
+        (raid, KGO.perpetrator, d),
+        (raid, KGO.perpetrator, e),
+    ]
+    for triple in roles:
+        g.add(triple)
+    part = URIRef("https://example.org/id/participation/f")  # a role given only by its Participation record
+    g.add((part, RDF.type, KGO.Participation))
+    g.add((part, KGO.inEvent, attack))
+    g.add((part, KGO.agent, f))
+    g.add((part, KGO.role, KGR.participant))
+    net = build_network(g, "actors")
+    got = {
+        (x.source, x.target): (x.weight, x.attributes["shared_event_iris"], x.attributes["sides"]) for x in net.edges
+    }
+    assert got == {
+        (str(a), str(b)): (1.0, str(meeting), "meeting"),
+        (str(a), str(c)): (1.0, str(meeting), "meeting"),
+        (str(b), str(c)): (1.0, str(meeting), "meeting"),
+        (str(b), str(f)): (1.0, str(attack), "participant"),
+        (str(d), str(e)): (2.0, f"{attack} | {raid}", "perpetrator"),
+    }
+    assert {n.id for n in net.nodes} == {str(x) for x in (a, b, c, d, e, f)}  # t1, t2 were only targets
+
+
+def test_every_role_of_the_vocabulary_has_a_side(ontology_graph: Graph) -> None:
+    assert set(ROLE_SIDES) == ROLE_PROPERTIES
+    concepts = set(ontology_graph.subjects(SKOS.inScheme, KGR.scheme))
+    assert concepts
+    assert {ontology_graph.value(c, RDFS.seeAlso) for c in concepts} == set(ROLE_SIDES)
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,6 +486,65 @@ def test_merge_intervals_joins_overlapping_and_adjacent_days() -> None:
     )
     assert merged == ((d(2022, 1, 1), d(2022, 1, 6)), (d(2022, 1, 9), d(2022, 1, 9)))
     assert timeset(merged) == "<[2022-01-01, 2022-01-06]; [2022-01-09, 2022-01-09]>"
+
+
+def _gexf_spells(el: etree._Element) -> list[tuple[dt.date, dt.date]]:
+    return [
+        (dt.date.fromisoformat(sp.get("start")), dt.date.fromisoformat(sp.get("end")))
+        for sp in el.iterfind("g:spells/g:spell", GEXF_NS)
+    ]
+
+
+def _overlap(a: list[tuple[dt.date, dt.date]], b: list[tuple[dt.date, dt.date]]) -> bool:
+    return any(max(s1, s2) <= min(e1, e2) for s1, e1 in a for s2, e2 in b)
+
+
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+def test_every_edge_lies_within_both_of_its_nodes(published_graph: Graph, projection: str) -> None:
+    """In the written GEXF, each edge spell lies inside a spell of its source and of its target (no spells:
+    always); only when the two nodes are never present together does the edge take the shorter one's."""
+    (payload,) = render_export(published_graph, "gexf", projection)
+    doc = etree.fromstring(payload)
+    nodes = {n.get("id"): _gexf_spells(n) for n in doc.iterfind(".//g:node", GEXF_NS)}
+    checked = 0
+    for edge in doc.iterfind(".//g:edge", GEXF_NS):
+        spells, ends = _gexf_spells(edge), [nodes[edge.get("source")], nodes[edge.get("target")]]
+        dated = [end for end in ends if end]
+        if len(dated) == 2 and not _overlap(*dated):
+            assert spells == min(dated, key=lambda end: sum((b - a).days + 1 for a, b in end))
+            continue
+        assert bool(spells) is bool(dated), edge.get("id")  # undated only when both nodes are
+        for start, end in spells:
+            for node_spells in dated:
+                assert any(a <= start and end <= b for a, b in node_spells), (edge.get("id"), spells, node_spells)
+        checked += 1
+    assert checked
+
+
+def test_a_claim_edge_lasts_the_day_the_claim_was_made(networks: dict[str, Network], published_graph: Graph) -> None:
+    full = networks["full"]
+    spells = {n.id: n.spells for n in full.nodes}
+    claims = {str(c) for c in published_graph.subjects(RDF.type, KGO.Claim)}
+    about = [e for e in full.edges if e.kind == "kgo:claimAbout" and e.source in claims]
+    assert about
+    for edge in about:
+        assert len(spells[edge.source]) == 1 and spells[edge.source][0][0] == spells[edge.source][0][1]  # one day
+        assert edge.spells == spells[edge.source]  # not the month of the unrest it is about
+
+
+def test_an_edge_between_nodes_never_present_together_takes_the_shorter_spell(ontology_graph: Graph) -> None:
+    from rdflib.namespace import XSD
+
+    g = _event_graph(ontology_graph, "2022-01-01", KGP.month)  # the riot: all January
+    meeting, claim = URIRef("https://example.org/id/event/m"), URIRef("https://example.org/id/claim/c")
+    g.add((meeting, RDF.type, KGO.Summit))
+    g.add((meeting, KGO.startDate, Literal("2022-02-10", datatype=XSD.date)))
+    g.add((claim, RDF.type, KGO.Claim))
+    g.add((claim, KGO.madeAt, meeting))
+    g.add((claim, KGO.claimAbout, URIRef("https://example.org/id/event/e")))
+    net = build_network(g, "full")
+    (edge,) = [e for e in net.edges if e.kind == "kgo:claimAbout"]
+    assert edge.spells == ((dt.date(2022, 2, 10), dt.date(2022, 2, 10)),)  # the claim's day, not January
 
 
 # --------------------------------------------------------------------------------------------
@@ -533,11 +717,6 @@ def test_to_networkx_keeps_parallel_edges_and_attributes(networks: dict[str, Net
     assert full.nodes[SUMMIT]["type"] == "kgo:Summit"
 
 
-def test_malformed_language_tag_is_refused(published_graph: Graph) -> None:
-    with pytest.raises(ExportError, match="not a language tag"):
-        build_network(published_graph, "actors", "../en")
-
-
 _days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2020, 3, 1))
 
 
@@ -552,3 +731,36 @@ def test_merge_intervals_covers_the_same_days_disjointly(pairs: list[tuple[dt.da
     assert days(merged) == days(intervals)
     for (_, end), (start, _) in itertools.pairwise(merged):
         assert end + dt.timedelta(days=1) < start  # sorted, and neither overlapping nor adjacent
+
+
+Spells = tuple[tuple[dt.date, dt.date], ...]
+_spell_lists = st.lists(st.tuples(_days, st.integers(min_value=0, max_value=20)), max_size=6).map(
+    lambda pairs: merge_intervals((start, start + dt.timedelta(days=length)) for start, length in pairs)
+)
+
+
+def _covered(ivs: Iterable[tuple[dt.date, dt.date]]) -> set[dt.date]:
+    return {a + dt.timedelta(days=i) for a, b in ivs for i in range((b - a).days + 1)}
+
+
+@given(_spell_lists, _spell_lists)
+def test_intersect_intervals_keeps_the_common_days(first: Spells, second: Spells) -> None:
+    both = intersect_intervals(first, second)
+    assert _covered(both) == _covered(first) & _covered(second)
+    assert both == merge_intervals(both)
+
+
+@given(_spell_lists, _spell_lists, _spell_lists)
+def test_spells_within_stays_inside_both_ends(edge: Spells, source: Spells, target: Spells) -> None:
+    spells = spells_within(edge, source, target)
+    days = _covered(spells)
+    meet = (
+        _covered(edge) if edge else None,
+        _covered(source) if source else None,
+        _covered(target) if target else None,
+    )
+    common = set.intersection(*[d for d in meet if d is not None]) if any(d is not None for d in meet) else set()
+    if common or not (source or target):
+        assert days == common  # empty for an edge with no spells between two undated nodes: always
+    else:
+        assert spells == min((s for s in (source, target) if s), key=lambda s: len(_covered(s)))

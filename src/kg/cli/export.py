@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kg.config import Settings
 from kg.exporters.gephi import EXPORT_FORMATS, write_export
-from kg.exporters.network import PROJECTIONS
+from kg.exporters.network import LANGUAGES, PROJECTIONS
 from kg.store import BACKENDS, open_graph, published_files
 
 
@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--lang",
         default="en",
-        metavar="en|id",
+        choices=LANGUAGES,
         help="language of labels and text attributes, falling back to English (default: en)",
     )
     p.add_argument("--static", action="store_true", help="leave out time intervals (a static graph)")

@@ -17,15 +17,20 @@ Projections (see `PROJECTIONS`):
   registry is left out.
 - `events`: bipartite, actor → event, one edge per role (so an actor with two roles in one event has
   two parallel edges), the role and capacity as edge attributes.
-- `actors`: actor — actor co-participation, undirected, weighted by the number of shared events, which
-  are listed on the edge.
+- `actors`: actor — actor co-participation ("who acted with whom"), undirected. Two actors co-participate
+  in an event only when their roles there are on the same side (`ROLE_SIDES`: the chair, attendees and
+  speakers of a meeting; the perpetrators; the other participants); a target never co-participates, and
+  an actor that was only ever a target is not a node. The weight is the number of shared events (an actor
+  with two roles on one side, like an attendee who spoke, counts once), which are listed on the edge.
 
 Time: an event lasts from `kgo:startDate` to `kgo:endDate`, or, without an end date, to the end of the
 period its `kgo:datePrecision` names (day, month, year; "start of the year" means the first ten days of
 January); a larger event lasts at least as long as its sub-events. A claim is present on the day of the
 meeting where it was made. Any other node is present while the events it is linked to are happening
 (the union of their intervals); an edge touching an event is present while that event is. A node or
-edge with no dated event is present throughout.
+edge with no dated event is present throughout. Last, every edge is cut to the days both its endpoints
+are present (`spells_within`), so a timeline never shows an edge without its nodes; if the endpoints are
+never present together, the edge takes the spells of the shorter-lived endpoint (fewer days).
 """
 
 from __future__ import annotations
@@ -33,16 +38,16 @@ from __future__ import annotations
 import calendar
 import colorsys
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, get_args
 
 from rdflib import Graph, Literal, Node, URIRef
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
+from kg.annotation import Language
 from kg.errors import ExportError
 from kg.namespaces import KGO, KGP, PREFIXES, SCHEMA
 
@@ -60,8 +65,23 @@ NAME_PREDICATES = (RDFS.label, SCHEMA.name, SKOS.prefLabel)
 FOLDED_CLASSES = frozenset({KGO.Evidence, KGO.Participation, KGO.PositionHolding, KGO.EntityRegistry})
 #: Predicates that stay attributes even when their object is a node.
 ATTRIBUTE_PREDICATES = frozenset({PROV.wasDerivedFrom})
+#: The side each role puts its actor on, for the `actors` projection: two actors co-participate in an
+#: event only when they have roles on the same side there. The chair, attendees and speakers of a meeting
+#: sit together; the perpetrators of an attack act together; the other participants (the police who
+#: repelled the attackers, protesters) are a side of their own. A target is acted upon, never acting
+#: (None): it co-participates with no one, not even with the other targets.
+ROLE_SIDES: dict[URIRef, str | None] = {
+    KGO.chair: "meeting",
+    KGO.attendee: "meeting",
+    KGO.speaker: "meeting",
+    KGO.perpetrator: "perpetrator",
+    KGO.participant: "participant",
+    KGO.target: None,
+}
 #: The direct role properties (event → agent); each has a kgo:Participation record with the details.
-ROLE_PROPERTIES = frozenset({KGO.chair, KGO.attendee, KGO.speaker, KGO.target, KGO.perpetrator, KGO.participant})
+ROLE_PROPERTIES = frozenset(ROLE_SIDES)
+#: The languages of the data's labels (`--lang`), English first: the fallback for a missing label.
+LANGUAGES: tuple[str, ...] = tuple(sorted(get_args(Language), key=lambda tag: (tag != "en", tag)))
 #: How many days "start of the year" (kgp:start-of-year) covers: the first ten days of January.
 START_OF_YEAR_DAYS = 10
 #: Classes whose instances are dated by one link rather than by every event they touch (a claim
@@ -200,6 +220,43 @@ def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+def intersect_intervals(first: Iterable[Interval], second: Iterable[Interval]) -> tuple[Interval, ...]:
+    """The days in both sets of intervals, as merged intervals (each set merged, then one sweep over both)."""
+    a, b = merge_intervals(first), merge_intervals(second)
+    out: list[Interval] = []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if start <= end:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return merge_intervals(out)
+
+
+def _days(spells: Iterable[Interval]) -> int:
+    return sum((end - start).days + 1 for start, end in spells)
+
+
+def spells_within(
+    edge: Iterable[Interval], source: tuple[Interval, ...], target: tuple[Interval, ...]
+) -> tuple[Interval, ...]:
+    """An edge's spells cut to the days both endpoints are present; no spells means always.
+
+    If no day is left (the endpoints are never present together), the spells of the endpoint present
+    on fewer days (the source on a tie): an edge should not outlive both of its nodes.
+    """
+    spells = merge_intervals(edge)
+    for end in (source, target):
+        if end:
+            spells = intersect_intervals(spells, end) if spells else merge_intervals(end)
+            if not spells:
+                return min((s for s in (source, target) if s), key=_days)
+    return spells
 
 
 def _term_key(term: Node) -> tuple[str, str]:
@@ -558,7 +615,9 @@ class _Link(NamedTuple):
 def _finish(
     projection: str, description: str, directed: bool, nodes: Iterable[NetNode], links: Iterable[_Link]
 ) -> Network:
-    """Sort nodes and edges and number the edges (e0, e1 …) in that order."""
+    """Sort nodes and edges, number the edges (e0, e1 …) in that order, cut their spells to their nodes'."""
+    net_nodes = tuple(sorted(nodes, key=lambda n: n.id))
+    present = {n.id: n.spells for n in net_nodes}
     ordered = sorted(
         links, key=lambda e: (e.source, e.target, e.kind, sorted((k, str(v)) for k, v in e.attributes.items()))
     )
@@ -566,9 +625,18 @@ def _finish(
         projection=projection,
         description=description,
         directed=directed,
-        nodes=tuple(sorted(nodes, key=lambda n: n.id)),
+        nodes=net_nodes,
         edges=tuple(
-            NetEdge(f"e{i}", e.source, e.target, e.kind, e.kind, e.weight, e.attributes, e.spells)
+            NetEdge(
+                f"e{i}",
+                e.source,
+                e.target,
+                e.kind,
+                e.kind,
+                e.weight,
+                e.attributes,
+                spells_within(e.spells, present[e.source], present[e.target]),
+            )
             for i, e in enumerate(ordered)
         ),
     )
@@ -651,35 +719,37 @@ def events_network(graph: Graph, lang: str = "en") -> Network:
 
 
 def actors_network(graph: Graph, lang: str = "en") -> Network:
-    """Actor — actor co-participation, undirected, weighted by the number of shared events."""
+    """Actor — actor co-participation on the same side (`ROLE_SIDES`), weighted by the number of shared events."""
     b = _Builder(graph, lang)
-    by_event: dict[URIRef, set[URIRef]] = defaultdict(set)
+    by_side: dict[tuple[URIRef, str], set[URIRef]] = defaultdict(set)  # (event, side) → its actors
     for fact in b.role_facts():
-        if fact.event in b.events and fact.agent in b.actors:
-            by_event[fact.event].add(fact.agent)
-    shared: dict[tuple[URIRef, URIRef], list[URIRef]] = defaultdict(list)
-    for event, agents in sorted(by_event.items()):
+        side = ROLE_SIDES[fact.prop]
+        if side is not None and fact.event in b.events and fact.agent in b.actors:
+            by_side[(fact.event, side)].add(fact.agent)
+    shared: dict[tuple[URIRef, URIRef], dict[URIRef, set[str]]] = defaultdict(dict)  # pair → event → sides
+    for (event, side), agents in sorted(by_side.items()):
         ordered = sorted(agents)
-        for i, a in enumerate(ordered):  # pairs per event: the output's own size, not the graph's
+        for i, a in enumerate(ordered):  # pairs per side of an event: the output's own size, not the graph's
             for c in ordered[i + 1 :]:
-                shared[(a, c)].append(event)
+                shared[(a, c)].setdefault(event, set()).add(side)
     edges: list[_Link] = []
-    for (a, c), events in sorted(shared.items()):
-        labels = sorted(b.index.label(e, lang) for e in events)
+    for (a, c), sides in sorted(shared.items()):
+        events = sorted(sides)
         attrs: dict[str, Value] = {
-            "shared_events": JOIN.join(labels),
+            "shared_events": JOIN.join(sorted(b.index.label(e, lang) for e in events)),
             "shared_event_iris": JOIN.join(str(e) for e in events),
+            "sides": JOIN.join(sorted({side for of_event in sides.values() for side in of_event})),
         }
         spells = merge_intervals(b.intervals[e] for e in events if e in b.intervals)
         edges.append(_Link(str(a), str(c), "co-participation", attrs, spells, float(len(events))))
-    actors = sorted({a for agents in by_event.values() for a in agents})
-    actor_spells: dict[URIRef, list[Interval]] = defaultdict(list)
-    for event, agents in by_event.items():
+    actor_spells: dict[URIRef, list[Interval]] = {}  # every actor with a side in an event, dated by those events
+    for (event, _side), agents in by_side.items():
         for a in agents:
+            present = actor_spells.setdefault(a, [])
             if event in b.intervals:
-                actor_spells[a].append(b.intervals[event])
-    net_nodes = [b.make_node(a, b.node_attributes(a), actor_spells.get(a, ())) for a in actors]
-    return _finish("actors", "kg: actors linked by the events they took part in together", False, net_nodes, edges)
+                present.append(b.intervals[event])
+    net_nodes = [b.make_node(a, b.node_attributes(a), actor_spells[a]) for a in sorted(actor_spells)]
+    return _finish("actors", "kg: actors linked by the events they acted in together", False, net_nodes, edges)
 
 
 #: projection name → builder
@@ -690,16 +760,14 @@ PROJECTIONS: dict[str, Callable[[Graph, str], Network]] = {
 }
 
 
-#: A BCP 47 language tag (RDF 1.1 language tags, the shape rdflib accepts): `en`, `id`, `pt-BR`.
-LANG_TAG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
-
-
 def build_network(graph: Graph, projection: str = "full", lang: str = "en") -> Network:
-    """Project the graph; raise ExportError for an unknown projection or a malformed language tag."""
+    """Project the graph; raise ExportError for an unknown projection or a language the data has no labels in."""
     try:
         builder = PROJECTIONS[projection]
     except KeyError:
         raise ExportError(f"unknown projection {projection!r}", hint=f"use one of {', '.join(PROJECTIONS)}") from None
-    if not LANG_TAG.fullmatch(lang):
-        raise ExportError(f"{lang!r} is not a language tag", field="lang", hint="use e.g. en or id")
+    if lang not in LANGUAGES:
+        raise ExportError(
+            f"the data has no labels in language {lang!r}", field="lang", hint=f"use one of {', '.join(LANGUAGES)}"
+        )
     return builder(graph, lang)
