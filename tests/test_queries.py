@@ -3,9 +3,12 @@ safe parameter binding (injection, property tests), output formats, the CLI and 
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import datetime as dt
 import io
 import json
+import logging
 import os
 import shutil
 import socket
@@ -34,6 +37,8 @@ README = paths.PROJECT_ROOT / "README.md"
 KG = "https://w3id.org/conflict-kg/id/"
 SUMMIT = KG + "event/csto-kazakhstan-2022-01-10/csto-summit"
 MALICIOUS = 'x" } ; DROP ALL #'
+#: rows of meeting-participants for the summit: Armenia in the chair, seven attendees, Tokayev also as speaker
+SUMMIT_ROWS = 9
 
 
 def load_cases() -> list[tuple[str, int, dict[str, Any]]]:
@@ -165,6 +170,44 @@ def test_oxigraph_backend_gives_expected_rows(
             assert _rows(result, case["columns"]) == case["rows"], f"{name} case {number}"
 
 
+#: a value for each required parameter of the queries that take a language
+LANG_SAMPLES = {
+    "actor": KG + "person/kassym-jomart-tokayev",
+    "meeting": SUMMIT,
+    "place": KG + "place/kazakhstan",
+    "fact": KG + "participation/csto-kazakhstan-2022-01-10/csto-summit/attendee/vladimir-putin",
+    "from": "2022-01-01",
+    "to": "2022-12-31",
+}
+
+
+def test_labels_in_the_requested_language_on_every_engine(
+    stored: dict[str, queries.StoredQuery], graphs: GraphFor, oxigraph_graphs: GraphFor
+) -> None:
+    """`lang=id` gives the same rows with rdflib's initBindings, with a VALUES block, and on Oxigraph.
+
+    Oxigraph evaluates groups bottom-up as SPARQL specifies: a label OPTIONAL nested in another
+    OPTIONAL does not see ?__lang there, and falls back to English.
+    """
+    extra = ("second-source.ttl", "dated-events.ttl")
+    checked = []
+    for query in stored.values():
+        if "lang" not in {p.name for p in query.params}:
+            continue
+        values = {p.name: LANG_SAMPLES[p.name] for p in query.params if p.required} | {"lang": "id"}
+        bindings = queries.bind_params(query, values)
+        engines = {
+            "initBindings": queries.run_query(graphs(extra), query.text, bindings),
+            "VALUES": queries.run_query(graphs(extra), queries.inject_values(query.text, bindings)),
+            "oxigraph": queries.run_query(oxigraph_graphs(extra), query.text, bindings),
+        }
+        rows = {k: sorted(tuple(queries.display_term(t) for t in row) for row in r) for k, r in engines.items()}  # type: ignore[union-attr]
+        assert rows["initBindings"], query.name
+        assert rows["VALUES"] == rows["initBindings"] == rows["oxigraph"], query.name
+        checked.append(query.name)
+    assert {"timeline", "meeting-participants", "actor-events", "events-without-coordinates"} <= set(checked)
+
+
 def test_every_stored_query_has_expectations(stored: dict[str, queries.StoredQuery]) -> None:
     expected = {p.stem for p in CASES_DIR.glob("*.json")}
     assert set(stored) == expected, (
@@ -173,19 +216,26 @@ def test_every_stored_query_has_expectations(stored: dict[str, queries.StoredQue
     assert len(stored) >= 12
 
 
-def test_summit_participants_are_the_seven_leaders(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> None:
+def test_summit_participants_are_the_seven_leaders_and_the_chair(
+    stored: dict[str, queries.StoredQuery], graphs: GraphFor
+) -> None:
     query = stored["meeting-participants"]
     result = queries.run_query(graphs(()), query.text, queries.bind_params(query, {"meeting": SUMMIT}))
-    people = {row[0].rsplit("/", 1)[1]: row[1] for row in _rows(result, ["person", "positionLabel"])}
-    assert people == {
-        "nikol-pashinyan": "Prime Minister of Armenia",
-        "alexander-lukashenko": "President of Belarus",
-        "kassym-jomart-tokayev": "President of Kazakhstan",
-        "akylbek-japarov": "Chairman of the Cabinet of Ministers of Kyrgyzstan",
-        "emomali-rahmon": "President of Tajikistan",
-        "stanislav-zas": "Secretary General of the CSTO",
-        "vladimir-putin": "President of Russia",
+    rows = _rows(result, ["participant", "role", "positionLabel", "onBehalfOfLabel", "nationalityLabel"])
+    attendees = {r[0].rsplit("/", 1)[1]: (r[2], r[3]) for r in rows if r[1] == "kgr:attendee"}
+    assert attendees == {
+        "nikol-pashinyan": ("Prime Minister of Armenia", "Republic of Armenia"),
+        "alexander-lukashenko": ("President of Belarus", "Republic of Belarus"),
+        "kassym-jomart-tokayev": ("President of Kazakhstan", "Republic of Kazakhstan"),
+        "akylbek-japarov": ("Chairman of the Cabinet of Ministers of Kyrgyzstan", "Kyrgyz Republic"),
+        "emomali-rahmon": ("President of Tajikistan", "Republic of Tajikistan"),
+        "stanislav-zas": ("Secretary General of the CSTO", "Collective Security Treaty Organization"),
+        "vladimir-putin": ("President of Russia", "Russian Federation"),
     }
+    # the chair is a state, on its own behalf; Zas acted for the CSTO, his nationality is a separate column
+    assert rows[0] == ["kg:state/republic-of-armenia", "kgr:chair", "", "Republic of Armenia", ""]
+    assert ["kg:person/stanislav-zas", "kgr:attendee"] in [r[:2] for r in rows]
+    assert [r[4] for r in rows if r[0] == "kg:person/stanislav-zas"] == ["Republic of Belarus"]
 
 
 def test_stored_queries_are_well_formed(stored: dict[str, queries.StoredQuery]) -> None:
@@ -351,7 +401,7 @@ def test_endpoint_binding_is_injection_safe(oxigraph_endpoint: str, stored: dict
     before = queries.run_remote(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     bound = queries.bind_params(query, {"meeting": SUMMIT, "lang": MALICIOUS})
     result = queries.run_remote(endpoint, query.text, bound)
-    assert len(list(result)) == 7  # falls back to English labels: the value matched no language
+    assert len(list(result)) == SUMMIT_ROWS  # falls back to English labels: the value matched no language
     after = queries.run_remote(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     assert list(before) == list(after)
     echoed = queries.run_remote(endpoint, "SELECT ?v WHERE { BIND(?__v AS ?v) }", {"__v": Literal(MALICIOUS)})
@@ -368,11 +418,12 @@ def test_injection_value_is_one_literal(stored: dict[str, queries.StoredQuery], 
     assert bindings["__lang"] == Literal(MALICIOUS)
     graph = graphs(())
     size = len(graph)
-    assert len(list(queries.run_query(graph, query.text, bindings))) == 7
+    assert len(list(queries.run_query(graph, query.text, bindings))) == SUMMIT_ROWS
     assert len(graph) == size
     sent = queries.remote_query_text(query.text, bindings)
     assert sent.count(query.text[:200]) == 1  # the stored text is untouched, only a VALUES block is added
     values = [n for n in _algebra_nodes(queries.parse_query(sent).algebra) if getattr(n, "name", "") == "values"]
+    values = [v for v in values if any(Variable("__lang") in row for row in v["res"])]  # not the query's own
     assert [dict(row) for v in values for row in v["res"]] == [
         {Variable("__lang"): Literal(MALICIOUS), Variable("__meeting_iri"): URIRef(SUMMIT)}
     ]
@@ -411,10 +462,45 @@ def test_parameter_errors(stored: dict[str, queries.StoredQuery]) -> None:
         queries.get_query("../README")
 
 
+def test_missing_parameters_are_a_structured_error(stored: dict[str, queries.StoredQuery]) -> None:
+    """The library names what is missing; each caller words the hint (`--param`, `?to=`)."""
+    with pytest.raises(queries.MissingParameters) as info:
+        queries.bind_params(stored["timeline"], {})
+    error = info.value
+    assert isinstance(error, QueryError) and error.query_name == "timeline"
+    assert [p.name for p in error.params] == ["from", "to"] and error.hint is None
+    assert str(error) == "query 'timeline' needs parameters 'from' (xsd:date), 'to' (xsd:date)"
+    hinted = error.hinted("add ?from=VALUE&to=VALUE to the URL")
+    assert isinstance(hinted, queries.MissingParameters) and hinted.params == error.params
+    assert str(hinted).endswith(" — add ?from=VALUE&to=VALUE to the URL")
+
+
 def test_curie_values_expand_with_the_query_prefixes(stored: dict[str, queries.StoredQuery]) -> None:
     bound = queries.bind_params(stored["attack-targets"], {"eventType": "kget:armed-attack"})
     assert bound["__eventType_iri"] == URIRef("https://w3id.org/conflict-kg/vocab/event-type/armed-attack")
     assert bound["__lang"] == Literal("en")  # the #+ defaults value
+
+
+@pytest.mark.parametrize(
+    ("value", "base", "expected"),
+    [
+        ("kg:place/almaty", None, f"{KG}place/almaty"),
+        ("kg:place/almaty", "https://example.org/kg/", "https://example.org/kg/id/place/almaty"),
+        (f"<{KG}place/almaty>", None, f"{KG}place/almaty"),  # as `--format table` and Turtle write IRIs
+        ("kgo:Place", "https://example.org/kg/", "https://w3id.org/conflict-kg/ontology#Place"),
+    ],
+)
+def test_kg_curies_expand_to_the_data_base(
+    stored: dict[str, queries.StoredQuery], value: str, base: str | None, expected: str
+) -> None:
+    """`kg:` means the data's `<base>id/` for every caller of bind_params (CLI, HTTP, tests) alike."""
+    query = stored["events-in-place"]
+    bound = (
+        queries.bind_params(query, {"place": value})
+        if base is None
+        else queries.bind_params(query, {"place": value}, base=base)
+    )
+    assert bound["_place_iri"] == URIRef(expected)
 
 
 @pytest.mark.parametrize(
@@ -470,6 +556,63 @@ def test_date_values_become_xsd_dates(day: Any) -> None:
     term = queries.make_term(param, day.isoformat())
     assert term == Literal(day.isoformat(), datatype=XSD.date) and isinstance(term, Literal)
     assert term.toPython() == day
+
+
+class _Records(logging.Handler):
+    """Collects the log records of rdflib (which logs a traceback for every Literal it cannot convert)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _rdflib_log() -> Iterator[list[logging.LogRecord]]:
+    handler, logger = _Records(), logging.getLogger("rdflib")
+    logger.addHandler(handler)
+    try:
+        yield handler.records
+    finally:
+        logger.removeHandler(handler)
+
+
+_DATATYPE_KINDS = [*sorted(f"xsd:{name}" for name in queries.XSD_TYPES), "xsd:hexBinary", "xsd:dayTimeDuration"]
+_AWKWARD_VALUES = ["2022-13-01", "2022-02-30", "2023-02-29", "0000-01-01", "20220105", "2022-W01-1", "INF", "NaN"]
+_TYPED_TEXT = (
+    st.text(max_size=25)
+    | st.from_regex(r"\A-?\d{1,5}-\d{1,2}-\d{1,2}(T\d\d:\d\d:\d\d)?Z?\Z")
+    | st.sampled_from([*_AWKWARD_VALUES, "1e999", "P", "128", "-0", "+1.5e-3"])
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_DATATYPE_KINDS), _TYPED_TEXT)
+def test_typed_values_are_valid_literals_or_one_error(kind: str, value: str) -> None:
+    """Any text for any XSD datatype: a well-typed Literal or a QueryError, and rdflib never logs."""
+    param = queries.Param(name="v", required=True, kind=kind, variable="_v_" + kind.replace(":", "_"))
+    with _rdflib_log() as records:
+        try:
+            term = queries.make_term(param, value)
+        except QueryError as exc:
+            assert f"is not a valid {kind}" in str(exc)
+        else:
+            assert isinstance(term, Literal) and not term.ill_typed
+    assert records == [], [r.getMessage() for r in records]
+
+
+@given(st.dates().map(lambda d: d.isoformat()) | st.from_regex(r"\A\d{4}-(1[3-9]|0\d)-([4-9]\d|3[2-9])\Z"))
+def test_date_values_are_checked_like_date_fromisoformat(value: str) -> None:
+    param = queries.Param(name="from", required=True, kind="xsd:date", variable="_from_xsd_date")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        with pytest.raises(QueryError, match="not a valid xsd:date"):
+            queries.make_term(param, value)
+    else:
+        assert queries.make_term(param, value) == Literal(day.isoformat(), datatype=XSD.date)
 
 
 @given(st.integers() | st.decimals(allow_nan=False, allow_infinity=False, places=3))
@@ -568,21 +711,39 @@ def summit_result(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> R
 def test_renderers_write_standard_formats(summit_result: Result) -> None:
     rendered = {name: queries.render(summit_result, name) for name in ("json", "csv", "tsv", "xml", "table")}
     doc = json.loads(rendered["json"])
-    assert len(doc["results"]["bindings"]) == 7 and "personLabel" in doc["head"]["vars"]
+    assert len(doc["results"]["bindings"]) == SUMMIT_ROWS and "participantLabel" in doc["head"]["vars"]
     rows = list(csv.DictReader(io.StringIO(rendered["csv"].decode("utf-8"))))
-    assert {r["personLabel"] for r in rows} >= {"Vladimir Putin", "Stanislav Zas"} and len(rows) == 7
+    assert {r["participantLabel"] for r in rows} >= {"Vladimir Putin", "Stanislav Zas"} and len(rows) == SUMMIT_ROWS
     tsv = rendered["tsv"].decode("utf-8").splitlines()
-    assert tsv[0].split("\t")[0] == "?meeting" and len(tsv) == 8
-    assert f"<{SUMMIT}>" in tsv[1] and '"Vladimir Putin"@en' in tsv[7]
+    assert tsv[0].split("\t")[0] == "?meeting" and len(tsv) == 1 + SUMMIT_ROWS
+    assert f"<{SUMMIT}>" in tsv[1] and '"Vladimir Putin"@en' in tsv[8]
+    assert "\t\t" in tsv[1]  # the chair has no position: an unbound value is an empty field
     for fmt in ("json", "xml"):
         again = Result.parse(io.BytesIO(rendered[fmt]), format=fmt)
         assert [tuple(r) for r in again] == [tuple(r) for r in summit_result]  # type: ignore[arg-type]
     table = rendered["table"].decode("utf-8")
-    assert "Vladimir Putin" in table and "(7 rows)" in table
+    assert "Vladimir Putin" in table and f"({SUMMIT_ROWS} rows)" in table
     with pytest.raises(QueryError, match="use one of"):
         queries.render(summit_result, "ttl")
     with pytest.raises(QueryError, match="unknown output format"):
         queries.render(summit_result, "pdf")
+
+
+def test_table_never_cuts_iris(stored: dict[str, queries.StoredQuery]) -> None:
+    """Every IRI in `--format table` can be pasted into the next `--param`; only long literals are cut."""
+    iri = KG + "participation/csto-kazakhstan-2022-01-10/csto-summit/attendee/alexander-lukashenko"
+    other = "https://example.org/" + "x" * 80
+    text = "a very long literal " * 10
+    result = Graph().query(f'SELECT ?iri ?text WHERE {{ VALUES (?iri ?text) {{ (<{iri}> "{text}") (<{other}> "") }} }}')
+    lines = queries.render(result, "table").decode("utf-8").splitlines()
+    curie = "kg:" + iri.removeprefix(KG)
+    assert lines[2].startswith(curie + "  ") and lines[3].startswith(f"<{other}>")
+    column = lines[0].index("text")
+    assert column == lines[2].index("a very") == len(other) + 4  # aligned after the widest IRI
+    assert lines[2].endswith("…") and len(lines[2][column:]) == queries.TABLE_TEXT_WIDTH
+    bound = queries.bind_params(stored["evidence"], {"fact": curie})
+    assert bound["_fact_iri"] == URIRef(iri)
+    assert queries.bind_params(stored["evidence"], {"fact": f"<{other}>"})["_fact_iri"] == URIRef(other)
 
 
 def test_graph_results_parse_as_rdf(stored: dict[str, queries.StoredQuery], graphs: GraphFor) -> None:
@@ -612,9 +773,9 @@ def test_cli_list(capsys: pytest.CaptureFixture[str], stored: dict[str, queries.
 def test_cli_formats(capsys: pytest.CaptureFixture[str], built_dist: Path) -> None:
     base = ["query", "meeting-participants", "--param", f"meeting={SUMMIT}", "--dist", str(built_dist)]
     code, out, _ = _cli(capsys, *base, "--format", "csv")
-    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 7
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == SUMMIT_ROWS
     code, out, _ = _cli(capsys, *base, "--format", "json")
-    assert code == 0 and len(json.loads(out)["results"]["bindings"]) == 7
+    assert code == 0 and len(json.loads(out)["results"]["bindings"]) == SUMMIT_ROWS
     code, out, _ = _cli(capsys, *base, "--param", "lang=id")
     assert code == 0 and "Presiden Belarus" in out
     event = KG + "event/csto-kazakhstan-2022-01-10/interior-ministry-attack-almaty"
@@ -658,6 +819,10 @@ def test_cli_reason_loads_inferred_triples(
     ("argv", "message"),
     [
         (["query", "timeline", "-p", "from=2022-01-01"], "needs parameter 'to'"),
+        (["query", "timeline", "-p", "from=2022-01-01"], "— add --param to=VALUE"),
+        (["query", "timeline"], "needs parameters 'from' (xsd:date), 'to' (xsd:date) — add --param from=VALUE --param"),
+        (["query", "timeline", "-p", "from=2022-13-01", "-p", "to=2022-01-10"], "'2022-13-01' is not a valid xsd:date"),
+        (["query", "timeline", "-p", "from=2022-02-30", "-p", "to=2022-03-01"], "e.g. 2022-01-05 for xsd:date"),
         (["query", "no-such-query"], "unknown query 'no-such-query'"),
         (["query", "--sparql", "SELECT ?x WHERE {\n ?x ?y\n}"], "line 3, column"),
         (["query", "timeline", "-p", "from=yesterday", "-p", "to=2022-01-01"], "not a valid xsd:date"),
@@ -673,6 +838,23 @@ def test_cli_errors_are_one_line_with_exit_2(
     assert code == 2
     assert out == ""
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_typed_value_is_exactly_one_line_on_stderr(built_dist: Path) -> None:
+    """A process of its own, so that nothing (pytest's log capture) hides what rdflib would log."""
+    bad = "2022-13-01"
+    argv = ["query", "timeline", "-p", f"from={bad}", "-p", "to=2022-01-10", "--dist", str(built_dist)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", *argv],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        f"kg query: error: from: '{bad}' is not a valid xsd:date — e.g. 2022-01-05 for xsd:date"
+    ]
 
 
 def test_cli_runs_as_a_process(built_dist: Path) -> None:

@@ -17,6 +17,7 @@ from rdflib.query import Result
 from starlette.testclient import TestClient
 
 from kg import paths
+from kg.cli import main
 from kg.namespaces import KGO, PREFIXES
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.serve import ServeSettings, create_app
@@ -142,6 +143,8 @@ def test_missing_query_is_400(client: TestClient) -> None:
 def test_nothing_acceptable_is_406(client: TestClient, query: str, accept: str) -> None:
     response = client.get("/sparql", params={"query": query}, headers={"Accept": accept})
     assert response.status_code == 406, response.text
+    form = query.split()[0]
+    assert f"the result of {'an' if form == 'ASK' else 'a'} {form} query" in response.text
 
 
 @pytest.mark.parametrize(
@@ -328,7 +331,7 @@ def test_stored_query_parameters_and_formats(client: TestClient) -> None:
     rows = client.get(url, params={"meeting": SUMMIT}, headers={"Accept": "application/sparql-results+json"}).json()[
         "results"
     ]["bindings"]
-    assert PUTIN in {r["person"]["value"] for r in rows}
+    assert PUTIN in {r["participant"]["value"] for r in rows}
     as_csv = client.get(url, params={"meeting": SUMMIT, "format": "csv"})
     assert as_csv.headers["content-type"].startswith("text/csv") and "Vladimir Putin" in as_csv.text
     as_tsv = client.get(url, params={"meeting": SUMMIT}, headers={"Accept": "text/tab-separated-values"})
@@ -348,6 +351,36 @@ def test_stored_query_parameters_and_formats(client: TestClient) -> None:
 )
 def test_stored_query_errors(client: TestClient, path: str, params: dict[str, str], status: int) -> None:
     assert client.get(path, params=params).status_code == status
+
+
+def test_curie_parameters_bind_as_in_kg_query(
+    client: TestClient, built_dist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`?place=kg:place/almaty` means what `kg query -p place=kg:place/almaty` means: the same three events."""
+    response = client.get("/queries/events-in-place", params={"place": "kg:place/almaty", "format": "csv"})
+    assert response.status_code == 200, response.text
+    argv = ["query", "events-in-place", "-p", "place=kg:place/almaty", "-f", "csv", "--dist", str(built_dist)]
+    assert main(argv) == 0
+    cli = capsys.readouterr().out
+    assert response.text == cli and len(cli.splitlines()) == 1 + 3
+    assert f"{BASE}id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty" in cli
+    # an <IRI> as `--format table` writes it, and a kg: CURIE in a query of another kind
+    full = client.get("/queries/events-in-place", params={"place": f"<{BASE}id/place/almaty>", "format": "csv"})
+    assert full.text == cli
+    summit = "kg:event/csto-kazakhstan-2022-01-10/csto-summit"
+    rows = client.get("/queries/meeting-participants", params={"meeting": summit})
+    assert PUTIN in {r["participant"]["value"] for r in rows.json()["results"]["bindings"]}
+
+
+def test_missing_parameter_hint_is_in_url_terms(client: TestClient) -> None:
+    response = client.get("/queries/timeline", params={"from": "2022-01-01"})
+    assert response.status_code == 400
+    assert response.text == "query 'timeline' needs parameter 'to' (xsd:date) — add ?to=VALUE to the URL\n"
+    both = client.get("/queries/timeline", params={"format": "json"})
+    assert both.status_code == 400 and "add ?from=VALUE&to=VALUE to the URL" in both.text
+    assert "--param" not in both.text
+    bad = client.get("/queries/timeline", params={"from": "2022-13-01", "to": "2022-01-10"})
+    assert bad.status_code == 400 and bad.text.startswith("from: '2022-13-01' is not a valid xsd:date")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -370,7 +403,9 @@ def test_vocabulary_iris_dereference_too(client: TestClient) -> None:
     "path", ["/id/event/no-such-event", "/doc/id/event/no-such-event", "/id/person/vladimir-putin/extra"]
 )
 def test_unknown_resources_are_404(client: TestClient, path: str) -> None:
-    assert client.get(path, follow_redirects=False, headers={"Accept": "text/turtle"}).status_code == 404
+    response = client.get(path, follow_redirects=False, headers={"Accept": "text/turtle"})
+    assert response.status_code == 404
+    assert "Accept" in response.headers["vary"]  # like the 303 an existing IRI gets
 
 
 @pytest.mark.parametrize(

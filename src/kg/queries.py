@@ -12,6 +12,7 @@ at the start of the WHERE group, so both paths have the same SPARQL semantics.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -25,7 +26,7 @@ from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node
+from rdflib.term import Node, XSDToPython
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
@@ -445,13 +446,120 @@ def parse_param_args(items: Sequence[str]) -> dict[str, str]:
 _IRI_FORBIDDEN = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _CURIE = re.compile(r"^([A-Za-z][\w.-]*)?:([^/].*)?$")
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DECIMAL = re.compile(r"^[+-]?(\d+\.\d*|\.\d+)$")
-_DOUBLE = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+$")
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_DECIMAL = re.compile(r"[+-]?(\d+\.\d*|\.\d+)", re.ASCII)
+_DOUBLE = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+", re.ASCII)
+
+# Lexical spaces of the XSD datatypes (XML Schema 1.1 Part 2, §3.3), checked before a Literal is built:
+# rdflib logs a warning with a traceback for every lexical form its converter rejects.
+_TZ = r"(Z|[+-]((0\d|1[0-3]):[0-5]\d|14:00))?"
+_YEAR = r"-?([1-9]\d{3,}|0\d{3})"
+_MONTH = r"(0[1-9]|1[0-2])"
+_DAY = r"(0[1-9]|[12]\d|3[01])"
+_CLOCK = r"(([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?|24:00:00(\.0+)?)"
+_FLOAT = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN"
+_DURATION = r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
+_INTEGER_LEXICAL = r"[+-]?\d+"
+#: the XSD types derived from xsd:integer, which share its lexical space (their ranges rdflib checks)
+_INTEGER_TYPES = [
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+]
+#: XSD datatype local name → its lexical space as a regular expression (whole value)
+XSD_LEXICAL: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.ASCII)
+    for name, pattern in {
+        "boolean": r"true|false|1|0",
+        "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)",
+        "integer": _INTEGER_LEXICAL,
+        "double": _FLOAT,
+        "float": _FLOAT,
+        "date": rf"{_YEAR}-{_MONTH}-{_DAY}{_TZ}",
+        "dateTime": rf"{_YEAR}-{_MONTH}-{_DAY}T{_CLOCK}{_TZ}",
+        "time": rf"{_CLOCK}{_TZ}",
+        "duration": _DURATION,
+        "gYear": rf"{_YEAR}{_TZ}",
+        "gYearMonth": rf"{_YEAR}-{_MONTH}{_TZ}",
+        "gMonth": rf"--{_MONTH}{_TZ}",
+        "gDay": rf"---{_DAY}{_TZ}",
+        "gMonthDay": rf"--{_MONTH}-{_DAY}{_TZ}",
+        **dict.fromkeys(_INTEGER_TYPES, _INTEGER_LEXICAL),
+        "language": r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*",
+    }.items()
+}
+#: examples shown when a value is not in its datatype's lexical space
+XSD_EXAMPLES: dict[str, str] = {
+    "date": "2022-01-05",
+    "dateTime": "2022-01-05T14:30:00",
+    "time": "14:30:00",
+    "gYear": "2022",
+    "gYearMonth": "2022-01",
+    "integer": "12",
+    "decimal": "3.5",
+    "double": "1.5e3",
+    "boolean": "true or false",
+    "duration": "P1Y2M10DT2H",
+}
+
+
+def _day_exists(value: str) -> None:
+    """Raise ValueError for a date-shaped value that names no day (2022-02-30), as date.fromisoformat does.
+
+    Years outside Python's 1–9999 are checked in the leap year 2000; rdflib's converter decides on them.
+    """
+    match = re.match(r"-?(\d+)-(\d\d)-(\d\d)", value, re.ASCII)
+    if match is None:
+        raise ValueError(f"{value!r} does not start with a date")
+    year, month, day = map(int, match.groups())
+    dt.date(year if 1 <= year <= 9999 else 2000, month, day)
+
+
+#: XSD datatype local name → a check of the value itself, after the lexical form matched
+XSD_VALUE_CHECKS: dict[str, Callable[[str], object]] = {"date": _day_exists, "dateTime": _day_exists}
+
+
+def check_lexical(value: str, datatype: URIRef) -> bool:
+    """Whether `value` is a valid lexical form of `datatype` that rdflib converts without complaint.
+
+    XSD datatypes are matched against their lexical space, then checked by value (no 30 February);
+    last, rdflib's own converter for the datatype (if it has one) must accept the value, so building
+    the Literal never logs a conversion failure. Other datatypes accept any string.
+    """
+    if datatype.startswith(str(XSD)):
+        name = datatype[len(str(XSD)) :]
+        pattern = XSD_LEXICAL.get(name)
+        if pattern is not None and not pattern.fullmatch(value):
+            return False
+        check = XSD_VALUE_CHECKS.get(name)
+        try:
+            if check is not None:
+                check(value)
+        except ValueError:
+            return False
+    convert = XSDToPython.get(datatype)
+    if convert is None:
+        return True
+    try:
+        convert(value)
+    except Exception:  # rdflib's converters raise many types; rdflib itself catches Exception here
+        return False
+    return True
 
 
 def _iri(value: str, prefixes: Mapping[str, str], param: Param) -> URIRef:
     value = value.strip()
+    if value.startswith("<") and value.endswith(">"):  # as SPARQL, Turtle and `--format table` write IRIs
+        value = value[1:-1]
     curie = _CURIE.match(value)
     if curie and (curie.group(1) or "") in prefixes:
         value = prefixes[curie.group(1) or ""] + (curie.group(2) or "")
@@ -466,18 +574,19 @@ def _iri(value: str, prefixes: Mapping[str, str], param: Param) -> URIRef:
 
 def _number(value: str, param: Param) -> Literal:
     for pattern, datatype in ((_INTEGER, XSD.integer), (_DECIMAL, XSD.decimal), (_DOUBLE, XSD.double)):
-        if pattern.match(value.strip()):
+        if pattern.fullmatch(value.strip()):
             return Literal(value.strip(), datatype=datatype)
     raise QueryError(f"{value!r} is not a number", field=param.name, hint="give e.g. 12, 3.5 or 1e3")
 
 
 def _typed(value: str, datatype: URIRef, param: Param) -> Literal:
-    term = Literal(value, datatype=datatype)
-    if term.ill_typed:
+    term = Literal(value, datatype=datatype) if check_lexical(value, datatype) else None
+    if term is None or term.ill_typed:
+        example = XSD_EXAMPLES.get(datatype[len(str(XSD)) :]) if datatype.startswith(str(XSD)) else None
         raise QueryError(
             f"{value!r} is not a valid {param.kind}",
             field=param.name,
-            hint="e.g. 2022-01-05 for xsd:date" if param.kind == "xsd:date" else None,
+            hint=f"e.g. {example} for {param.kind}" if example else None,
         )
     return term
 
@@ -521,13 +630,41 @@ def query_prefixes(query: StoredQuery | str) -> dict[str, str]:
     return {**PREFIXES, **declared_prefixes(query.text if isinstance(query, StoredQuery) else query)}
 
 
-def bind_params(
-    query: StoredQuery, values: Mapping[str, str], prefixes: Mapping[str, str] | None = None
-) -> dict[str, Node]:
-    """Variable name → typed term for the given values, with defaults applied.
+def data_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """kg's prefixes and `kg:` for the data's instances (`<base>id/`): what users may write in values."""
+    return {**PREFIXES, "kg": base + "id/"}
 
-    IRI values may be CURIEs with kg's prefixes, the query's own, or `prefixes` (e.g. `kg:` for the
-    data's base). Unknown names, missing required values and badly typed values raise QueryError.
+
+class MissingParameters(QueryError):
+    """A stored query was run without a value for some of its required parameters."""
+
+    def __init__(self, query: str, params: Sequence[Param], *, hint: str | None = None) -> None:
+        #: name of the stored query
+        self.query_name = query
+        #: the required parameters that got no value, in the query's order
+        self.params = tuple(params)
+        listed = ", ".join(f"{p.name!r} ({p.kind})" for p in self.params)
+        noun = "parameters" if len(self.params) > 1 else "parameter"
+        super().__init__(f"query {query!r} needs {noun} {listed}", hint=hint)
+
+    def hinted(self, hint: str) -> MissingParameters:
+        """The same error with a hint in the caller's terms (`--param to=VALUE`, `?to=VALUE`)."""
+        return MissingParameters(self.query_name, self.params, hint=hint)
+
+
+def bind_params(
+    query: StoredQuery,
+    values: Mapping[str, str],
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+) -> dict[str, Node]:
+    """Variable name → typed term for the values a user gave, with defaults applied.
+
+    The one binding rule of the CLI, the HTTP API and the tests. IRI values may be full IRIs, `<IRI>`s
+    or CURIEs with kg's prefixes, `kg:` for the data under `base`, `prefixes`, or the query's own
+    (later ones win). Unknown names and badly typed values raise QueryError; missing required values
+    raise MissingParameters, whose hint each caller words in its own syntax.
     """
     known = {p.name: p for p in query.params}
     unknown = sorted(set(values) - set(known))
@@ -536,18 +673,15 @@ def bind_params(
             f"query {query.name!r} has no parameter {', '.join(map(repr, unknown))}",
             hint=f"its parameters: {', '.join(known) or '(none)'}",
         )
-    prefixes = {**(prefixes or {}), **query_prefixes(query)}
+    missing = [p for p in query.params if p.required and values.get(p.name, p.default) is None]
+    if missing:
+        raise MissingParameters(query.name, missing)
+    usable = {**data_prefixes(base), **(prefixes or {}), **declared_prefixes(query.text)}
     out: dict[str, Node] = {}
     for param in query.params:
         value = values.get(param.name, param.default)
-        if value is None:
-            if param.required:
-                raise QueryError(
-                    f"query {query.name!r} needs parameter {param.name!r} ({param.kind})",
-                    hint=f"add --param {param.name}=VALUE",
-                )
-            continue
-        out[param.variable] = make_term(param, value, prefixes)
+        if value is not None:
+            out[param.variable] = make_term(param, value, usable)
     return out
 
 
@@ -905,21 +1039,29 @@ def display_term(term: Node | None) -> str:
     return " ".join(str(term).split())
 
 
+#: widest a literal column of `--format table` gets; longer literals are cut with "…"
+TABLE_TEXT_WIDTH = 60
+
+
 def _table(result: Result) -> bytes:
-    """Aligned columns with CURIEs and plain values (ASK: true/false; graph results: Turtle)."""
+    """Aligned columns with CURIEs and plain values (ASK: true/false; graph results: Turtle).
+
+    IRIs are never cut, so any one can be pasted into the next `--param`; long literals are.
+    """
     if result.type in _GRAPHS:
         return _graph_writer("turtle")(result)
     if result.type == "ASK":
         return (("true" if result.askAnswer else "false") + "\n").encode("utf-8")
     headers = [str(v) for v in (result.vars or [])]
-    rows = [[display_term(t) for t in row] for row in result]  # type: ignore[union-attr]
-    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
-    widths = [min(w, 60) for w in widths]
+    rows = [[(display_term(t), isinstance(t, URIRef | BNode)) for t in row] for row in result]  # type: ignore[union-attr]
+    shown = [[len(text) if whole else min(len(text), TABLE_TEXT_WIDTH) for text, whole in r] for r in rows]
+    widths = [max([len(h), *(r[i] for r in shown)]) for i, h in enumerate(headers)]
 
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(_cut(c, w).ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+    def line(cells: Sequence[tuple[str, bool]]) -> str:
+        fitted = (text if whole else _cut(text, w) for (text, whole), w in zip(cells, widths, strict=True))
+        return "  ".join(c.ljust(w) for c, w in zip(fitted, widths, strict=True)).rstrip()
 
-    out = [line(headers), "  ".join("-" * w for w in widths)]
+    out = [line([(h, True) for h in headers]), "  ".join("-" * w for w in widths)]
     out += [line(r) for r in rows]
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return ("\n".join(out) + "\n").encode("utf-8")

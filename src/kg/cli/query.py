@@ -9,7 +9,6 @@ from pathlib import Path
 from kg import paths, queries
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.namespaces import PREFIXES
 from kg.store import BACKENDS, open_graph, published_files
 
 
@@ -56,7 +55,10 @@ def run(args: argparse.Namespace) -> int:
         return 0
     settings = Settings(dist_dir=args.dist) if args.dist else Settings()
     query, prefixes = _chosen_query(args, folder, settings.base)
-    bindings = queries.bind_params(query, queries.parse_param_args(args.param), {"kg": settings.base + "id/"})
+    try:
+        bindings = queries.bind_params(query, queries.parse_param_args(args.param), base=settings.base)
+    except queries.MissingParameters as exc:
+        raise exc.hinted("add " + " ".join(f"--param {p.name}=VALUE" for p in exc.params)) from None
     renderer = queries.get_renderer(args.format)
     if query.form not in renderer.forms:
         fitting = sorted(k for k, r in queries.RENDERERS.items() if query.form in r.forms)
@@ -91,7 +93,7 @@ def _chosen_query(
         )
     if args.name is not None:
         return queries.get_query(args.name, folder), None
-    adhoc = {**PREFIXES, "kg": base + "id/"}
+    adhoc = queries.data_prefixes(base)
     if args.file is not None:
         try:
             text = args.file.read_text(encoding="utf-8")

@@ -32,7 +32,7 @@ from kg import paths
 from kg.config import Settings
 from kg.errors import KGError, QueryError
 from kg.namespaces import DEFAULT_BASE, sparql_prologue
-from kg.queries import RENDERERS, StoredQuery, bind_params, load_queries
+from kg.queries import RENDERERS, MissingParameters, StoredQuery, bind_params, load_queries
 from kg.serve.conneg import Offer, negotiate
 from kg.serve.problems import QueryRefused, ResourceNotFound, status_of
 from kg.serve.resource import Linker
@@ -208,8 +208,8 @@ def _server(request: Request) -> Server:
     return server
 
 
-def _error(exc: KGError) -> Response:
-    return PlainTextResponse(str(exc) + "\n", status_code=status_of(exc))
+def _error(exc: KGError, headers: Mapping[str, str] | None = None) -> Response:
+    return PlainTextResponse(str(exc) + "\n", status_code=status_of(exc), headers=dict(headers or {}))
 
 
 def _answer_response(
@@ -378,7 +378,7 @@ async def run_stored(request: Request) -> Response:
         format_name = values.pop("format", None)
         choices = form_choices(request.headers.get("accept"), format_name)
         try:
-            bindings = bind_params(query, {k: v for k, v in values.items() if v != ""})
+            bindings = _bind(query, values, server.settings.base)
         except QueryError as exc:
             if choices.get(query.form) != "html":
                 raise
@@ -391,6 +391,18 @@ async def run_stored(request: Request) -> Response:
     except KGError as exc:
         return _error(exc)
     return _answer_response(server, answer, query.summary, query.text, {"stored": query, "values": values})
+
+
+def _bind(query: StoredQuery, values: Mapping[str, str], base: str) -> dict[str, Any]:
+    """The URL's values bound exactly as `kg query --param` binds them (`kg:` CURIEs for `base`).
+
+    An empty value (a blank form field) counts as not given.
+    """
+    try:
+        return bind_params(query, {k: v for k, v in values.items() if v != ""}, base=base)
+    except MissingParameters as exc:
+        wanted = "&".join(f"{p.name}=VALUE" for p in exc.params)
+        raise exc.hinted(f"add ?{wanted} to the URL") from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -409,9 +421,14 @@ async def resource(request: Request) -> Response:
     try:
         found = await server.run("exists", _iri_for(server, prefix, path))
     except KGError as exc:
-        return _error(exc)
+        return _error(exc, {"Vary": "Accept"})
     if not found:
-        return PlainTextResponse(f"no resource <{_iri_for(server, prefix, path)}> in this dataset\n", status_code=404)
+        # every answer for a URL that is negotiated carries the same Vary (RFC 9110 §12.5.5), errors too
+        return PlainTextResponse(
+            f"no resource <{_iri_for(server, prefix, path)}> in this dataset\n",
+            status_code=404,
+            headers={"Vary": "Accept"},
+        )
     return RedirectResponse(f"/doc/{prefix}{path}", status_code=303, headers={"Vary": "Accept"})
 
 
@@ -428,7 +445,7 @@ async def document(request: Request) -> Response:
             path, key = path[: -len(extension)], ext_key
             break
     if not path.startswith(tuple(server.linker.prefixes)):
-        return PlainTextResponse("not found\n", status_code=404)
+        return PlainTextResponse("not found\n", status_code=404, headers={"Vary": "Accept"})
     iri = server.settings.base + path
     headers = {"Vary": "Accept"}
     if key is None:
@@ -449,7 +466,7 @@ async def document(request: Request) -> Response:
             return server.html("resource.html", headers=headers, title=page.label, page=page, doc_path=f"/doc/{path}")
         body: bytes = await server.run("describe", iri, key)
     except KGError as exc:
-        return _error(exc)
+        return _error(exc, {"Vary": "Accept"})
     return Response(body, media_type=RENDERERS[key].media_type, headers=headers)
 
 

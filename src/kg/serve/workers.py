@@ -155,7 +155,8 @@ def job_query(state: _State, text: str, bindings: Mapping[str, Node], choices: M
     form = check_query_cached(text)
     key = choices.get(form)
     if key is None:
-        raise NotAcceptable(f"none of the accepted media types can show the result of a {form} query")
+        article = "an" if form[:1] in "AEIOU" else "a"
+        raise NotAcceptable(f"none of the accepted media types can show the result of {article} {form} query")
     result, rows, truncated = _capped(_execute(state, text, bindings), state.config.max_rows)
     if key == "html":
         table = _html_table(state, result)
