@@ -141,3 +141,21 @@ def test_example_resource_is_the_summit(built_dist: Path) -> None:
     assert URIRef("https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/csto-summit") in set(
         void.objects(None, VOID.exampleResource)
     )
+
+
+@pytest.mark.parametrize("extra", [[], ["--full"]], ids=["incremental", "full"])
+def test_a_build_without_reason_removes_stale_inferred_triples(tmp_path: Path, extra: list[str]) -> None:
+    """kg-inferred.ttl describes an earlier graph; a build that does not reason must not leave it behind."""
+    dist = tmp_path / "dist"
+    assert main(["build", "--dist", str(dist), *extra]) == 0
+    (dist / "kg-inferred.ttl").write_text("# inferred from an older graph\n")
+    assert main(["build", "--dist", str(dist), "--base", "https://example.org/kg/", *extra]) == 0
+    assert not (dist / "kg-inferred.ttl").exists()
+
+
+def test_a_failed_build_keeps_the_inferred_triples(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "kg-inferred.ttl").write_text("previous\n")
+    assert main(["build", "--dist", str(dist), "--base", "not-an-iri"]) == 2
+    assert (dist / "kg-inferred.ttl").read_text() == "previous\n"

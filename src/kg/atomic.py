@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kg.errors import KGError
@@ -12,11 +12,12 @@ from kg.errors import KGError
 _FILE_MODE = 0o644
 
 
-def write_files_atomically(files: Mapping[Path, bytes]) -> None:
+def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = ()) -> None:
     """Write every file to a temporary sibling first, then move all of them into place.
 
     If any write fails, none of the targets is touched. Each move is an atomic `os.replace`
-    within one folder.
+    within one folder. Files in `stale` (outputs of an earlier run that no longer match the new
+    ones) are removed only after every new file is in place.
     """
     staged: list[tuple[str, Path]] = []
     try:
@@ -37,6 +38,9 @@ def write_files_atomically(files: Mapping[Path, bytes]) -> None:
         ) from None
     for tmp, target in staged:
         os.replace(tmp, target)
+    for old in stale:
+        if old not in files:
+            old.unlink(missing_ok=True)
 
 
 def write_file_atomically(target: Path, data: bytes) -> None:

@@ -33,6 +33,8 @@ ANNOTATION_NAME = "annotation.yaml"
 
 QUERIES_DIR = PROJECT_ROOT / "queries"
 DIST_DIR = Path("dist")
+#: Inferred triples written by `kg reason` / `kg build --reason`; any other build removes it as stale.
+INFERRED_NAME = "kg-inferred.ttl"
 
 
 def annotation_files(articles_dir: Path = ARTICLES_DIR) -> list[Path]:

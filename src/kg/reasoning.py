@@ -49,7 +49,7 @@ ENGINES = ("auto", "hermit", "rules")
 HERMIT_MAX_TRIPLES = 10_000
 
 #: File name of the inferred triples in dist/ (kg.store.published_files knows it too).
-INFERRED_FILE = "kg-inferred.ttl"
+INFERRED_FILE = paths.INFERRED_NAME
 
 _INFERRED_HEADER = (
     b"# Triples entailed by dist/kg.ttl and dist/ontology.ttl (`kg reason`), kept apart from the asserted\n"
