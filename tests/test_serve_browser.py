@@ -146,6 +146,11 @@ def test_a_person_runs_a_query_from_the_query_page(browser: Any, server_url: str
     )
     Select(browser.find_element(By.ID, "format")).select_by_value("html")
     browser.find_element(By.ID, "run").click()
+    # The answer arrives after a round trip to /sparql: wait for it rather than race it.
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 30).until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "#row-count"), "rows"))
     table = _text(browser, "table#results")
     for person in ATTENDEES:
         assert person in table
