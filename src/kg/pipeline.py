@@ -17,6 +17,8 @@ from kg.errors import ValidationFailed
 from kg.exporters.rdf import DatasetInfo, render_dumps
 from kg.mapping import Mapped, build_graph
 from kg.namespaces import KGO
+from kg.reasoning import INFERRED_FILE, Inference, ReasonerSettings
+from kg.reasoning import reason as run_reasoner
 from kg.store import read_rdf
 from kg.validation import Report, validate_graph
 
@@ -47,6 +49,11 @@ def check(mapped: Mapped, settings: Settings) -> Report:
     return validate_graph(mapped.graph, load_shapes(settings), load_ontology(settings), mapped.origins)
 
 
+def infer(mapped: Mapped, settings: Settings, options: ReasonerSettings | None = None) -> Inference:
+    """Reason over a mapped graph with the ontology; raise InconsistentGraph naming the clashes."""
+    return run_reasoner(mapped.graph, load_ontology(settings), mapped.origins, options)
+
+
 def dataset_info(corpus: Corpus, graph: Graph, settings: Settings) -> DatasetInfo:
     """What VoID says about the build; the date comes from the inputs, never from the clock."""
     dates = [parse_iso_day(a.annotation.document.curated) for a in corpus.articles]
@@ -65,12 +72,24 @@ class BuildResult:
     files: tuple[Path, ...]
 
 
-def build(settings: Settings, annotation_files: list[Path] | None = None) -> BuildResult:
-    """Run every stage and write the dumps; refuse to write anything if the graph does not conform."""
+def build(
+    settings: Settings,
+    annotation_files: list[Path] | None = None,
+    reason: bool = False,
+    shacl_engine: str = "pyshacl",
+    store: Path | None = None,
+) -> BuildResult:
+    """Run every stage and write the dumps; refuse to write anything if the graph does not conform.
+
+    `shacl_engine` names a `kg.validation_fast.ENGINES` entry; `store` also loads the published
+    files into a persistent Oxigraph store folder.
+    """
+    from kg.validation_fast import get_engine
+
     corpus = load_inputs(settings, annotation_files)
     mapped = build_graph(corpus, settings.base)
     ontology = load_ontology(settings)
-    report = validate_graph(mapped.graph, load_shapes(settings), ontology, mapped.origins)
+    report = get_engine(shacl_engine)(mapped.graph, load_shapes(settings), ontology, mapped.origins)
     if not report.conforms:
         raise ValidationFailed(
             f"the graph does not conform to {settings.shapes_file}: {len(report.violations)} violation(s); "
@@ -78,6 +97,12 @@ def build(settings: Settings, annotation_files: list[Path] | None = None) -> Bui
             report.lines(),
         )
     payloads = render_dumps(mapped.graph, dataset_info(corpus, mapped.graph, settings), ontology)
+    if reason:  # asserted + inferred, or nothing if the graph is inconsistent
+        payloads[INFERRED_FILE] = infer(mapped, settings).turtle(settings.base)
     files = {settings.dist_dir / name: data for name, data in payloads.items()}
-    write_files_atomically(files)
+    write_files_atomically(files, stale=[settings.dist_dir / paths.INFERRED_NAME])
+    if store is not None:
+        from kg.store import load_store, published_files
+
+        load_store(store, published_files(settings.dist_dir, include_inferred=INFERRED_FILE in payloads))
     return BuildResult(mapped, report, tuple(sorted(files)))

@@ -6,8 +6,11 @@ the oxrdflib store so that the rdflib API stays the same), loaded with Oxigraph'
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph
 
@@ -50,17 +53,36 @@ def read_rdf(paths: Iterable[Path], into: Graph | None = None) -> Graph:
         try:
             graph.parse(path, format=fmt)
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_line(exc)) from None
+            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)) from None
     return graph
 
 
 def _first_line(exc: BaseException) -> str:
+    why = getattr(exc, "_why", None)  # rdflib's Turtle/N3 BadSyntax keeps the reason here
+    if isinstance(why, str) and why:
+        return why
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
+def _error_line(path: Path, exc: BaseException) -> int | None:
+    """The parser's error line, clamped to the file (rdflib reports end-of-file errors past the end)."""
+    line = _line(exc)
+    if line is None:
+        return None
+    try:
+        with path.open("rb") as fh:
+            count = sum(1 for _ in fh)
+    except OSError:
+        return line
+    return max(1, min(line, count))
+
+
 def _line(exc: BaseException) -> int | None:
-    for attr in ("lines", "line", "lineno"):
+    lines = getattr(exc, "lines", None)  # rdflib's BadSyntax counts lines from 0
+    if isinstance(lines, int):
+        return lines + 1
+    for attr in ("line", "lineno"):
         value = getattr(exc, attr, None)
         if isinstance(value, int):
             return value
@@ -93,7 +115,17 @@ _OX_FORMATS = {"turtle": "ox-turtle", "nt": "ox-ntriples", "xml": "ox-xml"}
 
 
 def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | None = None) -> Graph:
-    """Load RDF files into a new graph on `backend` (native parser for Oxigraph)."""
+    """Load RDF files into a new graph on `backend` (native parser for Oxigraph).
+
+    With `location` (oxigraph only) the graph lives in a persistent kg store folder: if that store
+    already holds exactly these files (same paths, sizes and modification times) it is opened as
+    it is, in well under a second; otherwise it is rebuilt from them with Oxigraph's bulk loader.
+    """
+    paths = list(paths)
+    if backend == "oxigraph" and location is not None:
+        if not store_is_current(location, paths):
+            load_store(location, paths)
+        return store_graph(location)
     graph = new_graph(backend, location)
     if backend != "oxigraph":
         return read_rdf(paths, graph)
@@ -104,7 +136,7 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
         try:
             graph.parse(path, format=_OX_FORMATS.get(fmt, fmt))
         except Exception as exc:
-            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_line(exc)) from None
+            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)) from None
     return graph
 
 
@@ -119,3 +151,149 @@ def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path
             hint="run `kg build` first" + (" and `kg reason`" if include_inferred else ""),
         )
     return files
+
+
+# ----------------------------------------------------------------------------------------------
+# A persistent on-disk store: a folder with the Oxigraph database and a manifest of what it holds
+# ----------------------------------------------------------------------------------------------
+
+#: file in a kg store folder that records which files (and which build chunks) the store holds
+STORE_MANIFEST = "kg-store.json"
+#: sub-folder of a kg store folder that holds the Oxigraph (RocksDB) database
+STORE_DB = "oxigraph"
+
+#: rdflib parser name → Oxigraph format, for the native bulk loader
+_OX_NATIVE = {"turtle": "TURTLE", "nt": "N_TRIPLES", "xml": "RDF_XML", "nquads": "N_QUADS", "trig": "TRIG"}
+
+
+def store_db(location: Path) -> Path:
+    """The Oxigraph database folder inside a kg store folder."""
+    return location / STORE_DB
+
+
+def _file_stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
+def read_manifest(location: Path) -> dict[str, Any]:
+    """The store's manifest, or an empty one if the folder is not (yet) a kg store."""
+    try:
+        data = json.loads((location / STORE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) and data.get("format") == 1 else {}
+
+
+def write_manifest(location: Path, files: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:
+    """Record that the store holds `files` as they are now (and, for incremental builds, `chunks`)."""
+    data = {
+        "format": 1,
+        "files": {str(f.resolve()): _file_stamp(f) for f in files},
+        "chunks": dict(sorted((chunks or {}).items())),
+    }
+    (location / STORE_MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def store_is_current(location: Path, paths: Iterable[Path]) -> bool:
+    """True if the store folder holds exactly `paths` in their current state."""
+    recorded = read_manifest(location).get("files")
+    if not isinstance(recorded, dict) or not store_db(location).is_dir():
+        return False
+    try:
+        wanted = {str(p.resolve()): _file_stamp(p) for p in paths}
+    except OSError:
+        return False
+    return recorded == wanted
+
+
+def store_graph(location: Path) -> Graph:
+    """An rdflib Graph (through oxrdflib) on the default graph of an existing kg store folder."""
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    new_graph("oxigraph")  # registers the oxrdflib plugin, or says how to install it
+    if not store_db(location).is_dir():
+        raise StoreError("no kg store here", file=location, hint="run `kg build --store DIR` first")
+    graph = Graph(store="Oxigraph", identifier=DATASET_DEFAULT_GRAPH_ID)
+    graph.open(str(store_db(location)))
+    return graph
+
+
+def open_store(location: Path, read_only: bool = False) -> Any:
+    """The pyoxigraph Store of a kg store folder (read-only lets several processes share it)."""
+    import pyoxigraph
+
+    db = store_db(location)
+    if read_only:
+        if not db.is_dir():
+            raise StoreError("no kg store here", file=location, hint="run `kg build --store DIR` first")
+        return pyoxigraph.Store.read_only(str(db))
+    db.mkdir(parents=True, exist_ok=True)
+    return pyoxigraph.Store(str(db))
+
+
+def _clear_folder(location: Path) -> None:
+    """Remove a previous kg store in `location`; refuse to delete a folder that is not one."""
+    if not location.exists():
+        return
+    known = {STORE_MANIFEST, STORE_DB}
+    strangers = [p.name for p in location.iterdir() if p.name not in known]
+    if strangers:
+        raise StoreError(
+            f"{location} is not a kg store (it holds {', '.join(sorted(strangers)[:3])})",
+            file=location,
+            hint="pass an empty or new folder to --store",
+        )
+    shutil.rmtree(store_db(location), ignore_errors=True)
+    (location / STORE_MANIFEST).unlink(missing_ok=True)
+
+
+def load_store(location: Path, paths: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:
+    """(Re)create the store in `location` from RDF files with Oxigraph's native bulk loader."""
+    import pyoxigraph
+
+    paths = list(paths)
+    _clear_folder(location)
+    location.mkdir(parents=True, exist_ok=True)
+    store = open_store(location)
+    for path in paths:
+        fmt = rdf_format(path)
+        native = _OX_NATIVE.get(fmt)
+        if native is None:
+            raise StoreError(f"the on-disk store cannot bulk-load {fmt}", file=path, hint="use Turtle or N-Triples")
+        if not path.is_file():
+            raise StoreError("file not found", file=path, hint="check the path")
+        try:
+            store.bulk_load(path=str(path), format=getattr(pyoxigraph.RdfFormat, native))
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise StoreError(f"cannot load {fmt}: {_first_line(exc)}", file=path) from None
+    store.optimize()
+    store.flush()
+    del store
+    write_manifest(location, paths, chunks)
+
+
+def update_store(
+    location: Path,
+    remove_subjects: Iterable[str],
+    add_ntriples: bytes,
+    files: Iterable[Path],
+    chunks: dict[str, Any],
+) -> None:
+    """Replace the triples of some subjects in place (an incremental build).
+
+    Every triple whose subject is in `remove_subjects` goes; `add_ntriples` comes in; the manifest
+    then records `files` and `chunks` as current.
+    """
+    import pyoxigraph
+
+    store = open_store(location)
+    subjects = sorted(set(remove_subjects))
+    for i in range(0, len(subjects), 500):
+        values = " ".join(f"<{s}>" for s in subjects[i : i + 500])
+        store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
+    if add_ntriples:
+        store.load(add_ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    write_manifest(location, files, chunks)
