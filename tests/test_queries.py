@@ -309,23 +309,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 #: Oxigraph stores the XSD types derived from xsd:integer as xsd:integer (oxigraph/oxigraph#1413, open),
 #: so `"2"^^xsd:nonNegativeInteger` comes back from the server as `"2"^^xsd:integer`: same value, other type
-_INTEGER_TYPES = {
-    str(XSD[t])
-    for t in [
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
-    ]
-}
+_INTEGER_TYPES = {str(XSD[t]) for t in queries.INTEGER_TYPES}
 
 
 def _datatype(iri: str | None) -> str | None:

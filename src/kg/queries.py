@@ -100,6 +100,21 @@ PARAM_NAME = re.compile(r"^[A-Za-z0-9]+$")
 #: rdflib's internal aggregate variables, which are not parameters
 _INTERNAL_VARIABLE = re.compile(r"^__agg_\d+__$")
 
+#: the XSD types derived from xsd:integer, which share its lexical space (their ranges rdflib checks)
+INTEGER_TYPES = (
+    "nonNegativeInteger",
+    "positiveInteger",
+    "nonPositiveInteger",
+    "negativeInteger",
+    "long",
+    "int",
+    "short",
+    "byte",
+    "unsignedLong",
+    "unsignedInt",
+    "unsignedShort",
+    "unsignedByte",
+)
 #: XSD datatypes accepted as a single type suffix (`?_n_integer`), as in grlc's static.XSD_DATATYPES
 XSD_TYPES = frozenset(
     [
@@ -118,18 +133,7 @@ XSD_TYPES = frozenset(
         "gMonth",
         "gDay",
         "gMonthDay",
-        "nonNegativeInteger",
-        "positiveInteger",
-        "nonPositiveInteger",
-        "negativeInteger",
-        "long",
-        "int",
-        "short",
-        "byte",
-        "unsignedLong",
-        "unsignedInt",
-        "unsignedShort",
-        "unsignedByte",
+        *INTEGER_TYPES,
         "anyURI",
         "language",
         "normalizedString",
@@ -460,21 +464,6 @@ _CLOCK = r"(([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?|24:00:00(\.0+)?)"
 _FLOAT = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN"
 _DURATION = r"-?P(?=\d|T\d)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?"
 _INTEGER_LEXICAL = r"[+-]?\d+"
-#: the XSD types derived from xsd:integer, which share its lexical space (their ranges rdflib checks)
-_INTEGER_TYPES = [
-    "nonNegativeInteger",
-    "positiveInteger",
-    "nonPositiveInteger",
-    "negativeInteger",
-    "long",
-    "int",
-    "short",
-    "byte",
-    "unsignedLong",
-    "unsignedInt",
-    "unsignedShort",
-    "unsignedByte",
-]
 #: XSD datatype local name → its lexical space as a regular expression (whole value)
 XSD_LEXICAL: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.ASCII)
@@ -493,7 +482,7 @@ XSD_LEXICAL: dict[str, re.Pattern[str]] = {
         "gMonth": rf"--{_MONTH}{_TZ}",
         "gDay": rf"---{_DAY}{_TZ}",
         "gMonthDay": rf"--{_MONTH}-{_DAY}{_TZ}",
-        **dict.fromkeys(_INTEGER_TYPES, _INTEGER_LEXICAL),
+        **dict.fromkeys(INTEGER_TYPES, _INTEGER_LEXICAL),
         "language": r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*",
     }.items()
 }
