@@ -16,7 +16,6 @@ from kg.validation_fast import ShapesNotSupported, prepare_shapes, pyshacl_resul
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import generate
 
-
 PER_KIND = 3
 
 

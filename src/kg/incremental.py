@@ -631,6 +631,7 @@ def assemble(
         state.count(c, -1)
     for c in added:
         state.count(c, 1)
+
     def held(s: str) -> bool:  # was in the last build and stays; the N-Triples index is sorted by s + ">"
         i = bisect.bisect_left(state.nt.subjects, s + ">", key=lambda x: x + ">")
         return i < len(state.nt.subjects) and state.nt.subjects[i] == s and s not in gone
