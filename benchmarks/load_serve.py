@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import platform
 import socket
@@ -27,18 +28,9 @@ from pathlib import Path
 import httpx
 
 HERE = Path(__file__).resolve().parent
-BASE = "https://w3id.org/conflict-kg/"
-SUMMIT = f"{BASE}id/event/csto-kazakhstan-2022-01-10/csto-summit"
 #: sample values for required parameters of the stored queries, by parameter name
-SAMPLES = {
-    "actor": f"{BASE}id/person/kassym-jomart-tokayev",
-    "event": SUMMIT,
-    "meeting": SUMMIT,
-    "fact": SUMMIT,
-    "place": f"{BASE}id/place/kazakhstan",
-    "from": "2022-01-01",
-    "to": "2022-12-31",
-}
+#: sample values for required parameters of the stored queries on the seed (shared with the tests)
+SAMPLES: dict[str, str] = json.loads((HERE.parent / "tests" / "cases" / "seed-query-params.json").read_text())
 #: SPARQL JSON for SELECT/ASK, Turtle for CONSTRUCT/DESCRIBE
 ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 #: hard limit on the whole run, whatever the arguments

@@ -25,16 +25,8 @@ from kg.store import read_rdf
 
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 PREFIX = default_prefix(DEFAULT_BASE)
-SUMMIT = f"{DEFAULT_BASE}id/event/csto-kazakhstan-2022-01-10/csto-summit"
-SAMPLES = {
-    "actor": f"{DEFAULT_BASE}id/person/kassym-jomart-tokayev",
-    "event": SUMMIT,
-    "meeting": SUMMIT,
-    "fact": SUMMIT,
-    "place": f"{DEFAULT_BASE}id/place/kazakhstan",
-    "from": "2022-01-01",
-    "to": "2022-12-31",
-}
+#: sample values for required parameters of the stored queries on the seed, by parameter name
+SAMPLES: dict[str, str] = json.loads((Path(__file__).resolve().parent / "cases" / "seed-query-params.json").read_text())
 
 
 def _free_port() -> int:

@@ -253,15 +253,8 @@ def test_browser_accept_gets_an_html_table(client: TestClient) -> None:
 # stored queries
 
 #: sample values for required parameters (by name); queries needing others are run with defaults only
-SAMPLES = {
-    "actor": f"{BASE}id/person/kassym-jomart-tokayev",
-    "event": SUMMIT,
-    "meeting": SUMMIT,
-    "fact": SUMMIT,
-    "place": f"{BASE}id/place/kazakhstan",
-    "from": "2022-01-01",
-    "to": "2022-12-31",
-}
+#: sample values for required parameters of the stored queries on the seed, by parameter name
+SAMPLES: dict[str, str] = json.loads((Path(__file__).resolve().parent / "cases" / "seed-query-params.json").read_text())
 QUERIES = load_queries(paths.QUERIES_DIR)
 
 
