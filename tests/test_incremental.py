@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg import incremental, pipeline
 from kg.config import Settings
@@ -148,3 +150,60 @@ def test_fast_yaml_reads_what_ruamel_reads(corpus: Path, tmp_path: Path) -> None
     dup.write_text("a: 1\na: 2\n", encoding="utf-8")
     with pytest.raises(AnnotationError):
         incremental.read_yaml_fast(dup)
+
+
+# -- splicing a dump body: property test against sorting everything again ----------------------
+
+_SUBJECTS = st.text(alphabet="abcdefgh/", min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    old=st.dictionaries(_SUBJECTS, st.binary(min_size=1, max_size=5), max_size=30),
+    new=st.dictionaries(_SUBJECTS, st.binary(min_size=1, max_size=5), max_size=8),
+    drop=st.sets(_SUBJECTS, max_size=10),
+    sep=st.sampled_from([b"", b",\n"]),
+)
+def test_splice_equals_a_fresh_sort(old: dict[str, bytes], new: dict[str, bytes], drop: set[str], sep: bytes) -> None:
+    """Cutting subjects out of a body and putting others in gives the body and index a full sort gives."""
+    from kg.incremental import _Index, _splice
+
+    key = len  # any key: ties keep the old order first, as bisect_left puts additions before equals
+    body, index = _splice(b"", _Index(), set(), sorted(old.items()), key, sep)
+    remove = (drop & set(old)) | (set(new) & set(old))  # a changed subject is removed, then added
+    got, got_index = _splice(body, index, remove, sorted(new.items()), key, sep)
+    kept = [(s, old[s]) for s in index.subjects if s not in remove]
+    added = sorted(sorted(new.items()), key=lambda kv: key(kv[0]))
+    # by key; among equal keys the additions first (bisect_left), each side in its own order
+    merged = sorted(
+        [(key(s), 0, n, s, d) for n, (s, d) in enumerate(kept)]
+        + [(key(s), -1, n, s, d) for n, (s, d) in enumerate(added)]
+    )
+    expected = [(s, d) for *_, s, d in merged]
+    assert got == sep.join(d for _, d in expected)
+    assert got_index.subjects == [s for s, _ in expected]
+    for s, o, n in zip(got_index.subjects, got_index.offsets, got_index.lengths, strict=True):
+        assert got[o : o + n] == dict(expected)[s]
+
+
+def test_folder_digests_rehash_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged folders reuse the recorded digest; a changed or freshly written file is hashed again."""
+    import os
+    import time
+
+    folder = tmp_path / "a"
+    folder.mkdir()
+    (folder / "annotation.yaml").write_text("x: 1\n")
+    old = time.time() - 3600
+    os.utime(folder / "annotation.yaml", (old, old))
+    calls: list[Path] = []
+    real = incremental.folder_digest
+    monkeypatch.setattr(incremental, "folder_digest", lambda f: calls.append(f) or real(f))
+    digests = incremental.FolderDigests.load(tmp_path / "folders.json")
+    first = digests.digest(folder)
+    digests.save()
+    again = incremental.FolderDigests.load(tmp_path / "folders.json")
+    assert again.digest(folder) == first and len(calls) == 1  # read from the record
+    (folder / "annotation.yaml").write_text("x: 2\n")  # same size, new mtime
+    assert again.digest(folder) != first and len(calls) == 2
+    assert again.digest(folder) == real(folder) and len(calls) == 3  # just written: racy, hashed again

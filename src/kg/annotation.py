@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -558,9 +558,13 @@ def parse_iso_day(value: str) -> dt.date:
 # ----------------------------------------------------------------------------------------------
 
 
-def load_registry(file: Path) -> LoadedRegistry:
+#: reads a YAML file into (data, line of every key path); `read_yaml` is the reference reader
+YamlReader = Callable[[Path], tuple[Any, Mapping[Any, int]]]
+
+
+def load_registry(file: Path, read: YamlReader | None = None) -> LoadedRegistry:
     """Load and check `data/registry.yaml`."""
-    data, lines = read_yaml(file)
+    data, lines = (read or read_yaml)(file)
     if not isinstance(data, dict):
         raise AnnotationError("the registry must be a mapping of sections (people, states …)", file=file, line=1)
     try:
@@ -691,9 +695,9 @@ def _quotes(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Quote]]:
             yield ("events", i, "roles", j, "evidence"), role.evidence
 
 
-def load_article(file: Path, registry: LoadedRegistry) -> Article:
+def load_article(file: Path, registry: LoadedRegistry, read: YamlReader | None = None) -> Article:
     """Load an annotation and its article text; check records, dates, references and quotes."""
-    data, lines = read_yaml(file)
+    data, lines = (read or read_yaml)(file)
     if not isinstance(data, dict):
         raise AnnotationError("an annotation must be a mapping with a `document` section", file=file, line=1)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kg.errors import KGError
@@ -21,15 +22,14 @@ def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = 
     """
     staged: list[tuple[str, Path]] = []
     try:
-        for target, data in files.items():
+        for target in files:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            os.close(fd)
             staged.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; published files are world-readable
+        with ThreadPoolExecutor(min(4, len(staged)) or 1) as pool:  # writes and fsyncs release the GIL
+            for done in [pool.submit(_write, tmp, files[target]) for tmp, target in staged]:
+                done.result()
     except OSError as exc:
         for tmp, _ in staged:
             Path(tmp).unlink(missing_ok=True)
@@ -41,6 +41,14 @@ def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = 
     for old in stale:
         if old not in files:
             old.unlink(missing_ok=True)
+
+
+def _write(tmp: str, data: bytes) -> None:
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; published files are world-readable
 
 
 def write_file_atomically(target: Path, data: bytes) -> None:

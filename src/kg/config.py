@@ -10,7 +10,6 @@ from pathlib import Path
 from kg import paths
 from kg.namespaces import DEFAULT_BASE
 
-
 #: An http(s) IRI ending in "/" with none of the characters RFC 3987 forbids in IRIs.
 _BASE_IRI = re.compile(r"^https?://[^\s<>\"{}|^`\\/][^\s<>\"{}|^`\\]*/$")
 

@@ -37,9 +37,10 @@ import multiprocessing
 import os
 import pickle
 import re
-from collections import Counter
+import threading
+import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from json.encoder import encode_basestring as _encode_string
 from pathlib import Path
@@ -53,12 +54,20 @@ from rdflib.plugins.shared.jsonld.context import Context
 
 import kg
 from kg import paths
-from kg.annotation import Corpus, LoadedRegistry, load_article, load_registry, parse_iso_day
+from kg.annotation import LoadedRegistry, load_article, load_registry, parse_iso_day, read_yaml
 from kg.atomic import write_files_atomically
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
-from kg.exporters.rdf import DUMP_FORMATS, DatasetInfo, _sort_jsonld, jsonld_context, turtle, void_graph
-from kg.mapping import Mapped, build_graph
+from kg.exporters.rdf import (
+    DUMP_FORMATS,
+    DatasetInfo,
+    VoidStats,
+    checksums,
+    jsonld_context,
+    turtle,
+    void_graph,
+)
+from kg.mapping import Mapped, RegistryTerms, map_article, registry_terms
 from kg.namespaces import KGO, bind_prefixes
 from kg.store import read_rdf
 from kg.validation import Report, Violation
@@ -221,7 +230,7 @@ class _Renderer:
 
     def turtle_block(self, s: URIRef, props: dict[URIRef, list[Node]]) -> str:
         order = [p for p in _FIRST if p in props]
-        order += sorted(p for p in props if p not in _FIRST)
+        order += sorted(p for p in props if p not in _FIRST_SET)
         out = ["\n", self.label(s, False), "\n    "]
         for i, p in enumerate(order):
             if i:
@@ -287,7 +296,15 @@ class _Renderer:
                 node[key] = [*old, value] if isinstance(old, list) else [old, value]
             else:
                 node[key] = value
-        return "  " + _emit(_sort_jsonld(node), 2)
+        for key, value in node.items():  # values are flat (IRIs, literals), so only lists need sorting
+            if isinstance(value, list):
+                node[key] = sorted(value, key=_json_sort_key)
+        return "  " + _emit(node, 2)
+
+
+def _json_sort_key(value: object) -> str:
+    """The order `kg.exporters.rdf._sort_jsonld` gives list items."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 def _emit(value: object, level: int) -> str:
@@ -319,9 +336,12 @@ def _emit(value: object, level: int) -> str:
 
 
 _RENDER_CACHE = 50_000
+#: the characters str.splitlines() breaks a line at
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 _TYPE = RDF.type
 _TYPE_STR = str(RDF.type)
 _FIRST = (RDF.type, RDFS.label)  # the serializer's predicateOrder
+_FIRST_SET = frozenset(_FIRST)
 _SOURCE_DOCUMENT = KGO.SourceDocument
 _SUMMIT = KGO.Summit
 _NATIVE = {
@@ -330,9 +350,18 @@ _NATIVE = {
 
 
 def render_chunk(
-    key: str, digest: str, triples: Iterable[tuple[Node, Node, Node]], base: str, curated: str | None
+    key: str,
+    digest: str,
+    triples: Iterable[tuple[Node, Node, Node]],
+    base: str,
+    curated: str | None,
+    expect: str | None = None,
 ) -> Chunk:
-    """Turn one input's triples into its per-subject dump parts and statistics."""
+    """Turn one input's triples into its per-subject dump parts and statistics.
+
+    With `expect`, every subject must belong to that chunk (`chunk_of`); else the split cannot be
+    trusted and `IncrementalUnsupported` is raised.
+    """
     r = _renderer(base)
     if len(r._nt) > _RENDER_CACHE:  # most IRIs are met once; keep the caches from growing with the corpus
         r.clear()
@@ -345,7 +374,7 @@ def render_chunk(
         n += 1
         if type(o) is URIRef:
             refs[o] += 1
-            if p == _TYPE:
+            if str.__eq__(p, _TYPE_STR):  # type: ignore[operator]  # str's, not rdflib's (slow) __eq__
                 classes[o] += 1
     nodes: set[tuple[URIRef, bool]] = set()  # what the Turtle serializer's preprocess() looks up
     objects: set[bytes] = set()
@@ -354,6 +383,8 @@ def render_chunk(
     for s, props in by_subject.items():
         if not isinstance(s, URIRef):
             raise IncrementalUnsupported(f"{s!r} is not an IRI")
+        if expect is not None and chunk_of(s, base) != expect:
+            raise IncrementalUnsupported(f"<{s}> is minted for {chunk_of(s, base)}, not for the input {expect}")
         nodes.add((s, False))
         lines: set[str] = set()
         head = r.nt(s) + " "
@@ -367,7 +398,11 @@ def render_chunk(
                 if isinstance(o, Literal):
                     if o.datatype is not None:
                         nodes.add((o.datatype, False))
-                    lines.update(line for line in (row + text + " .").splitlines() if line.strip())
+                    line = row + text + " ."
+                    if _LINE_BREAK.search(line) is None:
+                        lines.add(line)
+                    else:  # what sorting the serializer's output by str.splitlines() makes of it
+                        lines.update(part for part in line.splitlines() if part.strip())
                 elif isinstance(o, URIRef):
                     nodes.add((o, False))
                     lines.add(row + text + " .")
@@ -492,32 +527,15 @@ class State:
                 del self.curated[chunk.curated]
 
 
-class _StatsGraph:
-    """The part of the rdflib Graph API that `void_graph` reads, answered from the build's statistics."""
+def void_stats(state: State) -> VoidStats:
+    """What `kg.exporters.rdf.void_stats` counts for the whole graph, from the build's statistics.
 
-    def __init__(self, state: State) -> None:
-        self.state = state
-
-    def __len__(self) -> int:
-        return self.state.triples
-
-    def subjects(self) -> Iterator[URIRef]:
-        # IRIs checked when they were minted; skipping URIRef's validation saves a second per million
-        return (str.__new__(URIRef, s) for s in self.state.nt.subjects)
-
-    def objects(self) -> Iterator[bytes]:
-        return iter(self.state.objects)
-
-    def predicates(self) -> Iterator[URIRef]:
-        return (URIRef(p) for p in self.state.predicates)
-
-    def subject_objects(self, predicate: URIRef) -> Iterator[tuple[None, URIRef]]:
-        if predicate != RDF.type:
-            raise IncrementalUnsupported(f"VoID reads {predicate}; the build statistics only know rdf:type")
-        for cls, n in self.state.classes.items():
-            term = URIRef(cls)
-            for _ in range(n):
-                yield None, term
+    Every subject is an IRI minted under the uriSpace (`chunk_of` refuses others) and no subject
+    is in two chunks, so the subjects are the entities and the N-Triples index counts them.
+    """
+    subjects = len(state.nt.subjects)
+    classes = {URIRef(c): n for c, n in state.classes.items()}
+    return VoidStats(state.triples, subjects, subjects, len(state.objects), len(state.predicates), classes)
 
 
 def dataset_info(state: State, settings: Settings) -> DatasetInfo:
@@ -530,57 +548,40 @@ def dataset_info(state: State, settings: Settings) -> DatasetInfo:
 
 
 def _splice(
-    old: bytes,
+    old: bytes | memoryview,
     index: _Index,
     remove: set[str],
     add: Sequence[tuple[str, bytes | memoryview]],
     key: Callable[[str], Any],
     sep: bytes = b"",
+    head: bytes = b"",
+    tail: bytes = b"",
 ) -> tuple[bytes, _Index]:
-    """The body with `remove`d subjects cut out and `add`ed ones put in key order; kept runs are copied whole."""
+    """`head` + the body with `remove`d subjects cut out and `add`ed ones put in key order + `tail`.
+
+    Kept runs are copied whole, and the file is joined once. Index offsets count from the body's start.
+
+    Consecutive entries of an index sit next to each other in the body (`sep` between them), so
+    the body is cut only where a subject goes or comes: the work grows with the change, not the body.
+    """
     view = memoryview(old)
-    keep = [i for i, s in enumerate(index.subjects) if s not in remove] if remove else range(len(index.subjects))
-    kept_subjects = [index.subjects[i] for i in keep]
+    gone = [i for i, s in enumerate(index.subjects) if s in remove] if remove else []
+    if gone:
+        dropped = set(gone)
+        keep = [i for i in range(len(index.subjects)) if i not in dropped]
+        kept_subjects = [index.subjects[i] for i in keep]
+    else:
+        keep, kept_subjects = list(range(len(index.subjects))), index.subjects
     adds = sorted(add, key=lambda kv: key(kv[0]))
     at = [bisect.bisect_left(kept_subjects, key(s), key=key) for s, _ in adds]
+    # kept-space positions where a run of old entries ends: an insertion, or a removed entry
+    cuts = sorted({0, len(keep), *at, *(r - j for j, r in enumerate(gone))})
     pieces: list[bytes | memoryview] = []
     out = _Index()
     pos = 0
-    run_start = run_end = -1
 
-    def flush() -> None:
-        nonlocal run_start, pos
-        if run_start >= 0:
-            if pieces:
-                pos += len(sep)
-            pieces.append(view[index.offsets[run_start] : index.offsets[run_end] + index.lengths[run_end]])
-            for j in range(run_start, run_end + 1):
-                out.subjects.append(index.subjects[j])
-                out.offsets.append(pos + index.offsets[j] - index.offsets[run_start])
-                out.lengths.append(index.lengths[j])
-            pos += index.offsets[run_end] + index.lengths[run_end] - index.offsets[run_start]
-            run_start = -1
-
-    a = 0
-    for k, i in enumerate(keep):
-        while a < len(adds) and at[a] <= k:
-            flush()
-            if pieces:
-                pos += len(sep)
-            s, data = adds[a]
-            pieces.append(data)
-            out.subjects.append(s)
-            out.offsets.append(pos)
-            out.lengths.append(len(data))
-            pos += len(data)
-            a += 1
-        if run_start >= 0 and index.offsets[i] == index.offsets[run_end] + index.lengths[run_end] + len(sep):
-            run_end = i
-        else:
-            flush()
-            run_start = run_end = i
-    flush()
-    for s, data in adds[a:]:
+    def put(s: str, data: bytes | memoryview) -> None:
+        nonlocal pos
         if pieces:
             pos += len(sep)
         pieces.append(data)
@@ -588,7 +589,27 @@ def _splice(
         out.offsets.append(pos)
         out.lengths.append(len(data))
         pos += len(data)
-    return sep.join(pieces), out
+
+    a = 0
+    for c0, c1 in zip(cuts, [*cuts[1:], None], strict=True):
+        while a < len(adds) and at[a] == c0:
+            put(*adds[a])
+            a += 1
+        if c1 is None or c0 == c1:
+            continue
+        i0, i1 = keep[c0], keep[c1 - 1]  # contiguous in the old index, hence in the old body
+        if pieces:
+            pos += len(sep)
+        start, end = index.offsets[i0], index.offsets[i1] + index.lengths[i1]
+        pieces.append(view[start:end])
+        shift = pos - start
+        out.subjects.extend(index.subjects[i0 : i1 + 1])
+        out.offsets.extend([o + shift for o in index.offsets[i0 : i1 + 1]])
+        out.lengths.extend(index.lengths[i0 : i1 + 1])
+        pos += end - start
+    if sep and len(pieces) > 1:
+        pieces = [x for piece in pieces for x in (sep, piece)][1:]
+    return b"".join([head, *pieces, tail]), out
 
 
 def turtle_fast(graph: Graph, base: str) -> bytes:
@@ -618,11 +639,13 @@ def assemble(
     added: Sequence[Chunk],
     settings: Settings,
     ontology_ttl: bytes | None,
+    consume: bool = False,
 ) -> dict[str, bytes]:
     """Update `state` and the dump bytes for chunks removed and added; return every dump's payload.
 
     With an empty state and no old bytes this writes the dumps from scratch. The bytes equal what
-    `kg.exporters.rdf.render_dumps` writes for the whole graph.
+    `kg.exporters.rdf.render_dumps` writes for the whole graph. With `consume`, the added chunks'
+    parts are dropped as each dump is made (keeps the peak memory of a full build down).
     """
     gone = {s for c in removed for s in c.subjects}
     touched = {iri for c in (*removed, *added) for iri in c.refs}  # the only reference counts that can change
@@ -646,6 +669,11 @@ def assemble(
     def new_parts(blob: str) -> list[tuple[str, bytes | memoryview]]:
         return [part for c in added for part in c.parts(blob)]
 
+    def release(blob: str) -> None:  # the chunks' copy of a dump's parts is not needed once it is made
+        if consume:
+            for c in added:
+                setattr(c, blob, b"")
+
     if len(state.nt.subjects) - len(gone) + len(fresh) < 2:
         raise IncrementalUnsupported("fewer than two subjects")  # rdflib writes a lone JSON-LD node without @graph
     unknown = set(DUMP_FORMATS) - {"ttl", "nt", "jsonld"}
@@ -659,6 +687,7 @@ def assemble(
         new_parts("nt"),
         lambda s: s + ">",
     )
+    release("nt")
     # Turtle: (times referenced, iri); a subject whose count changed moves
     refs = state.refs
     moved = {s for s in touched if before[s] != refs.get(s, 0) and s not in fresh and held(s)}
@@ -669,36 +698,37 @@ def assemble(
         for s, o, n in zip(state.ttl.subjects, state.ttl.offsets, state.ttl.lengths, strict=True)
         if s in moved
     ]
-    ttl_body, state.ttl = _splice(
-        bytes(ttl_view),
+    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, (ns, _) in sorted(state.prefixes.items())).encode("utf-8")
+    ttl, state.ttl = _splice(
+        ttl_view,
         state.ttl,
         gone | moved,
         [*moved_blocks, *new_parts("ttl")],
         lambda s: (refs.get(s, 0), s),
+        head=head,
     )
-    head = "".join(f"PREFIX {p}: <{ns}>\n" for p, (ns, _) in sorted(state.prefixes.items())).encode("utf-8")
     state.ttl_head = len(head)
+    release("ttl")
     # JSON-LD: nodes in the order of their JSON text, i.e. of their quoted @id
     r = _renderer(settings.base)
     json_head, json_tail = _json_head_tail(settings.base)
     json_old = old.get("kg.jsonld", b"")
-    json_body_old = json_old[len(json_head) : len(json_old) - len(json_tail)] if json_old else b""
-    json_body, state.jsonld = _splice(
+    json_body_old = memoryview(json_old)[len(json_head) : len(json_old) - len(json_tail)] if json_old else b""
+    jsonld, state.jsonld = _splice(
         json_body_old,
         state.jsonld,
         gone,
         new_parts("json"),
-        lambda s: json.dumps(r._shrink(s), ensure_ascii=False),
+        lambda s: _encode_string(r._shrink(s)),  # the quoted @id starts the node's JSON text
         _JSON_SEP,
+        head=json_head,
+        tail=json_tail,
     )
     state.json_head = len(json_head)
-    payloads = {"kg.ttl": head + ttl_body, "kg.nt": nt_body, "kg.jsonld": json_head + json_body + json_tail}
+    release("json")
+    payloads = {"kg.ttl": ttl, "kg.nt": nt_body, "kg.jsonld": jsonld}
     payloads = {fmt.filename: payloads[fmt.filename] for fmt in DUMP_FORMATS.values()}
-    void = void_graph(
-        _StatsGraph(state),  # type: ignore[arg-type]
-        [(fmt, payloads[fmt.filename]) for fmt in DUMP_FORMATS.values()],
-        dataset_info(state, settings),
-    )
+    void = void_graph(void_stats(state), checksums(payloads), dataset_info(state, settings))
     payloads["void.ttl"] = turtle_fast(void, settings.base)
     if ontology_ttl is not None:
         payloads["ontology.ttl"] = ontology_ttl
@@ -729,6 +759,54 @@ def folder_digest(folder: Path) -> bytes:
     for f in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
         parts.append(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
     return b"".join(parts)
+
+
+#: a file modified this close to when its digest was recorded may change again within the same
+#: timestamp, so its recorded digest is not trusted (git's "racily clean" rule)
+_RACY_NS = 2_000_000_000
+
+
+@dataclass
+class FolderDigests:
+    """`folder_digest` of article folders, recomputed only for folders whose files' stats changed."""
+
+    file: Path
+    entries: dict[str, tuple[list[list[Any]], str, int]] = field(default_factory=dict)  # folder → (stats, hex, when)
+    changed: bool = False
+
+    @classmethod
+    def load(cls, file: Path) -> FolderDigests:
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+            entries = {k: (v[0], v[1], v[2]) for k, v in data["folders"].items()} if data.get("format") == 1 else {}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            entries = {}
+        return cls(file, entries)
+
+    def digest(self, folder: Path) -> bytes:
+        stats: list[list[Any]] = []
+        mtimes: list[int] = []
+        for f in sorted(os.scandir(folder), key=lambda e: e.name):
+            if f.is_file() and not f.name.startswith("."):
+                st = f.stat()
+                stats.append([f.name, st.st_size, st.st_mtime_ns, st.st_ino])
+                mtimes.append(st.st_mtime_ns)
+        key = str(folder)
+        hit = self.entries.get(key)
+        if hit is not None and hit[0] == stats and all(m < hit[2] - _RACY_NS for m in mtimes):
+            return bytes.fromhex(hit[1])
+        value = folder_digest(folder)
+        self.entries[key] = (stats, value.hex(), time.time_ns())
+        self.changed = True
+        return value
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"format": 1, "folders": self.entries}), encoding="utf-8")
+        os.replace(tmp, self.file)
 
 
 @dataclass
@@ -772,19 +850,13 @@ class Cache:
 # ----------------------------------------------------------------------------------------------
 
 
-def _split(graph: Graph, base: str) -> dict[str, list[tuple[Node, Node, Node]]]:
-    out: dict[str, list[tuple[Node, Node, Node]]] = {}
-    for t in graph:
-        out.setdefault(chunk_of(str(t[0]), base), []).append(t)
-    return out
-
-
 # -- YAML through libyaml ---------------------------------------------------------------------
 # ruamel's round-trip loader (pure Python) is most of the time of a cold build. `read_yaml_fast`
 # parses the same files with libyaml's C parser and returns exactly what `kg.annotation.read_yaml`
 # returns (data and line numbers, YAML 1.2 scalars, timestamps kept as strings) for the plain
 # subset annotations use; anything else (tags, anchors, aliases, duplicate keys, scalars whose
-# YAML 1.2 type is not obvious, syntax errors) goes to ruamel, which also words the errors.
+# YAML 1.2 type is not obvious, syntax errors) goes to ruamel, which also words the errors. The
+# loaders take it as their `read` parameter.
 # tests/test_incremental.py checks the equality on the seed and generated corpora.
 
 _YAML_INT = re.compile(r"[-+]?[0-9]+")
@@ -875,71 +947,42 @@ def read_yaml_fast(file: Path) -> tuple[Any, dict[Any, int]]:
 
 
 def _ruamel(file: Path) -> tuple[Any, dict[Any, int]]:
-    data, lines = _RUAMEL_READ_YAML(file)
+    data, lines = read_yaml(file)
     return data, dict(lines)
 
 
-_RUAMEL_READ_YAML = __import__("kg.annotation", fromlist=["read_yaml"]).read_yaml
-
-
-@contextmanager
-def _fast_yaml() -> Iterator[None]:
-    """Let kg.annotation's loaders read YAML through `read_yaml_fast` (same results, several times faster).
-
-    kg.annotation has no reader parameter, so its module attribute is swapped for the duration and
-    restored after; the swap only changes speed.
-    """
-    from kg import annotation
-
-    saved = annotation.read_yaml
-    annotation.read_yaml = read_yaml_fast
-    try:
-        yield
-    finally:
-        annotation.read_yaml = saved
-
-
-_SUB_BATCH = 150  # articles mapped into one rdflib graph at a time (bounds a worker's memory)
+_SUB_BATCH = 150  # articles per job sent to a mapping worker (bounds what a worker holds)
 
 
 @functools.lru_cache(maxsize=2)
-def _registry(file: Path, mtime_ns: int) -> LoadedRegistry:
-    """The registry, loaded once per worker process (the key includes its modification time)."""
-    return load_registry(file)
+def _registry(file: Path, mtime_ns: int, base: str) -> tuple[LoadedRegistry, RegistryTerms]:
+    """The registry and its IRIs and labels, loaded once per worker process (keyed by modification time)."""
+    registry = load_registry(file, read=read_yaml_fast)
+    return registry, registry_terms(registry, base)
 
 
-_Job = tuple[Path, list[tuple[Path, str]], str, int]
+_Job = tuple[Path, list[tuple[Path, str]], str]
 
 
 def _map_articles(job: _Job) -> list[tuple[str, Chunk]]:
-    """Worker: load the registry and a batch of articles, map them, split the graph into chunks."""
-    registry_file, batch, base, registry_triples = job
+    """Worker: map a batch of articles, each into its own chunk (the registry is mapped on its own)."""
+    registry_file, batch, base = job
+    registry, terms = _registry(registry_file, registry_file.stat().st_mtime_ns, base)
     out = []
-    with _fast_yaml():
-        registry = _registry(registry_file, registry_file.stat().st_mtime_ns)
-        for i in range(0, len(batch), _SUB_BATCH):
-            part = batch[i : i + _SUB_BATCH]
-            articles = [load_article(f, registry) for f, _ in part]
-            parts = _split(build_graph(Corpus(registry, tuple(articles)), base).graph, base)
-            if len(parts.pop(REGISTRY_CHUNK, [])) != registry_triples:
-                raise IncrementalUnsupported("an article adds triples to registry resources")
-            keys = {a.key for a in articles}
-            if not set(parts) <= keys:
-                raise IncrementalUnsupported(f"triples minted for unknown inputs {sorted(set(parts) - keys)}")
-            for (file, digest), article in zip(part, articles, strict=True):
-                curated = article.annotation.document.curated
-                out.append((str(file), render_chunk(article.key, digest, parts.pop(article.key, []), base, curated)))
+    for file, digest in batch:
+        article = load_article(file, registry, read=read_yaml_fast)
+        triples: set[tuple[Node, Node, Node]] = set()
+        map_article(article, terms, base, triples)
+        curated = article.annotation.document.curated
+        out.append((str(file), render_chunk(article.key, digest, triples, base, curated, expect=article.key)))
     return out
 
 
 def _map_registry(registry_file: Path, base: str, digest: str) -> Chunk:
-    with _fast_yaml():
-        registry = load_registry(registry_file)
-    graph = build_graph(Corpus(registry, ()), base).graph
-    parts = _split(graph, base)
-    if set(parts) - {REGISTRY_CHUNK}:
-        raise IncrementalUnsupported("the registry mints article resources")
-    return render_chunk(REGISTRY_CHUNK, digest, parts.get(REGISTRY_CHUNK, []), base, None)
+    registry = load_registry(registry_file, read=read_yaml_fast)
+    triples: set[tuple[Node, Node, Node]] = set()
+    registry_terms(registry, base, triples)
+    return render_chunk(REGISTRY_CHUNK, digest, triples, base, None, expect=REGISTRY_CHUNK)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1043,7 +1086,6 @@ class _Build:
     def __init__(
         self, settings: Settings, cache_dir: Path, engine: str, workers: int | None, store: Path | None
     ) -> None:
-        import time
 
         self.clock = time.perf_counter
         self.t0 = self.clock()
@@ -1060,8 +1102,9 @@ class _Build:
             engine.encode(),
             *(f.read_bytes() for f in (*settings.ontology_files, settings.shapes_file)),
         )
+        self.digests = FolderDigests.load(cache_dir / "folders.json")  # saved once the build succeeds
         self.wanted = [
-            (str(f.resolve()), f, _sha(self.common.encode(), folder_digest(f.parent)))
+            (str(f.resolve()), f, _sha(self.common.encode(), self.digests.digest(f.parent)))
             for f in paths.annotation_files(settings.articles_dir)
         ]
         self.remapped: list[str] = []
@@ -1089,7 +1132,7 @@ class _Build:
         n = self.workers if self.workers is not None else min(os.cpu_count() or 1, 2 if len(items) > 40 else 1)
         # small jobs streamed back one by one: no process holds more than one batch's graph and chunks
         jobs: list[_Job] = [
-            (self.settings.registry_file, items[i : i + _SUB_BATCH], self.settings.base, registry.triples)
+            (self.settings.registry_file, items[i : i + _SUB_BATCH], self.settings.base)
             for i in range(0, len(items), _SUB_BATCH)
         ]
         by_file: dict[str, Chunk] = {}
@@ -1150,6 +1193,11 @@ class _Build:
 
     # -- the two ways ------------------------------------------------------------------------
     def run(self) -> IncrementalResult:
+        result = self._run()
+        self.digests.save()
+        return result
+
+    def _run(self) -> IncrementalResult:
         state = self.load_state()
         if state is not None:
             names = {name for name, _, _ in self.wanted}
@@ -1191,19 +1239,23 @@ class _Build:
         self.lap("cache-write")
         inputs = {REGISTRY_CHUNK: (REGISTRY_CHUNK, self.common), **{n: (found[n].key, d) for n, _, d in self.wanted}}
         state = State(self.settings.base, self.checks, inputs)
-        payloads = assemble(state, {}, [], everything, self.settings, self.ontology_ttl)
-        self.lap("assemble")
-        validated = tuple(dict.fromkeys([*self.remapped, *(c.key for c in targets)]))
-        del found, articles, everything, targets, previous  # the dumps are all that is needed now
-        written = self.write(payloads)
-        del payloads
-        self.save_state(state, written)
-        self.lap("write")
-        if self.store is not None:
-            from kg.store import load_store
-
-            files = [self.settings.dist_dir / "kg.nt", self.settings.dist_dir / "ontology.ttl"]
-            load_store(self.store, files, _store_chunks(state, self.ontology_ttl))
+        loader = _StoreLoader(self.store, self.settings.dist_dir, self.ontology_ttl) if self.store else None
+        try:  # the store loads the chunks in a thread while the dumps are made and written
+            if loader is not None:
+                loader.start(everything)
+            payloads = assemble(state, {}, [], everything, self.settings, self.ontology_ttl, consume=True)
+            self.lap("assemble")
+            validated = tuple(dict.fromkeys([*self.remapped, *(c.key for c in targets)]))
+            del found, articles, everything, targets, previous  # the dumps are all that is needed now
+            written = self.write(payloads)
+            del payloads
+            self.save_state(state, written)
+            self.lap("write")
+        finally:
+            if loader is not None:
+                loader.join()
+        if loader is not None:
+            loader.finish(_store_chunks(state, self.ontology_ttl))
             self.lap("store")
         return IncrementalResult(
             tuple(written),
@@ -1300,6 +1352,66 @@ def _annotate_origins(report: Report, settings: Settings, targets: Sequence[Chun
 
 
 _ONTOLOGY_CHUNK = "~ontology"
+
+
+class _StoreLoader:
+    """Bulk-loads the on-disk store in a thread (Oxigraph releases the GIL) while the build goes on.
+
+    The chunks' N-Triples go in parts of about `_STORE_PART` triples: Oxigraph's bulk loader holds
+    memory in proportion to what it is given at once (~0.9 GB for a million triples in one go).
+    """
+
+    def __init__(self, location: Path, dist_dir: Path, ontology_ttl: bytes) -> None:
+        self.location, self.dist_dir, self.ontology_ttl = location, dist_dir, ontology_ttl
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def _sources(self, pending: deque[tuple[bytes, int]]) -> Iterator[tuple[bytes, Path, str]]:
+        nt = self.dist_dir / "kg.nt"
+        part: list[bytes] = []
+        size = 0
+        while pending:  # popped, so each chunk's bytes are freed once loaded (the build drops its own copy)
+            data, triples = pending.popleft()
+            part.append(data)
+            size += triples
+            if size >= _STORE_PART:
+                yield b"".join(part), nt, "nt"
+                part, size = [], 0
+        if part:
+            yield b"".join(part), nt, "nt"
+        yield self.ontology_ttl, self.dist_dir / "ontology.ttl", "turtle"
+
+    def start(self, chunks: Sequence[Chunk]) -> None:
+        from kg.store import bulk_load_store
+
+        sources = self._sources(deque((c.nt, c.triples) for c in chunks))
+
+        def run() -> None:
+            try:
+                bulk_load_store(self.location, sources)
+            except BaseException as exc:  # handed to the main thread by finish()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="kg-store-load")
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+
+    def finish(self, chunks: dict[str, list[str]]) -> None:
+        """Wait for the load; on success record the written dumps in the store's manifest."""
+        from kg.store import write_manifest
+
+        self.join()
+        if self.error is not None:
+            raise self.error
+        if self.thread is None:
+            raise KGError("the store was not loaded", hint="report this: the load never started")
+        write_manifest(self.location, [self.dist_dir / "kg.nt", self.dist_dir / "ontology.ttl"], chunks)
+
+
+_STORE_PART = 120_000
 
 
 def _store_chunks(state: State, ontology_ttl: bytes) -> dict[str, list[str]]:

@@ -10,10 +10,11 @@ so that validation and reasoning can point curators back to the annotation.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
@@ -193,10 +194,12 @@ def _date(value: str) -> Literal:
 class _Builder:
     """Accumulates triples and origins for one corpus; one method per record kind."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, sink: TripleSink, names: Mapping[URIRef, Labels] | None = None) -> None:
         self.base = base
-        self.g = bind_prefixes(Graph(), base)
+        self.g = sink
         self.origins: dict[URIRef, Origin] = {}
+        self.names: dict[URIRef, Labels] = {}  # labels given with `labels()`, for the labels of roles
+        self.known_names: Mapping[URIRef, Labels] = names or {}  # e.g. the registry's, mapped elsewhere
 
     # -- helpers -------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
@@ -206,6 +209,8 @@ class _Builder:
     def labels(self, s: URIRef, labels: Labels, prop: URIRef = RDFS.label) -> None:
         self.g.add((s, prop, Literal(labels.en, lang="en")))
         self.g.add((s, prop, Literal(labels.id, lang="id")))
+        if prop == RDFS.label:
+            self.names.setdefault(s, labels)
 
     def origin(self, s: URIRef, file: Path, line: int | None) -> None:
         self.origins.setdefault(s, Origin(file, line))
@@ -476,14 +481,47 @@ class _Builder:
         g.add((by_position, OA.end, _nni(span.end)))
 
     def _label(self, s: URIRef, lang: str = "en") -> str:
-        labels = {o.language: str(o) for o in self.g.objects(s, RDFS.label) if isinstance(o, Literal)}
-        return labels.get(lang) or labels.get("en") or str(s)
+        labels = self.names.get(s) or self.known_names.get(s)
+        if labels is None:
+            return str(s)
+        return (labels.id if lang == "id" else labels.en) or labels.en or str(s)
+
+
+class TripleSink(Protocol):
+    """Where the mapping puts triples: an rdflib Graph, or a plain set when only the terms are needed."""
+
+    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal], /) -> object: ...
+
+
+class _Discard:
+    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal], /) -> None:
+        return None
 
 
 def build_graph(corpus: Corpus, base: str) -> Mapped:
     """Map a checked corpus to its data graph under `base` (pure; no I/O)."""
-    b = _Builder(base)
+    b = _Builder(base, bind_prefixes(Graph(), base))
     refs = b.registry(corpus.registry)
     for article in corpus.articles:
         b.article(article, refs)
-    return Mapped(b.g, b.origins)
+    return Mapped(b.g, b.origins)  # type: ignore[arg-type]  # the sink is the Graph made above
+
+
+@dataclass(frozen=True)
+class RegistryTerms:
+    """What mapping an article needs from the registry: its IRIs and the labels of its resources."""
+
+    refs: dict[str, URIRef]
+    names: dict[URIRef, Labels]
+
+
+def registry_terms(registry: LoadedRegistry, base: str, sink: TripleSink | None = None) -> RegistryTerms:
+    """Map the registry alone (into `sink`, or nowhere) and keep its IRIs and labels."""
+    b = _Builder(base, sink if sink is not None else _Discard())
+    refs = b.registry(registry)
+    return RegistryTerms(refs, b.names)
+
+
+def map_article(article: Article, registry: RegistryTerms, base: str, sink: TripleSink) -> None:
+    """Add one article's triples to `sink` (the registry's own triples are not repeated)."""
+    _Builder(base, sink, registry.names).article(article, registry.refs)

@@ -53,7 +53,9 @@ def read_rdf(paths: Iterable[Path], into: Graph | None = None) -> Graph:
         try:
             graph.parse(path, format=fmt)
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)) from None
+            raise StoreError(
+                f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)
+            ) from None
     return graph
 
 
@@ -136,7 +138,9 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
         try:
             graph.parse(path, format=_OX_FORMATS.get(fmt, fmt))
         except Exception as exc:
-            raise StoreError(f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)) from None
+            raise StoreError(
+                f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)
+            ) from None
     return graph
 
 
@@ -219,15 +223,43 @@ def store_graph(location: Path) -> Graph:
     return graph
 
 
+def read_only_graph(location: Path) -> Graph:
+    """The default graph of a kg store folder opened read-only, as an rdflib Graph (through oxrdflib).
+
+    Several processes may hold it at once (`kg serve`'s workers, `kg query --store`, `kg export --store`).
+    """
+    from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+    new_graph("oxigraph")  # registers the oxrdflib plugin, or says how to install it
+    from oxrdflib import OxigraphStore
+
+    return Graph(store=OxigraphStore(store=open_store(location, read_only=True)), identifier=DATASET_DEFAULT_GRAPH_ID)
+
+
 def open_store(location: Path, read_only: bool = False) -> Any:
-    """The pyoxigraph Store of a kg store folder (read-only lets several processes share it)."""
+    """The pyoxigraph Store of a kg store folder.
+
+    Read-only lets several processes share it (a server's workers, an export); it must then be a
+    complete kg store (a manifest is written last), else StoreError.
+    """
     import pyoxigraph
 
     db = store_db(location)
     if read_only:
-        if not db.is_dir():
-            raise StoreError("no kg store here", file=location, hint="run `kg build --store DIR` first")
-        return pyoxigraph.Store.read_only(str(db))
+        if not read_manifest(location) or not db.is_dir():
+            raise StoreError(
+                f"not a kg store (no readable {STORE_MANIFEST} and database)",
+                file=location,
+                hint="make one with `kg build --store DIR`",
+            )
+        try:
+            return pyoxigraph.Store.read_only(str(db))
+        except OSError as exc:
+            raise StoreError(
+                f"cannot open the kg store's Oxigraph database: {_first_line(exc)}",
+                file=location,
+                hint="rebuild it with `kg build --full --store DIR`",
+            ) from None
     db.mkdir(parents=True, exist_ok=True)
     return pyoxigraph.Store(str(db))
 
@@ -250,27 +282,46 @@ def _clear_folder(location: Path) -> None:
 
 def load_store(location: Path, paths: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:
     """(Re)create the store in `location` from RDF files with Oxigraph's native bulk loader."""
+    paths = list(paths)
+    for path in paths:
+        if not path.is_file():
+            raise StoreError("file not found", file=path, hint="check the path")
+        if rdf_format(path) not in _OX_NATIVE:
+            raise StoreError(
+                f"the on-disk store cannot bulk-load {rdf_format(path)}", file=path, hint="use Turtle or N-Triples"
+            )
+    bulk_load_store(location, [(path, path, rdf_format(path)) for path in paths])
+    write_manifest(location, paths, chunks)
+
+
+def bulk_load_store(location: Path, sources: Iterable[tuple[Path | bytes, Path, str]]) -> None:
+    """(Re)create the store's database from (file or bytes, file it stands for, rdflib format name).
+
+    Sources are read one by one, so a generator of parts keeps memory low (the loader's memory
+    grows with the size of each part).
+
+    The manifest is left to the caller: a store without one is never taken as current. Oxigraph's
+    loader releases the GIL, so a caller may run this in a thread while it does other work.
+    """
     import pyoxigraph
 
-    paths = list(paths)
     _clear_folder(location)
     location.mkdir(parents=True, exist_ok=True)
     store = open_store(location)
-    for path in paths:
-        fmt = rdf_format(path)
-        native = _OX_NATIVE.get(fmt)
-        if native is None:
+    for data, path, fmt in sources:  # taken one at a time: Oxigraph's loader needs memory in proportion
+        if fmt not in _OX_NATIVE:
             raise StoreError(f"the on-disk store cannot bulk-load {fmt}", file=path, hint="use Turtle or N-Triples")
-        if not path.is_file():
-            raise StoreError("file not found", file=path, hint="check the path")
+        native = getattr(pyoxigraph.RdfFormat, _OX_NATIVE[fmt])
         try:
-            store.bulk_load(path=str(path), format=getattr(pyoxigraph.RdfFormat, native))
+            if isinstance(data, bytes):
+                store.bulk_load(input=data, format=native)
+            else:
+                store.bulk_load(path=str(data), format=native)
         except (SyntaxError, ValueError, OSError) as exc:
             raise StoreError(f"cannot load {fmt}: {_first_line(exc)}", file=path) from None
     store.optimize()
     store.flush()
     del store
-    write_manifest(location, paths, chunks)
 
 
 def update_store(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -136,8 +136,38 @@ def _local(iri: str) -> str:
     return "".join(ch if ch.isalnum() else "-" for ch in iri).strip("-").lower() or "x"
 
 
-def void_graph(data: Graph, dumps: Iterable[tuple[DumpFormat, bytes]], info: DatasetInfo) -> Graph:
-    """Describe the dataset in VoID + DCAT + PROV: statistics, dumps with licence and checksum."""
+@dataclass(frozen=True)
+class VoidStats:
+    """The statistics VoID reports about the data graph."""
+
+    triples: int
+    entities: int  # distinct IRI subjects minted under the dataset's uriSpace
+    distinct_subjects: int
+    distinct_objects: int
+    properties: int
+    classes: dict[URIRef, int]  # class → instances (rdf:type triples)
+
+
+def void_stats(data: Graph, base: str) -> VoidStats:
+    """Count what VoID reports, from the graph itself."""
+    subjects = set(data.subjects())
+    classes: dict[URIRef, int] = {}
+    for _s, o in data.subject_objects(RDF.type):
+        if isinstance(o, URIRef):
+            classes[o] = classes.get(o, 0) + 1
+    entities = sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(base + "id/"))
+    return VoidStats(
+        triples=len(data),
+        entities=entities,
+        distinct_subjects=len(subjects),
+        distinct_objects=len(set(data.objects())),
+        properties=len(set(data.predicates())),
+        classes=classes,
+    )
+
+
+def void_graph(stats: VoidStats, checksums: Iterable[tuple[DumpFormat, int, str]], info: DatasetInfo) -> Graph:
+    """Describe the dataset in VoID + DCAT + PROV: statistics, dumps with size, licence and SHA-256."""
     base = info.base
     g = bind_prefixes(Graph(), base)
     ds = iris.mint(base, "dataset", "kg")
@@ -166,27 +196,20 @@ def void_graph(data: Graph, dumps: Iterable[tuple[DumpFormat, bytes]], info: Dat
     for vocab in VOCABULARIES:
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
 
-    subjects = set(data.subjects())
-    objects = set(data.objects())
-    classes: dict[URIRef, int] = {}
-    for _s, o in data.subject_objects(RDF.type):
-        if isinstance(o, URIRef):
-            classes[o] = classes.get(o, 0) + 1
-    predicates = set(data.predicates())
-    entities = {s for s in subjects if isinstance(s, URIRef) and str(s).startswith(base + "id/")}
-    g.add((ds, VOID.triples, Literal(len(data), datatype=XSD.integer)))
-    g.add((ds, VOID.entities, Literal(len(entities), datatype=XSD.integer)))
+    classes = stats.classes
+    g.add((ds, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
+    g.add((ds, VOID.entities, Literal(stats.entities, datatype=XSD.integer)))
     g.add((ds, VOID.classes, Literal(len(classes), datatype=XSD.integer)))
-    g.add((ds, VOID.properties, Literal(len(predicates), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctSubjects, Literal(len(subjects), datatype=XSD.integer)))
-    g.add((ds, VOID.distinctObjects, Literal(len(objects), datatype=XSD.integer)))
+    g.add((ds, VOID.properties, Literal(stats.properties, datatype=XSD.integer)))
+    g.add((ds, VOID.distinctSubjects, Literal(stats.distinct_subjects, datatype=XSD.integer)))
+    g.add((ds, VOID.distinctObjects, Literal(stats.distinct_objects, datatype=XSD.integer)))
     for cls, n in sorted(classes.items()):
         part = URIRef(f"{ds}/class/{_local(str(cls))}-{hashlib.sha1(str(cls).encode()).hexdigest()[:8]}")
         g.add((ds, VOID.classPartition, part))
         g.add((part, VOID["class"], cls))
         g.add((part, VOID.entities, Literal(n, datatype=XSD.integer)))
 
-    for fmt, payload in dumps:
+    for fmt, size, sha256 in checksums:
         dist = iris.mint(base, "distribution", fmt.filename.replace(".", "-"))
         url = URIRef(f"{base}dumps/{fmt.filename}")
         checksum = URIRef(f"{dist}/sha256")
@@ -199,19 +222,29 @@ def void_graph(data: Graph, dumps: Iterable[tuple[DumpFormat, bytes]], info: Dat
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{fmt.media_type}")))
         g.add((dist, DCTERMS.format, Literal(fmt.media_type)))
-        g.add((dist, DCAT.byteSize, Literal(len(payload), datatype=XSD.nonNegativeInteger)))
+        g.add((dist, DCAT.byteSize, Literal(size, datatype=XSD.nonNegativeInteger)))
         g.add((dist, DCTERMS.license, URIRef(info.license)))
         g.add((dist, SPDX.checksum, checksum))
         g.add((checksum, RDF.type, SPDX.Checksum))
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
-        g.add((checksum, SPDX.checksumValue, Literal(hashlib.sha256(payload).hexdigest(), datatype=XSD.hexBinary)))
+        g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
     return g
+
+
+def checksums(payloads: Mapping[str, bytes]) -> list[tuple[DumpFormat, int, str]]:
+    """(format, byte size, SHA-256) of every dump, hashed in parallel threads (hashlib frees the GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    formats = list(DUMP_FORMATS.values())
+    with ThreadPoolExecutor(len(formats)) as pool:
+        digests = list(pool.map(lambda f: hashlib.sha256(payloads[f.filename]).hexdigest(), formats))
+    return [(f, len(payloads[f.filename]), d) for f, d in zip(formats, digests, strict=True)]
 
 
 def render_dumps(data: Graph, info: DatasetInfo, ontology: Graph | None = None) -> dict[str, bytes]:
     """Serialise the data graph in every dump format, plus void.ttl (and ontology.ttl if given)."""
     payloads = {fmt.filename: fmt.write(data, info.base) for fmt in DUMP_FORMATS.values()}
-    void = void_graph(data, [(fmt, payloads[fmt.filename]) for fmt in DUMP_FORMATS.values()], info)
+    void = void_graph(void_stats(data, info.base), checksums(payloads), info)
     payloads["void.ttl"] = turtle(void, info.base)
     if ontology is not None:
         payloads["ontology.ttl"] = turtle(ontology, None)

@@ -1,0 +1,33 @@
+"""Atomic output: all files land together, or none does and nothing is left behind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.atomic import write_files_atomically
+from kg.errors import KGError
+
+
+def test_all_files_are_written_and_stale_ones_removed(tmp_path: Path) -> None:
+    stale = tmp_path / "old.ttl"
+    stale.write_bytes(b"old")
+    files = {tmp_path / f"f{i}.nt": bytes([i]) * (i * 100_000) for i in range(5)}
+    write_files_atomically(files, stale=[stale])
+    assert {p: p.read_bytes() for p in files} == files
+    assert not stale.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files)
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in files)
+
+
+def test_a_failed_write_leaves_every_target_as_it_was(tmp_path: Path) -> None:
+    good = tmp_path / "kg.nt"
+    good.write_bytes(b"previous")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_bytes(b"")
+    files = {good: b"new", blocker / "kg.ttl": b"cannot go under a file"}
+    with pytest.raises(KGError, match="cannot write output"):
+        write_files_atomically(files, stale=[good])
+    assert good.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nt", "not-a-folder"]
