@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph
+from rdflib.namespace import SH
 
 from kg import pipeline
 from kg.config import Settings
@@ -68,8 +69,15 @@ def test_fast_engine_reports_what_pyshacl_reports(
     _, report = run_shacl(graph, shapes_graph, ontology_graph)
     reference = sorted((r.key(), r.source_shape) for r in pyshacl_results(report))
     data = [graph.serialize(format="nt", encoding="utf-8"), ontology_graph.serialize(format="nt", encoding="utf-8")]
-    fast = sorted((r.key(), r.source_shape) for r in run_fast(data, prepare_shapes(shapes_graph)))
+    results = run_fast(data, prepare_shapes(shapes_graph))
+    fast = sorted((r.key(), r.source_shape) for r in results)
     assert fast == reference
+    # SPARQL-based results run once over the whole graph: pyshacl's messages, {?var} filled in the same way
+    sparql = str(SH.SPARQLConstraintComponent)
+    messages = sorted((r.key(), r.message) for r in results if r.component == sparql)
+    assert messages and messages == sorted(
+        (r.key(), r.message) for r in pyshacl_results(report) if r.component == sparql
+    )
     lines = validate_fast(graph, shapes_graph, ontology_graph).lines()
     assert len(lines) == len(reference)
 

@@ -8,7 +8,15 @@ is outside these languages" on a copy of every node shape that uses them (a SPAR
 constraint works too, but is slower); its results are reported back as the original
 QualifiedMinCount results (same focus node, path, component and source shape), so the combined
 report equals pyshacl's.
-`tests/test_scale.py` checks that equality on a corpus with injected violations of every kind.
+
+A SPARQL-based constraint of a node shape (SHACL §5) is taken out of the engine's shapes when its
+query is plain enough (`WholeGraphQuery`): the engine would run it once per focus node and load
+the whole data graph into a SPARQL store for it. Instead its SELECT runs *once*, with `$this`
+left unbound, in pyoxigraph over only the N-Triples lines that can match it, while shacl-rust
+checks the Core constraints in another thread; the rows whose `?this` is a focus node of the
+shape become the results pyshacl reports (focus, message with `{?var}` filled in, value).
+`tests/test_scale.py` and `tests/test_validation_fast.py` check that equality on a corpus with
+injected violations of every kind, on the seed, and on small cases.
 
 The engines sit in a dispatch table (`ENGINES`): `pyshacl` (the reference, report graph) and
 `fast` (this module). Both return `kg.validation.Report`.
@@ -17,22 +25,42 @@ The engines sit in a dispatch table (`ENGINES`): `pyshacl` (the reference, repor
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import os
+import re
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib import BNode, Graph, Literal, Node, URIRef, Variable
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg.errors import KGError
 from kg.mapping import Origin
 from kg.validation import Report, Violation, curie, label_of, validate_graph
 
+if TYPE_CHECKING:  # rdflib's SPARQL parser takes a while to import; only shapes with sh:sparql need it
+    from rdflib.plugins.sparql.parserutils import CompValue
+
 #: namespace of the shapes this module adds for the engine; never seen in a report
 _REWRITE_NS = "urn:kg:validation-fast:"
 _QUALIFIED_MIN = SH.QualifiedMinCountConstraintComponent
+_SPARQL_COMPONENT = SH.SPARQLConstraintComponent
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+_THIS = Variable("this")
+#: algebra operators under which binding `$this` before evaluation (SHACL §5.3.1 pre-binding) and
+#: keeping the rows with that `?this` after it give the same rows: no OPTIONAL, UNION, MINUS,
+#: sub-query, VALUES, LIMIT or aggregate, where an unbound `?this` could change the answer
+_PLAIN_OPERATORS = frozenset(
+    {"SelectQuery", "Project", "Distinct", "Reduced", "OrderBy", "Filter", "Extend", "Join", "BGP"}
+)
+#: variables SHACL pre-binds besides $this (§5.3.1), and pyshacl's ?failure: such queries stay per focus node
+_OTHER_PREBOUND = re.compile(r"[?$](?:PATH|currentShape|shapesGraph|failure)\b")
+#: where a pipe's read end has a path the engine can open (Linux, macOS); elsewhere data streams through Python
+_FD_DIR = Path("/dev/fd")
 
 
 class ShapesNotSupported(KGError):
@@ -50,11 +78,24 @@ class Rewrite:
 
 
 @dataclass(frozen=True)
+class WholeGraphQuery:
+    """A node shape's SPARQL-based constraint, run once over the whole data graph instead of per focus node."""
+
+    shape: str  # the node shape, reported as sh:sourceShape
+    select: str  # prologue + the constraint's sh:select, $this left unbound
+    targets: str  # a group graph pattern binding ?this to each focus node: the targets as SPARQL (SHACL §2.1.3)
+    predicates: frozenset[str]  # every triple either query can match has one of these predicates …
+    classes: frozenset[str]  # … or is an rdf:type to one of these classes or a subclass of one
+    message: str  # sh:message template with {?var} / {$var} placeholders ("" if none)
+
+
+@dataclass(frozen=True)
 class PreparedShapes:
-    """Shapes as the engine gets them (Turtle text) and how to map its results back."""
+    """Shapes as the engine gets them (N-Triples text) and how to map its results back."""
 
     text: str
     rewrites: Mapping[str, Rewrite]  # str(node_shape) → rewrite
+    whole_graph: tuple[WholeGraphQuery, ...] = ()  # SPARQL constraints taken out of `text`
 
 
 def _language_only(shapes: Graph, q: Node) -> list[str] | None:
@@ -108,7 +149,320 @@ def prepare_shapes(shapes: Graph) -> PreparedShapes:
             Collection(out, languages_list, [Literal(lang) for lang in languages])
             out.add((outside, SH.languageIn, languages_list))
             rewrites[str(added)] = Rewrite(added, prop, path, str(message) if message is not None else "")
-    return PreparedShapes(out.serialize(format="nt"), rewrites)
+    whole_graph = []
+    for shape, constraint in sorted(shapes.subject_objects(SH.sparql), key=lambda so: (str(so[0]), str(so[1]))):
+        query = whole_graph_query(shapes, shape, constraint)
+        if query is not None:
+            out.remove((shape, SH.sparql, constraint))
+            whole_graph.append(query)
+    return PreparedShapes(out.serialize(format="nt"), rewrites, tuple(whole_graph))
+
+
+# ----------------------------------------------------------------------------------------------
+# SPARQL-based constraints, once over the whole graph
+# ----------------------------------------------------------------------------------------------
+
+
+def _is_true(node: Node | None) -> bool:
+    return isinstance(node, Literal) and node.toPython() is True
+
+
+def _prologue(shapes: Graph, constraint: Node) -> str:
+    """PREFIX lines from the constraint's sh:prefixes declarations (SHACL §5.2.1)."""
+    lines = set()
+    for owner in shapes.objects(constraint, SH.prefixes):
+        for declaration in shapes.objects(owner, SH.declare):
+            prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
+            if prefix is not None and namespace is not None:
+                lines.add(f"PREFIX {prefix}: <{namespace}>\n")
+    return "".join(sorted(lines))
+
+
+def _has_exists(expr: object) -> bool:
+    """True if an algebra expression contains EXISTS / NOT EXISTS (a pattern that may use $this)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(expr, CompValue):
+        return expr.name.startswith(("Builtin_EXISTS", "Builtin_NOTEXISTS")) or any(
+            _has_exists(v) for v in expr.values()
+        )
+    if isinstance(expr, list | tuple):
+        return any(_has_exists(v) for v in expr)
+    return False
+
+
+def _plain_triples(pattern: CompValue) -> list[tuple[Node, Node, Node]] | None:
+    """The triple patterns of a query made only of _PLAIN_OPERATORS, else None."""
+    name = pattern.name
+    if name not in _PLAIN_OPERATORS or (name in ("Filter", "Extend") and _has_exists(pattern.expr)):
+        return None
+    if name == "Extend" and pattern.var == _THIS:
+        return None
+    if name == "BGP":
+        return list(pattern.triples)
+    triples: list[tuple[Node, Node, Node]] = []
+    for child in (pattern.p1, pattern.p2) if name == "Join" else (pattern.p,):
+        found = _plain_triples(child)
+        if found is None:
+            return None
+        triples += found
+    return triples
+
+
+def _message_template(shapes: Graph, constraint: Node, shape: Node) -> str:
+    """The constraint's sh:message (else the shape's), English or untagged first."""
+    for owner in (constraint, shape):
+        messages = [m for m in shapes.objects(owner, SH.message) if isinstance(m, Literal)]
+        if messages:
+            return str(min(messages, key=lambda m: (m.language not in (None, "en"), str(m))))
+    return ""
+
+
+def _targets_pattern(shapes: Graph, shape: Node) -> tuple[str, set[str], set[str]] | None:
+    """A pattern binding ?this to the shape's focus nodes (SHACL §2.1.3), with the predicates and classes it
+    reads; None if the shape has no targets or a kind written here only for IRIs met a blank node."""
+    patterns, predicates, classes = [], set(), set()
+    for c in sorted(shapes.objects(shape, SH.targetClass), key=str):
+        if not isinstance(c, URIRef):
+            return None
+        classes.add(str(c))
+        patterns.append(f"?this <{RDF.type}>/<{RDFS.subClassOf}>* <{c}>")
+    for n in sorted(shapes.objects(shape, SH.targetNode), key=str):
+        if isinstance(n, BNode):
+            return None
+        patterns.append(f"VALUES ?this {{ {n.n3()} }}")
+    for kind, template in ((SH.targetSubjectsOf, "?this <{}> ?object"), (SH.targetObjectsOf, "?subject <{}> ?this")):
+        for p in sorted(shapes.objects(shape, kind), key=str):
+            if not isinstance(p, URIRef):
+                return None
+            predicates.add(str(p))
+            patterns.append(template.format(p))
+    if not patterns:
+        return None
+    return "{ " + " UNION ".join(f"{{ {p} }}" for p in patterns) + " }", predicates, classes
+
+
+def whole_graph_query(shapes: Graph, shape: Node, constraint: Node) -> WholeGraphQuery | None:
+    """The constraint as one whole-graph query, or None if it must stay with the engine (per focus node).
+
+    Why one query is enough: the query is built only from triple patterns with constant predicates,
+    joins, FILTER (without EXISTS), BIND and projection, `$this` occurs in a triple pattern and is
+    projected. For such a query, pre-binding `$this` to a focus node f gives exactly the rows of the
+    unbound query whose ?this is f (substitution commutes with join and filter when the variable is
+    bound in every row), so running it once and keeping the rows whose ?this is a focus node gives
+    every focus node's rows. The shape must be a node shape (no $PATH), not deactivated, with only
+    Core targets, and referenced by no other shape (sh:node, sh:or, … would evaluate it elsewhere).
+    """
+    selects = list(shapes.objects(constraint, SH.select))
+    if (
+        len(selects) != 1
+        or not isinstance(selects[0], Literal)
+        or _OTHER_PREBOUND.search(str(selects[0]))
+        or (None, None, shape) in shapes
+        or (shape, SH.path, None) in shapes
+        or (shape, SH.target, None) in shapes
+        or any((shape, RDF.type, c) in shapes for c in (RDFS.Class, OWL.Class))
+        or _is_true(shapes.value(shape, SH.deactivated))
+        or _is_true(shapes.value(constraint, SH.deactivated))
+    ):
+        return None
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    select = _prologue(shapes, constraint) + str(selects[0])
+    try:
+        algebra = translateQuery(parseQuery(select)).algebra
+    except Exception:  # rdflib raises bare Exception (e.g. an undeclared prefix): leave the query to the engine
+        return None
+    triples = _plain_triples(algebra) if algebra.name == "SelectQuery" else None
+    focus = _targets_pattern(shapes, shape)
+    if (
+        triples is None
+        or focus is None
+        or _THIS not in algebra.PV
+        or not all(isinstance(p, URIRef) for _, p, _ in triples)
+        or not any(_THIS in (s, o) for s, _, o in triples)
+    ):
+        return None
+    targets, target_predicates, classes = focus
+    return WholeGraphQuery(
+        shape=str(shape),
+        select=select,
+        targets=targets,
+        predicates=frozenset({str(p) for _, p, _ in triples} | target_predicates),
+        classes=frozenset(classes),
+        message=_message_template(shapes, constraint, shape),
+    )
+
+
+def _whole_lines(parts: Sequence[bytes]) -> list[bytes]:
+    """The parts, joined if a line runs across two of them (the engine reads them as one stream)."""
+    parts = [p for p in parts if p]
+    if any(not p.endswith(b"\n") for p in parts[:-1]):
+        return [b"".join(parts)]
+    return parts
+
+
+def _alternation(needles: Sequence[bytes]) -> bytes:
+    """A regex for any of `needles` with shared prefixes factored out (a trie), which `re` searches faster."""
+    first, last = min(needles), max(needles)
+    shared = next((i for i, (a, b) in enumerate(zip(first, last, strict=False)) if a != b), min(len(first), len(last)))
+    prefix = first[:shared]
+    rest = sorted({n[len(prefix) :] for n in needles})
+    if rest == [b""]:
+        return re.escape(prefix)
+    by_first: dict[int, list[bytes]] = {}
+    for r in rest:
+        if r:
+            by_first.setdefault(r[0], []).append(r)
+    branches = b"|".join(_alternation(group) for _, group in sorted(by_first.items()))
+    return re.escape(prefix) + b"(?:" + branches + b")" + (b"?" if b"" in rest else b"")
+
+
+def _lines_with(parts: Sequence[bytes], iris: Iterable[str]) -> list[bytes]:
+    """Every line of the N-Triples `parts` that mentions one of `iris` (as <iri>), each line once."""
+    needles = sorted({f"<{iri}>".encode() for iri in iris})
+    if not needles:
+        return []
+    pattern = re.compile(_alternation(needles))
+    lines = []
+    for part in parts:
+        end = 0
+        for m in pattern.finditer(part):
+            if m.start() < end:  # a second mention on a line already taken
+                continue
+            start = part.rfind(b"\n", 0, m.start()) + 1
+            end = part.find(b"\n", m.end()) + 1
+            if end:
+                lines.append(part[start:end])
+            else:  # the last line, without its line feed
+                end = len(part)
+                lines.append(part[start:] + b"\n")
+    return lines
+
+
+def _subclasses(lines: Sequence[bytes], classes: Iterable[str]) -> set[str] | None:
+    """The classes and their subclasses (rdfs:subClassOf*, from `lines`), or None if one is a blank node."""
+    import pyoxigraph
+
+    below: dict[Any, set[Any]] = {}
+    for q in pyoxigraph.parse(b"".join(lines), format=pyoxigraph.RdfFormat.N_TRIPLES):
+        if q.predicate.value == str(RDFS.subClassOf):
+            below.setdefault(q.object, set()).add(q.subject)
+    found = {pyoxigraph.NamedNode(c) for c in classes}
+    todo = list(found)
+    while todo:
+        for sub in below.get(todo.pop(), ()):
+            if sub not in found:
+                found.add(sub)
+                todo.append(sub)
+    if not all(isinstance(c, pyoxigraph.NamedNode) for c in found):
+        return None
+    return {c.value for c in found}
+
+
+def _has_uchar(part: bytes) -> bool:
+    """True if N-Triples text has a \\u or \\U escape (UCHAR), legal inside IRIs too (rdflib and Oxigraph
+    write none there). Every backslash in N-Triples starts a two-character escape or a UCHAR."""
+    i = part.find(b"\\")
+    while i >= 0:
+        if part[i + 1 : i + 2] in (b"u", b"U"):
+            return True
+        i = part.find(b"\\", i + 2)
+    return False
+
+
+def whole_graph_data(parts: Sequence[bytes], queries: Sequence[WholeGraphQuery]) -> bytes:
+    """The N-Triples lines of `parts` that the queries can match: every triple with one of their
+    predicates, every rdfs:subClassOf triple, and every triple that mentions a target class or one of
+    its subclasses (so `?this rdf:type/rdfs:subClassOf* C` finds all its instances).
+
+    Evaluating the queries over these lines gives the same rows as over all of `parts`, since each
+    triple a query pattern matches is among them. IRIs written with \\u escapes would hide from this
+    search, so data containing any escape is returned whole.
+    """
+    if any(_has_uchar(p) for p in parts):
+        return b"".join(parts)
+    predicates = set().union(*(q.predicates for q in queries))
+    classes = set().union(*(q.classes for q in queries))
+    lines = _lines_with(parts, predicates | classes | ({str(RDFS.subClassOf)} if classes else set()))
+    if classes:
+        needle = f"<{RDFS.subClassOf}>".encode()
+        subclass_lines = [line for line in lines if needle in line]
+        below = _subclasses(subclass_lines, classes)
+        more = {str(RDF.type)} if below is None else below - classes
+        lines += _lines_with(parts, more)
+    return b"".join(lines)
+
+
+def _fill(template: str, row: Mapping[str, Any]) -> str:
+    """Replace {?var} and {$var} by the row's values, as pyshacl does (lexical form, IRI, blank node id)."""
+
+    def value(m: re.Match[str]) -> str:
+        term = row.get(m.group(1))
+        return m.group(0) if term is None else str(term.value)
+
+    return re.sub(r"\{[?$](\w+)\}", value, template)
+
+
+def _store(data: bytes, keep_labels: bool) -> Any:
+    """An in-memory pyoxigraph store of N-Triples; `keep_labels` keeps blank node labels (slower to load)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    if keep_labels:
+        store.extend(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True))
+    else:
+        store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES, lenient=True)
+    return store
+
+
+def _rows(store: Any, select: str) -> list[dict[str, Any]]:
+    solutions = store.query(select)
+    names = [v.value for v in solutions.variables]
+    return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+
+def run_whole_graph(parts: Sequence[bytes], queries: Sequence[WholeGraphQuery]) -> list[Result]:
+    """Run the whole-graph queries over N-Triples `parts`; one result per row whose ?this is a focus node."""
+    if not queries:
+        return []
+    import pyoxigraph
+
+    data = whole_graph_data(parts, queries)
+    store, labelled = _store(data, keep_labels=False), False
+    out = []
+    for q in queries:
+        rows = _rows(store, q.select)
+        if not labelled and any(isinstance(t, pyoxigraph.BlankNode) for row in rows for t in row.values()):
+            # Store.load gives blank nodes new labels; results name them as the data does (as engine and pyshacl do)
+            store, labelled = _store(data, keep_labels=True), True
+            rows = _rows(store, q.select)
+        if not rows:
+            continue
+        candidates = {row["this"] for row in rows}
+        values = (
+            ""  # a blank node cannot be written in VALUES: ask for all focus nodes
+            if any(isinstance(c, pyoxigraph.BlankNode) for c in candidates)
+            else "VALUES ?this { " + " ".join(sorted(str(c) for c in candidates)) + " }"
+        )
+        focus_nodes = {row["this"] for row in _rows(store, f"SELECT DISTINCT ?this WHERE {{ {values} {q.targets} }}")}
+        for row in rows:
+            this = row["this"]
+            if this not in focus_nodes:
+                continue
+            path = row.get("path")
+            out.append(
+                Result(
+                    str(this.value),
+                    str(path.value) if isinstance(path, pyoxigraph.NamedNode) else "",
+                    str(_SPARQL_COMPONENT),
+                    q.shape,
+                    _fill(q.message, row),
+                    str(row.get("value", this)),  # a node shape's value node is the focus node (SHACL §5.3.2)
+                )
+            )
+    return out
 
 
 class _Chain(io.RawIOBase):
@@ -157,8 +511,48 @@ class Result:
         return (self.focus, self.path, self.component)
 
 
+def _write_all(fd: int, parts: Sequence[bytes]) -> None:
+    """Write the parts to a pipe and close it (runs in its own thread; os.write releases the GIL)."""
+    try:
+        for part in parts:
+            view = memoryview(part)
+            while view:
+                view = view[os.write(fd, view) :]
+    except BrokenPipeError:
+        pass  # the engine stopped reading: it failed, and its error is raised where it was called
+    finally:
+        os.close(fd)
+
+
+def _validate(shacl_rust: Any, parts: Sequence[bytes], shapes_nt: bytes) -> list[dict[str, Any]]:
+    """shacl-rust's results for N-Triples data and shapes.
+
+    Where the system gives a pipe a path, the engine reads both from pipes fed by writer threads, so
+    it never needs the GIL while it parses and can run beside Python work in another thread; through a
+    Python file object it would call back into Python for every 8 KiB.
+    """
+    options: dict[str, Any] = {"data_format": "nt", "shapes_format": "nt", "experimental_index": True}
+    if not _FD_DIR.is_dir():
+        return list(shacl_rust.validate_file(_Chain(parts), io.BytesIO(shapes_nt), **options)["results"])
+    pipes = [os.pipe(), os.pipe()]
+    writers = [
+        threading.Thread(target=_write_all, args=(w, content), daemon=True)
+        for (_, w), content in zip(pipes, (parts, [shapes_nt]), strict=True)
+    ]
+    for t in writers:
+        t.start()
+    try:
+        data_path, shapes_path = (str(_FD_DIR / str(r)) for r, _ in pipes)
+        return list(shacl_rust.validate_file(data_path, shapes_path, **options)["results"])
+    finally:
+        for r, _ in pipes:
+            os.close(r)  # a writer still blocked on a full pipe now gets EPIPE
+        for t in writers:
+            t.join()
+
+
 def run_fast(data_nt: Iterable[bytes], shapes: PreparedShapes) -> list[Result]:
-    """Validate N-Triples (ontology included) with shacl-rust; map rewritten results back."""
+    """Validate N-Triples (ontology included) with shacl-rust and the whole-graph queries; map results back."""
     try:
         import shacl_rust
     except ImportError:
@@ -166,15 +560,21 @@ def run_fast(data_nt: Iterable[bytes], shapes: PreparedShapes) -> list[Result]:
             "the fast SHACL engine needs shacl-rust",
             hint="pip install 'kg-conflict[scale]' (or shacl-rust), or use --shacl-engine pyshacl",
         ) from None
-    report = shacl_rust.validate_file(
-        _Chain(data_nt),
-        io.BytesIO(shapes.text.encode("utf-8")),
-        data_format="nt",
-        shapes_format="nt",
-        experimental_index=True,
-    )
-    out: list[Result] = []
-    for r in report["results"]:
+    parts = _whole_lines(list(data_nt))
+    shapes_nt = shapes.text.encode("utf-8")
+    if shapes.whole_graph and _FD_DIR.is_dir():
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            engine = pool.submit(_validate, shacl_rust, parts, shapes_nt)
+            try:
+                out = run_whole_graph(parts, shapes.whole_graph)
+            except SyntaxError:
+                engine.result()  # data that does not parse: raise the engine's error, as without the queries
+                raise
+            results = engine.result()
+    else:
+        results = _validate(shacl_rust, parts, shapes_nt)
+        out = run_whole_graph(parts, shapes.whole_graph)
+    for r in results:
         shape = _iri(r.get("sourceShape"))
         messages = r.get("messages") or []
         rewrite = shapes.rewrites.get(shape)
