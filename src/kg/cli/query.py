@@ -1,4 +1,4 @@
-"""`kg query`: run a stored or ad-hoc SPARQL query on the published build or a remote endpoint."""
+"""`kg query`: run a stored or ad-hoc SPARQL query on the published build, a kg store or a remote endpoint."""
 
 from __future__ import annotations
 
@@ -32,6 +32,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--sparql", metavar="QUERY", help="run this query text (kg prefixes are pre-declared)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local build")
     p.add_argument("--dist", type=Path, help="folder of the published build (default: dist/)")
+    p.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="run on the on-disk Oxigraph store made by `kg build --store DIR` (opened read-only)",
+    )
     p.add_argument("--reason", action="store_true", help="also load dist/kg-inferred.ttl (written by `kg reason`)")
     p.add_argument(
         "--data", type=Path, action="append", default=[], metavar="FILE", help="also load this RDF file (repeatable)"
@@ -65,10 +71,22 @@ def run(args: argparse.Namespace) -> int:
         raise QueryError(
             f"--format {args.format} cannot show a {query.form} result", hint=f"use one of {', '.join(fitting)}"
         )
+    if args.endpoint and args.store:
+        raise QueryError("give either --endpoint or --store, not both")
     if args.endpoint:
         if args.data or args.reason or args.dist:
             raise QueryError("--data, --reason and --dist apply to the local build, not to --endpoint")
         result = queries.run_remote(args.endpoint, query.text, bindings, prefixes, form=query.form)
+    elif args.store:
+        if args.data or args.reason or args.dist:
+            raise QueryError(
+                "--data, --reason and --dist apply to the files in dist/, not to --store",
+                hint="the store holds what `kg build --store DIR` put in it (with --reason, the inferred triples too)",
+            )
+        from kg.store import read_only_graph  # read-only: `kg serve` may hold the same store
+
+        graph = read_only_graph(args.store)
+        result = queries.run_query(graph, query.text, bindings, prefixes)
     else:
         files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
         graph = open_graph(files, backend=args.backend)

@@ -1,0 +1,58 @@
+"""`kg query --store DIR`: stored queries on the on-disk Oxigraph store of `kg build --store DIR`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.cli import main
+
+KG = "https://w3id.org/conflict-kg/id/"
+#: (query, parameters): every value kind the store path binds (IRI, language, none) and a GROUP BY query
+RUNS = [
+    ("meeting-participants", ["lang=id"]),
+    ("co-participation", [f"actor={KG}person/vladimir-putin"]),
+    ("events-in-place", [f"place={KG}place/kazakhstan"]),
+    ("event-card", [f"event={KG}event/csto-kazakhstan-2022-01-10/csto-summit"]),
+]
+
+
+def _output(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    code = main(["query", *argv])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    return captured.out
+
+
+@pytest.mark.parametrize(("name", "params"), RUNS, ids=[name for name, _ in RUNS])
+def test_store_gives_the_rdflib_rows(
+    capsys: pytest.CaptureFixture[str], seed_store: tuple[Path, Path], name: str, params: list[str]
+) -> None:
+    dist, store = seed_store
+    options = [option for value in params for option in ("--param", value)]
+    fmt = "nt" if name == "event-card" else "tsv"
+    from_dist = _output(capsys, name, *options, "--format", fmt, "--dist", str(dist))
+    from_store = _output(capsys, name, *options, "--format", fmt, "--store", str(store))
+    assert from_store == from_dist
+    assert len(from_dist.splitlines()) > 1, "the seed should give this query some rows"
+
+
+def test_a_folder_that_is_not_a_store_is_one_error_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, seed_store: tuple[Path, Path]
+) -> None:
+    dist, _ = seed_store
+    (tmp_path / "oxigraph").mkdir()  # a database folder without the kg manifest is no kg store either
+    for folder in (tmp_path, tmp_path / "missing", dist):
+        assert main(["query", "co-participation", "--store", str(folder)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "not a kg store" in err, err
+
+
+def test_store_does_not_mix_with_file_options(
+    capsys: pytest.CaptureFixture[str], seed_store: tuple[Path, Path]
+) -> None:
+    dist, store = seed_store
+    for extra in (["--dist", str(dist)], ["--reason"], ["--endpoint", "http://127.0.0.1:9/query"]):
+        assert main(["query", "co-participation", "--store", str(store), *extra]) == 2
+        assert "--store" in capsys.readouterr().err
