@@ -308,11 +308,14 @@ def task_queries_plain(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _gexf(a: dict[str, Any], backend: str, location: Path | None) -> dict[str, Any]:
-    from kg.exporters.gephi import write_export
+    from kg.exporters.gephi import read_store, write_export
     from kg.store import open_graph, published_files
 
     t = time.perf_counter()
-    graph = open_graph(published_files(Path(a["dist"])), backend=backend, location=location)
+    if location is not None:  # what `kg export --store DIR` reads: the store the build made
+        graph = read_store(location)
+    else:
+        graph = open_graph(published_files(Path(a["dist"])), backend=backend)
     load = time.perf_counter() - t
     t = time.perf_counter()
     (path,) = write_export(graph, "gexf", "full", dist_dir=Path(a["out"]), output=Path(a["out"]) / f"{backend}.gexf")

@@ -58,3 +58,14 @@ def published_graph(built_dist: Path) -> Graph:
     from kg.store import open_graph, published_files
 
     return open_graph(published_files(built_dist))
+
+
+@pytest.fixture(scope="session")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """`kg build --store`: the seed's dist/ and the on-disk Oxigraph store built with it (open it read-only)."""
+    from kg.cli import main
+
+    root = tmp_path_factory.mktemp("seed-with-store")
+    dist, store = root / "dist", root / "store"
+    assert main(["build", "--dist", str(dist), "--store", str(store)]) == 0
+    return dist, store

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
-from rdflib import Graph
 
 from kg.atomic import write_files_atomically
 from kg.errors import ExportError
-from kg.exporters.network import Interval, Network, Value, build_network
+from kg.exporters.network import GraphData, Interval, Network, Value, build_network
+from kg.store import open_store
 
 GEXF_NS = "http://gexf.net/1.3"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -390,16 +390,24 @@ def output_paths(
     return tuple(dist_dir / (name + ending) for ending in fmt.endings)
 
 
+def read_store(location: Path) -> GraphData:
+    """The graph of a kg store folder (`kg build --store DIR`), opened read-only, so a server or another
+    export may have it open too; StoreError if the folder is not a kg store."""
+    store: GraphData = open_store(location, read_only=True)
+    return store
+
+
 def render_export(
-    graph: Graph, fmt: str, projection: str = "full", lang: str = "en", static: bool = False
+    graph: GraphData, fmt: str, projection: str = "full", lang: str = "en", static: bool = False
 ) -> tuple[bytes, ...]:
-    """Project the graph and render it in format `fmt`; one payload per ending of the format."""
+    """Project the graph (an rdflib Graph or a pyoxigraph Store) and render it in format `fmt`; one
+    payload per ending of the format."""
     export_format = get_export_format(fmt)
     return export_format.render(build_network(graph, projection, lang), static)
 
 
 def write_export(
-    graph: Graph,
+    graph: GraphData,
     fmt: str,
     projection: str = "full",
     *,

@@ -1,7 +1,11 @@
 """Network projections of the knowledge graph: which resources become nodes, which links become edges.
 
-A projection reads the published graph (data + ontology) in one pass into a few indexes, then builds a
-`Network` of typed node and edge records, sorted so that the same graph gives the same network. The
+A projection reads the published graph (data + ontology) into an index: the classes and labels of every
+resource up front, then the links of only the resources it looks at (never the evidence selectors, most
+of a large graph). It reads through a `TermSource`: rdflib's API for an rdflib graph, or pyoxigraph
+directly for an Oxigraph store (a `pyoxigraph.Store`, or an rdflib graph on oxrdflib), which is twice as
+fast as going through oxrdflib and gives the same rdflib terms. Then it builds a `Network` of typed node
+and edge records, sorted so that the same graph gives the same network, whatever it was read from. The
 writers in `kg.exporters.gephi` turn a Network into GEXF, GraphML, CSV or a picture.
 
 Projections (see `PROJECTIONS`):
@@ -38,13 +42,16 @@ from __future__ import annotations
 import calendar
 import colorsys
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, NamedTuple, get_args
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Union, cast, get_args
 
-from rdflib import Graph, Literal, Node, URIRef
+from rdflib import BNode, Graph, Literal, Node, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.annotation import Language
@@ -53,6 +60,8 @@ from kg.namespaces import KGO, KGP, PREFIXES, SCHEMA
 
 if TYPE_CHECKING:
     import networkx as nx
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
 
 #: An attribute value as the writers understand it.
 Value = str | int | float | bool
@@ -89,6 +98,13 @@ START_OF_YEAR_DAYS = 10
 DATED_BY: dict[URIRef, URIRef] = {KGO.Claim: KGO.madeAt}
 #: Several values of one attribute are joined with this separator (sorted), so every writer can carry them.
 JOIN = " | "
+
+# The terms the projections look up per resource, made once (a Namespace attribute is a new URIRef each time).
+_EVENT, _ACTOR, _PARTICIPATION, _POSITION_HOLDING = KGO.Event, KGO.Actor, KGO.Participation, KGO.PositionHolding
+_START, _END, _PRECISION, _SUB_EVENT_OF = KGO.startDate, KGO.endDate, KGO.datePrecision, KGO.subEventOf
+_IN_EVENT, _AGENT, _ROLE, _IN_CAPACITY_OF, _EVIDENCE = KGO.inEvent, KGO.agent, KGO.role, KGO.inCapacityOf, KGO.evidence
+_HOLDS, _HOLDER, _POSITION, _HELD_FROM, _HELD_UNTIL = KGO.holds, KGO.holder, KGO.position, KGO.heldFrom, KGO.heldUntil
+_SEE_ALSO = RDFS.seeAlso
 
 
 def _last_of_month(day: dt.date) -> dt.date:
@@ -178,6 +194,7 @@ def local_name(iri: str) -> str:
 _PREFIXES_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
+@lru_cache(maxsize=1 << 16)  # the same predicates and classes, over and over
 def prefixed(iri: str) -> str:
     """`kgo:Summit` for a kg or standard IRI; any other IRI unchanged."""
     for prefix, ns in _PREFIXES_LONGEST_FIRST:
@@ -224,7 +241,19 @@ def merge_intervals(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
 
 def intersect_intervals(first: Iterable[Interval], second: Iterable[Interval]) -> tuple[Interval, ...]:
     """The days in both sets of intervals, as merged intervals (each set merged, then one sweep over both)."""
-    a, b = merge_intervals(first), merge_intervals(second)
+    return _intersect_merged(merge_intervals(first), merge_intervals(second))
+
+
+def _intersect_merged(a: tuple[Interval, ...], b: tuple[Interval, ...]) -> tuple[Interval, ...]:
+    """`intersect_intervals` of two merged sets; the sweep covers only the part of the longer set that the
+    shorter one spans (found by bisection), so cutting an edge to a hub's many spells stays cheap."""
+    if not a or not b:
+        return ()
+    if len(b) < len(a):
+        a, b = b, a
+    lo = bisect_left(b, a[0][0], key=_last_day)  # b is sorted and disjoint: its last days are sorted too
+    hi = bisect_right(b, a[-1][1], key=_first_day)
+    b = b[lo:hi]
     out: list[Interval] = []
     i = j = 0
     while i < len(a) and j < len(b):
@@ -238,6 +267,14 @@ def intersect_intervals(first: Iterable[Interval], second: Iterable[Interval]) -
     return merge_intervals(out)
 
 
+def _first_day(interval: Interval) -> dt.date:
+    return interval[0]
+
+
+def _last_day(interval: Interval) -> dt.date:
+    return interval[1]
+
+
 def _days(spells: Iterable[Interval]) -> int:
     return sum((end - start).days + 1 for start, end in spells)
 
@@ -247,16 +284,31 @@ def spells_within(
 ) -> tuple[Interval, ...]:
     """An edge's spells cut to the days both endpoints are present; no spells means always.
 
+    `source` and `target` are the endpoints' merged spells (`merge_intervals`, as on a NetNode).
     If no day is left (the endpoints are never present together), the spells of the endpoint present
     on fewer days (the source on a tie): an edge should not outlive both of its nodes.
     """
     spells = merge_intervals(edge)
     for end in (source, target):
         if end:
-            spells = intersect_intervals(spells, end) if spells else merge_intervals(end)
+            spells = _intersect_merged(spells, end) if spells else end
             if not spells:
                 return min((s for s in (source, target) if s), key=_days)
     return spells
+
+
+_KGO = str(KGO)
+
+
+def _is_kgo(cls: URIRef) -> bool:
+    """Whether a class is in the kgo namespace (str's startswith: rdflib's own is slow)."""
+    return str.startswith(cls, _KGO)
+
+
+def _fact_key(item: tuple[tuple[URIRef, URIRef, URIRef], object]) -> tuple[str, str, str]:
+    """The order of (event, property, agent) keys; IRIs sort as their strings, so rdflib's ordering is kept."""
+    event, prop, agent = item[0]
+    return str(event), str(prop), str(agent)
 
 
 def _term_key(term: Node) -> tuple[str, str]:
@@ -274,40 +326,185 @@ def _as_date(node: Node | None) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------------------------
-# One pass over the graph
+# Reading the graph: a term source per kind of store
+# --------------------------------------------------------------------------------------------
+
+#: Predicates gathered up front into the index; every other link is read per subject, when needed.
+INDEXED_PREDICATES = frozenset({RDF.type, RDFS.subClassOf, *NAME_PREDICATES})
+
+
+class TermSource(Protocol):
+    """What a projection reads from the graph, as rdflib terms: all pairs of a few predicates, then the
+    links of the subjects it looks at (a fraction of the graph: never the evidence selectors)."""
+
+    def pairs(self, predicate: URIRef) -> Iterable[tuple[URIRef, Node]]:
+        """(subject, object) of every triple with `predicate` and an IRI subject."""
+        ...
+
+    def links(self, subject: URIRef, skip: frozenset[URIRef]) -> Iterable[tuple[URIRef, Node]]:
+        """(predicate, object) of every triple about `subject` whose predicate is not in `skip`."""
+        ...
+
+
+class RdflibTerms:
+    """A term source over any rdflib graph, through rdflib's API."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+
+    def pairs(self, predicate: URIRef) -> Iterator[tuple[URIRef, Node]]:
+        for s, o in self.graph.subject_objects(predicate):
+            if isinstance(s, URIRef):
+                yield s, o
+
+    def links(self, subject: URIRef, skip: frozenset[URIRef]) -> Iterator[tuple[URIRef, Node]]:
+        for p, o in self.graph.predicate_objects(subject):
+            if isinstance(p, URIRef) and p not in skip:
+                yield p, o
+
+
+class OxigraphTerms:
+    """A term source over one graph of a pyoxigraph Store, read without oxrdflib: each distinct term becomes
+    an rdflib term once, the very term oxrdflib would make, so both backends give the same network."""
+
+    def __init__(self, store: ox.Store, graph_name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph) -> None:
+        import pyoxigraph as ox
+
+        self.store = store
+        self.graph_name = graph_name
+        self._named_node = ox.NamedNode
+        self._terms: dict[Any, Node] = {}  # pyoxigraph term → rdflib term
+        self._convert: dict[type, Callable[[Any], Node]] = {
+            ox.NamedNode: lambda term: URIRef(term.value),
+            ox.BlankNode: lambda term: BNode(term.value),
+            ox.Literal: lambda term: (
+                Literal(term.value, lang=term.language)
+                if term.language
+                else Literal(term.value, datatype=URIRef(term.datatype.value))
+            ),
+        }
+
+    def term(self, term: Any) -> Node:
+        """The rdflib term of a pyoxigraph term."""
+        known = self._terms.get(term)
+        if known is None:
+            try:
+                convert = self._convert[type(term)]
+            except KeyError:
+                raise ExportError(
+                    f"cannot export the RDF-star term {term}", hint="the network exports read plain RDF 1.1 triples"
+                ) from None
+            known = self._terms[term] = convert(term)
+        return known
+
+    # The loops below look terms up in the cache first: a million lookups, so no method call unless new.
+
+    def pairs(self, predicate: URIRef) -> Iterator[tuple[URIRef, Node]]:
+        known, term = self._terms.get, self.term
+        query = f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o FILTER(isIRI(?s)) }}"  # a URIRef has no `>`
+        for s, o in cast("ox.QuerySolutions", self.store.query(query, default_graph=self.graph_name)):
+            subject = known(s)
+            obj = known(o)
+            yield (
+                cast(URIRef, term(s) if subject is None else subject),  # FILTER(isIRI(?s))
+                term(o) if obj is None else obj,
+            )
+
+    def links(self, subject: URIRef, skip: frozenset[URIRef]) -> Iterator[tuple[URIRef, Node]]:
+        known, term = self._terms.get, self.term
+        for quad in self.store.quads_for_pattern(self._named_node(subject), None, None, self.graph_name):
+            p = quad.predicate
+            predicate = cast(URIRef, known(p) or term(p))  # an IRI, never empty
+            if predicate not in skip:
+                o = quad.object
+                obj = known(o)
+                yield predicate, term(o) if obj is None else obj
+
+
+def _oxrdflib_graph(graph: Graph) -> TermSource:
+    """An rdflib graph on oxrdflib's store: read its pyoxigraph Store directly, in the graph oxrdflib uses."""
+    import pyoxigraph as ox
+
+    ident = graph.identifier
+    names: dict[type, Callable[[str], ox.NamedNode | ox.BlankNode]] = {URIRef: ox.NamedNode, BNode: ox.BlankNode}
+    if ident == DATASET_DEFAULT_GRAPH_ID:
+        name: ox.NamedNode | ox.BlankNode | ox.DefaultGraph = ox.DefaultGraph()
+    elif type(ident) in names:
+        name = names[type(ident)](str(ident))
+    else:
+        return RdflibTerms(graph)
+    return OxigraphTerms(cast("OxigraphStore", graph.store)._inner, name)  # oxrdflib's pyoxigraph Store
+
+
+@cache
+def _readers() -> dict[type, Callable[[Any], TermSource]]:
+    import pyoxigraph as ox
+    from oxrdflib import OxigraphStore
+
+    return {
+        OxigraphStore: _oxrdflib_graph,  # keyed by the graph's store
+        ox.Store: lambda store: OxigraphTerms(store, ox.DefaultGraph()),
+    }
+
+
+#: What the exports read: an rdflib Graph (any store) or a pyoxigraph Store (its default graph).
+GraphData = Union[Graph, "ox.Store"]
+
+
+def term_source(data: GraphData) -> TermSource:
+    """The fastest way to read `data`: pyoxigraph directly under oxrdflib, else rdflib's API."""
+    # keyed by the store under a plain Graph; a ConjunctiveGraph or Dataset reads the union of its graphs: rdflib
+    reader = _readers().get(type(data.store) if type(data) is Graph else type(data))
+    if reader is not None:
+        return reader(data)
+    if isinstance(data, Graph):
+        return RdflibTerms(data)
+    raise ExportError(f"cannot export from a {type(data).__name__}", hint="pass an rdflib Graph or a pyoxigraph Store")
+
+
+# --------------------------------------------------------------------------------------------
+# The index of the graph
 # --------------------------------------------------------------------------------------------
 
 
 @dataclass
 class GraphIndex:
-    """What the projections need from the graph, gathered in one pass over its triples."""
+    """What the projections need from the graph: types, names and classes up front, links on demand."""
 
+    source: TermSource
     types: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
     names: dict[Node, list[Literal]] = field(default_factory=lambda: defaultdict(list))
-    out: dict[URIRef, list[tuple[URIRef, Node]]] = field(default_factory=lambda: defaultdict(list))
     superclasses: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    _out: dict[URIRef, dict[URIRef, list[Node]]] = field(default_factory=dict)
     _ancestors: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
+    _labels: dict[tuple[Node, str], str] = field(default_factory=dict)
+    _classes: dict[URIRef, frozenset[URIRef]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, graph: Graph) -> GraphIndex:
-        """Index `graph` (one iteration over its triples)."""
-        index = cls()
-        names = set(NAME_PREDICATES)
-        for s, p, o in graph.triples((None, None, None)):
-            if not isinstance(s, URIRef) or not isinstance(p, URIRef):
-                continue  # blank-node subjects are OWL axioms of the ontology, never data
-            if p == RDF.type:
-                if isinstance(o, URIRef):
-                    index.types[s].add(o)
-            elif p in names:
+    def of(cls, data: GraphData) -> GraphIndex:
+        """Index the types, names and subclass axioms of `data` (blank-node subjects are OWL axioms of
+        the ontology, never data, and are left out)."""
+        index = cls(term_source(data))
+        for s, o in index.source.pairs(RDF.type):
+            if isinstance(o, URIRef):
+                index.types[s].add(o)
+        for predicate in NAME_PREDICATES:
+            for s, o in index.source.pairs(predicate):
                 if isinstance(o, Literal):
                     index.names[s].append(o)
-            elif p == RDFS.subClassOf:
-                if isinstance(o, URIRef):
-                    index.superclasses[s].add(o)
-            else:
-                index.out[s].append((p, o))
+        for s, o in index.source.pairs(RDFS.subClassOf):
+            if isinstance(o, URIRef):
+                index.superclasses[s].add(o)
         return index
+
+    def out(self, node: URIRef) -> dict[URIRef, list[Node]]:
+        """The node's links other than its types, names and superclasses, by predicate (read once, then kept)."""
+        known = self._out.get(node)
+        if known is None:
+            known = self._out[node] = {}
+            for p, o in self.source.links(node, INDEXED_PREDICATES):
+                known.setdefault(p, []).append(o)
+        return known
 
     def ancestors(self, cls: URIRef) -> frozenset[URIRef]:
         """The class and all its superclasses (rdfs:subClassOf*)."""
@@ -327,11 +524,14 @@ class GraphIndex:
 
     def kg_classes(self, node: URIRef) -> list[URIRef]:
         """The node's kgo classes, sorted."""
-        return sorted(t for t in self.types.get(node, ()) if t.startswith(KGO))
+        return sorted((t for t in self.types.get(node, ()) if _is_kgo(t)), key=str)
 
     def is_a(self, node: URIRef, cls: URIRef) -> bool:
         """Whether the node is an instance of `cls` or of one of its subclasses."""
-        return any(cls in self.ancestors(t) for t in self.types.get(node, ()))
+        known = self._classes.get(node)
+        if known is None:  # every class of the node, once: asked for each folded class, events, actors …
+            known = self._classes[node] = frozenset().union(*(self.ancestors(t) for t in self.types.get(node, ())))
+        return cls in known
 
     def most_specific(self, node: URIRef) -> URIRef | None:
         """The node's most specific kgo class (the deepest; ties broken by IRI)."""
@@ -351,13 +551,16 @@ class GraphIndex:
 
     def label(self, node: Node, lang: str) -> str:
         """Human label in `lang` (else English, else any), else the IRI's local name."""
-        lit = pick_literal(self.names.get(node, ()), lang)
-        text = str(lit) if lit is not None else local_name(str(node))
-        return " ".join(text.split())
+        known = self._labels.get((node, lang))
+        if known is None:
+            lit = pick_literal(self.names.get(node, ()), lang)
+            text = str(lit) if lit is not None else local_name(str(node))
+            known = self._labels[(node, lang)] = " ".join(text.split())
+        return known
 
     def objects(self, node: URIRef, predicate: URIRef) -> list[Node]:
         """The objects of `predicate` on `node`, sorted."""
-        return sorted((o for p, o in self.out.get(node, ()) if p == predicate), key=_term_key)
+        return sorted(self.out(node).get(predicate, ()), key=_term_key)
 
 
 # --------------------------------------------------------------------------------------------
@@ -418,13 +621,13 @@ class RoleFact:
 class _Builder:
     """Labels, attributes, time and roles over one index, for one language."""
 
-    def __init__(self, graph: Graph, lang: str) -> None:
+    def __init__(self, graph: GraphData, lang: str) -> None:
         self.index = GraphIndex.of(graph)
         self.lang = lang
-        self.resources = sorted(s for s in self.index.types if self.index.kg_classes(s))
+        self.resources = sorted((s for s, ts in self.index.types.items() if any(map(_is_kgo, ts))), key=str)
         self.nodes_full = [s for s in self.resources if not any(self.index.is_a(s, f) for f in FOLDED_CLASSES)]
-        self.events = {s for s in self.resources if self.index.is_a(s, KGO.Event)}
-        self.actors = {s for s in self.resources if self.index.is_a(s, KGO.Actor)}
+        self.events = {s for s in self.resources if self.index.is_a(s, _EVENT)}
+        self.actors = {s for s in self.resources if self.index.is_a(s, _ACTOR)}
         self.intervals = self._event_intervals()
         types = {s: self.index.most_specific(s) for s in self.resources}
         self.node_type: dict[URIRef, URIRef] = {s: t for s, t in types.items() if t is not None}
@@ -462,12 +665,8 @@ class _Builder:
             "category": prefixed(self.index.category(cls)),
             "iri": str(node),
         }
-        grouped: dict[URIRef, list[Node]] = defaultdict(list)
-        for p, o in self.index.out.get(node, ()):
-            if drawn is None or not drawn(p, o):
-                grouped[p].append(o)
-        for p, objs in sorted(grouped.items()):
-            value = self.values(objs)
+        for p, objs in sorted(self.index.out(node).items()):
+            value = self.values(objs if drawn is None else [o for o in objs if not drawn(p, o)])
             if value is not None:
                 attrs[prefixed(str(p))] = value
         return attrs
@@ -484,14 +683,14 @@ class _Builder:
     # -- time ----------------------------------------------------------------------------------
 
     def _own_interval(self, event: URIRef) -> Interval | None:
-        starts = [d for d in map(_as_date, self.index.objects(event, KGO.startDate)) if d]
+        starts = [d for d in map(_as_date, self.index.objects(event, _START)) if d]
         if not starts:
             return None
         start = min(starts)
-        ends = [d for d in map(_as_date, self.index.objects(event, KGO.endDate)) if d]
+        ends = [d for d in map(_as_date, self.index.objects(event, _END)) if d]
         if ends:
             return start, max(max(ends), start)
-        precisions = [p for p in self.index.objects(event, KGO.datePrecision) if isinstance(p, URIRef)]
+        precisions = [p for p in self.index.objects(event, _PRECISION) if isinstance(p, URIRef)]
         precision = precisions[0] if precisions else KGP.day
         try:
             return start, PRECISION_END[precision](start)
@@ -506,12 +705,12 @@ class _Builder:
         """Each dated event's interval, stretched to cover its sub-events (kgo:subEventOf, any depth)."""
         children: dict[URIRef, list[URIRef]] = defaultdict(list)
         for event in self.events:
-            for parent in self.index.objects(event, KGO.subEventOf):
+            for parent in self.index.objects(event, _SUB_EVENT_OF):
                 if isinstance(parent, URIRef):
                     children[parent].append(event)
         own = {e: iv for e in self.events if (iv := self._own_interval(e)) is not None}
         hull: dict[URIRef, Interval | None] = {}
-        for root in sorted(self.events):  # iterative post-order, each event once: linear, cycle-safe
+        for root in sorted(self.events, key=str):  # iterative post-order, each event once: linear, cycle-safe
             stack = [(root, False)]
             open_: set[URIRef] = set()
             while stack:
@@ -559,7 +758,7 @@ class _Builder:
     def role_property(self, role: Node) -> URIRef:
         """The direct property of a role concept (its rdfs:seeAlso, else kgo:<local name>)."""
         if isinstance(role, URIRef):
-            for prop in self.index.objects(role, RDFS.seeAlso):
+            for prop in self.index.objects(role, _SEE_ALSO):
                 if isinstance(prop, URIRef) and prop in ROLE_PROPERTIES:
                     return prop
             guess = KGO[local_name(str(role))]
@@ -574,28 +773,29 @@ class _Builder:
     def role_facts(self) -> list[RoleFact]:
         """Every (event, role property, agent), with the participation record's details as attributes."""
         facts: dict[tuple[URIRef, URIRef, URIRef], dict[str, Value]] = {}
-        for event in sorted(self.events):
-            for p, agent in self.index.out.get(event, ()):
-                if p in ROLE_PROPERTIES and isinstance(agent, URIRef):
-                    facts.setdefault((event, p, agent), {})
+        for event in sorted(self.events, key=str):
+            for p, objs in self.index.out(event).items():
+                for obj in objs if p in ROLE_PROPERTIES else ():
+                    if isinstance(obj, URIRef):
+                        facts.setdefault((event, p, obj), {})
         for part in self.resources:
-            if KGO.Participation not in self.index.types[part]:
+            if _PARTICIPATION not in self.index.types[part]:
                 continue
-            events = [e for e in self.index.objects(part, KGO.inEvent) if isinstance(e, URIRef)]
-            agents = [a for a in self.index.objects(part, KGO.agent) if isinstance(a, URIRef)]
-            roles = self.index.objects(part, KGO.role)
+            events = [e for e in self.index.objects(part, _IN_EVENT) if isinstance(e, URIRef)]
+            agents = [a for a in self.index.objects(part, _AGENT) if isinstance(a, URIRef)]
+            roles = self.index.objects(part, _ROLE)
             for event in events:
                 for agent in agents:
                     for role in roles:
                         attrs = facts.setdefault((event, self.role_property(role), agent), {})
                         attrs["role"] = self.term_value(role)
                         attrs["participation"] = str(part)
-                        for prop in (KGO.inCapacityOf, KGO.evidence):
+                        for prop in (_IN_CAPACITY_OF, _EVIDENCE):
                             value = self.values(self.index.objects(part, prop))
                             if value is not None:
                                 attrs[prefixed(str(prop))] = value
         out = []
-        for (event, prop, agent), attrs in sorted(facts.items()):
+        for (event, prop, agent), attrs in sorted(facts.items(), key=_fact_key):
             attrs.setdefault("role", local_name(str(prop)))
             out.append(RoleFact(event, prop, agent, attrs))
         return out
@@ -655,24 +855,25 @@ def _union_spells(links: Iterable[_Link]) -> dict[str, list[Interval]]:
 # --------------------------------------------------------------------------------------------
 
 
-def full_network(graph: Graph, lang: str = "en") -> Network:
+def full_network(graph: GraphData, lang: str = "en") -> Network:
     """Resources and their links; literals and concepts as attributes; bookkeeping records folded."""
     b = _Builder(graph, lang)
     nodes = set(b.nodes_full)
 
     def drawn(p: URIRef, o: Node) -> bool:
-        return p == KGO.holds or p in ROLE_PROPERTIES or (o in nodes and p not in ATTRIBUTE_PREDICATES)
+        return p == _HOLDS or p in ROLE_PROPERTIES or (o in nodes and p not in ATTRIBUTE_PREDICATES)
 
     edges: list[_Link] = []
     holders: dict[URIRef, set[URIRef]] = defaultdict(set)
     for s in b.nodes_full:
-        for p, o in b.index.out.get(s, ()):
-            if p == KGO.holds and isinstance(o, URIRef):
-                holders[o].add(s)
-            elif drawn(p, o) and p not in ROLE_PROPERTIES:
-                assert isinstance(o, URIRef)
-                kind = prefixed(str(p))
-                edges.append(_Link(str(s), str(o), kind, {"predicate": str(p)}, b.edge_spells(s, o)))
+        for p, objs in b.index.out(s).items():
+            for o in objs:
+                if p == _HOLDS and isinstance(o, URIRef):
+                    holders[o].add(s)
+                elif drawn(p, o) and p not in ROLE_PROPERTIES:
+                    assert isinstance(o, URIRef)
+                    kind = prefixed(str(p))
+                    edges.append(_Link(str(s), str(o), kind, {"predicate": str(p)}, b.edge_spells(s, o)))
     for fact in b.role_facts():
         if fact.event in nodes and fact.agent in nodes:
             kind = prefixed(str(fact.prop))
@@ -681,12 +882,12 @@ def full_network(graph: Graph, lang: str = "en") -> Network:
                 _Link(str(fact.event), str(fact.agent), kind, edge_attrs, b.edge_spells(fact.event, fact.agent))
             )
     for tenure in b.resources:  # kgo:PositionHolding → person —kgo:holds→ position, with the tenure's dates
-        if KGO.PositionHolding not in b.index.types[tenure]:
+        if _POSITION_HOLDING not in b.index.types[tenure]:
             continue
-        holders[tenure].update(h for h in b.index.objects(tenure, KGO.holder) if isinstance(h, URIRef))
-        positions = [p for p in b.index.objects(tenure, KGO.position) if p in nodes]
-        tenure_attrs: dict[str, Value] = {"predicate": str(KGO.holds), "tenure": str(tenure)}
-        for prop in (KGO.heldFrom, KGO.heldUntil):
+        holders[tenure].update(h for h in b.index.objects(tenure, _HOLDER) if isinstance(h, URIRef))
+        positions = [p for p in b.index.objects(tenure, _POSITION) if p in nodes]
+        tenure_attrs: dict[str, Value] = {"predicate": str(_HOLDS), "tenure": str(tenure)}
+        for prop in (_HELD_FROM, _HELD_UNTIL):
             value = b.values(b.index.objects(tenure, prop))
             if value is not None:
                 tenure_attrs[prefixed(str(prop))] = value
@@ -698,7 +899,7 @@ def full_network(graph: Graph, lang: str = "en") -> Network:
     return _finish("full", "kg: resources and their links", True, net_nodes, edges)
 
 
-def events_network(graph: Graph, lang: str = "en") -> Network:
+def events_network(graph: GraphData, lang: str = "en") -> Network:
     """Bipartite actor → event graph, one edge per role, the role as an edge attribute."""
     b = _Builder(graph, lang)
     edges: list[_Link] = []
@@ -718,7 +919,7 @@ def events_network(graph: Graph, lang: str = "en") -> Network:
     return _finish("events", "kg: actors and the events they took part in, by role", True, net_nodes, edges)
 
 
-def actors_network(graph: Graph, lang: str = "en") -> Network:
+def actors_network(graph: GraphData, lang: str = "en") -> Network:
     """Actor — actor co-participation on the same side (`ROLE_SIDES`), weighted by the number of shared events."""
     b = _Builder(graph, lang)
     by_side: dict[tuple[URIRef, str], set[URIRef]] = defaultdict(set)  # (event, side) → its actors
@@ -753,14 +954,14 @@ def actors_network(graph: Graph, lang: str = "en") -> Network:
 
 
 #: projection name → builder
-PROJECTIONS: dict[str, Callable[[Graph, str], Network]] = {
+PROJECTIONS: dict[str, Callable[[GraphData, str], Network]] = {
     "full": full_network,
     "actors": actors_network,
     "events": events_network,
 }
 
 
-def build_network(graph: Graph, projection: str = "full", lang: str = "en") -> Network:
+def build_network(graph: GraphData, projection: str = "full", lang: str = "en") -> Network:
     """Project the graph; raise ExportError for an unknown projection or a language the data has no labels in."""
     try:
         builder = PROJECTIONS[projection]
