@@ -12,14 +12,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyoxigraph
 import pytest
-from rdflib import Graph, URIRef
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.term import Node
 
 from kg import paths
 from kg.cli import main
 from kg.errors import StoreError
-from kg.namespaces import DEFAULT_BASE, PREFIXES
-from kg.push import Upload, default_prefix, load_uploads, push, split_graphs, store_url_for
+from kg.namespaces import DEFAULT_BASE, KGO, OA, PREFIXES
+from kg.push import Upload, default_prefix, document_key, load_uploads, push, split_data, store_url_for
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.store import read_rdf
 
@@ -82,22 +88,83 @@ def _graphs(endpoint: str) -> set[str]:
 def test_split_loses_and_doubles_nothing(built_dist: Path) -> None:
     data = read_rdf([built_dist / "kg.ttl"])
     ontology = read_rdf([built_dist / "ontology.ttl"])
-    uploads = split_graphs(data, ontology, PREFIX, DEFAULT_BASE)
+    uploads = load_uploads(built_dist, PREFIX, DEFAULT_BASE)
     names = [u.name for u in uploads]
     assert names == sorted(names)
     assert f"{PREFIX}doc/csto-kazakhstan-2022-01-10" in names and f"{PREFIX}doc/registry" in names
     assert f"{PREFIX}ontology" in names
-    data_uploads = [u for u in uploads if u.name != f"{PREFIX}ontology"]
-    assert sum(len(u.graph) for u in data_uploads) == len(data)
+    graphs = {u.name: _parse(u) for u in uploads}
+    assert all(len(graphs[u.name]) == u.triples for u in uploads)
+    assert isomorphic(graphs.pop(f"{PREFIX}ontology"), ontology)
+    assert sum(len(g) for g in graphs.values()) == len(data)
     union = Graph()
-    for upload in data_uploads:
-        union += upload.graph
+    for graph in graphs.values():
+        union += graph
     assert set(union) == set(data)
     # evidence targets and selectors (no provenance of their own) go with their article
-    article = next(u.graph for u in uploads if u.name.endswith("/doc/csto-kazakhstan-2022-01-10"))
+    article = graphs[f"{PREFIX}doc/csto-kazakhstan-2022-01-10"]
     selector = URIRef(f"{DEFAULT_BASE}id/evidence/csto-kazakhstan-2022-01-10/519-573/quote")
     assert any(article.predicate_objects(selector))
-    assert Upload("x", Graph()).ntriples() == b""
+    assert split_data(b"", PREFIX, DEFAULT_BASE) == []
+
+
+def test_split_equals_the_rdflib_reference_on_the_seed(built_dist: Path, tmp_path: Path) -> None:
+    """The byte splitter gives the graphs the former rdflib implementation gave, from kg.nt or (without it) kg.ttl."""
+    expected = reference_split(read_rdf([built_dist / "kg.ttl"]), PREFIX, DEFAULT_BASE)
+    expected[f"{PREFIX}ontology"] = set(read_rdf([built_dist / "ontology.ttl"]))
+    without_nt = tmp_path / "dist"
+    without_nt.mkdir()
+    for name in ("kg.ttl", "ontology.ttl"):
+        (without_nt / name).write_bytes((built_dist / name).read_bytes())
+    for dist in (built_dist, without_nt):
+        got = {u.name: _parse(u) for u in load_uploads(dist, PREFIX, DEFAULT_BASE)}
+        assert sorted(got) == sorted(expected)
+        for name, triples in expected.items():
+            assert isomorphic(got[name], _graph(triples)), name
+
+
+_DOC = "https://w3id.org/conflict-kg/id/document/"
+_RES = "https://w3id.org/conflict-kg/id/"
+_LINKS = (PROV.wasDerivedFrom, OA.hasTarget, OA.hasSelector, RDF.type, RDFS.label)
+
+
+@st.composite
+def _small_graphs(draw: st.DrawFn) -> Graph:
+    """Small graphs of documents, resources derived from 0-2 of them, and parts linked from resources or parts."""
+    docs = [URIRef(f"{_DOC}d{i}") for i in range(draw(st.integers(1, 3)))] + [URIRef(f"{_DOC}registry")]
+    nodes = [URIRef(f"{_RES}x/{i}") for i in range(draw(st.integers(1, 8)))]
+    graph = Graph()
+    for doc in docs[:-1]:
+        if draw(st.booleans()):
+            graph.add((doc, RDF.type, KGO.SourceDocument))
+    for _ in range(draw(st.integers(0, 20))):
+        subject = draw(st.sampled_from(nodes + docs))
+        link = draw(st.sampled_from(_LINKS))
+        obj: Node = {
+            PROV.wasDerivedFrom: draw(st.sampled_from(docs)),
+            OA.hasTarget: draw(st.sampled_from(nodes)),
+            OA.hasSelector: draw(st.sampled_from(nodes)),
+            RDF.type: KGO.Event,
+            RDFS.label: Literal(draw(st.text(max_size=3)), lang="en"),
+        }[link]
+        graph.add((subject, link, obj))
+    return graph
+
+
+@settings(max_examples=150, deadline=None)
+@given(_small_graphs())
+def test_split_equals_the_rdflib_reference_on_any_graph(graph: Graph) -> None:
+    """Documents, several sources (→ shared), parts reached through other parts and cycles of parts."""
+    body = graph.serialize(format="nt", encoding="utf-8")
+    got = {u.name: set(_parse(u)) for u in split_data(body, PREFIX, DEFAULT_BASE)}
+    assert got == reference_split(graph, PREFIX, DEFAULT_BASE)
+    assert all(u.triples == len(got[u.name]) for u in split_data(body, PREFIX, DEFAULT_BASE))
+
+
+def test_a_broken_line_names_the_file_and_line() -> None:
+    with pytest.raises(StoreError, match="not an N-Triples line") as info:
+        split_data(b"<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b>\n", PREFIX, DEFAULT_BASE, source="kg.nt")
+    assert info.value.file == "kg.nt" and info.value.line == 2
 
 
 def test_store_url_is_guessed_for_oxigraph_only() -> None:
@@ -146,6 +213,21 @@ def test_push_then_stored_queries_agree_and_repush_is_idempotent(
 
 
 @pytest.mark.slow
+def test_pushed_graphs_equal_the_reference_split(oxigraph: str, built_dist: Path) -> None:
+    report = push(load_uploads(built_dist, PREFIX, DEFAULT_BASE), oxigraph, prefix=PREFIX, concurrency=3)
+    expected = reference_split(read_rdf([built_dist / "kg.ttl"]), PREFIX, DEFAULT_BASE)
+    expected[f"{PREFIX}ontology"] = set(read_rdf([built_dist / "ontology.ttl"]))
+    assert sorted(report.graphs) == sorted(expected)
+    for name, triples in expected.items():
+        response = httpx.get(
+            store_url_for(oxigraph), params={"graph": name}, headers={"Accept": "application/n-triples"}
+        )
+        assert response.status_code == 200, name
+        assert isomorphic(Graph().parse(data=response.text, format="nt"), _as_oxigraph_stores(triples)), name
+        assert report.graphs[name] == len(triples)
+
+
+@pytest.mark.slow
 def test_push_deletes_graphs_the_build_no_longer_has(oxigraph: str, built_dist: Path) -> None:
     store = store_url_for(oxigraph)
     stale = f"{PREFIX}doc/withdrawn-article"
@@ -162,6 +244,52 @@ def test_push_deletes_graphs_the_build_no_longer_has(oxigraph: str, built_dist: 
     assert report.deleted == (stale,)
     assert stale not in _graphs(oxigraph) and foreign in _graphs(oxigraph)  # only graphs under our prefix
     assert report.stored_triples == report.triples
+
+
+class StrictStore:
+    """A Graph Store that answers POST to a graph it does not hold with 404 (GSP §5.5 allows it), in-process."""
+
+    def __init__(self, fail: str | None = None) -> None:
+        self.graphs: dict[str, bytes] = {}
+        self.calls: list[tuple[str, str]] = []
+        self.fail = fail
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/query":
+            rows = [
+                {"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": str(body.count(b"\n"))}}
+                for g, body in self.graphs.items()
+            ]
+            return httpx.Response(200, json={"head": {"vars": ["g", "n"]}, "results": {"bindings": rows}})
+        name = request.url.params["graph"]
+        self.calls.append((request.method, name))
+        if name == self.fail:
+            return httpx.Response(500, text="disk full")
+        if request.method == "POST" and name not in self.graphs:
+            return httpx.Response(404, text=f"no graph {name}")
+        existed = name in self.graphs
+        self.graphs[name] = request.content
+        return httpx.Response(204 if existed else 201)
+
+
+def test_a_store_that_refuses_post_to_a_new_graph_gets_put(built_dist: Path) -> None:
+    fake = StrictStore()
+    uploads = load_uploads(built_dist, PREFIX, DEFAULT_BASE)
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+        report = push(uploads, "http://store.test/query", prefix=PREFIX, client=client)
+        assert sorted(fake.calls) == sorted([("POST", u.name) for u in uploads] + [("PUT", u.name) for u in uploads])
+        assert fake.graphs == {u.name: u.ntriples for u in uploads} and report.stored_triples == report.triples
+        fake.calls.clear()
+        push(uploads, "http://store.test/query", prefix=PREFIX, client=client, concurrency=1)
+        assert fake.calls == [("PUT", u.name) for u in uploads]  # graphs it holds are replaced by PUT only
+
+
+def test_a_failed_upload_stops_the_push_with_one_line(built_dist: Path) -> None:
+    uploads = load_uploads(built_dist, PREFIX, DEFAULT_BASE)
+    fake = StrictStore(fail=uploads[1].name)
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client, pytest.raises(StoreError) as info:
+        push(uploads, "http://store.test/query", prefix=PREFIX, client=client, concurrency=2)
+    assert "HTTP 500" in str(info.value) and "disk full" in str(info.value) and "\n" not in str(info.value)
 
 
 def test_unreachable_store_is_one_clear_error(built_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -199,3 +327,56 @@ def _rows(data: dict[str, object]) -> object:
             cells.append((key, term["value"], term.get("xml:lang", ""), datatype))
         rows.append(tuple(cells))
     return sorted(rows)
+
+
+def _parse(upload: Upload) -> Graph:
+    return Graph().parse(data=upload.ntriples, format="nt")
+
+
+def _graph(triples: set[tuple[Node, Node, Node]]) -> Graph:
+    graph = Graph()
+    for triple in triples:
+        graph.add(triple)
+    return graph
+
+
+def _as_oxigraph_stores(triples: set[tuple[Node, Node, Node]]) -> Graph:
+    """The triples as Oxigraph gives them back: it keeps typed literals by value (`"48.0"^^xsd:decimal` → `"48"`)."""
+    store = pyoxigraph.Store()
+    store.load(_graph(triples).serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    return Graph().parse(
+        data=store.dump(format=pyoxigraph.RdfFormat.N_TRIPLES, from_graph=pyoxigraph.DefaultGraph()), format="nt"
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# the former rdflib implementation of the split, kept here as the reference the byte splitter must match
+
+_PART_LINKS = (OA.hasTarget, OA.hasSelector)
+
+
+def _reference_owner(graph: Graph, subject: Node, seen: frozenset[Node] = frozenset()) -> Node | None:
+    if (subject, RDF.type, KGO.SourceDocument) in graph or (None, PROV.wasDerivedFrom, subject) in graph:
+        return subject
+    documents = set(graph.objects(subject, PROV.wasDerivedFrom))
+    if len(documents) == 1:
+        return documents.pop()
+    if documents:
+        return None
+    owners = {
+        _reference_owner(graph, parent, seen | {subject})
+        for link in _PART_LINKS
+        for parent in graph.subjects(link, subject)
+        if parent not in seen
+    }
+    return owners.pop() if len(owners) == 1 else None
+
+
+def reference_split(data: Graph, prefix: str, base: str) -> dict[str, set[tuple[Node, Node, Node]]]:
+    """Graph name → triples, as kg.push split a build before it read N-Triples bytes."""
+    by_name: dict[str, set[tuple[Node, Node, Node]]] = {}
+    for subject in set(data.subjects()):
+        owner = _reference_owner(data, subject)
+        name = f"{prefix}doc/{document_key(str(owner), base)}" if owner is not None else f"{prefix}shared"
+        by_name.setdefault(name, set()).update((subject, p, o) for p, o in data.predicate_objects(subject))
+    return by_name

@@ -12,6 +12,9 @@ transaction on the store):
 - `<prefix>ontology`: dist/ontology.ttl (ontology and SKOS vocabularies);
 - `<prefix>inferred`: dist/kg-inferred.ttl, only with `--reason`.
 
+N-Triples has one triple per line, subject first, so the split reads dist/kg.nt as bytes: a line's
+graph follows from its subject, and each graph's body is its lines as they are (no RDF parser, no
+re-serialisation). Up to `concurrency` PUTs are in flight at once over keep-alive connections.
 Graphs under the prefix that the build no longer has are deleted. The stored queries read the
 default graph, so the store must answer queries over the union of its named graphs
 (`oxigraph serve --union-default-graph`, Fuseki `tdb2:unionDefaultGraph true`, GraphDB and
@@ -21,35 +24,44 @@ Virtuoso do so by default).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
-from rdflib import Graph, URIRef
+import pyoxigraph
+from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
-from rdflib.term import Node
 
 from kg.errors import StoreError
 from kg.namespaces import KGO, OA
-from kg.store import published_files, read_rdf
+from kg.store import published_files
 
+
+def _nt(iri: str) -> bytes:
+    return f"<{iri}>".encode()
+
+
+_TYPE = _nt(RDF.type)
+_DERIVED_FROM = _nt(PROV.wasDerivedFrom)
+_SOURCE_DOCUMENT = _nt(KGO.SourceDocument)
 #: links from a resource to parts that carry no provenance of their own and belong with it
-_PART_LINKS = (OA.hasTarget, OA.hasSelector)
+_PART_LINKS = (_nt(OA.hasTarget), _nt(OA.hasSelector))
+#: N-Triples UCHAR escapes (RDF 1.1 N-Triples §2.3), allowed in IRIs
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+#: PUTs in flight at once: the store loads one graph per core (each PUT is its own transaction)
+DEFAULT_CONCURRENCY = 2
 
 
 @dataclass(frozen=True)
 class Upload:
-    """One named graph to PUT."""
+    """One named graph to PUT, as N-Triples (the format every Graph Store Protocol store reads)."""
 
     name: str
-    graph: Graph
-
-    def ntriples(self) -> bytes:
-        """Sorted N-Triples: deterministic, and the format every GSP store reads."""
-        lines = sorted(set(self.graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()) - {""})
-        return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+    ntriples: bytes
+    triples: int
 
 
 @dataclass(frozen=True)
@@ -69,54 +81,126 @@ class PushReport:
         return sum(self.graphs.values())
 
 
-def document_key(document: Node, base: str) -> str:
+def document_key(document: str, base: str) -> str:
     """`csto-kazakhstan-2022-01-10` for `<base>id/document/csto-kazakhstan-2022-01-10`."""
-    text = str(document)
     prefix = base + "id/document/"
-    key = text[len(prefix) :] if text.startswith(prefix) else text.rstrip("/").rsplit("/", 1)[-1]
+    key = document[len(prefix) :] if document.startswith(prefix) else document.rstrip("/").rsplit("/", 1)[-1]
     return re.sub(r"[^A-Za-z0-9._~/-]", "_", key) or "_"
 
 
-def _owner(graph: Graph, subject: Node, seen: frozenset[Node] = frozenset()) -> Node | None:
-    """The source document a subject's triples belong to, or None (shared)."""
-    if (subject, RDF.type, KGO.SourceDocument) in graph or (None, PROV.wasDerivedFrom, subject) in graph:
-        return subject  # a document (or the registry) goes into its own graph
-    documents = set(graph.objects(subject, PROV.wasDerivedFrom))
-    if len(documents) == 1:
-        return documents.pop()
-    if documents:
-        return None
-    owners = {
-        _owner(graph, parent, seen | {subject})
-        for link in _PART_LINKS
-        for parent in graph.subjects(link, subject)
-        if parent not in seen
-    }
-    return owners.pop() if len(owners) == 1 else None
+def _term_value(term: bytes) -> str:
+    """The IRI (or lexical form, or blank node id) of one N-Triples term."""
+    if term.startswith(b"<") and term.endswith(b">"):
+        text = term[1:-1].decode("utf-8")
+        return _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text) if "\\" in text else text
+    triple = next(iter(pyoxigraph.parse(b"<urn:s> <urn:p> " + term + b" .", format=pyoxigraph.RdfFormat.N_TRIPLES)))
+    return str(triple.object.value)
 
 
-def split_graphs(data: Graph, ontology: Graph, prefix: str, base: str, inferred: Graph | None = None) -> list[Upload]:
-    """The named graphs of a build (see the module docstring), sorted by name; no triple is lost or doubled."""
-    by_name: dict[str, Graph] = {}
-    for subject in sorted(set(data.subjects()), key=str):
-        owner = _owner(data, subject)
-        name = f"{prefix}doc/{document_key(owner, base)}" if owner is not None else f"{prefix}shared"
-        target = by_name.setdefault(name, Graph())
-        for p, o in data.predicate_objects(subject):
-            target.add((subject, p, o))
-    by_name[f"{prefix}ontology"] = ontology
-    if inferred is not None:
-        by_name[f"{prefix}inferred"] = inferred
-    return [Upload(name, by_name[name]) for name in sorted(by_name)]
+class _Owners:
+    """Which source document each subject belongs to (see the module docstring), from watched triples."""
+
+    def __init__(self) -> None:
+        self.documents: set[bytes] = set()
+        self.derived: dict[bytes, set[bytes]] = {}
+        self.parents: dict[bytes, list[bytes]] = {}  # part → resources linking to it
+
+    def watch(self, subject: bytes, predicate: bytes, obj: bytes) -> None:
+        if predicate == _DERIVED_FROM:
+            self.derived.setdefault(subject, set()).add(obj)
+            self.documents.add(obj)
+        elif predicate == _TYPE:
+            if obj == _SOURCE_DOCUMENT:
+                self.documents.add(subject)
+        elif predicate in _PART_LINKS:
+            self.parents.setdefault(obj, []).append(subject)
+
+    def owner(self, subject: bytes, seen: frozenset[bytes] = frozenset()) -> bytes | None:
+        """The document a subject's triples belong to, or None (shared)."""
+        if subject in self.documents:
+            return subject  # a document (or the registry) goes into its own graph
+        documents = self.derived.get(subject)
+        if documents:
+            return next(iter(documents)) if len(documents) == 1 else None
+        owners = {
+            self.owner(parent, seen | {subject}) for parent in self.parents.get(subject, ()) if parent not in seen
+        }
+        return owners.pop() if len(owners) == 1 else None
+
+
+def split_data(ntriples: bytes, prefix: str, base: str, source: str = "N-Triples") -> list[Upload]:
+    """Split the data graph's N-Triples into the per-document graphs, sorted by name; lines are kept as they are.
+
+    N-Triples has one triple per line, subject first, so a line's graph is known from its subject
+    alone: no RDF parser is needed, and each graph's body is the bytes of its lines.
+    """
+    by_subject: dict[bytes, list[bytes]] = {}
+    owners = _Owners()
+    watched = {_TYPE, _DERIVED_FROM, *_PART_LINKS}
+    for number, raw in enumerate(ntriples.split(b"\n"), start=1):
+        line = raw.strip()
+        if not line or line.startswith(b"#"):
+            continue
+        parts = line.split(None, 2)
+        if len(parts) < 3 or not parts[2].endswith(b"."):
+            raise StoreError(
+                "not an N-Triples line (subject, predicate, object, '.')",
+                file=source,
+                line=number,
+                hint="rebuild with `kg build`",
+            )
+        subject, predicate, rest = parts
+        lines = by_subject.get(subject)
+        if lines is None:
+            by_subject[subject] = [line]
+        else:
+            lines.append(line)
+        if predicate in watched:
+            owners.watch(subject, predicate, rest[:-1].rstrip())
+    names: dict[bytes, str] = {}  # document term → graph name
+    by_name: dict[str, list[bytes]] = {}
+    for subject, lines in by_subject.items():
+        owner = owners.owner(subject)
+        if owner is None:
+            name = f"{prefix}shared"
+        else:
+            name = names.get(owner) or names.setdefault(owner, f"{prefix}doc/{document_key(_term_value(owner), base)}")
+        by_name.setdefault(name, []).extend(lines)
+    return [_upload(name, by_name[name]) for name in sorted(by_name)]
+
+
+def _upload(name: str, lines: list[bytes]) -> Upload:
+    unique = list(dict.fromkeys(lines))  # a graph is a set: a repeated line is one triple
+    return Upload(name, b"\n".join(unique) + b"\n" if unique else b"", len(unique))
+
+
+def ntriples_of(path: Path) -> bytes:
+    """An RDF file as N-Triples: an .nt file as it is, anything else converted by Oxigraph's parser."""
+    if path.suffix == ".nt":
+        return path.read_bytes()
+    try:
+        return pyoxigraph.serialize(pyoxigraph.parse(path=path), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise StoreError(
+            f"cannot read RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=path
+        ) from None
+
+
+def whole_graph(name: str, path: Path) -> Upload:
+    """One file as one named graph."""
+    body = ntriples_of(path)
+    return _upload(name, [line for line in body.split(b"\n") if line.strip()])
 
 
 def load_uploads(dist_dir: Path, prefix: str, base: str, include_inferred: bool = False) -> list[Upload]:
-    """Read dist/kg.ttl and dist/ontology.ttl (and kg-inferred.ttl) and split them into uploads."""
+    """The named graphs of a build in dist/ (kg.nt, or kg.ttl; ontology.ttl; kg-inferred.ttl), sorted by name."""
     files = published_files(dist_dir, include_inferred=include_inferred)
-    data = read_rdf([files[0]])
-    ontology = read_rdf([files[1]])
-    inferred = read_rdf([files[2]]) if include_inferred else None
-    return split_graphs(data, ontology, prefix, base, inferred)
+    data = dist_dir / "kg.nt" if (dist_dir / "kg.nt").is_file() else files[0]
+    uploads = split_data(ntriples_of(data), prefix, base, source=str(data))
+    uploads.append(whole_graph(f"{prefix}ontology", files[1]))
+    if include_inferred:
+        uploads.append(whole_graph(f"{prefix}inferred", files[2]))
+    return sorted(uploads, key=lambda u: u.name)
 
 
 def store_url_for(endpoint: str) -> str:
@@ -198,30 +282,30 @@ def push(
     *,
     client: httpx.Client | None = None,
     timeout_s: float = 300.0,
+    concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[str], None] | None = None,
 ) -> PushReport:
-    """PUT each upload as its named graph, delete stale graphs under `prefix`, and count what is stored."""
+    """Store each upload as its named graph, delete stale graphs under `prefix`, and count what is stored.
+
+    Each graph is replaced by one request (see `_send`); up to `concurrency` of them are in flight
+    at once, over keep-alive connections. The first failure stops the push.
+    """
     store = store or store_url_for(endpoint)
     uploads = list(uploads)
     own_client = client is None
-    http = client or httpx.Client(timeout=timeout_s)
+    http = client or httpx.Client(
+        timeout=timeout_s,
+        limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)),
+    )
     try:
         before = stored_graphs(http, endpoint, prefix) if prefix else {}
         sent: dict[str, int] = {}
-        for upload in uploads:
-            body = upload.ntriples()
-            _request(
-                http,
-                "PUT",
-                store,
-                f"{store}?graph={upload.name}",
-                params={"graph": upload.name},
-                content=body,
-                headers={"Content-Type": "application/n-triples"},
-            )
-            sent[upload.name] = len(upload.graph)
+        # only a graph under the prefix that the listing lacks is known to be absent
+        absent = (lambda name: name.startswith(prefix) and name not in before) if prefix else (lambda name: False)
+        for upload in _send_all(http, store, uploads, absent, concurrency):
+            sent[upload.name] = upload.triples
             if progress:
-                progress(f"{upload.name}: {len(upload.graph)} triples")
+                progress(f"{upload.name}: {upload.triples} triples")
         stale = tuple(sorted(set(before) - set(sent)))
         for name in stale:
             _request(http, "DELETE", store, f"{store}?graph={name}", params={"graph": name})
@@ -232,6 +316,51 @@ def push(
         if own_client:
             http.close()
     return PushReport(store=store, graphs=sent, deleted=stale, stored_triples=stored)
+
+
+def _send(http: httpx.Client, store: str, upload: Upload, new: bool) -> Upload:
+    """Replace one graph with the upload's triples, in one request.
+
+    PUT replaces (Graph Store Protocol §5.3: `DROP SILENT GRAPH` + `INSERT DATA`). A graph the
+    store did not have when the push began is POSTed instead (§5.5: `INSERT DATA` into an empty
+    graph, the same result), which spares Oxigraph a separate graph-creation transaction per
+    graph; a store that answers such a POST with 404 gets the PUT.
+    """
+    kwargs: dict[str, object] = {
+        "params": {"graph": upload.name},
+        "content": upload.ntriples,
+        "headers": {"Content-Type": "application/n-triples"},
+    }
+    what = f"{store}?graph={upload.name}"
+    if new:
+        try:
+            response = http.request("POST", store, **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            raise _describe_failure("POST", what, exc) from None
+        if response.status_code != 404:
+            _check(response, "POST", what)
+            return upload
+    _request(http, "PUT", store, what, **kwargs)
+    return upload
+
+
+def _send_all(
+    http: httpx.Client, store: str, uploads: Sequence[Upload], new: Callable[[str], bool], concurrency: int
+) -> Iterator[Upload]:
+    """Send every upload, `concurrency` at a time; yields them in their order as they are stored."""
+    if concurrency <= 1:
+        yield from (_send(http, store, upload, new(upload.name)) for upload in uploads)
+        return
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="kg-push") as pool:
+        futures: list[Future[Upload]] = [
+            pool.submit(_send, http, store, upload, new(upload.name)) for upload in uploads
+        ]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:
+            for future in futures:
+                future.cancel()
 
 
 def default_prefix(base: str) -> str:

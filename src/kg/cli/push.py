@@ -35,11 +35,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI or https://w3id.org/conflict-kg/)")
     p.add_argument("--reason", action="store_true", help="also upload dist/kg-inferred.ttl as <prefix>inferred")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each HTTP request (default: 300)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="graphs uploaded at once, each over its own keep-alive connection (default: 2)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg.push import as_iri, default_prefix, load_uploads, push
+    from kg.errors import KGError
+    from kg.push import DEFAULT_CONCURRENCY, as_iri, default_prefix, load_uploads, push
 
+    if args.jobs is not None and args.jobs < 1:
+        raise KGError(f"--jobs must be at least 1, not {args.jobs}")
     settings = settings_from(args)
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
     uploads = load_uploads(settings.dist_dir, prefix, settings.base, include_inferred=args.reason)
@@ -49,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
         args.store,
         prefix,
         timeout_s=args.timeout,
+        concurrency=args.jobs or DEFAULT_CONCURRENCY,
         progress=lambda line: print(f"kg push: {line}", file=sys.stderr),
     )
     print(

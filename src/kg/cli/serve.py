@@ -29,6 +29,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
     )
     p.add_argument("--reason", action="store_true", help="also load dist/kg-inferred.ttl (written by `kg reason`)")
+    p.add_argument(
+        "--store",
+        type=Path,
+        metavar="DIR",
+        help="query a kg store made by `kg build --store DIR`, opened read-only by every worker, instead of "
+        "loading dist/ into each (dumps and VoID then come from --dist, by default the store's build folder)",
+    )
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument(
         "--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default: 10)"
@@ -53,9 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
     from kg.errors import KGError
     from kg.serve import ServeSettings, create_app
+    from kg.serve.app import store_dist_dir
 
     if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1 or args.cache < 0:
         raise KGError("--workers and --max-rows must be at least 1 and --timeout positive")
+    if args.store is not None and args.dist is None:
+        args.dist = store_dist_dir(args.store)
     settings = settings_from(args)
     extra = (settings.dist_dir / "kg-inferred.ttl",) if args.reason else ()
     app = create_app(
@@ -68,10 +78,12 @@ def run(args: argparse.Namespace) -> int:
             backend=args.backend,
             cache_entries=args.cache,
             extra_files=extra,
+            store_dir=args.store,
         )
     )
     print(
-        f"kg serve: http://{args.host}:{args.port}/ (data {settings.dist_dir}, base {settings.base})", file=sys.stderr
+        f"kg serve: http://{args.host}:{args.port}/ (data {args.store or settings.dist_dir}, base {settings.base})",
+        file=sys.stderr,
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0

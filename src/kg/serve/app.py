@@ -30,14 +30,14 @@ from starlette.routing import Route
 
 from kg import paths
 from kg.config import Settings
-from kg.errors import KGError, QueryError
+from kg.errors import KGError, QueryError, StoreError
 from kg.namespaces import DEFAULT_BASE, sparql_prologue
 from kg.queries import RENDERERS, MissingParameters, StoredQuery, bind_params, load_queries
 from kg.serve.conneg import Offer, negotiate
 from kg.serve.problems import QueryRefused, ResourceNotFound, status_of
 from kg.serve.resource import Linker
 from kg.serve.workers import QueryAnswer, QueryPool, WorkerConfig
-from kg.store import published_files
+from kg.store import open_store, published_files, read_manifest
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,9 @@ class ServeSettings:
     #: answers kept in memory (LRU) and served again without a worker; the data never changes while
     #: the server runs, so a repeated request gets the same bytes. 0 turns the cache off.
     cache_entries: int = 512
+    #: a kg store folder (`kg build --store DIR`) that every worker opens read-only instead of loading
+    #: dist/ into memory; dist_dir then only provides the dumps and void.ttl (if it has them)
+    store_dir: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, **limits: Any) -> ServeSettings:
@@ -140,9 +143,13 @@ class Server:
 
     def __init__(self, settings: ServeSettings) -> None:
         self.settings = settings
-        files = [*published_files(settings.dist_dir), *settings.extra_files]
+        if settings.store_dir is not None:
+            _check_store(settings)
+            files: list[Path] = []
+        else:
+            files = [*published_files(settings.dist_dir), *settings.extra_files]
         self.pool = QueryPool(
-            WorkerConfig(tuple(files), settings.base, settings.backend, settings.max_rows),
+            WorkerConfig(tuple(files), settings.base, settings.backend, settings.max_rows, settings.store_dir),
             size=settings.workers,
             timeout_s=settings.timeout_s,
         )
@@ -184,6 +191,28 @@ class Server:
     ) -> HTMLResponse:
         body = self.templates.get_template(template).render(settings=self.settings, **context)
         return HTMLResponse(body, status_code=status, headers=dict(headers or {}))
+
+
+def _check_store(settings: ServeSettings) -> None:
+    """Refuse early (in the server, before any worker starts) what a store cannot serve."""
+    assert settings.store_dir is not None
+    if settings.backend != "oxigraph":
+        raise KGError(f"a kg store is served by the oxigraph backend, not {settings.backend!r}", hint="drop --backend")
+    open_store(settings.store_dir, read_only=True)  # a folder that is not a readable store fails here, not in a worker
+    held = {Path(name).name for name in read_manifest(settings.store_dir).get("files", {})}
+    missing = sorted({f.name for f in settings.extra_files} - held)
+    if missing:
+        raise StoreError(
+            f"the store does not hold {', '.join(missing)}",
+            file=settings.store_dir,
+            hint="build it with `kg build --reason --store DIR`",
+        )
+
+
+def store_dist_dir(location: Path) -> Path | None:
+    """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
+    folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
+    return folders.pop() if len(folders) == 1 else None
 
 
 def _etag(path: Path) -> str:

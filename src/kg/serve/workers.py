@@ -54,6 +54,8 @@ class WorkerConfig:
     backend: str = "oxigraph"
     #: rows (SELECT) or triples (CONSTRUCT/DESCRIBE) a query may return before it is cut
     max_rows: int = 10_000
+    #: a kg store folder (`kg build --store DIR`) to open read-only instead of loading `files`
+    store: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -208,14 +210,21 @@ JOBS: dict[str, Callable[..., Any]] = {
 }
 
 
+def _load_graph(config: WorkerConfig) -> Graph:
+    from kg.store import open_graph, read_only_graph
+
+    if config.store is not None:
+        return read_only_graph(config.store)
+    return open_graph(config.files, backend=config.backend)
+
+
 def _worker_main(rx: Connection, tx: Connection) -> None:
     """Body of a worker process: read its config, load the graph, then answer jobs until told to stop."""
     from kg.serve.resource import Linker
-    from kg.store import open_graph
 
     config: WorkerConfig = rx.recv()
     try:
-        graph = open_graph(config.files, backend=config.backend)
+        graph = _load_graph(config)
     except KGError as exc:
         tx.send(("error", (500, str(exc))))
         return
