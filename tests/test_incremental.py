@@ -133,7 +133,7 @@ def test_chunk_of_splits_by_minting_input() -> None:
 
 
 def test_fast_yaml_reads_what_ruamel_reads(corpus: Path, tmp_path: Path) -> None:
-    from kg.annotation import read_yaml
+    from kg.annotation import read_yaml, read_yaml_fast
     from kg.errors import AnnotationError
 
     files = [corpus / "registry.yaml", *sorted(corpus.glob("articles/*/annotation.yaml"))]
@@ -145,11 +145,11 @@ def test_fast_yaml_reads_what_ruamel_reads(corpus: Path, tmp_path: Path) -> None
         encoding="utf-8",
     )
     for f in [*files, odd]:
-        assert incremental.read_yaml_fast(f) == read_yaml(f), f
+        assert read_yaml_fast(f) == read_yaml(f), f
     dup = tmp_path / "dup.yaml"
     dup.write_text("a: 1\na: 2\n", encoding="utf-8")
     with pytest.raises(AnnotationError):
-        incremental.read_yaml_fast(dup)
+        read_yaml_fast(dup)
 
 
 # -- splicing a dump body: property test against sorting everything again ----------------------

@@ -462,6 +462,107 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
     return _plain(data, (), lines), lines
 
 
+# -- YAML through libyaml ---------------------------------------------------------------------
+# ruamel's round-trip loader (pure Python) is most of the time of a cold build. `read_yaml_fast`
+# parses the same files with libyaml's C parser and returns exactly what `read_yaml`
+# returns (data and line numbers, YAML 1.2 scalars, timestamps kept as strings) for the plain
+# subset annotations use; anything else (tags, anchors, aliases, duplicate keys, scalars whose
+# YAML 1.2 type is not obvious, syntax errors) goes to ruamel, which also words the errors. The
+# loaders take it as their `read` parameter.
+# tests/test_incremental.py checks the equality on the seed and generated corpora.
+
+_YAML_INT = re.compile(r"[-+]?[0-9]+")
+_YAML_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
+_YAML_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YAML_WORDS: dict[str, object] = {
+    **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
+    **dict.fromkeys(("true", "True", "TRUE"), True),
+    **dict.fromkeys(("false", "False", "FALSE"), False),
+}
+
+
+class _NotPlain(Exception):
+    """The file needs ruamel."""
+
+
+def _plain_scalar(value: str) -> object:
+    if value in _YAML_WORDS:
+        return _YAML_WORDS[value]
+    first = value[0]
+    if first.isalpha() and not value.startswith((".", "0x", "0o")):
+        return value
+    if _YAML_INT.fullmatch(value):
+        return int(value)
+    if _YAML_FLOAT.fullmatch(value):
+        return float(value)
+    if _YAML_DATE.fullmatch(value):
+        return value
+    raise _NotPlain(value)
+
+
+def _yaml_node(events: Iterator[Any], event: Any, path: tuple[str | int, ...], lines: dict[Any, int]) -> object:
+    import yaml
+
+    if getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
+        raise _NotPlain("anchor")
+    if isinstance(event, yaml.ScalarEvent):
+        if event.tag is not None and not any(event.implicit):
+            raise _NotPlain("tag")
+        return _plain_scalar(event.value) if not event.style else event.value
+    if event.tag is not None and not event.implicit:
+        raise _NotPlain("tag")
+    lines.setdefault(path, event.start_mark.line + 1)
+    if isinstance(event, yaml.MappingStartEvent):
+        out: dict[str, object] = {}
+        for key_event in events:
+            if isinstance(key_event, yaml.MappingEndEvent):
+                return out
+            key = _yaml_node(events, key_event, (), {})
+            if not isinstance(key, str) or key in out:
+                raise _NotPlain("key")
+            lines[(*path, key)] = key_event.start_mark.line + 1
+            out[key] = _yaml_node(events, next(events), (*path, key), lines)
+        raise _NotPlain("unterminated mapping")
+    if isinstance(event, yaml.SequenceStartEvent):
+        items: list[object] = []
+        for item_event in events:
+            if isinstance(item_event, yaml.SequenceEndEvent):
+                return items
+            i = len(items)
+            lines[(*path, i)] = item_event.start_mark.line + 1
+            items.append(_yaml_node(events, item_event, (*path, i), lines))
+        raise _NotPlain("unterminated sequence")
+    raise _NotPlain(type(event).__name__)
+
+
+def read_yaml_fast(file: Path) -> tuple[Any, dict[Any, int]]:
+    """`read_yaml`, through libyaml when the file allows it (same result)."""
+
+    try:
+        import yaml
+
+        raw = file.read_text(encoding="utf-8")
+        events = iter(yaml.parse(raw, Loader=yaml.CSafeLoader))
+        if not isinstance(next(events), yaml.StreamStartEvent) or not isinstance(next(events), yaml.DocumentStartEvent):
+            raise _NotPlain("document")
+        lines: dict[Any, int] = {}
+        data = _yaml_node(events, next(events), (), lines)
+        if not isinstance(next(events), yaml.DocumentEndEvent) or not isinstance(next(events), yaml.StreamEndEvent):
+            raise _NotPlain("several documents")
+        return data, lines
+    except (ImportError, AttributeError, OSError, UnicodeError, StopIteration, _NotPlain, ValueError):
+        return _ruamel(file)
+    except Exception as exc:  # libyaml's errors (yaml.YAMLError) and anything odd: ruamel decides and words it
+        if type(exc).__module__.startswith("yaml"):
+            return _ruamel(file)
+        raise
+
+
+def _ruamel(file: Path) -> tuple[Any, dict[Any, int]]:
+    data, lines = read_yaml(file)
+    return data, dict(lines)
+
+
 def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -> AnnotationError:
     """Turn the first pydantic error into an AnnotationError with file, line and field."""
     # For a union (a quote is a string or a {quote, occurrence} mapping) pydantic reports one error

@@ -54,7 +54,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 
 import kg
 from kg import paths
-from kg.annotation import LoadedRegistry, load_article, load_registry, parse_iso_day, read_yaml
+from kg.annotation import LoadedRegistry, load_article, load_registry, parse_iso_day, read_yaml_fast
 from kg.atomic import write_files_atomically
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
@@ -850,107 +850,6 @@ class Cache:
 # ----------------------------------------------------------------------------------------------
 
 
-# -- YAML through libyaml ---------------------------------------------------------------------
-# ruamel's round-trip loader (pure Python) is most of the time of a cold build. `read_yaml_fast`
-# parses the same files with libyaml's C parser and returns exactly what `kg.annotation.read_yaml`
-# returns (data and line numbers, YAML 1.2 scalars, timestamps kept as strings) for the plain
-# subset annotations use; anything else (tags, anchors, aliases, duplicate keys, scalars whose
-# YAML 1.2 type is not obvious, syntax errors) goes to ruamel, which also words the errors. The
-# loaders take it as their `read` parameter.
-# tests/test_incremental.py checks the equality on the seed and generated corpora.
-
-_YAML_INT = re.compile(r"[-+]?[0-9]+")
-_YAML_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
-_YAML_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_YAML_WORDS: dict[str, object] = {
-    **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
-    **dict.fromkeys(("true", "True", "TRUE"), True),
-    **dict.fromkeys(("false", "False", "FALSE"), False),
-}
-
-
-class _NotPlain(Exception):
-    """The file needs ruamel."""
-
-
-def _plain_scalar(value: str) -> object:
-    if value in _YAML_WORDS:
-        return _YAML_WORDS[value]
-    first = value[0]
-    if first.isalpha() and not value.startswith((".", "0x", "0o")):
-        return value
-    if _YAML_INT.fullmatch(value):
-        return int(value)
-    if _YAML_FLOAT.fullmatch(value):
-        return float(value)
-    if _YAML_DATE.fullmatch(value):
-        return value
-    raise _NotPlain(value)
-
-
-def _yaml_node(events: Iterator[Any], event: Any, path: tuple[str | int, ...], lines: dict[Any, int]) -> object:
-    import yaml
-
-    if getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
-        raise _NotPlain("anchor")
-    if isinstance(event, yaml.ScalarEvent):
-        if event.tag is not None and not any(event.implicit):
-            raise _NotPlain("tag")
-        return _plain_scalar(event.value) if not event.style else event.value
-    if event.tag is not None and not event.implicit:
-        raise _NotPlain("tag")
-    lines.setdefault(path, event.start_mark.line + 1)
-    if isinstance(event, yaml.MappingStartEvent):
-        out: dict[str, object] = {}
-        for key_event in events:
-            if isinstance(key_event, yaml.MappingEndEvent):
-                return out
-            key = _yaml_node(events, key_event, (), {})
-            if not isinstance(key, str) or key in out:
-                raise _NotPlain("key")
-            lines[(*path, key)] = key_event.start_mark.line + 1
-            out[key] = _yaml_node(events, next(events), (*path, key), lines)
-        raise _NotPlain("unterminated mapping")
-    if isinstance(event, yaml.SequenceStartEvent):
-        items: list[object] = []
-        for item_event in events:
-            if isinstance(item_event, yaml.SequenceEndEvent):
-                return items
-            i = len(items)
-            lines[(*path, i)] = item_event.start_mark.line + 1
-            items.append(_yaml_node(events, item_event, (*path, i), lines))
-        raise _NotPlain("unterminated sequence")
-    raise _NotPlain(type(event).__name__)
-
-
-def read_yaml_fast(file: Path) -> tuple[Any, dict[Any, int]]:
-    """`kg.annotation.read_yaml`, through libyaml when the file allows it (same result)."""
-
-    try:
-        import yaml
-
-        raw = file.read_text(encoding="utf-8")
-        events = iter(yaml.parse(raw, Loader=yaml.CSafeLoader))
-        if not isinstance(next(events), yaml.StreamStartEvent) or not isinstance(next(events), yaml.DocumentStartEvent):
-            raise _NotPlain("document")
-        lines: dict[Any, int] = {}
-        data = _yaml_node(events, next(events), (), lines)
-        if not isinstance(next(events), yaml.DocumentEndEvent) or not isinstance(next(events), yaml.StreamEndEvent):
-            raise _NotPlain("several documents")
-        return data, lines
-    except (ImportError, AttributeError, OSError, UnicodeError, StopIteration, _NotPlain, ValueError):
-        return _ruamel(file)
-    except Exception as exc:  # libyaml's errors (yaml.YAMLError) and anything odd: ruamel decides and words it
-        if type(exc).__module__.startswith("yaml"):
-            return _ruamel(file)
-        raise
-
-
-def _ruamel(file: Path) -> tuple[Any, dict[Any, int]]:
-    data, lines = read_yaml(file)
-    return data, dict(lines)
-
-
 _SUB_BATCH = 150  # articles per job sent to a mapping worker (bounds what a worker holds)
 
 
@@ -1239,10 +1138,8 @@ class _Build:
         self.lap("cache-write")
         inputs = {REGISTRY_CHUNK: (REGISTRY_CHUNK, self.common), **{n: (found[n].key, d) for n, _, d in self.wanted}}
         state = State(self.settings.base, self.checks, inputs)
-        loader = _StoreLoader(self.store, self.settings.dist_dir, self.ontology_ttl) if self.store else None
+        loader = _StoreLoader(self.store, self.settings.dist_dir, self.ontology_ttl, everything) if self.store else None
         try:  # the store loads the chunks in a thread while the dumps are made and written
-            if loader is not None:
-                loader.start(everything)
             payloads = assemble(state, {}, [], everything, self.settings, self.ontology_ttl, consume=True)
             self.lap("assemble")
             validated = tuple(dict.fromkeys([*self.remapped, *(c.key for c in targets)]))
@@ -1361,12 +1258,23 @@ class _StoreLoader:
     memory in proportion to what it is given at once (~0.9 GB for a million triples in one go).
     """
 
-    def __init__(self, location: Path, dist_dir: Path, ontology_ttl: bytes) -> None:
-        self.location, self.dist_dir, self.ontology_ttl = location, dist_dir, ontology_ttl
-        self.thread: threading.Thread | None = None
-        self.error: BaseException | None = None
+    def __init__(self, location: Path, dist_dir: Path, ontology_ttl: bytes, chunks: Sequence[Chunk]) -> None:
+        from kg.store import bulk_load_store
 
-    def _sources(self, pending: deque[tuple[bytes, int]]) -> Iterator[tuple[bytes, Path, str]]:
+        self.location, self.dist_dir = location, dist_dir
+        self.error: BaseException | None = None
+        sources = self._sources(deque((c.nt, c.triples) for c in chunks), ontology_ttl)
+
+        def run() -> None:
+            try:
+                bulk_load_store(location, sources)
+            except BaseException as exc:  # handed to the main thread by finish()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="kg-store-load")
+        self.thread.start()
+
+    def _sources(self, pending: deque[tuple[bytes, int]], ontology_ttl: bytes) -> Iterator[tuple[bytes, Path, str]]:
         nt = self.dist_dir / "kg.nt"
         part: list[bytes] = []
         size = 0
@@ -1379,25 +1287,10 @@ class _StoreLoader:
                 part, size = [], 0
         if part:
             yield b"".join(part), nt, "nt"
-        yield self.ontology_ttl, self.dist_dir / "ontology.ttl", "turtle"
-
-    def start(self, chunks: Sequence[Chunk]) -> None:
-        from kg.store import bulk_load_store
-
-        sources = self._sources(deque((c.nt, c.triples) for c in chunks))
-
-        def run() -> None:
-            try:
-                bulk_load_store(self.location, sources)
-            except BaseException as exc:  # handed to the main thread by finish()
-                self.error = exc
-
-        self.thread = threading.Thread(target=run, name="kg-store-load")
-        self.thread.start()
+        yield ontology_ttl, self.dist_dir / "ontology.ttl", "turtle"
 
     def join(self) -> None:
-        if self.thread is not None:
-            self.thread.join()
+        self.thread.join()
 
     def finish(self, chunks: dict[str, list[str]]) -> None:
         """Wait for the load; on success record the written dumps in the store's manifest."""
@@ -1406,8 +1299,6 @@ class _StoreLoader:
         self.join()
         if self.error is not None:
             raise self.error
-        if self.thread is None:
-            raise KGError("the store was not loaded", hint="report this: the load never started")
         write_manifest(self.location, [self.dist_dir / "kg.nt", self.dist_dir / "ontology.ttl"], chunks)
 
 
