@@ -308,12 +308,12 @@ def task_queries_plain(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _gexf(a: dict[str, Any], backend: str, location: Path | None) -> dict[str, Any]:
-    from kg.exporters.gephi import read_store, write_export
-    from kg.store import open_graph, published_files
+    from kg.exporters.gephi import write_export
+    from kg.store import open_graph, open_store, published_files
 
     t = time.perf_counter()
     if location is not None:  # what `kg export --store DIR` reads: the store the build made
-        graph = read_store(location)
+        graph = open_store(location, read_only=True)
     else:
         graph = open_graph(published_files(Path(a["dist"])), backend=backend)
     load = time.perf_counter() - t

@@ -17,7 +17,7 @@ from rdflib import Dataset, Graph
 
 from kg.cli import main
 from kg.errors import ExportError
-from kg.exporters.gephi import EXPORT_FORMATS, read_store, render_export
+from kg.exporters.gephi import EXPORT_FORMATS, render_export
 from kg.exporters.network import (
     LANGUAGES,
     PROJECTIONS,
@@ -29,7 +29,7 @@ from kg.exporters.network import (
     intersect_intervals,
     term_source,
 )
-from kg.store import open_graph, published_files, store_graph
+from kg.store import open_graph, open_store, published_files, store_graph
 
 #: the formats whose bytes are compared (png is a picture of the same network)
 FORMATS = tuple(name for name in EXPORT_FORMATS if name != "png")
@@ -43,7 +43,7 @@ def graphs(seed_store: tuple[Path, Path]) -> dict[str, GraphData]:
         "memory": open_graph(published_files(dist)),
         "oxrdflib-memory": open_graph(published_files(dist), backend="oxigraph"),  # a blank-node-named graph
         "oxrdflib-store": store_graph(store),  # the store's default graph, through oxrdflib
-        "pyoxigraph": read_store(store),  # what `kg export --store` reads
+        "pyoxigraph": open_store(store, read_only=True),  # what `kg export --store` reads
     }
 
 
@@ -139,8 +139,9 @@ def test_cli_refuses_a_folder_that_is_not_a_kg_store(
 _DIGEST_SCRIPT = """
 import hashlib, sys
 from pathlib import Path
-from kg.exporters.gephi import read_store, render_export
-store = read_store(Path(sys.argv[1]))
+from kg.exporters.gephi import render_export
+from kg.store import open_store
+store = open_store(Path(sys.argv[1]), read_only=True)
 for projection in ("full", "actors", "events"):
     for payload in render_export(store, "gexf", projection):
         print(projection, hashlib.sha256(payload).hexdigest())

@@ -37,7 +37,7 @@ from rdflib.namespace import PROV, RDF
 
 from kg.errors import StoreError
 from kg.namespaces import KGO, OA
-from kg.store import published_files
+from kg.store import first_line, published_files
 
 
 def _nt(iri: str) -> bytes:
@@ -181,9 +181,7 @@ def ntriples_of(path: Path) -> bytes:
     try:
         return pyoxigraph.serialize(pyoxigraph.parse(path=path), format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
     except (SyntaxError, ValueError, OSError) as exc:
-        raise StoreError(
-            f"cannot read RDF: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}", file=path
-        ) from None
+        raise StoreError(f"cannot read RDF: {first_line(exc)}", file=path) from None
 
 
 def whole_graph(name: str, path: Path) -> Upload:

@@ -53,13 +53,12 @@ def read_rdf(paths: Iterable[Path], into: Graph | None = None) -> Graph:
         try:
             graph.parse(path, format=fmt)
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
-            raise StoreError(
-                f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)
-            ) from None
+            raise StoreError(f"cannot parse {fmt}: {first_line(exc)}", file=path, line=_error_line(path, exc)) from None
     return graph
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (rdflib's BadSyntax reason), for a one-line error."""
     why = getattr(exc, "_why", None)  # rdflib's Turtle/N3 BadSyntax keeps the reason here
     if isinstance(why, str) and why:
         return why
@@ -138,9 +137,7 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
         try:
             graph.parse(path, format=_OX_FORMATS.get(fmt, fmt))
         except Exception as exc:
-            raise StoreError(
-                f"cannot parse {fmt}: {_first_line(exc)}", file=path, line=_error_line(path, exc)
-            ) from None
+            raise StoreError(f"cannot parse {fmt}: {first_line(exc)}", file=path, line=_error_line(path, exc)) from None
     return graph
 
 
@@ -256,7 +253,7 @@ def open_store(location: Path, read_only: bool = False) -> Any:
             return pyoxigraph.Store.read_only(str(db))
         except OSError as exc:
             raise StoreError(
-                f"cannot open the kg store's Oxigraph database: {_first_line(exc)}",
+                f"cannot open the kg store's Oxigraph database: {first_line(exc)}",
                 file=location,
                 hint="rebuild it with `kg build --full --store DIR`",
             ) from None
@@ -318,7 +315,7 @@ def bulk_load_store(location: Path, sources: Iterable[tuple[Path | bytes, Path, 
             else:
                 store.bulk_load(path=str(data), format=native)
         except (SyntaxError, ValueError, OSError) as exc:
-            raise StoreError(f"cannot load {fmt}: {_first_line(exc)}", file=path) from None
+            raise StoreError(f"cannot load {fmt}: {first_line(exc)}", file=path) from None
     store.optimize()
     store.flush()
     del store

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from kg.config import Settings
-from kg.exporters.gephi import EXPORT_FORMATS, read_store, write_export
+from kg.exporters.gephi import EXPORT_FORMATS, write_export
 from kg.exporters.network import LANGUAGES, PROJECTIONS, GraphData
-from kg.store import BACKENDS, open_graph, published_files
+from kg.store import BACKENDS, open_graph, open_store, published_files
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,7 +46,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     dist = args.dist if args.dist is not None else Settings().dist_dir
     data: GraphData = (
-        read_store(args.store) if args.store is not None else open_graph(published_files(dist), backend=args.backend)
+        open_store(args.store, read_only=True)
+        if args.store is not None
+        else open_graph(published_files(dist), backend=args.backend)
     )
     paths = write_export(
         data, args.format, args.projection, lang=args.lang, static=args.static, dist_dir=dist, output=args.output

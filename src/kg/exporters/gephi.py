@@ -22,7 +22,6 @@ from lxml import etree
 from kg.atomic import write_files_atomically
 from kg.errors import ExportError
 from kg.exporters.network import GraphData, Interval, Network, Value, build_network
-from kg.store import open_store
 
 GEXF_NS = "http://gexf.net/1.3"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
@@ -388,13 +387,6 @@ def output_paths(
         return tuple(output.with_name(stem + ending) for ending in fmt.endings)
     name = f"kg-{projection}" + (f"-{lang}" if lang != "en" else "") + ("-static" if static and fmt.timed else "")
     return tuple(dist_dir / (name + ending) for ending in fmt.endings)
-
-
-def read_store(location: Path) -> GraphData:
-    """The graph of a kg store folder (`kg build --store DIR`), opened read-only, so a server or another
-    export may have it open too; StoreError if the folder is not a kg store."""
-    store: GraphData = open_store(location, read_only=True)
-    return store
 
 
 def render_export(
