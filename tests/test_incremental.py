@@ -102,6 +102,19 @@ def test_a_registry_change_rebuilds_everything(corpus: Path, tmp_path: Path) -> 
     assert len(again.remapped) == first.chunks
 
 
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_mapping_in_worker_processes_equals_mapping_in_one(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str
+) -> None:
+    """The pool (fork on Linux, spawn on macOS and Windows) gives the bytes of a build in one process."""
+    alone = incremental.build(_settings(corpus, tmp_path / "one"), engine="fast", workers=1)
+    monkeypatch.setattr(incremental, "_SUB_BATCH", 2)  # six articles: three jobs for two workers
+    monkeypatch.setattr(incremental, "START_METHOD", start_method)
+    pooled = incremental.build(_settings(corpus, tmp_path / "pool"), engine="fast", workers=2)
+    assert sorted(pooled.remapped) == sorted(alone.remapped) and len(pooled.remapped) > 2
+    _same_dumps(tmp_path / "one", tmp_path / "pool")
+
+
 def test_violations_stop_the_build_and_name_the_file(corpus: Path, tmp_path: Path) -> None:
     inc = _settings(corpus, tmp_path / "inc")
     incremental.build(inc, engine="fast")

@@ -37,6 +37,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import sys
 import threading
 import time
 from collections import Counter, deque
@@ -851,6 +852,9 @@ class Cache:
 
 
 _SUB_BATCH = 150  # articles per job sent to a mapping worker (bounds what a worker holds)
+#: how mapping workers start: fork where it is the platform's cheap and safe way (Linux: the worker
+#: shares what the parent imported), spawn elsewhere (macOS and Windows, where fork is unsafe or missing)
+START_METHOD = "fork" if sys.platform == "linux" else "spawn"
 
 
 @functools.lru_cache(maxsize=2)
@@ -1036,7 +1040,7 @@ class _Build:
         ]
         by_file: dict[str, Chunk] = {}
         if n > 1 and len(jobs) > 1:
-            with multiprocessing.get_context("fork").Pool(min(n, len(jobs))) as pool:
+            with multiprocessing.get_context(START_METHOD).Pool(min(n, len(jobs))) as pool:
                 for batch in pool.imap_unordered(_map_articles, jobs):
                     by_file.update(batch)
         else:
