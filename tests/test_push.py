@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -174,10 +176,19 @@ def test_store_url_is_guessed_for_oxigraph_only() -> None:
         store_url_for("http://127.0.0.1:7200/repositories/kg")
 
 
+@pytest.fixture()
+def own_dist(built_dist: Path, tmp_path: Path) -> Path:
+    """A copy of the build: `kg push` records what it pushed in dist/.kg-cache/push/."""
+    copy = tmp_path / "dist"
+    shutil.copytree(built_dist, copy)
+    return copy
+
+
 @pytest.mark.slow
 def test_push_then_stored_queries_agree_and_repush_is_idempotent(
-    oxigraph: str, built_dist: Path, published_graph: Graph, tmp_path: Path
+    oxigraph: str, own_dist: Path, published_graph: Graph, tmp_path: Path
 ) -> None:
+    built_dist = own_dist
     assert main(["push", "--endpoint", oxigraph, "--dist", str(built_dist)]) == 0
     expected = len(set(read_rdf([built_dist / "kg.ttl"])) | set(read_rdf([built_dist / "ontology.ttl"])))
     assert _count(oxigraph, "?s ?p ?o") == expected  # the union default graph
@@ -207,9 +218,54 @@ def test_push_then_stored_queries_agree_and_repush_is_idempotent(
         compared += 1
     assert compared >= len(queries) - 2
 
-    # a re-push replaces every graph: nothing is duplicated
-    assert main(["push", "--endpoint", oxigraph, "--dist", str(built_dist)]) == 0
+    # a forced re-push replaces every graph: nothing is duplicated
+    assert main(["push", "--endpoint", oxigraph, "--dist", str(built_dist), "--force"]) == 0
     assert _count(oxigraph) == first and _graphs(oxigraph) == graphs
+
+
+def test_repush_sends_only_the_graphs_that_changed(
+    oxigraph: str, own_dist: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def pushed(*extra: str) -> list[str]:
+        capsys.readouterr()
+        assert main(["push", "--endpoint", oxigraph, "--dist", str(own_dist), *extra]) == 0
+        return [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
+
+    everything = pushed("--force")
+    assert len(everything) >= 3 and pushed() == []  # nothing changed: nothing is sent
+    seed = f"{PREFIX}doc/csto-kazakhstan-2022-01-10"
+    before = _count(oxigraph, f"GRAPH <{seed}> {{ ?s ?p ?o }}")
+    # the article's graph changes (one more label): that graph alone goes out, and the store has it
+    nt = own_dist / "kg.nt"
+    event = f"{DEFAULT_BASE}id/event/csto-kazakhstan-2022-01-10/csto-summit"
+    nt.write_bytes(nt.read_bytes() + f'<{event}> <{RDFS.label}> "KTT CSTO (ubah)"@id .\n'.encode())
+    assert pushed() == [seed]
+    assert _count(oxigraph, f"GRAPH <{seed}> {{ ?s ?p ?o }}") == before + 1
+    # a graph changed in the store behind kg's back (another triple count) is sent again
+    httpx.put(
+        store_url_for(oxigraph),
+        params={"graph": f"{PREFIX}ontology"},
+        content=b"<urn:a> <urn:b> <urn:c> .\n",
+        headers={"Content-Type": "application/n-triples"},
+    ).raise_for_status()
+    assert pushed() == [f"{PREFIX}ontology"]
+    # an unreadable record is no record: every graph is sent
+    for record in (own_dist / ".kg-cache" / "push").iterdir():
+        record.write_text("{not json", encoding="utf-8")
+    assert sorted(pushed()) == sorted(everything)
+
+
+def test_digests_are_recorded_only_when_asked(built_dist: Path) -> None:
+    uploads = load_uploads(built_dist, PREFIX, DEFAULT_BASE)
+    fake = StrictStore()
+    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+        plain = push(uploads, "http://store.test/query", prefix=PREFIX, client=client)
+        recorded = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous={})
+        again = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous=recorded.digests)
+    assert plain.digests == {} and sorted(recorded.digests) == sorted(u.name for u in uploads)
+    assert recorded.digests[uploads[0].name] == hashlib.sha256(uploads[0].ntriples).hexdigest()
+    assert again.graphs == {} and sorted(again.unchanged) == sorted(recorded.digests)
+    assert again.deleted == () and again.digests == recorded.digests
 
 
 @pytest.mark.slow

@@ -15,6 +15,8 @@ transaction on the store):
 N-Triples has one triple per line, subject first, so the split reads dist/kg.nt as bytes: a line's
 graph follows from its subject, and each graph's body is its lines as they are (no RDF parser, no
 re-serialisation). Up to `concurrency` PUTs are in flight at once over keep-alive connections.
+Given the digests the last push recorded, a graph with the same bytes that the store still holds
+with as many triples is not sent again.
 Graphs under the prefix that the build no longer has are deleted. The stored queries read the
 default graph, so the store must answer queries over the union of its named graphs
 (`oxigraph serve --union-default-graph`, Fuseki `tdb2:unionDefaultGraph true`, GraphDB and
@@ -23,10 +25,13 @@ Virtuoso do so by default).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -35,6 +40,7 @@ import pyoxigraph
 from rdflib import URIRef
 from rdflib.namespace import PROV, RDF
 
+from kg.atomic import write_file_atomically
 from kg.errors import StoreError
 from kg.namespaces import KGO, OA
 from kg.store import first_line, published_files
@@ -62,6 +68,14 @@ class Upload:
     name: str
     ntriples: bytes
     triples: int
+    #: SHA-256 of the file the graph was converted from, when its N-Triples are not stable bytes
+    #: (a parser names blank nodes afresh on each read)
+    source_digest: str | None = None
+
+    @functools.cached_property
+    def digest(self) -> str:
+        """SHA-256 of the graph's bytes (or its source's): what a later push compares to skip it."""
+        return self.source_digest or hashlib.sha256(self.ntriples).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -75,6 +89,10 @@ class PushReport:
     deleted: tuple[str, ...]
     #: triples in the store's graphs under the prefix afterwards (None when not checked)
     stored_triples: int | None
+    #: graphs left as they were: the same bytes as the last push recorded, and as many triples in the store
+    unchanged: tuple[str, ...] = ()
+    #: graph name → SHA-256 of what the store now holds from this build (sent or unchanged)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def triples(self) -> int:
@@ -187,7 +205,10 @@ def ntriples_of(path: Path) -> bytes:
 def whole_graph(name: str, path: Path) -> Upload:
     """One file as one named graph."""
     body = ntriples_of(path)
-    return _upload(name, [line for line in body.split(b"\n") if line.strip()])
+    upload = _upload(name, [line for line in body.split(b"\n") if line.strip()])
+    if path.suffix == ".nt":
+        return upload
+    return replace(upload, source_digest=hashlib.sha256(path.read_bytes()).hexdigest())
 
 
 def load_uploads(dist_dir: Path, prefix: str, base: str, include_inferred: bool = False) -> list[Upload]:
@@ -282,11 +303,14 @@ def push(
     timeout_s: float = 300.0,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[str], None] | None = None,
+    previous: Mapping[str, str] | None = None,
 ) -> PushReport:
     """Store each upload as its named graph, delete stale graphs under `prefix`, and count what is stored.
 
     Each graph is replaced by one request (see `_send`); up to `concurrency` of them are in flight
-    at once, over keep-alive connections. The first failure stops the push.
+    at once, over keep-alive connections. The first failure stops the push. `previous` is the
+    `digests` of the last push of this build's graphs to this store: a graph whose bytes have
+    the same SHA-256 and which the store still holds with as many triples is not sent again.
     """
     store = store or store_url_for(endpoint)
     uploads = list(uploads)
@@ -297,14 +321,18 @@ def push(
     )
     try:
         before = stored_graphs(http, endpoint, prefix) if prefix else {}
+        unchanged = _unchanged(uploads, previous or {}, before)
         sent: dict[str, int] = {}
         # only a graph under the prefix that the listing lacks is known to be absent
         absent = (lambda name: name.startswith(prefix) and name not in before) if prefix else (lambda name: False)
-        for upload in _send_all(http, store, uploads, absent, concurrency):
+        changed = [upload for upload in uploads if upload.name not in unchanged]
+        for upload in _send_all(http, store, changed, absent, concurrency):
             sent[upload.name] = upload.triples
             if progress:
                 progress(f"{upload.name}: {upload.triples} triples")
-        stale = tuple(sorted(set(before) - set(sent)))
+        if progress and unchanged:
+            progress(f"{len(unchanged)} graphs unchanged since the last push, not sent")
+        stale = tuple(sorted(set(before) - set(sent) - unchanged))
         for name in stale:
             _request(http, "DELETE", store, f"{store}?graph={name}", params={"graph": name})
             if progress:
@@ -313,7 +341,23 @@ def push(
     finally:
         if own_client:
             http.close()
-    return PushReport(store=store, graphs=sent, deleted=stale, stored_triples=stored)
+    return PushReport(
+        store=store,
+        graphs=sent,
+        deleted=stale,
+        stored_triples=stored,
+        unchanged=tuple(sorted(unchanged)),
+        digests={upload.name: upload.digest for upload in uploads} if previous is not None else {},
+    )
+
+
+def _unchanged(uploads: Sequence[Upload], previous: Mapping[str, str], stored: Mapping[str, int]) -> set[str]:
+    """Graphs whose bytes are those of the last push and which the store holds with as many triples."""
+    return {
+        u.name
+        for u in uploads
+        if u.name in previous and stored.get(u.name) == u.triples and previous[u.name] == u.digest
+    }
 
 
 def _send(http: httpx.Client, store: str, upload: Upload, new: bool) -> Upload:
@@ -359,6 +403,27 @@ def _send_all(
         finally:
             for future in futures:
                 future.cancel()
+
+
+def record_file(cache_dir: Path, store: str, prefix: str) -> Path:
+    """Where the digests of the last push of a build to one store (and graph prefix) are kept."""
+    key = hashlib.sha256(f"{store}\n{prefix}".encode()).hexdigest()[:16]
+    return cache_dir / "push" / f"{key}.json"
+
+
+def read_record(file: Path) -> dict[str, str]:
+    """The digests of the last push, or none if it was never recorded (or the record is unreadable)."""
+    try:
+        graphs = json.loads(file.read_text(encoding="utf-8"))["graphs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # a cache: without it every graph is sent, which is always right
+    return {str(k): str(v) for k, v in graphs.items()} if isinstance(graphs, dict) else {}
+
+
+def write_record(file: Path, report: PushReport, prefix: str) -> None:
+    """Record what the store now holds from this build, for the next push to compare."""
+    body = {"store": report.store, "prefix": prefix, "graphs": dict(sorted(report.digests.items()))}
+    write_file_atomically(file, (json.dumps(body, indent=1) + "\n").encode())
 
 
 def default_prefix(base: str) -> str:

@@ -36,6 +36,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--reason", action="store_true", help="also upload dist/kg-inferred.ttl as <prefix>inferred")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds to wait for each HTTP request (default: 300)")
     p.add_argument(
+        "--force",
+        action="store_true",
+        help="send every graph, also those unchanged since the last push from this dist/ to this store",
+    )
+    p.add_argument(
         "--jobs",
         type=int,
         metavar="N",
@@ -45,24 +50,43 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from kg.errors import KGError
-    from kg.push import DEFAULT_CONCURRENCY, as_iri, default_prefix, load_uploads, push
+    from kg.incremental import default_cache_dir
+    from kg.push import (
+        DEFAULT_CONCURRENCY,
+        as_iri,
+        default_prefix,
+        load_uploads,
+        push,
+        read_record,
+        record_file,
+        store_url_for,
+        write_record,
+    )
 
     if args.jobs is not None and args.jobs < 1:
         raise KGError(f"--jobs must be at least 1, not {args.jobs}")
     settings = settings_from(args)
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
     uploads = load_uploads(settings.dist_dir, prefix, settings.base, include_inferred=args.reason)
+    store = args.store or store_url_for(args.endpoint)
+    record = record_file(default_cache_dir(settings), store, prefix)
     report = push(
         uploads,
         args.endpoint,
-        args.store,
+        store,
         prefix,
         timeout_s=args.timeout,
         concurrency=args.jobs or DEFAULT_CONCURRENCY,
         progress=lambda line: print(f"kg push: {line}", file=sys.stderr),
+        previous={} if args.force else read_record(record),
     )
+    try:
+        write_record(record, report, prefix)
+    except KGError as exc:  # the push itself is done; without a record the next one sends every graph
+        print(f"kg push: note: the push was not recorded ({exc}); the next push sends every graph", file=sys.stderr)
     print(
         f"kg push: {report.triples} triples in {len(report.graphs)} graphs to {report.store}"
+        + (f", {len(report.unchanged)} graphs unchanged" if report.unchanged else "")
         + (f", {len(report.deleted)} stale graphs deleted" if report.deleted else "")
         + (
             f"; the store now holds {report.stored_triples} triples under {prefix}"
