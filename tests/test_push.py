@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,43 +25,18 @@ from kg.namespaces import DEFAULT_BASE, KGO, OA, PREFIXES
 from kg.push import Upload, default_prefix, document_key, load_uploads, push, split_data, store_url_for
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.store import read_rdf
+from servers import free_port, oxigraph_server
 
-OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 PREFIX = default_prefix(DEFAULT_BASE)
 #: sample values for required parameters of the stored queries on the seed, by parameter name
 SAMPLES: dict[str, str] = json.loads((Path(__file__).resolve().parent / "cases" / "seed-query-params.json").read_text())
 
 
-def _free_port() -> int:
-    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`oxigraph serve --union-default-graph` on a free loopback port; yields its query endpoint."""
-    assert OXIGRAPH.is_file(), f"{OXIGRAPH} not found: pip install oxigraph (the test extra)"
-    port = _free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    process = subprocess.Popen(
-        [str(OXIGRAPH), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}/query"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(endpoint, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, "oxigraph serve did not start"
-            time.sleep(0.1)
-        yield endpoint
-    finally:
-        process.terminate()
-        process.wait(20)
+    with oxigraph_server(tmp_path_factory.mktemp("oxigraph"), union_default_graph=True) as base:
+        yield base + "/query"
 
 
 def _count(endpoint: str, where: str = "GRAPH ?g { ?s ?p ?o }") -> int:
@@ -349,7 +319,7 @@ def test_a_failed_upload_stops_the_push_with_one_line(built_dist: Path) -> None:
 
 
 def test_unreachable_store_is_one_clear_error(built_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     assert main(["push", "--endpoint", f"http://127.0.0.1:{port}/query", "--dist", str(built_dist)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "cannot connect" in err[0] and err[0].startswith("kg push: error:")

@@ -11,10 +11,8 @@ import json
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from kg import paths, queries
 from kg.cli import main
 from kg.errors import QueryError
 from kg.store import open_graph, published_files
+from servers import oxigraph_binary, oxigraph_server
 
 CASES_DIR = Path(__file__).parent / "cases" / "queries"
 README = paths.PROJECT_ROOT / "README.md"
@@ -255,50 +254,18 @@ def test_stored_queries_are_well_formed(stored: dict[str, queries.StoredQuery]) 
 # the same rows on a real SPARQL server (Oxigraph), through `kg query --endpoint`
 
 
-def _oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.prefix) / "bin" / "oxigraph")
-    if not Path(found).is_file():
-        pytest.fail("the oxigraph server CLI is missing; it is in the test extra: pip install -e '.[test]'")
-    return found
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def oxigraph_endpoint(built_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on 127.0.0.1 with the published build loaded; stopped after the module."""
-    binary = _oxigraph_binary()
     location = tmp_path_factory.mktemp("oxigraph")
     for file in published_files(built_dist):
         subprocess.run(
-            [binary, "load", "--location", str(location), "--file", str(file)], check=True, capture_output=True
+            [oxigraph_binary(), "load", "--location", str(location), "--file", str(file)],
+            check=True,
+            capture_output=True,
         )
-    port = _free_port()
-    server = subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):  # at most ~10 s
-            try:
-                httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=1.0)
-                break
-            except httpx.HTTPError:
-                if server.poll() is not None:
-                    pytest.fail(f"oxigraph serve exited: {server.stderr.read().decode() if server.stderr else ''}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("oxigraph serve did not answer within 10 s")
+    with oxigraph_server(location) as base:
         yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

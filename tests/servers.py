@@ -1,0 +1,58 @@
+"""Servers the tests start on 127.0.0.1 and stop: a free port, and an Oxigraph server."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def oxigraph_binary() -> str:
+    """The `oxigraph` server CLI of this environment (the `oxigraph` package of the test extra)."""
+    found = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(found).is_file():
+        pytest.fail("the oxigraph server CLI is missing; it is in the test extra: pip install -e '.[test]'")
+    return found
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path, *, union_default_graph: bool = False, timeout_s: float = 60) -> Iterator[str]:
+    """`oxigraph serve` on a free loopback port over the store at `location`; yields its base URL."""
+    port = free_port()
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"]
+    process = subprocess.Popen(
+        [*command, "--union-default-graph"] if union_default_graph else command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + "/query", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                    break
+            if process.poll() is not None:
+                pytest.fail(f"oxigraph serve exited: {process.stderr.read().decode() if process.stderr else ''}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"oxigraph serve did not answer within {timeout_s:.0f} s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(20)
