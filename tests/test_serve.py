@@ -392,8 +392,30 @@ def test_vocabulary_iris_dereference_too(client: TestClient) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/doc/vocab/event-type/summit"
 
 
+def test_dataset_iris_redirect_303_to_the_void_description(client: TestClient, built_dist: Path) -> None:
+    void = Graph().parse(built_dist / "void.ttl", format="turtle")
+    dataset = URIRef(f"{BASE}id/dataset/kg")
+    partition = min(void.objects(dataset, VOID.classPartition))  # whatever key the build minted
+    assert isinstance(partition, URIRef) and str(partition).startswith(f"{BASE}id/dataset/kg/class/")
+    for iri in (dataset, partition):
+        path = "/" + str(iri).removeprefix(BASE)
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303, path
+        assert response.headers["location"] == "/.well-known/void" and "Accept" in response.headers["vary"]
+        described = Graph().parse(data=client.get(path, headers={"Accept": "text/turtle"}).text, format="turtle")
+        assert (iri, None, None) in described  # the redirect lands on a description of that IRI
+    data = client.get(SUMMIT_PATH, follow_redirects=False)  # data IRIs still go to their own document
+    assert data.status_code == 303 and data.headers["location"] == "/doc" + SUMMIT_PATH
+
+
 @pytest.mark.parametrize(
-    "path", ["/id/event/no-such-event", "/doc/id/event/no-such-event", "/id/person/vladimir-putin/extra"]
+    "path",
+    [
+        "/id/event/no-such-event",
+        "/doc/id/event/no-such-event",
+        "/id/person/vladimir-putin/extra",
+        "/id/dataset/nope",
+    ],
 )
 def test_unknown_resources_are_404(client: TestClient, path: str) -> None:
     response = client.get(path, follow_redirects=False, headers={"Accept": "text/turtle"})

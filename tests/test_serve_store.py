@@ -14,8 +14,7 @@ from starlette.testclient import TestClient
 from kg import paths
 from kg.cli import main
 from kg.serve import ServeSettings, create_app
-from kg.serve.app import store_dist_dir
-from kg.store import STORE_MANIFEST
+from kg.store import STORE_MANIFEST, store_dist_dir
 
 SUMMIT_DOC = "/doc/id/event/csto-kazakhstan-2022-01-10/csto-summit"
 #: sample values for required parameters of the stored queries on the seed, by parameter name

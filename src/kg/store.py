@@ -186,6 +186,12 @@ def read_manifest(location: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("format") == 1 else {}
 
 
+def store_dist_dir(location: Path) -> Path | None:
+    """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
+    folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
+    return folders.pop() if len(folders) == 1 else None
+
+
 def write_manifest(location: Path, files: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:
     """Record that the store holds `files` as they are now (and, for incremental builds, `chunks`)."""
     data = {

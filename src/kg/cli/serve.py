@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kg.errors import KGError
     from kg.serve import ServeSettings, create_app
-    from kg.serve.app import store_dist_dir
+    from kg.store import store_dist_dir
 
     if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1 or args.cache < 0:
         raise KGError("--workers and --max-rows must be at least 1 and --timeout positive")

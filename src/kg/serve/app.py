@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl
 
 import anyio.to_thread
 from jinja2 import Environment, PackageLoader, select_autoescape
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.query import Result
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -161,7 +161,10 @@ class Server:
             for name, media in DUMPS.items()
             if (settings.dist_dir / name).is_file()
         }
-        self.void = _void_documents(settings.dist_dir / "void.ttl")
+        description = _read_void(settings.dist_dir / "void.ttl")
+        self.void = _void_documents(description)
+        #: IRIs void.ttl describes (the dataset, its partitions, its build …): /id/… 303s to /.well-known/void
+        self.void_subjects = _void_subjects(description)
         self.linker = Linker(settings.base)
         #: LRU of worker answers (only touched on the event loop thread)
         self.cache: OrderedDict[bytes, Any] = OrderedDict()
@@ -209,12 +212,6 @@ def _check_store(settings: ServeSettings) -> None:
         )
 
 
-def store_dist_dir(location: Path) -> Path | None:
-    """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
-    folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
-    return folders.pop() if len(folders) == 1 else None
-
-
 def _etag(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
@@ -223,13 +220,25 @@ def _etag(path: Path) -> str:
     return f'"{digest.hexdigest()}"'
 
 
-def _void_documents(path: Path) -> dict[str, bytes]:
+def _read_void(path: Path) -> Graph | None:
+    """void.ttl parsed, or None if the build has none."""
+    return Graph().parse(path, format="turtle") if path.is_file() else None
+
+
+def _void_documents(graph: Graph | None) -> dict[str, bytes]:
     """void.ttl in each RDF format, written by the same renderers as query results."""
-    if not path.is_file():
+    if graph is None:
         return {}
     description = Result("CONSTRUCT")
-    description.graph = Graph().parse(path, format="turtle")
+    description.graph = graph
     return {offer.key: RENDERERS[offer.key].render(description) for offer in RDF_OFFERS}
+
+
+def _void_subjects(graph: Graph | None) -> frozenset[str]:
+    """The IRIs void.ttl says something about."""
+    if graph is None:
+        return frozenset()
+    return frozenset(str(s) for s in graph.subjects(unique=True) if isinstance(s, URIRef))
 
 
 def _server(request: Request) -> Server:
@@ -443,10 +452,15 @@ def _iri_for(server: Server, prefix: str, path: str) -> str:
 
 
 async def resource(request: Request) -> Response:
-    """A resource IRI: 303 See Other to its document, or 404 (Cool URIs for the Semantic Web §4.3)."""
+    """A resource IRI: 303 See Other to its document, or 404 (Cool URIs for the Semantic Web §4.3).
+
+    The IRIs of the VoID description (the dataset, its partitions …) go to /.well-known/void (VoID §7).
+    """
     server = _server(request)
     prefix = request.url.path.split("/")[1] + "/"
     path = request.path_params["path"]
+    if _iri_for(server, prefix, path) in server.void_subjects:
+        return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
     try:
         found = await server.run("exists", _iri_for(server, prefix, path))
     except KGError as exc:
