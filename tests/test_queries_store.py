@@ -56,3 +56,19 @@ def test_store_does_not_mix_with_file_options(
     for extra in (["--dist", str(dist)], ["--reason"], ["--endpoint", "http://127.0.0.1:9/query"]):
         assert main(["query", "co-participation", "--store", str(store), *extra]) == 2
         assert "--store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (["--reason"], "--reason applies to the files in dist/, not to --endpoint"),
+        (["--dist", "dist", "--reason"], "--reason and --dist apply to the files in dist/, not to --endpoint"),
+    ],
+)
+def test_endpoint_does_not_mix_with_file_options(
+    capsys: pytest.CaptureFixture[str], extra: list[str], named: str
+) -> None:
+    # refused before any request: nothing listens on the discard port
+    assert main(["query", "co-participation", "--endpoint", "http://127.0.0.1:9/query", *extra]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and named in err[0], err

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from kg import paths, queries
+from kg.atomic import write_file_atomically
 from kg.config import Settings
 from kg.errors import QueryError
 from kg.store import BACKENDS, open_graph, published_files
@@ -71,29 +73,10 @@ def run(args: argparse.Namespace) -> int:
         raise QueryError(
             f"--format {args.format} cannot show a {query.form} result", hint=f"use one of {', '.join(fitting)}"
         )
-    if args.endpoint and args.store:
-        raise QueryError("give either --endpoint or --store, not both")
-    if args.endpoint:
-        if args.data or args.reason or args.dist:
-            raise QueryError("--data, --reason and --dist apply to the local build, not to --endpoint")
-        result = queries.run_remote(args.endpoint, query.text, bindings, prefixes, form=query.form)
-    elif args.store:
-        if args.data or args.reason or args.dist:
-            raise QueryError(
-                "--data, --reason and --dist apply to the files in dist/, not to --store",
-                hint="the store holds what `kg build --store DIR` put in it (with --reason, the inferred triples too)",
-            )
-        from kg.store import read_only_graph  # read-only: `kg serve` may hold the same store
-
-        graph = read_only_graph(args.store)
-        result = queries.run_query(graph, query.text, bindings, prefixes)
-    else:
-        files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
-        graph = open_graph(files, backend=args.backend)
-        result = queries.run_query(graph, query.text, bindings, prefixes)
+    result = _run(args, query, bindings, prefixes, settings)
     data = renderer.render(result)
     if args.output:
-        args.output.write_bytes(data)
+        write_file_atomically(args.output, data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -119,6 +102,38 @@ def _chosen_query(
             raise QueryError(f"cannot read query file: {exc.strerror}", file=args.file) from None
         return queries.make_query(text, name=args.file.stem, path=args.file, prefixes=adhoc), adhoc
     return queries.make_query(args.sparql, name="sparql", prefixes=adhoc), adhoc
+
+
+def _run(
+    args: argparse.Namespace,
+    query: queries.StoredQuery,
+    bindings: dict[str, Any],
+    prefixes: dict[str, str] | None,
+    settings: Settings,
+) -> Any:
+    """Run on the endpoint, the store or the files of dist/ that the flags name (one of them)."""
+    remote = [flag for flag, value in (("--endpoint", args.endpoint), ("--store", args.store)) if value]
+    local = [flag for flag, value in (("--data", args.data), ("--reason", args.reason), ("--dist", args.dist)) if value]
+    if len(remote) > 1:
+        raise QueryError("give either --endpoint or --store, not both")
+    if remote and local:
+        verb = "apply" if len(local) > 1 else "applies"
+        raise QueryError(
+            f"{' and '.join(local)} {verb} to the files in dist/, not to {remote[0]}",
+            hint="the store holds what `kg build --store DIR` put in it (with --reason, the inferred triples too)"
+            if args.store
+            else None,
+        )
+    if args.endpoint:
+        return queries.run_remote(args.endpoint, query.text, bindings, prefixes, form=query.form)
+    if args.store:
+        from kg.store import read_only_graph  # read-only: `kg serve` may hold the same store
+
+        graph = read_only_graph(args.store)
+    else:
+        files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
+        graph = open_graph(files, backend=args.backend)
+    return queries.run_query(graph, query.text, bindings, prefixes)
 
 
 def list_text(stored: dict[str, queries.StoredQuery]) -> str:
