@@ -14,6 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from kg.atomic import write_file_atomically
 from kg.errors import StoreError
 
 #: file suffix → rdflib parser name
@@ -199,7 +200,7 @@ def write_manifest(location: Path, files: Iterable[Path], chunks: dict[str, Any]
         "files": {str(f.resolve()): _file_stamp(f) for f in files},
         "chunks": dict(sorted((chunks or {}).items())),
     }
-    (location / STORE_MANIFEST).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    write_file_atomically(location / STORE_MANIFEST, (json.dumps(data, indent=1) + "\n").encode())
 
 
 def store_is_current(location: Path, paths: Iterable[Path]) -> bool:
