@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     uploads = load_uploads(settings.dist_dir, prefix, settings.base, include_inferred=args.reason)
     store = args.store or store_url_for(args.endpoint)
     record = record_file(default_cache_dir(settings), store, prefix)
+    previous = {} if args.force else read_record(record)
+    # until this push succeeds, the store may hold a mix of old and new graphs that no record describes
+    record.unlink(missing_ok=True)
     report = push(
         uploads,
         args.endpoint,
@@ -78,7 +81,7 @@ def run(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         concurrency=args.jobs or DEFAULT_CONCURRENCY,
         progress=lambda line: print(f"kg push: {line}", file=sys.stderr),
-        previous={} if args.force else read_record(record),
+        previous=previous,
     )
     try:
         write_record(record, report, prefix)
