@@ -30,6 +30,17 @@ def oxigraph_binary() -> str:
     return found
 
 
+def oxigraph_load(location: Path, files: list[Path]) -> Path:
+    """Load RDF files into an Oxigraph store folder with `oxigraph load` (made if missing)."""
+    for file in files:
+        subprocess.run(
+            [oxigraph_binary(), "load", "--location", str(location), "--file", str(file)],
+            check=True,
+            capture_output=True,
+        )
+    return location
+
+
 @contextlib.contextmanager
 def oxigraph_server(location: Path, *, union_default_graph: bool = False, timeout_s: float = 60) -> Iterator[str]:
     """`oxigraph serve` on a free loopback port over the store at `location`; yields its base URL."""

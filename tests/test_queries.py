@@ -29,7 +29,7 @@ from kg import paths, queries
 from kg.cli import main
 from kg.errors import QueryError
 from kg.store import open_graph, published_files
-from servers import oxigraph_binary, oxigraph_server
+from servers import oxigraph_load, oxigraph_server
 
 CASES_DIR = Path(__file__).parent / "cases" / "queries"
 README = paths.PROJECT_ROOT / "README.md"
@@ -257,13 +257,7 @@ def test_stored_queries_are_well_formed(stored: dict[str, queries.StoredQuery]) 
 @pytest.fixture(scope="module")
 def oxigraph_endpoint(built_dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """An Oxigraph server on 127.0.0.1 with the published build loaded; stopped after the module."""
-    location = tmp_path_factory.mktemp("oxigraph")
-    for file in published_files(built_dist):
-        subprocess.run(
-            [oxigraph_binary(), "load", "--location", str(location), "--file", str(file)],
-            check=True,
-            capture_output=True,
-        )
+    location = oxigraph_load(tmp_path_factory.mktemp("oxigraph"), published_files(built_dist))
     with oxigraph_server(location) as base:
         yield base
 
