@@ -6,7 +6,8 @@
 Not part of the test run: grlc pins its own rdflib and Flask, so it lives in a venv of its own.
 Loads dist/ into an Oxigraph server on 127.0.0.1, starts grlc (its local-folder mode,
 `/api-local/`) against it, and for every stored query compares grlc's Swagger entry with the
-query's parameters and grlc's answer (sample parameters from tests/cases/seed-query-params.json)
+query's parameters (and no `endpoint` parameter: grlc must not relay queries to any URL a caller
+names) and grlc's answer (sample parameters from tests/cases/seed-query-params.json)
 with `kg query --endpoint` on the same server. Prints a Markdown table; exit 1 on any difference.
 """
 
@@ -66,7 +67,8 @@ def _check(query: StoredQuery, spec: dict[str, Any], api: str, endpoint: str) ->
     if entry is None:
         return "no", "—", "—"
     declared = {(p.name, p.required) for p in query.params}
-    listed = {(p["name"], bool(p.get("required"))) for p in entry.get("parameters", []) if p["name"] != "endpoint"}
+    # `endpoint` too: without `#+ endpoint_in_url: False` grlc would send the query wherever a caller says
+    listed = {(p["name"], bool(p.get("required"))) for p in entry.get("parameters", [])}
     params = {p.name: SAMPLES[p.name] for p in query.params if p.name in SAMPLES}
     accept = "application/json" if query.form in ("SELECT", "ASK") else "application/ld+json"
     answer = httpx.get(f"{api}/{query.name}", params=params, headers={"Accept": accept}, timeout=60)
