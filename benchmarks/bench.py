@@ -383,21 +383,23 @@ def task_repush_project(a: dict[str, Any]) -> dict[str, Any]:
     from dataclasses import replace
 
     from kg.config import Settings
-    from kg.push import default_prefix, load_uploads, push
+    from kg.push import PushRecord, default_prefix, load_uploads, push
 
     base = Settings().base
     prefix = default_prefix(base)
     with oxigraph_server(Path(a["server"])) as url:
-        first = push(load_uploads(Path(a["dist"]), prefix, base), url + "/query", prefix=prefix, previous={})
+        nothing = PushRecord("", {})
+        first = push(load_uploads(Path(a["dist"]), prefix, base), url + "/query", prefix=prefix, previous=nothing)
+        assert first.record is not None
         t = time.perf_counter()
         uploads = load_uploads(Path(a["dist"]), prefix, base)
         one = next(i for i, u in enumerate(uploads) if "/doc/" in u.name and u.triples > 1)
         lines = uploads[one].ntriples.splitlines(keepends=True)  # the article lost a triple
         uploads[one] = replace(uploads[one], ntriples=b"".join(lines[:-1]), triples=len(lines) - 1)
-        report = push(uploads, url + "/query", prefix=prefix, previous=first.digests)
+        report = push(uploads, url + "/query", prefix=prefix, previous=first.record)
         seconds = time.perf_counter() - t
         t = time.perf_counter()
-        forced = push(load_uploads(Path(a["dist"]), prefix, base), url + "/query", prefix=prefix, previous={})
+        forced = push(load_uploads(Path(a["dist"]), prefix, base), url + "/query", prefix=prefix, previous=nothing)
         forced_seconds = time.perf_counter() - t
     return {
         "seconds": seconds,

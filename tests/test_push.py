@@ -22,7 +22,17 @@ from kg import paths
 from kg.cli import main
 from kg.errors import StoreError
 from kg.namespaces import DEFAULT_BASE, KGO, OA, PREFIXES
-from kg.push import Upload, default_prefix, document_key, load_uploads, push, split_data, store_url_for
+from kg.push import (
+    PushRecord,
+    Upload,
+    default_prefix,
+    document_key,
+    load_uploads,
+    marker_graph,
+    push,
+    split_data,
+    store_url_for,
+)
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.store import read_rdf
 from servers import free_port, oxigraph_server
@@ -161,7 +171,8 @@ def test_push_then_stored_queries_agree_and_repush_is_idempotent(
     built_dist = own_dist
     assert main(["push", "--endpoint", oxigraph, "--dist", str(built_dist)]) == 0
     expected = len(set(read_rdf([built_dist / "kg.ttl"])) | set(read_rdf([built_dist / "ontology.ttl"])))
-    assert _count(oxigraph, "?s ?p ?o") == expected  # the union default graph
+    # the union default graph: the build, and the one triple of the push's token (graph <prefix>push)
+    assert _count(oxigraph, "?s ?p ?o") == expected + 1
     first = _count(oxigraph)
     graphs = _graphs(oxigraph)
     assert {f"{PREFIX}ontology", f"{PREFIX}doc/registry", f"{PREFIX}doc/csto-kazakhstan-2022-01-10"} <= graphs
@@ -194,15 +205,16 @@ def test_push_then_stored_queries_agree_and_repush_is_idempotent(
 
 
 def test_repush_sends_only_the_graphs_that_changed(
-    oxigraph: str, own_dist: Path, capsys: pytest.CaptureFixture[str]
+    oxigraph: str, own_dist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def pushed(*extra: str) -> list[str]:
+    def pushed(*extra: str, dist: Path = own_dist) -> list[str]:
         capsys.readouterr()
-        assert main(["push", "--endpoint", oxigraph, "--dist", str(own_dist), *extra]) == 0
+        assert main(["push", "--endpoint", oxigraph, "--dist", str(dist), *extra]) == 0
         return [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()]
 
     everything = pushed("--force")
     assert len(everything) >= 3 and pushed() == []  # nothing changed: nothing is sent
+    assert sorted(pushed("--force")) == sorted(everything)  # --force sends all the same
     seed = f"{PREFIX}doc/csto-kazakhstan-2022-01-10"
     before = _count(oxigraph, f"GRAPH <{seed}> {{ ?s ?p ?o }}")
     # the article's graph changes (one more label): that graph alone goes out, and the store has it
@@ -219,30 +231,42 @@ def test_repush_sends_only_the_graphs_that_changed(
         headers={"Content-Type": "application/n-triples"},
     ).raise_for_status()
     assert pushed() == [f"{PREFIX}ontology"]
+    # another dist/ pushes an edit with the same triple count: this dist/'s record no longer holds
+    other = tmp_path / "other"
+    shutil.copytree(own_dist, other)
+    (other / "kg.nt").write_bytes((other / "kg.nt").read_bytes().replace(b'"KTT CSTO (ubah)"', b'"KTT CSTO (lain)"'))
+    assert pushed(dist=other) == [seed]
+    assert sorted(pushed()) == sorted(everything)
     # an unreadable record is no record: every graph is sent
     for record in (own_dist / ".kg-cache" / "push").iterdir():
         record.write_text("{not json", encoding="utf-8")
     assert sorted(pushed()) == sorted(everything)
-    # a push that fails part-way leaves no record (the store holds a mix), so the next one sends every graph
+    # a store that cannot be reached changes nothing: the record still holds afterwards
+    dead = f"http://127.0.0.1:{free_port()}/query"
+    assert main(["push", "--endpoint", dead, "--store", store_url_for(oxigraph), "--dist", str(own_dist)]) == 2
+    assert pushed() == []
+    # a push that fails part-way (the store refuses one graph) leaves the store untrusted: the next sends all
     good = nt.read_bytes()
     nt.write_bytes(good + f'<{event}> <{RDFS.label}> "bad tag"@-x- .\n'.encode())
     assert main(["push", "--endpoint", oxigraph, "--dist", str(own_dist), "--jobs", "1"]) == 2
-    assert not any((own_dist / ".kg-cache" / "push").iterdir())
     nt.write_bytes(good)
     assert sorted(pushed()) == sorted(everything)
 
 
-def test_digests_are_recorded_only_when_asked(built_dist: Path) -> None:
+def test_a_push_is_recorded_only_when_asked(built_dist: Path) -> None:
     uploads = load_uploads(built_dist, PREFIX, DEFAULT_BASE)
     fake = StrictStore()
     with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
         plain = push(uploads, "http://store.test/query", prefix=PREFIX, client=client)
-        recorded = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous={})
-        again = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous=recorded.digests)
-    assert plain.digests == {} and sorted(recorded.digests) == sorted(u.name for u in uploads)
-    assert recorded.digests[uploads[0].name] == hashlib.sha256(uploads[0].ntriples).hexdigest()
-    assert again.graphs == {} and sorted(again.unchanged) == sorted(recorded.digests)
-    assert again.deleted == () and again.digests == recorded.digests
+        assert plain.record is None and marker_graph(PREFIX) not in fake.graphs
+        recorded = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous=PushRecord("", {}))
+        assert recorded.record is not None and marker_graph(PREFIX) in fake.graphs
+        again = push(uploads, "http://store.test/query", prefix=PREFIX, client=client, previous=recorded.record)
+    assert sorted(recorded.record.digests) == sorted(u.name for u in uploads)
+    assert recorded.record.digests[uploads[0].name] == hashlib.sha256(uploads[0].ntriples).hexdigest()
+    assert again.graphs == {} and sorted(again.unchanged) == sorted(recorded.record.digests)
+    assert again.deleted == () and again.record == recorded.record  # nothing written: the token stays
+    assert again.stored_triples == sum(u.triples for u in uploads)  # the marker is not counted
 
 
 @pytest.mark.slow
@@ -289,6 +313,10 @@ class StrictStore:
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         if request.url.path == "/query":
+            if b"?t WHERE" in request.content:  # the push token in the marker graph: its one literal
+                marker = self.graphs.get(marker_graph(PREFIX), b"")
+                tokens = [{"t": {"type": "literal", "value": marker.split(b'"')[1].decode()}}] if marker else []
+                return httpx.Response(200, json={"head": {"vars": ["t"]}, "results": {"bindings": tokens}})
             rows = [
                 {"g": {"type": "uri", "value": g}, "n": {"type": "literal", "value": str(body.count(b"\n"))}}
                 for g, body in self.graphs.items()
@@ -298,6 +326,9 @@ class StrictStore:
         self.calls.append((request.method, name))
         if name == self.fail:
             return httpx.Response(500, text="disk full")
+        if request.method == "DELETE":
+            self.graphs.pop(name, None)
+            return httpx.Response(204)
         if request.method == "POST" and name not in self.graphs:
             return httpx.Response(404, text=f"no graph {name}")
         existed = name in self.graphs

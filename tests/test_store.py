@@ -51,6 +51,15 @@ def test_load_store_refuses_a_folder_that_is_not_a_store(built_dist: Path, tmp_p
     assert (tmp_path / "precious.txt").exists()
 
 
+def test_a_manifest_write_killed_before_its_rename_does_not_block_a_reload(built_dist: Path, tmp_path: Path) -> None:
+    location = tmp_path / "store"
+    load_store(location, published_files(built_dist))
+    leftover = location / ".kg-store.json.k1ll3d.tmp"  # what kg.atomic leaves if the process is killed
+    leftover.write_text("{")
+    load_store(location, published_files(built_dist))
+    assert not leftover.exists() and store_is_current(location, published_files(built_dist))
+
+
 def test_incremental_build_updates_the_store_in_place(tmp_path: Path) -> None:
     import shutil
     import sys

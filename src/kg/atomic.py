@@ -30,14 +30,15 @@ def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = 
         with ThreadPoolExecutor(min(4, len(staged)) or 1) as pool:  # writes and fsyncs release the GIL
             for done in [pool.submit(_write, tmp, files[target]) for tmp, target in staged]:
                 done.result()
+        for tmp, target in staged:
+            os.replace(tmp, target)
     except OSError as exc:
-        for tmp, _ in staged:
-            Path(tmp).unlink(missing_ok=True)
         raise KGError(
             f"cannot write output ({exc.strerror})", file=exc.filename, hint="check the folder exists and is writable"
         ) from None
-    for tmp, target in staged:
-        os.replace(tmp, target)
+    finally:  # whatever stopped the run (an error, Ctrl-C), no temporary file stays behind
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
     for old in stale:
         if old not in files:
             old.unlink(missing_ok=True)

@@ -960,7 +960,7 @@ class IncrementalResult:
 
 def default_cache_dir(settings: Settings) -> Path:
     """Where the chunk cache lives unless told: a hidden folder inside the output folder."""
-    return settings.dist_dir / ".kg-cache"
+    return paths.cache_dir(settings.dist_dir)
 
 
 def build(

@@ -37,6 +37,16 @@ DIST_DIR = Path("dist")
 INFERRED_NAME = "kg-inferred.ttl"
 
 
+def cache_dir(dist_dir: Path) -> Path:
+    """The build cache inside an output folder (chunks, state, folder digests)."""
+    return dist_dir / ".kg-cache"
+
+
+def push_records_dir(dist_dir: Path) -> Path:
+    """Where `kg push` records what it left in each store, inside the build cache."""
+    return cache_dir(dist_dir) / "push"
+
+
 def annotation_files(articles_dir: Path = ARTICLES_DIR) -> list[Path]:
     """Return every article annotation under `articles_dir`, sorted for a stable build order."""
     return sorted(articles_dir.glob(f"*/{ANNOTATION_NAME}"))

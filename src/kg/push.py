@@ -15,8 +15,9 @@ transaction on the store):
 N-Triples has one triple per line, subject first, so the split reads dist/kg.nt as bytes: a line's
 graph follows from its subject, and each graph's body is its lines as they are (no RDF parser, no
 re-serialisation). Up to `concurrency` PUTs are in flight at once over keep-alive connections.
-Given the digests the last push recorded, a graph with the same bytes that the store still holds
-with as many triples is not sent again.
+A recorded push (`previous`) skips a graph whose bytes are those it recorded last time, as long as
+the store still holds that push's token (graph `<prefix>push`, one `dcterms:identifier` triple)
+and the graph with as many triples.
 Graphs under the prefix that the build no longer has are deleted. The stored queries read the
 default graph, so the store must answer queries over the union of its named graphs
 (`oxigraph serve --union-default-graph`, Fuseki `tdb2:unionDefaultGraph true`, GraphDB and
@@ -29,16 +30,17 @@ import functools
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pyoxigraph
 from rdflib import URIRef
-from rdflib.namespace import PROV, RDF
+from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.atomic import write_file_atomically
 from kg.errors import StoreError
@@ -79,6 +81,18 @@ class Upload:
 
 
 @dataclass(frozen=True)
+class PushRecord:
+    """What a push left in a store: the token it stored there and the SHA-256 of each graph it holds.
+
+    The next push trusts the digests only while the store still holds that token (in the graph
+    `<prefix>push`): a push from anywhere else, or one that stopped part-way, removes it.
+    """
+
+    token: str
+    digests: Mapping[str, str]
+
+
+@dataclass(frozen=True)
 class PushReport:
     """What a push did."""
 
@@ -91,8 +105,8 @@ class PushReport:
     stored_triples: int | None
     #: graphs left as they were: the same bytes as the last push recorded, and as many triples in the store
     unchanged: tuple[str, ...] = ()
-    #: graph name → SHA-256 of what the store now holds from this build (sent or unchanged)
-    digests: dict[str, str] = field(default_factory=dict)
+    #: what to record for the next push (asked for with `previous`; None when the push kept no marker)
+    record: PushRecord | None = None
 
     @property
     def triples(self) -> int:
@@ -303,14 +317,16 @@ def push(
     timeout_s: float = 300.0,
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[str], None] | None = None,
-    previous: Mapping[str, str] | None = None,
+    previous: PushRecord | None = None,
 ) -> PushReport:
     """Store each upload as its named graph, delete stale graphs under `prefix`, and count what is stored.
 
     Each graph is replaced by one request (see `_send`); up to `concurrency` of them are in flight
-    at once, over keep-alive connections. The first failure stops the push. `previous` is the
-    `digests` of the last push of this build's graphs to this store: a graph whose bytes have
-    the same SHA-256 and which the store still holds with as many triples is not sent again.
+    at once, over keep-alive connections. The first failure stops the push. With `previous` (the
+    `record` of the last push to this store; an empty `PushRecord` for none) the push is recorded:
+    while the store still holds that record's token, a graph whose bytes have the recorded SHA-256
+    and which the store holds with as many triples is not sent again, and a push that writes
+    anything stores a new token at its end (the old one is removed before its first write).
     """
     store = store or store_url_for(endpoint)
     uploads = list(uploads)
@@ -320,35 +336,64 @@ def push(
         limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)),
     )
     try:
-        before = stored_graphs(http, endpoint, prefix) if prefix else {}
-        unchanged = _unchanged(uploads, previous or {}, before)
+        listing = stored_graphs(http, endpoint, prefix) if prefix else {}
+        marker = marker_graph(prefix) if prefix else None
+        before = {name: n for name, n in listing.items() if name != marker}
+        token = _stored_token(http, endpoint, marker) if marker in listing else None
+        trusted = previous if previous is not None and previous.token and previous.token == token else None
+        unchanged = _unchanged(uploads, trusted.digests if trusted else {}, before)
+        changed = [upload for upload in uploads if upload.name not in unchanged]
+        stale = tuple(sorted(set(before) - {upload.name for upload in uploads}))
+        if marker in listing and (changed or stale):
+            # from here until the new token is stored, no record may trust the store (a push that
+            # stops part-way leaves a mix of old and new graphs)
+            _request(http, "DELETE", store, f"{store}?graph={marker}", params={"graph": marker})
+            token = None
         sent: dict[str, int] = {}
         # only a graph under the prefix that the listing lacks is known to be absent
         absent = (lambda name: name.startswith(prefix) and name not in before) if prefix else (lambda name: False)
-        changed = [upload for upload in uploads if upload.name not in unchanged]
         for upload in _send_all(http, store, changed, absent, concurrency):
             sent[upload.name] = upload.triples
             if progress:
                 progress(f"{upload.name}: {upload.triples} triples")
         if progress and unchanged:
             progress(f"{len(unchanged)} graphs unchanged since the last push, not sent")
-        stale = tuple(sorted(set(before) - set(sent) - unchanged))
         for name in stale:
             _request(http, "DELETE", store, f"{store}?graph={name}", params={"graph": name})
             if progress:
                 progress(f"{name}: deleted (no longer in the build)")
-        stored = sum(stored_graphs(http, endpoint, prefix).values()) if prefix else None
+        if marker is not None and previous is not None and token is None:
+            token = uuid.uuid4().hex
+            _send(http, store, _marker_upload(marker, token), new=False)
+        after = stored_graphs(http, endpoint, prefix) if prefix else None
+        stored = sum(n for name, n in after.items() if name != marker) if after is not None else None
     finally:
         if own_client:
             http.close()
+    recorded = previous is not None and token is not None
     return PushReport(
         store=store,
         graphs=sent,
         deleted=stale,
         stored_triples=stored,
         unchanged=tuple(sorted(unchanged)),
-        digests={upload.name: upload.digest for upload in uploads} if previous is not None else {},
+        record=PushRecord(token or "", {u.name: u.digest for u in uploads}) if recorded else None,
     )
+
+
+def marker_graph(prefix: str) -> str:
+    """The graph that holds the token of the last completed recorded push (one triple)."""
+    return f"{prefix}push"
+
+
+def _marker_upload(marker: str, token: str) -> Upload:
+    return _upload(marker, [f"<{marker}> <{DCTERMS.identifier}> {_sparql_string(token)} .".encode()])
+
+
+def _stored_token(http: httpx.Client, endpoint: str, marker: str) -> str | None:
+    query = f"SELECT ?t WHERE {{ GRAPH <{marker}> {{ <{marker}> <{DCTERMS.identifier}> ?t }} }}"
+    tokens = {row["t"] for row in _select(http, endpoint, query) if "t" in row}
+    return tokens.pop() if len(tokens) == 1 else None
 
 
 def _unchanged(uploads: Sequence[Upload], previous: Mapping[str, str], stored: Mapping[str, int]) -> set[str]:
@@ -405,24 +450,32 @@ def _send_all(
                 future.cancel()
 
 
-def record_file(cache_dir: Path, store: str, prefix: str) -> Path:
-    """Where the digests of the last push of a build to one store (and graph prefix) are kept."""
+def record_file(records_dir: Path, store: str, prefix: str) -> Path:
+    """Where the record of the last push of a build to one store (and graph prefix) is kept."""
     key = hashlib.sha256(f"{store}\n{prefix}".encode()).hexdigest()[:16]
-    return cache_dir / "push" / f"{key}.json"
+    return records_dir / f"{key}.json"
 
 
-def read_record(file: Path) -> dict[str, str]:
-    """The digests of the last push, or none if it was never recorded (or the record is unreadable)."""
+def read_record(file: Path) -> PushRecord:
+    """The record of the last push, or an empty one if there is none (or it is unreadable)."""
     try:
-        graphs = json.loads(file.read_text(encoding="utf-8"))["graphs"]
+        data = json.loads(file.read_text(encoding="utf-8"))
+        token, graphs = str(data["token"]), data["graphs"]
     except (OSError, ValueError, KeyError, TypeError):
-        return {}  # a cache: without it every graph is sent, which is always right
-    return {str(k): str(v) for k, v in graphs.items()} if isinstance(graphs, dict) else {}
+        return PushRecord("", {})  # a cache: without it every graph is sent, which is always right
+    return PushRecord(token, {str(k): str(v) for k, v in graphs.items()} if isinstance(graphs, dict) else {})
 
 
 def write_record(file: Path, report: PushReport, prefix: str) -> None:
     """Record what the store now holds from this build, for the next push to compare."""
-    body = {"store": report.store, "prefix": prefix, "graphs": dict(sorted(report.digests.items()))}
+    if report.record is None:
+        return
+    body = {
+        "store": report.store,
+        "prefix": prefix,
+        "token": report.record.token,
+        "graphs": dict(sorted(report.record.digests.items())),
+    }
     write_file_atomically(file, (json.dumps(body, indent=1) + "\n").encode())
 
 

@@ -273,7 +273,9 @@ def _clear_folder(location: Path) -> None:
     if not location.exists():
         return
     known = {STORE_MANIFEST, STORE_DB}
-    strangers = [p.name for p in location.iterdir() if p.name not in known]
+    # a manifest write killed before its rename leaves `.kg-store.json.*.tmp` (see kg.atomic)
+    leftovers = [p for p in location.glob(f".{STORE_MANIFEST}.*.tmp") if p.is_file()]
+    strangers = [p.name for p in location.iterdir() if p.name not in known and p not in leftovers]
     if strangers:
         raise StoreError(
             f"{location} is not a kg store (it holds {', '.join(sorted(strangers)[:3])})",
@@ -282,6 +284,8 @@ def _clear_folder(location: Path) -> None:
         )
     shutil.rmtree(store_db(location), ignore_errors=True)
     (location / STORE_MANIFEST).unlink(missing_ok=True)
+    for leftover in leftovers:
+        leftover.unlink(missing_ok=True)
 
 
 def load_store(location: Path, paths: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:

@@ -49,10 +49,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg import paths
     from kg.errors import KGError
-    from kg.incremental import default_cache_dir
     from kg.push import (
         DEFAULT_CONCURRENCY,
+        PushRecord,
         as_iri,
         default_prefix,
         load_uploads,
@@ -69,10 +70,7 @@ def run(args: argparse.Namespace) -> int:
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
     uploads = load_uploads(settings.dist_dir, prefix, settings.base, include_inferred=args.reason)
     store = args.store or store_url_for(args.endpoint)
-    record = record_file(default_cache_dir(settings), store, prefix)
-    previous = {} if args.force else read_record(record)
-    # until this push succeeds, the store may hold a mix of old and new graphs that no record describes
-    record.unlink(missing_ok=True)
+    record = record_file(paths.push_records_dir(settings.dist_dir), store, prefix)
     report = push(
         uploads,
         args.endpoint,
@@ -81,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         timeout_s=args.timeout,
         concurrency=args.jobs or DEFAULT_CONCURRENCY,
         progress=lambda line: print(f"kg push: {line}", file=sys.stderr),
-        previous=previous,
+        previous=PushRecord("", {}) if args.force else read_record(record),
     )
     try:
         write_record(record, report, prefix)
