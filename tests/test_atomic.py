@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import threading
 from pathlib import Path
 
 import pytest
 
-from kg.atomic import write_files_atomically
+from kg.atomic import write_files_atomically, write_output
 from kg.errors import KGError
 
 
@@ -31,3 +34,29 @@ def test_a_failed_write_leaves_every_target_as_it_was(tmp_path: Path) -> None:
         write_files_atomically(files, stale=[good])
     assert good.read_bytes() == b"previous"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nt", "not-a-folder"]
+
+
+def test_an_output_through_a_symlink_replaces_the_file_it_points_to(tmp_path: Path) -> None:
+    target, link = tmp_path / "target.csv", tmp_path / "link.csv"
+    target.write_bytes(b"old")
+    link.symlink_to(target)
+    write_output(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "target.csv"]  # no temporary file left
+
+
+def test_an_output_that_is_a_pipe_is_written_as_a_stream(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_output(fifo, b"rows\n")
+    reader.join(10)
+    assert received == [b"rows\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_an_output_that_is_a_folder_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(KGError, match="folder"):
+        write_output(tmp_path, b"x")
+    assert list(tmp_path.iterdir()) == []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -110,7 +112,16 @@ def test_mapping_in_worker_processes_equals_mapping_in_one(
     alone = incremental.build(_settings(corpus, tmp_path / "one"), engine="fast", workers=1)
     monkeypatch.setattr(incremental, "_SUB_BATCH", 2)  # six articles: three jobs for two workers
     monkeypatch.setattr(incremental, "START_METHOD", start_method)
+    contexts: list[str | None] = []
+    real_get_context = multiprocessing.get_context
+
+    def get_context(method: str | None = None) -> Any:  # records that the pool was made, and how
+        contexts.append(method)
+        return real_get_context(method)
+
+    monkeypatch.setattr(incremental.multiprocessing, "get_context", get_context)
     pooled = incremental.build(_settings(corpus, tmp_path / "pool"), engine="fast", workers=2)
+    assert contexts == [start_method]
     assert sorted(pooled.remapped) == sorted(alone.remapped) and len(pooled.remapped) > 2
     _same_dumps(tmp_path / "one", tmp_path / "pool")
 

@@ -53,7 +53,12 @@ def test_store_does_not_mix_with_file_options(
     capsys: pytest.CaptureFixture[str], seed_store: tuple[Path, Path]
 ) -> None:
     dist, store = seed_store
-    for extra in (["--dist", str(dist)], ["--reason"], ["--endpoint", "http://127.0.0.1:9/query"]):
+    for extra in (
+        ["--dist", str(dist)],
+        ["--reason"],
+        ["--backend", "oxigraph"],
+        ["--endpoint", "http://127.0.0.1:9/query"],
+    ):
         assert main(["query", "co-participation", "--store", str(store), *extra]) == 2
         assert "--store" in capsys.readouterr().err
 
@@ -61,8 +66,11 @@ def test_store_does_not_mix_with_file_options(
 @pytest.mark.parametrize(
     ("extra", "named"),
     [
-        (["--reason"], "--reason applies to the files in dist/, not to --endpoint"),
-        (["--dist", "dist", "--reason"], "--reason and --dist apply to the files in dist/, not to --endpoint"),
+        (["--reason"], "--reason applies to a local build (dist/ and --data), not to --endpoint"),
+        (
+            ["--dist", "dist", "--reason"],
+            "--reason and --dist apply to a local build (dist/ and --data), not to --endpoint",
+        ),
     ],
 )
 def test_endpoint_does_not_mix_with_file_options(

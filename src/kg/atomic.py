@@ -55,3 +55,21 @@ def _write(tmp: str, data: bytes) -> None:
 def write_file_atomically(target: Path, data: bytes) -> None:
     """Write one file atomically."""
     write_files_atomically({target: data})
+
+
+def write_output(target: Path, data: bytes) -> None:
+    """Write a file the user named (`-o`): atomically when it is, or will be, a regular file.
+
+    A symlink is followed (the file it points to is replaced, not the link); a pipe or device
+    (`/dev/stdout`, `>(…)`) is written as a stream, since it cannot be replaced.
+    """
+    if target.is_dir():
+        raise KGError("the output is a folder", file=target, hint="give a file name with -o")
+    if target.exists() and not target.is_file():
+        try:
+            with open(target, "wb") as stream:
+                stream.write(data)
+        except OSError as exc:
+            raise KGError(f"cannot write output ({exc.strerror})", file=target) from None
+        return
+    write_file_atomically(Path(os.path.realpath(target)), data)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kg import paths, queries
-from kg.atomic import write_file_atomically
+from kg.atomic import write_output
 from kg.config import Settings
 from kg.errors import QueryError
 from kg.store import BACKENDS, open_graph, published_files
@@ -44,9 +44,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--data", type=Path, action="append", default=[], metavar="FILE", help="also load this RDF file (repeatable)"
     )
-    p.add_argument(
-        "--backend", choices=BACKENDS, default="memory", help="local store: rdflib memory, or Oxigraph for big data"
-    )
+    p.add_argument("--backend", choices=BACKENDS, help="local build: rdflib memory (default), or Oxigraph for big data")
     p.add_argument(
         "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
     )
@@ -76,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     result = _run(args, query, bindings, prefixes, settings)
     data = renderer.render(result)
     if args.output:
-        write_file_atomically(args.output, data)
+        write_output(args.output, data)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -113,13 +111,22 @@ def _run(
 ) -> Any:
     """Run on the endpoint, the store or the files of dist/ that the flags name (one of them)."""
     remote = [flag for flag, value in (("--endpoint", args.endpoint), ("--store", args.store)) if value]
-    local = [flag for flag, value in (("--data", args.data), ("--reason", args.reason), ("--dist", args.dist)) if value]
+    local = [
+        flag
+        for flag, value in (
+            ("--data", args.data),
+            ("--reason", args.reason),
+            ("--dist", args.dist),
+            ("--backend", args.backend),
+        )
+        if value
+    ]
     if len(remote) > 1:
         raise QueryError("give either --endpoint or --store, not both")
     if remote and local:
         verb = "apply" if len(local) > 1 else "applies"
         raise QueryError(
-            f"{' and '.join(local)} {verb} to the files in dist/, not to {remote[0]}",
+            f"{' and '.join(local)} {verb} to a local build (dist/ and --data), not to {remote[0]}",
             hint="the store holds what `kg build --store DIR` put in it (with --reason, the inferred triples too)"
             if args.store
             else None,
@@ -132,7 +139,7 @@ def _run(
         graph = read_only_graph(args.store)
     else:
         files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
-        graph = open_graph(files, backend=args.backend)
+        graph = open_graph(files, backend=args.backend or "memory")
     return queries.run_query(graph, query.text, bindings, prefixes)
 
 
