@@ -1,8 +1,9 @@
-"""Servers the tests start on 127.0.0.1 and stop: a free port, and an Oxigraph server."""
+"""Processes the tests start: Python under several hash seeds, and servers on 127.0.0.1 (stopped after)."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+
+def outputs_under_hash_seeds(script: str, *args: str, seeds: tuple[str, ...] = ("1", "2")) -> list[str]:
+    """What `python -c script args` prints under each PYTHONHASHSEED (a check that output is deterministic)."""
+    return [
+        subprocess.run(
+            [sys.executable, "-c", script, *args],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        for seed in seeds
+    ]
 
 
 def free_port() -> int:

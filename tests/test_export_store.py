@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -30,6 +27,7 @@ from kg.exporters.network import (
     term_source,
 )
 from kg.store import open_graph, open_store, published_files, store_graph
+from servers import outputs_under_hash_seeds
 
 #: the formats whose bytes are compared (png is a picture of the same network)
 FORMATS = tuple(name for name in EXPORT_FORMATS if name != "png")
@@ -153,13 +151,7 @@ def test_store_bytes_do_not_depend_on_the_hash_seed(
     seed_store: tuple[Path, Path], graphs: dict[str, GraphData]
 ) -> None:
     _, store = seed_store
-    digests = []
-    for seed in ("1", "2"):
-        env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run(
-            [sys.executable, "-c", _DIGEST_SCRIPT, str(store)], env=env, check=True, capture_output=True, text=True
-        )
-        digests.append(out.stdout)
+    digests = outputs_under_hash_seeds(_DIGEST_SCRIPT, str(store))
     expected = "".join(
         f"{projection} {hashlib.sha256(render_export(graphs['memory'], 'gexf', projection)[0]).hexdigest()}\n"
         for projection in ("full", "actors", "events")

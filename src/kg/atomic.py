@@ -11,6 +11,7 @@ from pathlib import Path
 from kg.errors import KGError
 
 _FILE_MODE = 0o644
+_TMP_SUFFIX = ".tmp"
 
 
 def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = ()) -> None:
@@ -24,7 +25,7 @@ def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = 
     try:
         for target in files:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=_TMP_SUFFIX, dir=target.parent)
             os.close(fd)
             staged.append((tmp, target))
         with ThreadPoolExecutor(min(4, len(staged)) or 1) as pool:  # writes and fsyncs release the GIL
@@ -50,6 +51,11 @@ def _write(tmp: str, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.chmod(tmp, _FILE_MODE)  # mkstemp creates 0600; published files are world-readable
+
+
+def leftovers(target: Path) -> list[Path]:
+    """Temporary files a write of `target` killed before its rename (SIGKILL, power loss) left behind."""
+    return [p for p in target.parent.glob(f".{target.name}.*{_TMP_SUFFIX}") if p.is_file()]
 
 
 def write_file_atomically(target: Path, data: bytes) -> None:

@@ -56,7 +56,7 @@ from rdflib.plugins.shared.jsonld.context import Context
 import kg
 from kg import paths
 from kg.annotation import LoadedRegistry, load_article, load_registry, parse_iso_day, read_yaml_fast
-from kg.atomic import write_files_atomically
+from kg.atomic import write_file_atomically, write_files_atomically
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
 from kg.exporters.rdf import (
@@ -804,10 +804,7 @@ class FolderDigests:
     def save(self) -> None:
         if not self.changed:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.file.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"format": 1, "folders": self.entries}), encoding="utf-8")
-        os.replace(tmp, self.file)
+        write_file_atomically(self.file, json.dumps({"format": 1, "folders": self.entries}).encode())
 
 
 @dataclass

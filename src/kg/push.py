@@ -387,7 +387,7 @@ def marker_graph(prefix: str) -> str:
 
 
 def _marker_upload(marker: str, token: str) -> Upload:
-    return _upload(marker, [f"<{marker}> <{DCTERMS.identifier}> {_sparql_string(token)} .".encode()])
+    return _upload(marker, [f'<{marker}> <{DCTERMS.identifier}> "{token}" .'.encode()])  # a hex token
 
 
 def _stored_token(http: httpx.Client, endpoint: str, marker: str) -> str | None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.atomic import write_file_atomically
+from kg.atomic import leftovers, write_file_atomically
 from kg.errors import StoreError
 
 #: file suffix → rdflib parser name
@@ -273,9 +273,8 @@ def _clear_folder(location: Path) -> None:
     if not location.exists():
         return
     known = {STORE_MANIFEST, STORE_DB}
-    # a manifest write killed before its rename leaves `.kg-store.json.*.tmp` (see kg.atomic)
-    leftovers = [p for p in location.glob(f".{STORE_MANIFEST}.*.tmp") if p.is_file()]
-    strangers = [p.name for p in location.iterdir() if p.name not in known and p not in leftovers]
+    stray = leftovers(location / STORE_MANIFEST)  # of a manifest write that was killed
+    strangers = [p.name for p in location.iterdir() if p.name not in known and p not in stray]
     if strangers:
         raise StoreError(
             f"{location} is not a kg store (it holds {', '.join(sorted(strangers)[:3])})",
@@ -284,7 +283,7 @@ def _clear_folder(location: Path) -> None:
         )
     shutil.rmtree(store_db(location), ignore_errors=True)
     (location / STORE_MANIFEST).unlink(missing_ok=True)
-    for leftover in leftovers:
+    for leftover in stray:
         leftover.unlink(missing_ok=True)
 
 
