@@ -61,7 +61,7 @@ def test_base_iri_is_configurable(settings: object) -> None:
     assert minted and all(str(s).startswith("https://example.org/conflict/id/") for s in minted)
 
 
-FACT_CLASSES = (KGO.Event, KGO.Participation, KGO.Figure, KGO.Claim)
+FACT_CLASSES = (KGO.Report, KGO.Participation, KGO.Figure, KGO.Claim)
 
 
 @pytest.mark.parametrize("cls", FACT_CLASSES, ids=lambda c: str(c).rsplit("#", 1)[1])
@@ -101,7 +101,9 @@ def test_summit_has_seven_attendees_with_positions(seed_graph: Graph) -> None:
         KGO.chair,
         URIRef(DEFAULT_BASE + "id/state/republic-of-armenia"),
     ) in seed_graph
-    assert seed_graph.value(URIRef(EVENT + "csto-summit"), KGO.startDate) == Literal(
+    report = URIRef(DEFAULT_BASE + "id/report/csto-kazakhstan-2022-01-10/csto-summit")
+    assert seed_graph.value(report, KGO.reportOf) == URIRef(EVENT + "csto-summit")
+    assert seed_graph.value(report, KGO.startDate) == Literal(
         "2022-01-10", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date")
     )
 
@@ -135,15 +137,18 @@ def test_seed_figures_keep_qualifier_bounds(
 
 
 def test_tokayev_assertions_are_claims_not_facts(seed_graph: Graph) -> None:
-    """Every violent event of the unrest rests on a claim attributed to Tokayev."""
+    """The seed's report of every violent event of the unrest rests on a claim attributed to Tokayev."""
     tokayev = URIRef(DEFAULT_BASE + "id/person/kassym-jomart-tokayev")
-    unrest = URIRef(EVENT + "kazakhstan-unrest")
+    unrest = URIRef(DEFAULT_BASE + "id/event/kazakhstan-unrest-2022")
     subevents = set(seed_graph.subjects(KGO.subEventOf, unrest)) | {unrest}
     assert len(subevents) >= 12
     for ev in subevents:
-        claims = list(seed_graph.objects(ev, KGO.accordingTo))
-        assert claims, ev
-        assert all((c, PROV.wasAttributedTo, tokayev) in seed_graph for c in claims), ev
+        reports = [r for r in seed_graph.subjects(KGO.reportOf, ev) if (r, PROV.wasDerivedFrom, SEED_DOC) in seed_graph]
+        assert reports, ev
+        for report in reports:
+            claims = list(seed_graph.objects(report, KGO.accordingTo))
+            assert claims, report
+            assert all((c, PROV.wasAttributedTo, tokayev) in seed_graph for c in claims), report
 
 
 @pytest.mark.parametrize(

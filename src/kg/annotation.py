@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -45,7 +45,10 @@ EventType = Literal[
     "deployment",
 ]
 Precision = Literal["day", "month", "year", "start-of-year"]
-Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than"]
+Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than", "unknown"]
+#: A figure's standing as its source gives it: withdrawn when the source itself retracted it. Whether a
+#: later figure superseded it is not the source's word but another figure's `supersedes`.
+FigureStatus = Literal["current", "withdrawn"]
 CountKind = Literal[
     "killed",
     "injured",
@@ -59,6 +62,34 @@ CountKind = Literal[
     "nights",
     "numerical-superiority",
     "participants",
+]
+#: ACLED's 25 sub-event types (codebook names, lower-cased, non-alphanumerics as hyphens); concepts acled:<value>
+AcledSubEventType = Literal[
+    "armed-clash",
+    "government-regains-territory",
+    "non-state-actor-overtakes-territory",
+    "chemical-weapon",
+    "air-drone-strike",
+    "suicide-bomb",
+    "shelling-artillery-missile-attack",
+    "remote-explosive-landmine-ied",
+    "grenade",
+    "peaceful-protest",
+    "protest-with-intervention",
+    "excessive-force-against-protesters",
+    "violent-demonstration",
+    "mob-violence",
+    "agreement",
+    "arrests",
+    "change-to-group-activity",
+    "disrupted-weapons-use",
+    "headquarters-or-base-established",
+    "looting-property-destruction",
+    "non-violent-transfer-of-territory",
+    "other",
+    "sexual-violence",
+    "attack",
+    "abduction-forced-disappearance",
 ]
 Role = Literal["chair", "attendee", "speaker", "target", "perpetrator", "participant"]
 PlaceType = Literal["country", "region", "city", "facility"]
@@ -87,10 +118,27 @@ class _Record(BaseModel):
 
 
 class Labels(_Record):
-    """A name in Indonesian and English."""
+    """A name in English and/or Indonesian; the document's own language is required where it is a document's."""
 
-    en: str = Field(min_length=1, description="English label.")
-    id: str = Field(min_length=1, description="Indonesian label.")
+    en: str | None = Field(default=None, min_length=1, description="English label.")
+    id: str | None = Field(default=None, min_length=1, description="Indonesian label.")
+
+    @model_validator(mode="after")
+    def _one_language(self) -> Labels:
+        if self.en is None and self.id is None:
+            raise ValueError("give the label in at least one language (en or id)")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The label in `lang`, else in the other language."""
+        first, second = (self.id, self.en) if lang == "id" else (self.en, self.id)
+        return first or second or ""
+
+    def items(self) -> Iterator[tuple[str, str]]:
+        """(language, label) for each language given, English first."""
+        for lang, text in (("en", self.en), ("id", self.id)):
+            if text is not None:
+                yield lang, text
 
 
 class QuoteRef(_Record):
@@ -187,6 +235,15 @@ class RegistryPosition(_Keyed):
     of: Key = Field(description="Key of the state or organisation whose office it is.")
 
 
+class RegistryEvent(_Keyed):
+    """A real-world event that several sources report, declared once; annotations point at it with `event:`."""
+
+    type: EventType
+    label: Labels
+    description: Labels | None = None
+    sub_event_of: Key | None = Field(default=None, description="Key of a registry event this one is part of.")
+
+
 class Registry(_Record):
     """The file `data/registry.yaml`."""
 
@@ -196,6 +253,7 @@ class Registry(_Record):
     groups: list[RegistryGroup] = Field(default_factory=list)
     places: list[RegistryPlace] = Field(default_factory=list)
     positions: list[RegistryPosition] = Field(default_factory=list)
+    events: list[RegistryEvent] = Field(default_factory=list, description="Events several sources report.")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -214,7 +272,8 @@ class DocumentMeta(_Record):
     based_on: Key | None = Field(default=None, description="Key of the organisation whose release the article reports.")
     published: str = Field(description="ISO date of publication.")
     curated: str = Field(description="ISO date the annotation was last revised; dumps are dated from it.")
-    url: str | None = None
+    url: str | None = Field(default=None, description="Where the document was published.")
+    licence: str | None = Field(default=None, description="IRI of the licence the text is published under.")
 
     _id = field_validator("id")(_check_key)
 
@@ -256,16 +315,31 @@ class RoleRecord(_Record):
     according_to: list[Key] = Field(default_factory=list)
 
 
-class EventRecord(_Keyed):
-    """An event reported by the article."""
+#: `event:` of a report: a registry event key, or `<document-id>/<key>` of an event another document declares.
+EventRef = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$")]
 
-    type: EventType
-    label: Labels
+
+class EventRecord(_Keyed):
+    """The article's report of an event: what this source says of it (dates, place, roles, evidence)."""
+
+    event: EventRef | None = Field(
+        default=None,
+        description="The event reported: a registry event key, or `<document-id>/<key>` of an event another "
+        "document declares. Omitted: this report declares a new event (then `type` and `label` are required).",
+    )
+    type: EventType | None = Field(default=None, description="The event type; required when declaring an event.")
+    label: Labels | None = Field(default=None, description="The event's name; required when declaring an event.")
     description: Labels | None = None
     date: str | int = Field(description="ISO date, year-month or year, as precise as `precision` says.")
     precision: Precision
     end_date: str | None = Field(default=None, description="ISO date the event ended, if the source gives it.")
     location: Key = Field(description="Key of a place or venue.")
+    acled: AcledSubEventType | None = Field(
+        default=None, description="ACLED sub-event type of this report, where the event type does not decide it."
+    )
+    cameo: str | None = Field(
+        default=None, pattern=r"^(0[1-9]|1[0-9]|20)[0-9]{0,2}$", description="CAMEO event code, e.g. '145'."
+    )
     about: list[Key] = Field(default_factory=list)
     sub_event_of: Key | None = None
     preceded_by: list[Key] = Field(default_factory=list)
@@ -276,12 +350,23 @@ class EventRecord(_Keyed):
 
 
 class FigureRecord(_Keyed):
-    """A number reported for an event, with the source's qualifier."""
+    """A number reported for an event, with the source's qualifier, its date and its standing."""
 
-    event: Key
+    event: Key = Field(description="Key of the report (an `events` entry of this annotation) the figure belongs to.")
     counts: CountKind
-    value: int = Field(ge=0, description="The number the source gives; never negative.")
+    value: int | None = Field(
+        default=None, ge=0, description="The number the source gives (its best estimate); omitted only when unknown."
+    )
     qualifier: Qualifier
+    low: int | None = Field(default=None, ge=0, description="Low estimate, where the source gives a range.")
+    high: int | None = Field(default=None, ge=0, description="High estimate, where the source gives a range.")
+    as_of: str | None = Field(
+        default=None, description="ISO date the figure is as of; default: the document's publication date."
+    )
+    status: FigureStatus = Field(default="current", description="`withdrawn` when the source retracted it.")
+    supersedes: list[Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$")]] = Field(
+        default_factory=list, description="Earlier figures this one replaces, as `<document-id>/<figure key>`."
+    )
     group: Labels | None = Field(default=None, description="Who or what was counted, in the source's words.")
     victim: Key | None = Field(default=None, description="Key of the actor the counted people belonged to.")
     according_to: list[Key] = Field(default_factory=list)
@@ -685,7 +770,12 @@ def _registry_sections(reg: Registry) -> dict[str, Sequence[_Keyed]]:
         "groups": reg.groups,
         "places": reg.places,
         "positions": reg.positions,
+        "events": reg.events,
     }
+
+
+#: What an annotation calls a registry section in its messages (an annotation's own `events` are reports)
+_REGISTRY_KIND_NAMES = {"events": "registry events"}
 
 
 def _check_registry(loaded: LoadedRegistry) -> None:
@@ -749,11 +839,24 @@ def _check_registry(loaded: LoadedRegistry) -> None:
         need(pl.within, {"places"}, ("places", i, "within"))
     for i, pos in enumerate(reg.positions):
         need(pos.of, {"states", "organisations"}, ("positions", i, "of"))
+    for i, ev in enumerate(reg.events):
+        need(ev.sub_event_of, {"events"}, ("events", i, "sub_event_of"))
+        if ev.sub_event_of == ev.id:
+            raise AnnotationError(
+                "an event cannot be a sub-event of itself",
+                file=loaded.file,
+                line=loaded.line_of("events", i, "sub_event_of"),
+                field=f"events.{i}.sub_event_of",
+            )
 
 
 def registry_kinds(reg: Registry) -> dict[str, str]:
     """Map every registry key to its section name."""
-    return {rec.id: section for section, records in _registry_sections(reg).items() for rec in records}
+    return {
+        rec.id: _REGISTRY_KIND_NAMES.get(section, section)
+        for section, records in _registry_sections(reg).items()
+        for rec in records
+    }
 
 
 def _find_spans(text: str, quote: str) -> list[int]:
@@ -886,7 +989,23 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
         need(p.within, places, ("places", i, "within"))
         if (p.facility_type is not None) != (p.type == "facility"):
             raise fail("facility_type is set exactly when type is 'facility'", ("places", i, "facility_type"))
+    events = {"events", "registry events"}
     for i, ev in enumerate(ann.events):
+        if ev.event is None:
+            for attr in ("type", "label"):
+                if getattr(ev, attr) is None:
+                    raise fail(
+                        f"a report that declares its event needs `{attr}`",
+                        ("events", i),
+                        "give it, or point at a declared event with `event:`",
+                    )
+        elif "/" in ev.event:
+            if ev.event.split("/", 1)[0] == meta.id:
+                raise fail(
+                    f"{ev.event!r} names this document", ("events", i, "event"), "use the report's own key instead"
+                )
+        else:
+            need(ev.event, {"registry events"}, ("events", i, "event"))
         try:
             start = parse_date(ev.date, ev.precision)
         except ValueError as exc:
@@ -899,13 +1018,13 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
             if end < start.start:
                 raise fail(f"end_date {ev.end_date} is before the start {ev.date}", ("events", i, "end_date"))
         need(ev.location, {"places", "venues"}, ("events", i, "location"))
-        need(ev.sub_event_of, {"events"}, ("events", i, "sub_event_of"))
+        need(ev.sub_event_of, events, ("events", i, "sub_event_of"))
         if ev.sub_event_of == ev.id:
             raise fail("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
         for j, a in enumerate(ev.about):
-            need(a, {"events", "places", *actors}, ("events", i, "about", j))
+            need(a, {*events, "places", *actors}, ("events", i, "about", j))
         for j, prev in enumerate(ev.preceded_by):
-            need(prev, {"events"}, ("events", i, "preceded_by", j))
+            need(prev, events, ("events", i, "preceded_by", j))
         for j, c in enumerate(ev.according_to):
             need(c, {"claims"}, ("events", i, "according_to", j))
         for j, role in enumerate(ev.roles):
@@ -914,18 +1033,80 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
             need(role.as_, {"positions"}, ("events", i, "roles", j, "as"))
             for k, c in enumerate(role.according_to):
                 need(c, {"claims"}, ("events", i, "roles", j, "according_to", k))
+    local_figures = {f.id for f in ann.figures}
     for i, fig in enumerate(ann.figures):
         need(fig.event, {"events"}, ("figures", i, "event"))
         need(fig.victim, actors, ("figures", i, "victim"))
         for j, c in enumerate(fig.according_to):
             need(c, {"claims"}, ("figures", i, "according_to", j))
+        if (fig.value is None) != (fig.qualifier == "unknown"):
+            raise fail(
+                "`value` is given exactly when the qualifier is not 'unknown'",
+                ("figures", i, "value"),
+                "give the number, or say `qualifier: unknown` for casualties of unknown number",
+            )
         if fig.qualifier == "fewer-than" and fig.value == 0:
             raise fail("'fewer than 0' is impossible for a count", ("figures", i, "value"))
+        bounds = [b for b in (fig.low, fig.value, fig.high) if b is not None]
+        if bounds != sorted(bounds):
+            raise fail("the figure's bounds are not in order: low ≤ value ≤ high", ("figures", i, "low"))
+        if fig.as_of is not None:
+            try:
+                parse_iso_day(fig.as_of)
+            except ValueError as exc:
+                raise fail(str(exc), ("figures", i, "as_of")) from None
+        for j, ref in enumerate(fig.supersedes):
+            doc, _, key = ref.partition("/")
+            if doc == meta.id and key not in local_figures - {fig.id}:
+                raise fail(f"{ref!r} is not another figure of this document", ("figures", i, "supersedes", j))
     for i, cl in enumerate(ann.claims):
         need(cl.speaker, actors, ("claims", i, "speaker"))
-        need(cl.made_at, {"events"}, ("claims", i, "made_at"))
+        need(cl.made_at, events, ("claims", i, "made_at"))
         for j, a in enumerate(cl.about):
-            need(a, {"events", "places", *actors}, ("claims", i, "about", j))
+            need(a, {*events, "places", *actors}, ("claims", i, "about", j))
+    for path, labels in _labels(ann):
+        if getattr(labels, meta.language) is None:
+            raise fail(
+                f"no {meta.language!r} label: the document's own language is required",
+                path,
+                f"add `{meta.language}:` (other languages are optional)",
+            )
+
+
+def _labels(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Labels]]:
+    """Every Labels record of an annotation, with its path."""
+    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+        for i, rec in enumerate(getattr(ann, section)):
+            for attr in ("label", "description", "pretext", "group", "text"):
+                value = getattr(rec, attr, None)
+                if isinstance(value, Labels):
+                    yield (section, i, attr), value
+
+
+def _check_references(articles: Sequence[Article]) -> None:
+    """References between documents: `event: doc/key` and `supersedes: [doc/key]` name what exists."""
+    declared = {(a.key, ev.id) for a in articles for ev in a.annotation.events if ev.event is None}
+    figures = {(a.key, f.id) for a in articles for f in a.annotation.figures}
+    for a in articles:
+        for i, ev in enumerate(a.annotation.events):
+            if ev.event is not None and "/" in ev.event and tuple(ev.event.split("/", 1)) not in declared:
+                raise AnnotationError(
+                    f"{ev.event!r} is not an event that document declares",
+                    file=a.file,
+                    line=a.line_of("events", i, "event"),
+                    field=f"events.{i}.event",
+                    hint="name a report of that document that has no `event:` of its own, or a registry event",
+                )
+        for i, fig in enumerate(a.annotation.figures):
+            for j, ref in enumerate(fig.supersedes):
+                if tuple(ref.split("/", 1)) not in figures:
+                    raise AnnotationError(
+                        f"{ref!r} is not a figure of a known document",
+                        file=a.file,
+                        line=a.line_of("figures", i, "supersedes", j),
+                        field=f"figures.{i}.supersedes.{j}",
+                        hint="write <document-id>/<figure key>",
+                    )
 
 
 def load_corpus(registry_file: Path, annotation_files: Sequence[Path]) -> Corpus:
@@ -944,6 +1125,7 @@ def load_corpus(registry_file: Path, annotation_files: Sequence[Path]) -> Corpus
             )
         keys[article.key] = file
         articles.append(article)
+    _check_references(articles)
     return Corpus(registry, tuple(articles))
 
 

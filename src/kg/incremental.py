@@ -79,7 +79,7 @@ REGISTRY_CHUNK = "~registry"  # "~" cannot start an article key
 WHOLE_GRAPH_SHARE = 0.05
 #: kg modules whose code decides the bytes of a chunk; their text is part of every cache key
 _CODE = ("annotation.py", "mapping.py", "iris.py", "namespaces.py", "exporters/rdf.py", "incremental.py")
-_ARTICLE_KINDS = {"group", "place", "venue", "event", "figure", "claim"}
+_ARTICLE_KINDS = {"group", "place", "venue", "event", "report", "figure", "claim"}
 
 
 class IncrementalUnsupported(KGError):

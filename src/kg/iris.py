@@ -19,6 +19,7 @@ KINDS = (
     "position",
     "tenure",
     "event",
+    "report",
     "participation",
     "figure",
     "claim",

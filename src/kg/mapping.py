@@ -34,7 +34,7 @@ from kg.annotation import (
     parse_iso_day,
     registry_kinds,
 )
-from kg.namespaces import KGC, KGET, KGF, KGO, KGP, KGQ, KGR, OA, SCHEMA, bind_prefixes
+from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
 
 # ----------------------------------------------------------------------------------------------
 # Dispatch tables from the annotation's closed vocabularies to ontology terms
@@ -90,6 +90,7 @@ SECTION_KINDS: dict[str, tuple[str, URIRef | None]] = {
     "groups": ("group", None),
     "places": ("place", None),
     "positions": ("position", KGO.Position),
+    "registry events": ("event", None),
 }
 
 PRECISIONS: dict[str, URIRef] = {
@@ -120,6 +121,10 @@ def _fewer_than(n: int) -> tuple[int | None, int | None]:
     return 0, n - 1
 
 
+def _unknown(n: int) -> tuple[int | None, int | None]:
+    return None, None
+
+
 #: qualifier → (SKOS concept, rule giving (minValue, maxValue) from the reported number)
 QUALIFIERS: dict[str, tuple[URIRef, Callable[[int], tuple[int | None, int | None]]]] = {
     "exact": (KGQ.exact, _exact),
@@ -127,6 +132,7 @@ QUALIFIERS: dict[str, tuple[URIRef, Callable[[int], tuple[int | None, int | None
     "more-than": (KGQ["more-than"], _more_than),
     "at-least": (KGQ["at-least"], _at_least),
     "fewer-than": (KGQ["fewer-than"], _fewer_than),
+    "unknown": (KGQ.unknown, _unknown),
 }
 
 #: Labels (en, id) of the closed vocabularies used in minted labels; a test keeps them equal to
@@ -159,9 +165,24 @@ QUALIFIER_LABELS: dict[str, tuple[str, str]] = {
     "more-than": ("more than", "lebih dari"),
     "at-least": ("at least", "setidaknya"),
     "fewer-than": ("fewer than", "kurang dari"),
+    "unknown": ("number unknown", "jumlah tidak diketahui"),
 }
 
+#: a figure's status as its source gives it; "current" is the default and is not written (a later
+#: figure can still supersede it, which `kgo:supersedes` on that figure says)
+FIGURE_STATUSES: dict[str, URIRef | None] = {"current": None, "withdrawn": KGS.withdrawn}
+
 REGISTRY_DOCUMENT_KEY = "registry"
+
+
+def _event_iri(base: str, document: str, key: str, event: str | None, registry: Mapping[str, URIRef]) -> URIRef:
+    """The event a report is of: declared by the report, a registry event, or `doc/key` of another document."""
+    if event is None:
+        return iris.mint(base, "event", document, key)
+    if "/" in event:
+        other, _, other_key = event.partition("/")
+        return iris.mint(base, "event", other, other_key)
+    return registry[event]
 
 
 @dataclass(frozen=True)
@@ -207,8 +228,8 @@ class _Builder:
             self.g.add((s, p, o))
 
     def labels(self, s: URIRef, labels: Labels, prop: URIRef = RDFS.label) -> None:
-        self.g.add((s, prop, Literal(labels.en, lang="en")))
-        self.g.add((s, prop, Literal(labels.id, lang="id")))
+        for lang, text in labels.items():
+            self.g.add((s, prop, Literal(text, lang=lang)))
         if prop == RDFS.label:
             self.names.setdefault(s, labels)
 
@@ -267,6 +288,13 @@ class _Builder:
         for i, pos in enumerate(reg.positions):
             s = common("positions", i, pos.id, KGO.Position, pos.label)
             self.add(s, KGO.positionOf, refs[pos.of])
+        for i, ev in enumerate(reg.events):
+            cls, concept = EVENT_CLASSES[ev.type]
+            s = common("events", i, ev.id, cls, ev.label)
+            self.g.add((s, KGO.eventType, concept))
+            if ev.description is not None:
+                self.labels(s, ev.description, KGO.description)
+            self.add(s, KGO.subEventOf, refs[ev.sub_event_of] if ev.sub_event_of else None)
         positions = {p.id: p for p in reg.positions}
         for i, person in enumerate(reg.people):
             s = common("people", i, person.id, KGO.Person, person.label)
@@ -282,11 +310,9 @@ class _Builder:
                 self.add(tenure, KGO.heldUntil, _date(t.end) if t.end else None)
                 self.g.add((tenure, PROV.wasDerivedFrom, doc))
                 pos_label = positions[t.position].label
-                since = f" (from {t.start})"
-                self.g.add((tenure, RDFS.label, Literal(f"{person.label.en}, {pos_label.en}{since}", lang="en")))
-                self.g.add(
-                    (tenure, RDFS.label, Literal(f"{person.label.id}, {pos_label.id} (sejak {t.start})", lang="id"))
-                )
+                for lang, since in (("en", f"from {t.start}"), ("id", f"sejak {t.start}")):
+                    text = f"{person.label.get(lang)}, {pos_label.get(lang)} ({since})"
+                    self.g.add((tenure, RDFS.label, Literal(text, lang=lang)))
                 self.origin(tenure, loaded.file, loaded.line_of("people", i, "positions", j))
         return refs
 
@@ -300,7 +326,7 @@ class _Builder:
             ("groups", "group"),
             ("places", "place"),
             ("venues", "venue"),
-            ("events", "event"),
+            ("events", "report"),
             ("figures", "figure"),
             ("claims", "claim"),
         )
@@ -308,6 +334,10 @@ class _Builder:
             for rec in getattr(ann, section):
                 refs[rec.id] = iris.mint(self.base, kind, key, rec.id)
         claims = {c.id: c for c in ann.claims}
+        # a report's key stands for its event wherever events are related (about, part of, made at)
+        events = dict(reg_refs)
+        for ev in ann.events:
+            events[ev.id] = _event_iri(self.base, key, ev.id, ev.event, reg_refs)
 
         # the document
         self.g.add((doc, RDF.type, KGO.SourceDocument))
@@ -320,6 +350,7 @@ class _Builder:
         self.g.add((doc, PROV.wasAttributedTo, refs[meta.publisher]))
         self.add(doc, KGO.basedOn, refs[meta.based_on] if meta.based_on else None)
         self.add(doc, SCHEMA.url, URIRef(meta.url) if meta.url else None)
+        self.add(doc, DCTERMS.license, URIRef(meta.licence) if meta.licence else None)
         self.g.add((doc, KGO.characterCount, _nni(len(article.text))))
         digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
         self.g.add((doc, KGO.textSha256, Literal(digest)))
@@ -353,64 +384,81 @@ class _Builder:
                 self.g.add((s, KGO.collective, Literal(True)))
             fact(s, pl.evidence, ("places", i), ())
         for i, ev in enumerate(ann.events):
-            self.event(article, refs, ev, i, fact)
+            self.event(article, refs, events, ev, i, fact)
         for i, fig in enumerate(ann.figures):
-            self.figure(refs, fig, i, fact)
+            self.figure(article, refs, events, fig, i, fact)
         for i, cl in enumerate(ann.claims):
-            self.claim(refs, cl, i, fact)
+            self.claim(refs, events, cl, i, fact)
 
     def event(
         self,
         article: Article,
         refs: dict[str, URIRef],
+        events: dict[str, URIRef],
         ev: EventRecord,
         i: int,
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
     ) -> None:
-        s = refs[ev.id]
-        cls, concept = EVENT_CLASSES[ev.type]
-        self.g.add((s, RDF.type, cls))
-        self.g.add((s, KGO.eventType, concept))
-        self.labels(s, ev.label)
-        if ev.description is not None:
-            self.labels(s, ev.description, KGO.description)
-        date = parse_date(ev.date, ev.precision)
-        self.g.add((s, KGO.startDate, _date(date.start.isoformat())))
-        self.g.add((s, KGO.datePrecision, PRECISIONS[ev.precision]))
-        if ev.end_date is not None:
-            self.g.add((s, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
-        self.g.add((s, KGO.location, refs[ev.location]))
+        report, event = refs[ev.id], events[ev.id]
+        if ev.event is None:  # the report declares its event: identity, type and name live on the event
+            assert ev.type is not None and ev.label is not None  # checked at load time
+            cls, concept = EVENT_CLASSES[ev.type]
+            self.g.add((event, RDF.type, cls))
+            self.g.add((event, KGO.eventType, concept))
+            self.labels(event, ev.label)
+            self.origin(event, article.file, article.line_of("events", i))
         for a in ev.about:
-            self.g.add((s, KGO.about, refs[a]))
-        self.add(s, KGO.subEventOf, refs[ev.sub_event_of] if ev.sub_event_of else None)
+            self.g.add((event, KGO.about, events.get(a) or refs[a]))
+        self.add(event, KGO.subEventOf, events[ev.sub_event_of] if ev.sub_event_of else None)
         for p in ev.preceded_by:
-            self.g.add((s, KGO.precededBy, refs[p]))
+            self.g.add((event, KGO.precededBy, events[p]))
+
+        # the report: what this source says of the event
+        self.g.add((report, RDF.type, KGO.Report))
+        self.g.add((report, KGO.reportOf, event))
+        doc_label = article.annotation.document.id
+        for lang in ("en", "id"):
+            name = ev.label.get(lang) if ev.label is not None else self._label(event, lang)
+            word = "report" if lang == "en" else "laporan"
+            self.g.add((report, RDFS.label, Literal(f"{name} ({word}: {doc_label})", lang=lang)))
+        date = parse_date(ev.date, ev.precision)
+        self.g.add((report, KGO.startDate, _date(date.start.isoformat())))
+        self.g.add((report, KGO.datePrecision, PRECISIONS[ev.precision]))
+        if ev.end_date is not None:
+            self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
+        self.g.add((report, KGO.location, refs[ev.location]))
+        self.add(report, KGO.reportedType, EVENT_CLASSES[ev.type][1] if ev.type else None)
+        if ev.description is not None:  # a declared event's description is its declaring source's
+            self.labels(event if ev.event is None else report, ev.description, KGO.description)
+        self.add(report, KGO.acledType, ACLED[ev.acled] if ev.acled else None)
+        self.add(report, KGO.cameoCode, CAMEO[ev.cameo] if ev.cameo else None)
         if ev.pretext is not None:
-            self.labels(s, ev.pretext, KGO.pretext)
-        fact(s, ev.evidence, ("events", i), ev.according_to)
+            self.labels(report, ev.pretext, KGO.pretext)
+        fact(report, ev.evidence, ("events", i), ev.according_to)
         doc_key = article.key
         for j, role in enumerate(ev.roles):
             prop, role_concept = ROLE_PROPERTIES[role.role]
             agent = refs[role.actor]
-            self.g.add((s, prop, agent))
+            self.g.add((event, prop, agent))
             part = iris.participation_iri(self.base, doc_key, ev.id, role.role, role.actor)
             self.g.add((part, RDF.type, KGO.Participation))
-            self.g.add((part, KGO.inEvent, s))
+            self.g.add((part, KGO.inEvent, event))
+            self.g.add((part, KGO.inReport, report))
             self.g.add((part, KGO.agent, agent))
             self.g.add((part, KGO.role, role_concept))
             if role.as_ is not None:
                 self.g.add((part, KGO.inCapacityOf, refs[role.as_]))
-            for lang, role_label, event_label in (
-                ("en", ROLE_LABELS[role.role][0], ev.label.en),
-                ("id", ROLE_LABELS[role.role][1], ev.label.id),
-            ):
-                text = f"{self._label(agent, lang)} — {role_label} — {event_label}"
+            for n, lang in enumerate(("en", "id")):
+                event_label = ev.label.get(lang) if ev.label is not None else self._label(event, lang)
+                text = f"{self._label(agent, lang)} — {ROLE_LABELS[role.role][n]} — {event_label}"
                 self.g.add((part, RDFS.label, Literal(text, lang=lang)))
             fact(part, role.evidence, ("events", i, "roles", j), (*ev.according_to, *role.according_to))
 
     def figure(
         self,
+        article: Article,
         refs: dict[str, URIRef],
+        events: dict[str, URIRef],
         fig: FigureRecord,
         i: int,
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
@@ -418,26 +466,41 @@ class _Builder:
         s = refs[fig.id]
         qualifier, bounds = QUALIFIERS[fig.qualifier]
         self.g.add((s, RDF.type, KGO.Figure))
-        self.g.add((s, KGO.figureOf, refs[fig.event]))
+        self.g.add((s, KGO.figureOf, events[fig.event]))
+        self.g.add((s, KGO.inReport, refs[fig.event]))
         self.g.add((s, KGO.counts, KGC[fig.counts]))
         self.g.add((s, KGO.qualifier, qualifier))
-        self.g.add((s, SCHEMA.value, _nni(fig.value)))
-        low, high = bounds(fig.value)
+        low, high = bounds(fig.value) if fig.value is not None else (None, None)
+        low = fig.low if fig.low is not None else low
+        high = fig.high if fig.high is not None else high
+        self.add(s, SCHEMA.value, _nni(fig.value) if fig.value is not None else None)
         self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
         self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
+        meta = article.annotation.document
+        self.g.add((s, KGO.asOf, _date(parse_iso_day(fig.as_of or meta.published).isoformat())))
+        self.add(s, KGO.status, FIGURE_STATUSES[fig.status])
+        for ref in fig.supersedes:
+            doc, _, key = ref.partition("/")
+            self.g.add((s, KGO.supersedes, iris.mint(self.base, "figure", doc, key)))
         if fig.group is not None:
             self.labels(s, fig.group, KGO.countedGroup)
         self.add(s, KGO.victimGroup, refs[fig.victim] if fig.victim else None)
         for n, lang in enumerate(("en", "id")):
-            qual = "" if fig.qualifier == "exact" else QUALIFIER_LABELS[fig.qualifier][n] + " "
-            what = f" ({fig.group.en if lang == 'en' else fig.group.id})" if fig.group else ""
-            text = f"{COUNT_LABELS[fig.counts][n]}: {qual}{fig.value}{what}"
+            if fig.value is None:
+                number = QUALIFIER_LABELS[fig.qualifier][n]
+            elif fig.qualifier == "exact":
+                number = str(fig.value)
+            else:
+                number = f"{QUALIFIER_LABELS[fig.qualifier][n]} {fig.value}"
+            what = f" ({fig.group.get(lang)})" if fig.group else ""
+            text = f"{COUNT_LABELS[fig.counts][n]}: {number}{what}"
             self.g.add((s, RDFS.label, Literal(text, lang=lang)))
         fact(s, fig.evidence, ("figures", i), fig.according_to)
 
     def claim(
         self,
         refs: dict[str, URIRef],
+        events: dict[str, URIRef],
         cl: ClaimRecord,
         i: int,
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
@@ -447,9 +510,9 @@ class _Builder:
         self.labels(s, cl.text, KGO.claimText)
         self.labels(s, cl.text)
         self.g.add((s, PROV.wasAttributedTo, refs[cl.speaker]))
-        self.add(s, KGO.madeAt, refs[cl.made_at] if cl.made_at else None)
+        self.add(s, KGO.madeAt, events[cl.made_at] if cl.made_at else None)
         for a in cl.about:
-            self.g.add((s, KGO.claimAbout, refs[a]))
+            self.g.add((s, KGO.claimAbout, events.get(a) or refs[a]))
         fact(s, cl.evidence, ("claims", i), ())
 
     def evidence(self, article: Article, doc: URIRef, fact_iri: URIRef, quote: Quote) -> None:
@@ -484,7 +547,7 @@ class _Builder:
         labels = self.names.get(s) or self.known_names.get(s)
         if labels is None:
             return str(s)
-        return (labels.id if lang == "id" else labels.en) or labels.en or str(s)
+        return labels.get(lang) or str(s)
 
 
 class TripleSink(Protocol):

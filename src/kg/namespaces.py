@@ -14,6 +14,7 @@ KGQ = Namespace(VOCAB + "qualifier/")
 KGP = Namespace(VOCAB + "precision/")
 KGR = Namespace(VOCAB + "role/")
 KGF = Namespace(VOCAB + "facility/")
+KGS = Namespace(VOCAB + "figure-status/")
 ACLED = Namespace(VOCAB + "acled/")
 CAMEO = Namespace(VOCAB + "cameo/")
 SCHEMA = Namespace("https://schema.org/")
@@ -31,6 +32,7 @@ PREFIXES: dict[str, str] = {
     "kgp": str(KGP),
     "kgr": str(KGR),
     "kgf": str(KGF),
+    "kgs": str(KGS),
     "acled": str(ACLED),
     "cameo": str(CAMEO),
     "schema": str(SCHEMA),
