@@ -62,6 +62,7 @@ CountKind = Literal[
     "nights",
     "numerical-superiority",
     "participants",
+    "casualties",
 ]
 #: ACLED's 25 sub-event types (codebook names, lower-cased, non-alphanumerics as hyphens); concepts acled:<value>
 AcledSubEventType = Literal[

@@ -158,6 +158,7 @@ COUNT_LABELS: dict[str, tuple[str, str]] = {
     "nights": ("nights of duration", "jumlah malam"),
     "numerical-superiority": ("numerical superiority (times)", "keunggulan jumlah (kali lipat)"),
     "participants": ("participants", "peserta"),
+    "casualties": ("casualties", "korban"),
 }
 QUALIFIER_LABELS: dict[str, tuple[str, str]] = {
     "exact": ("exact", "tepat"),
