@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import RoundTripConstructor
@@ -114,6 +114,17 @@ Language = Literal["id", "en"]
 Key = Annotated[str, Field(min_length=1, description="A kg key: lowercase letters and digits joined by hyphens.")]
 
 
+def _refuse_bool(value: object) -> object:
+    """YAML reads `true`/`yes` as booleans, which pydantic would take for 1: a number must be written as one."""
+    if isinstance(value, bool):
+        raise ValueError("a yes/no value is not a number; write the number")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_refuse_bool)]
+Float = Annotated[float, BeforeValidator(_refuse_bool)]
+
+
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
@@ -146,7 +157,7 @@ class QuoteRef(_Record):
     """An evidence quote that occurs more than once in the article: which occurrence is meant."""
 
     quote: str = Field(min_length=1, description="Exact text of the article, copied verbatim.")
-    occurrence: int = Field(default=1, ge=1, description="1-based occurrence of the quote in the article.")
+    occurrence: Int = Field(default=1, ge=1, description="1-based occurrence of the quote in the article.")
 
 
 Quote = str | QuoteRef
@@ -172,7 +183,7 @@ class _Keyed(_Record):
 class ExternalIds(_Record):
     """Identifiers in other datasets, with where they came from (a wrong link is worse than none)."""
 
-    geonames: int | None = Field(default=None, ge=1, description="GeoNames ID.")
+    geonames: Int | None = Field(default=None, ge=1, description="GeoNames ID.")
     wikidata: str | None = Field(default=None, pattern=r"^Q[1-9][0-9]*$", description="Wikidata QID, only if verified.")
     source: str = Field(min_length=1, description="Where the IDs came from and how they were checked.")
 
@@ -224,8 +235,8 @@ class RegistryPlace(_Keyed):
     type: PlaceType
     label: Labels
     within: Key | None = Field(default=None, description="Key of the place that contains this one.")
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Float | None = Field(default=None, ge=-90, le=90)
+    longitude: Float | None = Field(default=None, ge=-180, le=180)
     ids: ExternalIds | None = None
 
 
@@ -331,7 +342,9 @@ class EventRecord(_Keyed):
     type: EventType | None = Field(default=None, description="The event type; required when declaring an event.")
     label: Labels | None = Field(default=None, description="The event's name; required when declaring an event.")
     description: Labels | None = None
-    date: str | int = Field(description="ISO date, year-month or year, as precise as `precision` says.")
+    date: Annotated[str | int, BeforeValidator(_refuse_bool)] = Field(
+        description="ISO date, year-month or year, as precise as `precision` says."
+    )
     precision: Precision
     end_date: str | None = Field(default=None, description="ISO date the event ended, if the source gives it.")
     location: Key = Field(description="Key of a place or venue.")
@@ -355,12 +368,12 @@ class FigureRecord(_Keyed):
 
     event: Key = Field(description="Key of the report (an `events` entry of this annotation) the figure belongs to.")
     counts: CountKind
-    value: int | None = Field(
+    value: Int | None = Field(
         default=None, ge=0, description="The number the source gives (its best estimate); omitted only when unknown."
     )
     qualifier: Qualifier
-    low: int | None = Field(default=None, ge=0, description="Low estimate, where the source gives a range.")
-    high: int | None = Field(default=None, ge=0, description="High estimate, where the source gives a range.")
+    low: Int | None = Field(default=None, ge=0, description="Low estimate, where the source gives a range.")
+    high: Int | None = Field(default=None, ge=0, description="High estimate, where the source gives a range.")
     as_of: str | None = Field(
         default=None, description="ISO date the figure is as of; default: the document's publication date."
     )
@@ -500,39 +513,103 @@ def _yaml() -> YAML:
     return yaml
 
 
-def _plain(node: Any, path: Path_, lines: dict[Path_, int]) -> Any:
+#: Bounds on every YAML input (annotations, registry), each refused with one line naming the file:
+#: its size in bytes, how deep values nest, and how many values aliases (`*name`) may add by
+#: repeating an anchored value (a few hundred bytes of nested aliases expand to billions).
+MAX_YAML_BYTES = 32 * 1024 * 1024
+MAX_YAML_DEPTH = 64
+MAX_ALIAS_VALUES = 10_000
+#: The largest article text kg reads, in bytes.
+MAX_TEXT_BYTES = 16 * 1024 * 1024
+
+
+class _Expansion:
+    """Counts values as `_plain` visits them, to stop at nesting or alias expansion beyond the bounds."""
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+        self.seen: set[int] = set()
+        self.repeated = 0
+
+    def visit(self, node: Any, path: Path_, line: int | None) -> None:
+        if len(path) > MAX_YAML_DEPTH:
+            raise AnnotationError(
+                f"values nest deeper than {MAX_YAML_DEPTH} levels",
+                file=self.file,
+                line=line,
+                hint="an annotation needs a few levels; look for a runaway bracket or a recursive alias",
+            )
+        if id(node) in self.seen:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                raise AnnotationError(
+                    f"YAML aliases repeat more than {MAX_ALIAS_VALUES} values",
+                    file=self.file,
+                    line=line,
+                    hint="write the values out instead of nesting aliases (*name)",
+                )
+        else:
+            self.seen.add(id(node))
+
+
+def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -> Any:
     """Convert ruamel's round-trip nodes to plain data, recording the 1-based line of every path."""
     if isinstance(node, CommentedMap):
+        bound.visit(node, path, node.lc.line + 1)
         lines.setdefault(path, node.lc.line + 1)
         out: dict[str, Any] = {}
         for k, v in node.items():
             key_line, _ = node.lc.key(k)
             lines[(*path, str(k))] = key_line + 1
-            out[str(k)] = _plain(v, (*path, str(k)), lines)
+            out[str(k)] = _plain(v, (*path, str(k)), lines, bound)
         return out
     if isinstance(node, CommentedSeq):
+        bound.visit(node, path, node.lc.line + 1)
         lines.setdefault(path, node.lc.line + 1)
         items = []
         for i, v in enumerate(node):
             item_line, _ = node.lc.item(i)
             lines[(*path, i)] = item_line + 1
-            items.append(_plain(v, (*path, i), lines))
+            items.append(_plain(v, (*path, i), lines, bound))
         return items
     if isinstance(node, str):
         return str(node)
     return node
 
 
-def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
-    """Parse a YAML file into plain data and a map from field paths to line numbers."""
+def _read_bounded(file: Path, limit: int, what: str) -> bytes:
+    """The bytes of `file`, refusing a missing, unreadable or oversized file with one line."""
     try:
-        raw = file.read_text(encoding="utf-8")
+        with file.open("rb") as f:
+            raw = f.read(limit + 1)
     except FileNotFoundError:
         raise AnnotationError("file not found", file=file, hint="check the path, or create the file") from None
-    except UnicodeDecodeError as exc:
-        raise AnnotationError(f"not valid UTF-8 ({exc.reason})", file=file, hint="save the file as UTF-8") from None
     except OSError as exc:
         raise AnnotationError(f"cannot read file ({exc.strerror})", file=file) from None
+    if len(raw) > limit:
+        raise AnnotationError(
+            f"{what} is larger than {limit // (1024 * 1024)} MiB", file=file, hint="split it, or check the file"
+        )
+    return raw
+
+
+def decode_utf8(raw: bytes, file: Path) -> str:
+    """Decode UTF-8, naming the first bad byte and how to convert the file."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise AnnotationError(
+            f"not valid UTF-8: byte {exc.start} (0x{raw[exc.start]:02x}) on line {line} ({exc.reason})",
+            file=file,
+            line=line,
+            hint=f"convert the file to UTF-8, e.g. iconv -f WINDOWS-1252 -t UTF-8 {file.name} > {file.name}.utf8",
+        ) from None
+
+
+def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
+    """Parse a YAML file into plain data and a map from field paths to line numbers."""
+    raw = decode_utf8(_read_bounded(file, MAX_YAML_BYTES, "the YAML file"), file)
     try:
         data = _yaml().load(raw)
     except MarkedYAMLError as exc:
@@ -544,8 +621,12 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
         ) from None
     except (YAMLError, ValueError) as exc:
         raise AnnotationError(f"malformed YAML: {exc}", file=file) from None
+    except RecursionError:
+        raise AnnotationError(
+            f"values nest deeper than {MAX_YAML_DEPTH} levels", file=file, hint="look for a runaway bracket"
+        ) from None
     lines: dict[Path_, int] = {}
-    return _plain(data, (), lines), lines
+    return _plain(data, (), lines, _Expansion(file)), lines
 
 
 # -- YAML through libyaml ---------------------------------------------------------------------
@@ -589,6 +670,8 @@ def _plain_scalar(value: str) -> object:
 def _yaml_node(events: Iterator[Any], event: Any, path: tuple[str | int, ...], lines: dict[Any, int]) -> object:
     import yaml
 
+    if len(path) > MAX_YAML_DEPTH:
+        raise _NotPlain("deep")  # ruamel's reader words the error
     if getattr(event, "anchor", None) is not None or isinstance(event, yaml.AliasEvent):
         raise _NotPlain("anchor")
     if isinstance(event, yaml.ScalarEvent):
@@ -627,6 +710,8 @@ def read_yaml_fast(file: Path) -> tuple[Any, dict[Any, int]]:
     try:
         import yaml
 
+        if file.stat().st_size > MAX_YAML_BYTES:
+            raise _NotPlain("large")
         raw = file.read_text(encoding="utf-8")
         events = iter(yaml.parse(raw, Loader=yaml.CSafeLoader))
         if not isinstance(next(events), yaml.StreamStartEvent) or not isinstance(next(events), yaml.DocumentStartEvent):
@@ -910,23 +995,23 @@ def load_article(file: Path, registry: LoadedRegistry, read: YamlReader | None =
     except ValidationError as exc:
         raise _model_error(exc, file, lines) from None
     text_file = file.parent / ann.document.text
-    try:
-        text = text_file.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    text_line = _line_of(lines, ("document", "text"))
+    if not text_file.is_file():
         raise AnnotationError(
             f"article text {str(text_file)!r} not found",
             file=file,
-            line=_line_of(lines, ("document", "text")),
+            line=text_line,
             field="document.text",
             hint="put the verbatim article next to the annotation, or fix the file name",
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+        )
+    text = decode_utf8(_read_bounded(text_file, MAX_TEXT_BYTES, "the article text"), text_file)
+    if text.startswith("\ufeff"):
         raise AnnotationError(
-            f"cannot read article text {str(text_file)!r} ({exc})",
-            file=file,
-            line=_line_of(lines, ("document", "text")),
-            field="document.text",
-        ) from None
+            "the article text starts with a byte-order mark (U+FEFF), which would shift every offset",
+            file=text_file,
+            line=1,
+            hint="save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' " + text_file.name,
+        )
     spans: dict[tuple[str, int], Span] = {}
     for path, quote in _quotes(ann):
         try:
