@@ -737,6 +737,10 @@ def _events(g: Graph, meetings: bool = False) -> list[URIRef]:
     return sorted(e for e, t in g.subject_objects(KGO.eventType) if isinstance(e, URIRef) and ((t in met) == meetings))
 
 
+def _reports(g: Graph) -> list[URIRef]:
+    return _subjects_of(g, KGO.Report)
+
+
 def _position_selectors(g: Graph) -> list[URIRef]:
     return _subjects_of(g, OA.TextPositionSelector)
 
@@ -751,12 +755,12 @@ def _doc_length(g: Graph, selector: URIRef) -> int:
     return int(g.value(doc, KGO.characterCount))  # type: ignore[arg-type]
 
 
-def _inj_missing_location(g: Graph, e: URIRef) -> Expected:
+def _inj_missing_location(g: Graph, e: URIRef) -> Expected:  # e: a report, which gives the place
     g.remove((e, KGO.location, None))
     return Expected("missing-location", str(e), str(KGO.location), _SH + "MinCountConstraintComponent")
 
 
-def _inj_second_start_date(g: Graph, e: URIRef) -> Expected:
+def _inj_second_start_date(g: Graph, e: URIRef) -> Expected:  # e: a report, which gives the dates
     g.add((e, KGO.startDate, Literal("1999-12-31", datatype=XSD.date)))
     return Expected("second-start-date", str(e), str(KGO.startDate), _SH + "MaxCountConstraintComponent")
 
@@ -767,15 +771,14 @@ def _inj_unknown_event_type(g: Graph, e: URIRef) -> Expected:
 
 
 def _inj_target_not_actor(g: Graph, e: URIRef) -> Expected:
-    g.add((e, KGO.target, g.value(e, KGO.evidence)))  # an evidence annotation: neither actor nor place
+    report = min(r for r in g.subjects(KGO.reportOf, e) if isinstance(r, URIRef))
+    g.add((e, KGO.target, g.value(report, KGO.evidence)))  # an evidence annotation: neither actor nor place
     return Expected("target-not-actor-or-place", str(e), str(KGO.target), _SH + "OrConstraintComponent")
 
 
-def _inj_missing_indonesian_label(g: Graph, e: URIRef) -> Expected:
-    for o in list(g.objects(e, RDFS.label)):
-        if isinstance(o, Literal) and o.language == "id":
-            g.remove((e, RDFS.label, o))
-    return Expected("missing-indonesian-label", str(e), str(RDFS.label), _SH + "QualifiedMinCountConstraintComponent")
+def _inj_missing_label(g: Graph, e: URIRef) -> Expected:
+    g.remove((e, RDFS.label, None))  # a label in either language would do; none is a violation
+    return Expected("missing-label", str(e), str(RDFS.label), _SH + "QualifiedMinCountConstraintComponent")
 
 
 def _inj_ill_typed_value(g: Graph, f: URIRef) -> Expected:
@@ -811,11 +814,11 @@ def _inj_missing_quote_selector(g: Graph, sel: URIRef) -> Expected:
 
 #: kind → (candidates in the mapped graph, injection); each injection makes exactly one SHACL result
 VIOLATION_KINDS: dict[str, tuple[Callable[[Graph], list[URIRef]], Callable[[Graph, URIRef], Expected]]] = {
-    "missing-location": (_events, _inj_missing_location),
-    "second-start-date": (_events, _inj_second_start_date),
+    "missing-location": (_reports, _inj_missing_location),
+    "second-start-date": (_reports, _inj_second_start_date),
     "unknown-event-type": (_events, _inj_unknown_event_type),
     "target-not-actor-or-place": (_events, _inj_target_not_actor),
-    "missing-indonesian-label": (_events, _inj_missing_indonesian_label),
+    "missing-label": (_events, _inj_missing_label),
     "ill-typed-value": (lambda g: _subjects_of(g, KGO.Figure), _inj_ill_typed_value),
     "min-above-max": (_exact_figures, _inj_min_above_max),
     "evidence-beyond-document": (_position_selectors, _inj_evidence_beyond_document),
