@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
@@ -121,6 +121,8 @@ def _refuse_bool(value: object) -> object:
     return value
 
 
+#: An absolute http(s) IRI without the characters RFC 3987 forbids (it is written into the graph as an IRI)
+HttpIri = Annotated[str, Field(pattern=r"^https?://[^\s<>\"{}|\\^`]+$", description="An absolute http(s) IRI.")]
 Int = Annotated[int, BeforeValidator(_refuse_bool)]
 Float = Annotated[float, BeforeValidator(_refuse_bool)]
 
@@ -284,8 +286,8 @@ class DocumentMeta(_Record):
     based_on: Key | None = Field(default=None, description="Key of the organisation whose release the article reports.")
     published: str = Field(description="ISO date of publication.")
     curated: str = Field(description="ISO date the annotation was last revised; dumps are dated from it.")
-    url: str | None = Field(default=None, description="Where the document was published.")
-    licence: str | None = Field(default=None, description="IRI of the licence the text is published under.")
+    url: HttpIri | None = Field(default=None, description="Where the document was published.")
+    licence: HttpIri | None = Field(default=None, description="IRI of the licence the text is published under.")
 
     _id = field_validator("id")(_check_key)
 
@@ -552,29 +554,58 @@ class _Expansion:
             self.seen.add(id(node))
 
 
+_CORE_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "seq", "map")}
+
+
 def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -> Any:
-    """Convert ruamel's round-trip nodes to plain data, recording the 1-based line of every path."""
+    """Convert ruamel's round-trip nodes to plain data, recording the 1-based line of every path.
+
+    Only plain data passes: tags other than YAML's core ones (`!!python/object…`, `!custom`) and
+    binary values are refused, naming the line.
+    """
+    line = _line_of(lines, path)
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None and tag not in _CORE_TAGS:
+        raise AnnotationError(
+            f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+            file=bound.file,
+            line=line,
+            field=".".join(map(str, path)) or None,
+            hint="kg reads plain strings, numbers, lists and mappings; remove the tag",
+        )
     if isinstance(node, CommentedMap):
-        bound.visit(node, path, node.lc.line + 1)
-        lines.setdefault(path, node.lc.line + 1)
+        line = node.lc.line + 1 if node.lc.line is not None else line
+        bound.visit(node, path, line)
+        lines.setdefault(path, line or 1)
         out: dict[str, Any] = {}
         for k, v in node.items():
-            key_line, _ = node.lc.key(k)
-            lines[(*path, str(k))] = key_line + 1
+            key_pos = node.lc.key(k)
+            lines[(*path, str(k))] = key_pos[0] + 1 if key_pos else (line or 1)
             out[str(k)] = _plain(v, (*path, str(k)), lines, bound)
         return out
     if isinstance(node, CommentedSeq):
-        bound.visit(node, path, node.lc.line + 1)
-        lines.setdefault(path, node.lc.line + 1)
+        line = node.lc.line + 1 if node.lc.line is not None else line
+        bound.visit(node, path, line)
+        lines.setdefault(path, line or 1)
         items = []
         for i, v in enumerate(node):
-            item_line, _ = node.lc.item(i)
-            lines[(*path, i)] = item_line + 1
+            item_pos = node.lc.item(i)
+            lines[(*path, i)] = item_pos[0] + 1 if item_pos else (line or 1)
             items.append(_plain(v, (*path, i), lines, bound))
         return items
+    if isinstance(node, TaggedScalar):  # a core tag such as !!str 5
+        return str(node.value)
     if isinstance(node, str):
         return str(node)
-    return node
+    if node is None or isinstance(node, (bool, int, float)):
+        return node
+    raise AnnotationError(
+        f"a {type(node).__name__} value is not allowed",
+        file=bound.file,
+        line=line,
+        field=".".join(map(str, path)) or None,
+        hint="kg reads plain strings, numbers, lists and mappings",
+    )
 
 
 def _read_bounded(file: Path, limit: int, what: str) -> bytes:
