@@ -132,6 +132,22 @@ def test_missing_query_is_400(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "GET", "url": "/sparql?query="},
+        {"method": "GET", "url": "/sparql", "params": {"query": "  # only a comment\n"}},
+        {"method": "POST", "url": "/sparql", "content": b"", "headers": {"Content-Type": "application/sparql-query"}},
+        {"method": "POST", "url": "/sparql", "data": {"query": ""}},
+    ],
+)
+def test_an_empty_query_is_400_and_says_so(client: TestClient, request_kwargs: dict[str, Any]) -> None:
+    """An empty text parses as an empty SPARQL Update; it is still a missing query, not a refused update."""
+    response = client.request(**request_kwargs)
+    assert response.status_code == 400, response.text
+    assert response.text.startswith("the query is empty") and "Update" not in response.text
+
+
+@pytest.mark.parametrize(
     ("query", "accept"),
     [
         (SELECT_SUMMITS, "image/png"),
@@ -163,8 +179,8 @@ def test_unsafe_queries_are_refused(client: TestClient, published_graph: Graph, 
         client.get("/sparql", params={"query": query}),
         client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}),
     ):
-        assert response.status_code == 403, response.text
-        assert "refused" in response.text
+        assert response.status_code == 400, response.text
+        assert "refused" in response.text and response.text.count("\n") == 1
     # and nothing changed
     assert sparql_json(client, COUNT_ALL)[0]["n"]["value"] == str(len(published_graph))
 
@@ -172,10 +188,10 @@ def test_unsafe_queries_are_refused(client: TestClient, published_graph: Graph, 
 @pytest.mark.parametrize(
     ("kwargs", "status"),
     [
-        ({"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 403),
-        ({"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403),
-        ({"data": {"query": COUNT_ALL, "default-graph-uri": "http://127.0.0.1:9/g"}}, 403),
-        ({"data": {"query": COUNT_ALL, "named-graph-uri": "http://127.0.0.1:9/g"}}, 403),
+        ({"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 400),
+        ({"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 400),
+        ({"data": {"query": COUNT_ALL, "default-graph-uri": "http://127.0.0.1:9/g"}}, 400),
+        ({"data": {"query": COUNT_ALL, "named-graph-uri": "http://127.0.0.1:9/g"}}, 400),
         ({"content": COUNT_ALL.encode(), "headers": {"Content-Type": "text/plain"}}, 415),
     ],
 )
