@@ -478,7 +478,7 @@ def test_html_page_of_the_summit(client: TestClient) -> None:
     assert response.headers["content-location"] == f"/doc{SUMMIT_PATH}.html"
 
 
-def test_pages_escape_data(tmp_path: Path) -> None:
+def test_pages_escape_data_and_link_no_script(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
     evil = URIRef(f"{BASE}id/person/evil")
@@ -486,6 +486,14 @@ def test_pages_escape_data(tmp_path: Path) -> None:
     data.add((evil, RDF.type, KGO.Person))
     data.add((evil, RDFS.label, Literal('<img src=x onerror="alert(1)">', lang="en")))
     data.add((evil, KGO.description, Literal("</td><script>alert(2)</script>")))
+    links = {
+        "javascript:alert(3)": False,
+        "data:text/html,x": False,
+        "vbscript:x": False,
+        "https://example.org/a": True,
+    }
+    for iri in links:
+        data.add((evil, RDFS.seeAlso, URIRef(iri)))
     data.serialize(dist / "kg.ttl", format="turtle")
     Graph().serialize(dist / "ontology.ttl", format="turtle")
     with TestClient(create_app(ServeSettings(dist_dir=dist, workers=1, queries_dir=tmp_path / "none"))) as c:
@@ -493,6 +501,8 @@ def test_pages_escape_data(tmp_path: Path) -> None:
         assert page.status_code == 200
         assert "<img" not in page.text and "<script>alert" not in page.text
         assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page.text
+        for iri, linked in links.items():  # only http(s) and mailto IRIs become links
+            assert (f'href="{iri}"' in page.text) is linked
         assert c.get("/queries", headers={"Accept": "application/json"}).json() == {"queries": []}
 
 

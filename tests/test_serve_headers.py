@@ -6,11 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
 from starlette.testclient import TestClient
 
-from kg.namespaces import KGO
 from kg.serve import ServeSettings, create_app
 from kg.serve.resource import Linker
 
@@ -52,27 +49,6 @@ def test_result_tables_link_no_script(client: TestClient) -> None:
         assert iri in response.text  # shown as text
     for iri in SAFE:
         assert f'<a href="{iri}">' in response.text
-
-
-def test_resource_pages_link_no_script(tmp_path: Path) -> None:
-    dist = tmp_path / "dist"
-    dist.mkdir()
-    person = URIRef(f"{BASE}id/person/someone")
-    data = Graph()
-    data.add((person, RDF.type, KGO.Person))
-    data.add((person, RDFS.label, Literal("Someone", lang="en")))
-    for iri in (*UNSAFE, *SAFE):
-        data.add((person, RDFS.seeAlso, URIRef(iri)))
-    data.serialize(dist / "kg.ttl", format="turtle")
-    Graph().serialize(dist / "ontology.ttl", format="turtle")
-    with TestClient(create_app(ServeSettings(dist_dir=dist, workers=1, queries_dir=tmp_path / "none"))) as c:
-        page = c.get("/id/person/someone", headers={"Accept": "text/html"})
-    assert page.status_code == 200
-    text = page.text.lower()
-    for scheme in ("javascript:", "data:", "vbscript:", "file:"):
-        assert f'href="{scheme}' not in text
-    for iri in SAFE:
-        assert f'href="{iri}"' in page.text
 
 
 HTML_PAGES = [
