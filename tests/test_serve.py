@@ -132,6 +132,22 @@ def test_missing_query_is_400(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
+    "request_kwargs",
+    [
+        {"method": "GET", "url": "/sparql?query="},
+        {"method": "GET", "url": "/sparql", "params": {"query": "  # only a comment\n"}},
+        {"method": "POST", "url": "/sparql", "content": b"", "headers": {"Content-Type": "application/sparql-query"}},
+        {"method": "POST", "url": "/sparql", "data": {"query": ""}},
+    ],
+)
+def test_an_empty_query_is_400_and_says_so(client: TestClient, request_kwargs: dict[str, Any]) -> None:
+    """An empty text parses as an empty SPARQL Update; it is still a missing query, not a refused update."""
+    response = client.request(**request_kwargs)
+    assert response.status_code == 400, response.text
+    assert response.text.startswith("the query is empty") and "Update" not in response.text
+
+
+@pytest.mark.parametrize(
     ("query", "accept"),
     [
         (SELECT_SUMMITS, "image/png"),
@@ -163,8 +179,8 @@ def test_unsafe_queries_are_refused(client: TestClient, published_graph: Graph, 
         client.get("/sparql", params={"query": query}),
         client.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"}),
     ):
-        assert response.status_code == 403, response.text
-        assert "refused" in response.text
+        assert response.status_code == 400, response.text
+        assert "refused" in response.text and response.text.count("\n") == 1
     # and nothing changed
     assert sparql_json(client, COUNT_ALL)[0]["n"]["value"] == str(len(published_graph))
 
@@ -172,10 +188,10 @@ def test_unsafe_queries_are_refused(client: TestClient, published_graph: Graph, 
 @pytest.mark.parametrize(
     ("kwargs", "status"),
     [
-        ({"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 403),
-        ({"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403),
-        ({"data": {"query": COUNT_ALL, "default-graph-uri": "http://127.0.0.1:9/g"}}, 403),
-        ({"data": {"query": COUNT_ALL, "named-graph-uri": "http://127.0.0.1:9/g"}}, 403),
+        ({"data": {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}}, 400),
+        ({"content": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 400),
+        ({"data": {"query": COUNT_ALL, "default-graph-uri": "http://127.0.0.1:9/g"}}, 400),
+        ({"data": {"query": COUNT_ALL, "named-graph-uri": "http://127.0.0.1:9/g"}}, 400),
         ({"content": COUNT_ALL.encode(), "headers": {"Content-Type": "text/plain"}}, 415),
     ],
 )
@@ -462,7 +478,7 @@ def test_html_page_of_the_summit(client: TestClient) -> None:
     assert response.headers["content-location"] == f"/doc{SUMMIT_PATH}.html"
 
 
-def test_pages_escape_data(tmp_path: Path) -> None:
+def test_pages_escape_data_and_link_no_script(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
     dist.mkdir()
     evil = URIRef(f"{BASE}id/person/evil")
@@ -470,6 +486,14 @@ def test_pages_escape_data(tmp_path: Path) -> None:
     data.add((evil, RDF.type, KGO.Person))
     data.add((evil, RDFS.label, Literal('<img src=x onerror="alert(1)">', lang="en")))
     data.add((evil, KGO.description, Literal("</td><script>alert(2)</script>")))
+    links = {
+        "javascript:alert(3)": False,
+        "data:text/html,x": False,
+        "vbscript:x": False,
+        "https://example.org/a": True,
+    }
+    for iri in links:
+        data.add((evil, RDFS.seeAlso, URIRef(iri)))
     data.serialize(dist / "kg.ttl", format="turtle")
     Graph().serialize(dist / "ontology.ttl", format="turtle")
     with TestClient(create_app(ServeSettings(dist_dir=dist, workers=1, queries_dir=tmp_path / "none"))) as c:
@@ -477,6 +501,8 @@ def test_pages_escape_data(tmp_path: Path) -> None:
         assert page.status_code == 200
         assert "<img" not in page.text and "<script>alert" not in page.text
         assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page.text
+        for iri, linked in links.items():  # only http(s) and mailto IRIs become links
+            assert (f'href="{iri}"' in page.text) is linked
         assert c.get("/queries", headers={"Accept": "application/json"}).json() == {"queries": []}
 
 

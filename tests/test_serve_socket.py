@@ -70,3 +70,20 @@ def test_tiny_load_run_has_no_errors(server_url: str) -> None:
     result = load_serve.run_load(server_url, clients=16, requests_per_client=3, max_seconds=60)
     assert result.requests == 48
     assert result.errors == 0, result.error_samples
+
+
+def test_security_headers_over_the_socket(server_url: str) -> None:
+    """What a browser gets from uvicorn: the page and an answer carry the headers, a script IRI is no link."""
+    page = httpx.get(f"{server_url}/query", headers={"Accept": "text/html"}, timeout=30)
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-frame-options"] == "DENY" and page.headers["x-content-type-options"] == "nosniff"
+    query = "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <https://example.org/a> } }"
+    table = httpx.get(f"{server_url}/sparql", params={"query": query, "format": "html"}, timeout=30)
+    assert table.status_code == 200 and "default-src 'none'" in table.headers["content-security-policy"]
+    assert 'href="javascript:' not in table.text and '<a href="https://example.org/a">' in table.text
+    answer = httpx.get(f"{server_url}/sparql", params={"query": "ASK {}"}, timeout=30)
+    assert answer.status_code == 200 and answer.headers["x-content-type-options"] == "nosniff"
+    empty = httpx.get(f"{server_url}/sparql?query=", timeout=30)
+    assert (
+        empty.status_code == 400 and empty.text == "the query is empty — send ?query=SELECT … (SPARQL 1.1 Protocol)\n"
+    )

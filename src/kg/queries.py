@@ -24,6 +24,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node, XSDToPython
@@ -177,26 +178,21 @@ def _oxigraph_diagnosis(text: str, prefixes: Mapping[str, str] | None) -> tuple[
     """Line, column and reason of a syntax error from Oxigraph's parser, which locates errors exactly.
 
     rdflib's pyparsing grammar often reports where the failing rule began, not where the error is.
-    The query is parsed on an empty in-memory store and its results are never read.
+    The query is only parsed, never evaluated (see oxigraph_syntax_error).
     """
-    if re.search(r"(?i)\bSERVICE\b", text):  # never let a diagnosis reach out over the network
-        return None
-    import pyoxigraph
-
     prologue = " ".join(missing_prologue(text, prefixes).splitlines()) + " " if prefixes else ""
     try:
-        pyoxigraph.Store().query(prologue + text)
-    except SyntaxError as exc:
-        match = re.match(r"error at (\d+):(\d+): (.*)", str(exc), re.DOTALL)
-        if match:
-            line, col = int(match.group(1)), int(match.group(2))
-            col -= len(prologue) if line == 1 else 0
-            why = " ".join(match.group(3).split())
-            # Oxigraph lists expected character classes verbatim; those help nobody
-            return line, col, "unexpected input here" if "['" in why or len(why) > 100 else why
-    except Exception:
-        pass
-    return None
+        error = oxigraph_syntax_error(prologue + text)
+    except QueryError:
+        return None
+    match = re.match(r"error at (\d+):(\d+): (.*)", error or "", re.DOTALL)
+    if match is None:
+        return None
+    line, col = int(match.group(1)), int(match.group(2))
+    col -= len(prologue) if line == 1 else 0
+    why = " ".join(match.group(3).split())
+    # Oxigraph lists expected character classes verbatim; those help nobody
+    return line, col, "unexpected input here" if "['" in why or len(why) > 100 else why
 
 
 def _locate_problem(text: str, message: str) -> tuple[int | None, int | None]:
@@ -218,6 +214,118 @@ def _blank_comments(text: str) -> str:
         if token.kind == "comment":
             out[token.start : token.end] = " " * (token.end - token.start)
     return "".join(out)
+
+
+# --------------------------------------------------------------------------------------------------
+# no query kg runs reaches another host
+
+
+class QueryRefused(QueryError):
+    """A well-formed query kg will not run: an update, or one that would reach another host (SERVICE, FROM)."""
+
+
+#: what each engine would fetch, as the message that refuses it
+_REFUSALS = {
+    "SERVICE": "SERVICE is refused: kg never sends a query to another endpoint",
+    "FROM": "FROM / FROM NAMED are refused: kg queries its own default graph and never loads remote graphs",
+}
+#: the words of those clauses as Oxigraph reads them (ASCII, any case, never written with \u escapes),
+#: and in each the one letter the probe changes: not the first (a `\f` ECHAR or `%f` escape could end
+#: there) and not a hex digit, so it never sits in an escape and changing it only unmakes the keyword
+_PROBED_LETTER = {"SERVICE": ("service", 2), "FROM": ("from", 2)}
+
+
+def oxigraph_syntax_error(text: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    """Oxigraph's syntax error for the query `text` (with `prefixes` predeclared), or None if it parses.
+
+    The query is never evaluated: pyoxigraph (0.5) has no parse-only call and starts evaluating
+    inside `Store.query` (a SERVICE is called before the first row is read), so it is asked to
+    substitute a variable the text cannot contain, which fails after parsing and before evaluation.
+    """
+    import pyoxigraph
+
+    probe = "kgparseprobe"
+    while probe in text:
+        probe += "x"
+    try:
+        pyoxigraph.Store().query(
+            text,
+            prefixes=dict(prefixes or {}),
+            substitutions={pyoxigraph.Variable(probe): pyoxigraph.Literal("")},
+        )
+    except SyntaxError as exc:
+        return str(exc)
+    except RuntimeError as exc:
+        if f"?{probe}" in str(exc):
+            return None
+        raise QueryError(f"Oxigraph cannot check this query: {exc}") from None
+    except ValueError as exc:  # a prefix IRI Oxigraph does not accept
+        raise QueryError(f"Oxigraph cannot check this query: {exc}") from None
+    raise QueryError("Oxigraph ran a query that was only to be parsed")  # pragma: no cover - see above
+
+
+def _probed(text: str, word: str, at: int) -> str:
+    """`text` with letter `at` of every occurrence of `word` (any case) replaced by x/X."""
+
+    def change(m: re.Match[str]) -> str:
+        found = m.group()
+        return found[:at] + ("X" if found[at].isupper() else "x") + found[at + 1 :]
+
+    return re.sub(word, change, text, flags=re.IGNORECASE)
+
+
+def is_blank_query(text: str) -> bool:
+    """Whether `text` holds nothing but white space and comments (which parses as an empty update)."""
+    return all(token.kind in ("ws", "comment") for token in _tokens(text))
+
+
+def remote_access_in_text(text: str, prefixes: Mapping[str, str] | None = None) -> str | None:
+    r""" "SERVICE" or "FROM" if Oxigraph, running exactly `text` with `prefixes`, would read that clause.
+
+    Judged by Oxigraph's own parser, which runs the query (rdflib expands `\u` escapes over the
+    whole text first, Oxigraph only inside strings and IRIs, so the two can see different queries).
+    Every occurrence of the word, in any case, has one letter changed, in the text and in the prefix
+    names alike: in a string, IRI, comment, variable or prefixed name that changes nothing the parser
+    cares about, while the keyword itself becomes a bare word no query may contain. So the changed text
+    still parses exactly when no occurrence was the keyword. A text Oxigraph cannot parse is never run.
+    """
+    if oxigraph_syntax_error(text, prefixes) is not None:
+        return None
+    for clause, (word, at) in _PROBED_LETTER.items():
+        if not re.search(word, text, re.IGNORECASE):
+            continue
+        renamed = {_probed(name, word, at): iri for name, iri in (prefixes or {}).items()}
+        if oxigraph_syntax_error(_probed(text, word, at), renamed) is not None:
+            return clause
+    return None
+
+
+def remote_access_in_algebra(parsed: Query) -> str | None:
+    """ "SERVICE" or "FROM" if rdflib, evaluating the parsed query, would read that clause (and fetch)."""
+    if parsed.algebra.get("datasetClause"):
+        return "FROM"
+    stack: list[Any] = [parsed.algebra]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, CompValue):
+            if node.name == "ServiceGraphPattern":
+                return "SERVICE"
+            stack += node.values()
+        elif isinstance(node, list | tuple):
+            stack += node
+    return None
+
+
+def refuse_remote_access(text: str, prefixes: Mapping[str, str] | None = None, parsed: Query | None = None) -> None:
+    """Raise QueryRefused if running `text` could make Oxigraph (or rdflib, given `parsed`) fetch a URL.
+
+    `text` and `prefixes` must be exactly what the engine gets; `parsed` is rdflib's parse of it.
+    pyoxigraph (0.5) cannot turn its SERVICE support off, so this check is what keeps every store
+    kg opens, built by kg or not, from calling out.
+    """
+    clause = (remote_access_in_algebra(parsed) if parsed is not None else None) or remote_access_in_text(text, prefixes)
+    if clause is not None:
+        raise QueryRefused(_REFUSALS[clause], hint="remove the clause")
 
 
 def query_form(parsed: Query) -> str:
@@ -832,10 +940,14 @@ def run_query(
     """
     parsed = parse_query(text, prefixes)
     if type(graph.store).__module__.startswith("oxrdflib"):
+        sent = remote_query_text(text, bindings, prefixes)
+        # oxrdflib predeclares the store's namespaces: Oxigraph parses with exactly these
+        refuse_remote_access(sent, {str(p): str(ns) for p, ns in graph.namespaces()}, parsed)
         try:
-            return graph.query(remote_query_text(text, bindings, prefixes))
+            return graph.query(sent)
         except Exception as exc:  # pyoxigraph raises SyntaxError, OSError, RuntimeError
             raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+    refuse_remote_access(text, prefixes, parsed)
     try:
         init: dict[str, Any] = dict(bindings or {})  # rdflib types these as Identifier; every Node we bind is one
         result = graph.query(parsed, initBindings=init)

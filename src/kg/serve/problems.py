@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from kg.errors import KGError, QueryError
-
-
-class QueryRefused(QueryError):
-    """A well-formed query the endpoint will not run: an update, SERVICE, LOAD or a remote dataset."""
+from kg.queries import QueryRefused as QueryRefused  # raised by the SPARQL check, answered here
 
 
 class QueryTimeout(QueryError):
@@ -39,7 +36,7 @@ class WorkerProblem(KGError):
 
 #: error class → HTTP status; the most specific class wins (looked up along the MRO)
 STATUS: dict[type[BaseException], int] = {
-    QueryRefused: 403,
+    QueryRefused: 400,  # a query the endpoint will not run is a bad request, said in one line
     QueryTimeout: 503,
     QueryError: 400,  # syntax errors and bad parameters: "400 Bad Request" per the Protocol
     NotAcceptable: 406,

@@ -20,6 +20,8 @@ from kg.validation import curie
 
 #: how many incoming links a page lists before it says "and N more"
 MAX_INCOMING = 200
+#: URI schemes the pages link to; an IRI with any other scheme is shown but not clickable
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class Term:
     """A term as a page shows it: text, and a link for IRIs (local path for our own resources)."""
 
     text: str
-    #: where a click goes (local `/id/…` for resources of this dataset, the IRI itself otherwise), "" for literals
+    #: where a click goes (local `/id/…` for resources of this dataset, the IRI itself for http(s) and
+    #: mailto IRIs), "" for literals and other IRIs
     href: str = ""
     #: the IRI, or "" for literals
     iri: str = ""
@@ -96,7 +99,14 @@ class Linker:
         return None
 
     def href(self, iri: str) -> str:
-        return self.local_path(iri) or iri
+        """Where a click on `iri` goes: its local path, the IRI itself if it is a web or mail address, else ""."""
+        local = self.local_path(iri)
+        if local is not None:
+            return local
+        scheme, colon, _ = iri.partition(":")
+        # an allow-list, compared exactly: a browser would run javascript:, data:, vbscript: … (even with
+        # tabs or control characters in the scheme, which it strips), so those are shown as text only
+        return iri if colon and scheme.lower() in LINK_SCHEMES else ""
 
 
 def _labels(graph: Graph, node: Node) -> list[Literal]:

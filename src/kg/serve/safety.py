@@ -1,34 +1,22 @@
-"""Decide whether the public endpoint may run a query, by inspecting the PARSED query.
+"""Decide whether the public endpoint may run a query.
 
-The endpoint is read-only and must never reach another host: rdflib and Oxigraph both fetch the
-URL named in `SERVICE` (verified for pyoxigraph 0.5), and rdflib those in `FROM`/`FROM NAMED` and
-`LOAD`. So every query is parsed with rdflib's SPARQL 1.1 grammar and translated to algebra first;
-updates (which do not parse as a query), `SERVICE` anywhere in the algebra and any dataset clause
-are refused.
+The endpoint is read-only and must never reach another host: Oxigraph fetches the URL named in
+`SERVICE` (pyoxigraph 0.5 cannot turn that off), rdflib too, and rdflib those in `FROM`/`FROM NAMED`
+and `LOAD`. So every query is judged by the parser of each engine (kg.queries.refuse_remote_access):
+rdflib's algebra, and Oxigraph's own parser over the exact text Oxigraph runs; updates (which do not
+parse as a query) and empty queries are refused too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from functools import lru_cache
 
 from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
 
 from kg.errors import QueryError
 from kg.namespaces import PREFIXES
-from kg.queries import parse_query, query_form
-from kg.serve.problems import QueryRefused
-
-
-def _nodes(node: object) -> Iterator[CompValue]:
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _nodes(value)
-    elif isinstance(node, list | tuple):
-        for value in node:
-            yield from _nodes(value)
+from kg.queries import QueryRefused, is_blank_query, parse_query, query_form, refuse_remote_access
 
 
 def _is_update(text: str) -> bool:
@@ -42,9 +30,11 @@ def _is_update(text: str) -> bool:
 def check_query(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     """Return the form ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") of a query the endpoint may run.
 
-    Raises QueryError for a syntax error (with line and column) and QueryRefused for an update,
-    `SERVICE` or `FROM`/`FROM NAMED`. `prefixes` are the ones the endpoint predeclares.
+    Raises QueryError for an empty query or a syntax error (with line and column) and QueryRefused
+    for an update, `SERVICE` or `FROM`/`FROM NAMED`. `prefixes` are the ones the endpoint predeclares.
     """
+    if is_blank_query(text):
+        raise QueryError("the query is empty", hint="send ?query=SELECT … (SPARQL 1.1 Protocol)")
     try:
         parsed = parse_query(text, prefixes)
     except QueryError:
@@ -53,13 +43,7 @@ def check_query(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
                 "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is refused: this endpoint is read-only"
             ) from None
         raise
-    if parsed.algebra.get("datasetClause"):
-        raise QueryRefused(
-            "FROM / FROM NAMED are refused: the endpoint serves one default graph and never loads remote graphs",
-            hint="remove the dataset clause",
-        )
-    if any(node.name == "ServiceGraphPattern" for node in _nodes(parsed.algebra)):
-        raise QueryRefused("SERVICE is refused: this endpoint does not federate to other endpoints")
+    refuse_remote_access(text, prefixes, parsed)
     return query_form(parsed)
 
 

@@ -91,12 +91,15 @@ def _execute(state: _State, text: str, bindings: Mapping[str, Node]) -> Result:
     kg.queries.run_query, which hands rdflib a parsed query and so falls back to rdflib's engine);
     bindings become a VALUES block built from terms (kg.queries.inject_values), as for a remote
     endpoint, because Oxigraph's own substitution only binds projected variables."""
-    from kg.queries import inject_values, run_query
+    from kg.queries import inject_values, refuse_remote_access, run_query
 
     if state.config.backend != "oxigraph":
         return run_query(state.graph, text, bindings, PREFIXES)
+    executed = inject_values(text, bindings)
+    # judged again as Oxigraph gets it: with the bound values and the store's namespaces (oxrdflib adds them)
+    refuse_remote_access(executed, {**{str(p): str(ns) for p, ns in state.graph.namespaces()}, **PREFIXES})
     try:
-        return state.graph.query(inject_values(text, bindings), initNs=PREFIXES)
+        return state.graph.query(executed, initNs=PREFIXES)
     except QueryError:
         raise
     except Exception as exc:  # pyoxigraph raises SyntaxError / OSError / RuntimeError
