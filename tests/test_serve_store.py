@@ -34,7 +34,7 @@ def clients(seed_store: tuple[Path, Path]) -> Iterator[tuple[TestClient, TestCli
 def test_the_store_is_opened_by_every_worker(clients: tuple[TestClient, TestClient]) -> None:
     _, from_store = clients
     pool = from_store.app.state.server.pool  # type: ignore[attr-defined]
-    assert pool.alive() == 2 and pool.config.store is not None and pool.config.files == ()
+    assert pool.alive() == pool.size == 3 and pool.config.store is not None and pool.config.files == ()
     # two workers answer at the same time from the same folder
     for i in range(4):
         response = from_store.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # {i}"})

@@ -6,6 +6,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from kg import paths
 from kg.namespaces import DEFAULT_BASE
@@ -46,3 +47,50 @@ class Settings:
                 field="base",
                 hint="pass e.g. --base https://example.org/kg/",
             )
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """The bounds `kg serve` enforces beyond a query's time and rows; each is a `kg serve` flag (README, "Limits")."""
+
+    #: the whole server (main process and query workers) stays under this many MB of resident memory:
+    #: worker_memory_mb defaults to what is left of it after the main process's share, split between workers
+    memory_mb: int = 1024
+    #: resident memory (MB) a query worker may reach while answering; it is killed and replaced, the request
+    #: gets 503. 0: derived from memory_mb
+    worker_memory_mb: int = 0
+    #: largest request body (a POSTed query), read in chunks and refused with 413 as soon as it is passed
+    max_body_bytes: int = 1 << 20
+    #: largest request line plus headers; a longer head is answered 400 (uvicorn's h11_max_incomplete_event_size)
+    max_header_bytes: int = 16 << 10
+    #: seconds a client has to send a request's line and headers (from connecting, or from the end of the
+    #: previous answer) and then its body; a slow head closes the connection, a slow body gets 408
+    request_timeout_s: float = 10.0
+    #: seconds an idle keep-alive connection stays open (uvicorn's timeout_keep_alive)
+    idle_timeout_s: float = 5.0
+    #: connections and requests at once; more are answered 503 (uvicorn's limit_concurrency)
+    max_connections: int = 64
+    #: seconds a query answer may take to reach the client; a slower client is disconnected. Dumps may take
+    #: longer but are cut when the client reads nothing for this long
+    send_timeout_s: float = 10.0
+    #: largest answer a worker may produce (bytes of the rendered result); a larger one is answered 503
+    max_answer_bytes: int = 16 << 20
+    #: bytes of answers being sent at once; an answer that does not fit is answered 503 until others are sent
+    max_sending_bytes: int = 128 << 20
+    #: bytes of answers the answer cache keeps (besides its entry count)
+    cache_bytes: int = 64 << 20
+    #: extra query workers kept for clients with nothing running, so that one client's slow queries cannot
+    #: lock every other client out (a client is an IP address)
+    reserved_workers: int = 1
+    #: deepest nesting of a query text (brackets plus a run of `! - + ^`), refused before any parser runs
+    max_query_depth: int = 32
+
+    #: resident memory (MB) counted for the main process before any answer: Python, Starlette, the templates
+    MAIN_BASE_MB: ClassVar[int] = 128
+
+    def worker_cap_mb(self, workers: int) -> int:
+        """The per-worker memory cap: worker_memory_mb, or memory_mb less the main process's share, split."""
+        if self.worker_memory_mb:
+            return self.worker_memory_mb
+        main = self.MAIN_BASE_MB + (self.cache_bytes + self.max_sending_bytes) // (1 << 20)
+        return max(64, (self.memory_mb - main) // (workers + self.reserved_workers))

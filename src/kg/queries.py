@@ -153,6 +153,7 @@ def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: P
     """
     from pyparsing import ParseBaseException
 
+    check_nesting(text, file=file)
     try:
         return prepareQuery(text, initNs=dict(prefixes or {}))
     except ParseBaseException as exc:
@@ -193,6 +194,44 @@ def _oxigraph_diagnosis(text: str, prefixes: Mapping[str, str] | None) -> tuple[
     why = " ".join(match.group(3).split())
     # Oxigraph lists expected character classes verbatim; those help nobody
     return line, col, "unexpected input here" if "['" in why or len(why) > 100 else why
+
+
+#: deepest nesting a query may have: brackets `( [ {` inside each other plus a run of prefix operators
+#: (`!`, `-`, `+`, `^`). Both parsers recurse once per level: rdflib's stops with RecursionError near 28
+#: parentheses, Oxigraph's overflows its stack (SIGSEGV, the whole process) near 10,000 `!`.
+MAX_QUERY_DEPTH = 32
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = frozenset(_OPENERS.values())
+_PREFIX_OPERATORS = frozenset("!-+^")
+
+
+def query_depth(text: str) -> int:
+    """The deepest nesting of `text`: open brackets plus the current run of prefix operators (see MAX_QUERY_DEPTH).
+
+    Strings, IRIs and comments do not count; a lexer, not a parser, so no text can make it recurse.
+    """
+    deepest = brackets = run = 0
+    for token in _tokens(text):
+        if token.kind in ("ws", "comment"):
+            continue
+        if token.text in _OPENERS:
+            brackets += 1
+        elif token.text in _CLOSERS:
+            brackets = max(0, brackets - 1)
+        run = run + 1 if token.text in _PREFIX_OPERATORS else 0
+        deepest = max(deepest, brackets + run)
+    return deepest
+
+
+def check_nesting(text: str, limit: int = MAX_QUERY_DEPTH, *, file: Path | str | None = None) -> None:
+    """Raise QueryError if `text` nests deeper than `limit`, before any parser sees it."""
+    depth = query_depth(text)
+    if depth > limit:
+        raise QueryError(
+            f"the query nests {depth} levels deep (brackets and runs of ! - + ^); at most {limit} are allowed",
+            file=file,
+            hint="write the expression with fewer nested brackets or operators",
+        )
 
 
 def _locate_problem(text: str, message: str) -> tuple[int | None, int | None]:
@@ -244,6 +283,7 @@ def oxigraph_syntax_error(text: str, prefixes: Mapping[str, str] | None = None) 
     """
     import pyoxigraph
 
+    check_nesting(text)
     probe = "kgparseprobe"
     while probe in text:
         probe += "x"

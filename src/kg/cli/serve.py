@@ -8,6 +8,24 @@ from pathlib import Path
 
 from kg import paths
 from kg.cli.options import settings_from
+from kg.config import ServerLimits
+
+#: `kg serve` flag → (ServerLimits field, type, help); the defaults are ServerLimits'
+LIMIT_FLAGS: dict[str, tuple[str, type, str]] = {
+    "--memory": ("memory_mb", int, "MB of resident memory for the whole server, workers included"),
+    "--worker-memory": ("worker_memory_mb", int, "MB a worker may use while answering (503 beyond); 0: from --memory"),
+    "--max-body": ("max_body_bytes", int, "bytes of a request body (413 beyond)"),
+    "--max-header": ("max_header_bytes", int, "bytes of a request line and headers (400 beyond)"),
+    "--request-timeout": ("request_timeout_s", float, "seconds to send request headers (then closed) and body (408)"),
+    "--idle-timeout": ("idle_timeout_s", float, "seconds an idle keep-alive connection stays open"),
+    "--max-connections": ("max_connections", int, "connections at once (more are closed or answered 503)"),
+    "--send-timeout": ("send_timeout_s", float, "seconds to send an answer, and without progress on a dump"),
+    "--max-answer": ("max_answer_bytes", int, "bytes of one answer (503 beyond)"),
+    "--max-sending": ("max_sending_bytes", int, "bytes of answers being sent at once (503 beyond)"),
+    "--cache-bytes": ("cache_bytes", int, "bytes of answers the answer cache keeps"),
+    "--reserved-workers": ("reserved_workers", int, "extra workers only for clients with nothing running"),
+    "--max-query-depth": ("max_query_depth", int, "nesting of a query text: brackets plus runs of ! - + ^"),
+}  # fmt: skip
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,17 +71,29 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--max-rows", type=int, default=10_000, help="rows or triples a query returns at most (default: 10000)"
     )
+    defaults = ServerLimits()
+    for flag, (name, kind, text) in LIMIT_FLAGS.items():
+        p.add_argument(flag, type=kind, default=getattr(defaults, name), help=f"{text} (default: %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kg.errors import KGError
     from kg.serve import ServeSettings, create_app
+    from kg.serve.limits import serve_forever
     from kg.store import store_dist_dir
 
     if args.workers < 1 or args.timeout <= 0 or args.max_rows < 1 or args.cache < 0:
         raise KGError("--workers and --max-rows must be at least 1 and --timeout positive")
+    values = {name: getattr(args, flag[2:].replace("-", "_")) for flag, (name, _, _) in LIMIT_FLAGS.items()}
+    negative = [flag for flag, (name, _, _) in LIMIT_FLAGS.items() if values[name] < 0]
+    zero = [
+        f
+        for f, (n, _, _) in LIMIT_FLAGS.items()
+        if values[n] == 0 and n not in ("worker_memory_mb", "reserved_workers")
+    ]
+    if negative or zero:
+        raise KGError(f"{', '.join(negative + zero)} must be positive", hint="see `kg serve --help`")
+    limits = ServerLimits(**values)
     if args.store is not None and args.dist is None:
         args.dist = store_dist_dir(args.store)
     settings = settings_from(args)
@@ -79,11 +109,12 @@ def run(args: argparse.Namespace) -> int:
             cache_entries=args.cache,
             extra_files=extra,
             store_dir=args.store,
+            limits=limits,
         )
     )
     print(
         f"kg serve: http://{args.host}:{args.port}/ (data {args.store or settings.dist_dir}, base {settings.base})",
         file=sys.stderr,
     )
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve_forever(app, limits, args.host, args.port, workers=args.workers)
     return 0

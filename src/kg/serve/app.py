@@ -7,7 +7,9 @@ parses requests, negotiates formats and turns answers and errors into responses.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import hashlib
 import pickle
 from collections import OrderedDict
@@ -31,12 +33,21 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import paths
-from kg.config import Settings
+from kg.config import ServerLimits, Settings
 from kg.errors import KGError, QueryError, StoreError
 from kg.namespaces import DEFAULT_BASE, sparql_prologue
-from kg.queries import RENDERERS, MissingParameters, StoredQuery, bind_params, load_queries
+from kg.queries import (
+    MAX_QUERY_DEPTH,
+    RENDERERS,
+    MissingParameters,
+    StoredQuery,
+    bind_params,
+    check_nesting,
+    load_queries,
+)
 from kg.serve.conneg import Offer, negotiate
-from kg.serve.problems import QueryRefused, ResourceNotFound, status_of
+from kg.serve.limits import ABORT_EXTENSION, client_log
+from kg.serve.problems import BodyTimeout, BodyTooLarge, QueryRefused, ResourceNotFound, status_of
 from kg.serve.resource import Linker
 from kg.serve.workers import QueryAnswer, QueryPool, WorkerConfig
 from kg.store import open_store, published_files, read_manifest
@@ -70,6 +81,8 @@ class ServeSettings:
     #: a kg store folder (`kg build --store DIR`) that every worker opens read-only instead of loading
     #: dist/ into memory; dist_dir then only provides the dumps and void.ttl (if it has them)
     store_dir: Path | None = None
+    #: memory, body, connection, sending and nesting bounds (kg.config.ServerLimits)
+    limits: ServerLimits = field(default_factory=ServerLimits)
 
     @classmethod
     def from_settings(cls, settings: Settings, **limits: Any) -> ServeSettings:
@@ -150,10 +163,22 @@ class Server:
             files: list[Path] = []
         else:
             files = [*published_files(settings.dist_dir), *settings.extra_files]
+        limits = settings.limits
+        if limits.max_query_depth > MAX_QUERY_DEPTH:
+            raise KGError(f"--max-query-depth is at most {MAX_QUERY_DEPTH}: rdflib's parser recurses past that")
         self.pool = QueryPool(
-            WorkerConfig(tuple(files), settings.base, settings.backend, settings.max_rows, settings.store_dir),
+            WorkerConfig(
+                tuple(files),
+                settings.base,
+                settings.backend,
+                settings.max_rows,
+                settings.store_dir,
+                max_answer_bytes=limits.max_answer_bytes,
+            ),
             size=settings.workers,
             timeout_s=settings.timeout_s,
+            reserved=limits.reserved_workers,
+            memory_cap_mb=limits.worker_cap_mb(settings.workers),
         )
         self.queries: dict[str, StoredQuery] = (
             load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
@@ -168,8 +193,12 @@ class Server:
         #: IRIs void.ttl describes (the dataset, its partitions, its build …): /id/… 303s to /.well-known/void
         self.void_subjects = _void_subjects(description)
         self.linker = Linker(settings.base)
-        #: LRU of worker answers (only touched on the event loop thread)
-        self.cache: OrderedDict[bytes, Any] = OrderedDict()
+        #: LRU of worker answers and their sizes (only touched on the event loop thread)
+        self.cache: OrderedDict[bytes, tuple[Any, int]] = OrderedDict()
+        #: bytes of the answers in the cache (as the workers sent them)
+        self.cache_bytes = 0
+        #: bytes of answers being sent (see _SendingLimits)
+        self.sending_bytes = 0
         self.templates = Environment(
             loader=PackageLoader("kg.serve", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -178,18 +207,24 @@ class Server:
         )
         self.stylesheet: str = self.templates.loader.get_source(self.templates, "style.css")[0]  # type: ignore[union-attr]
 
-    async def run(self, job: str, *args: Any) -> Any:
-        """Run a worker job; successful answers are cached by their pickled arguments."""
+    async def run(self, job: str, *args: Any, client: object = None) -> Any:
+        """Run a worker job for `client`; successful answers are cached by their pickled arguments.
+
+        The cache keeps at most cache_entries answers and limits.cache_bytes bytes of them.
+        """
+        run = functools.partial(self.pool.run_sized, job, *args, client=client)
         if self.settings.cache_entries <= 0:
-            return await anyio.to_thread.run_sync(self.pool.run, job, *args)
+            return (await anyio.to_thread.run_sync(run))[0]
         key = pickle.dumps((job, args), protocol=pickle.HIGHEST_PROTOCOL)
         if key in self.cache:
             self.cache.move_to_end(key)
-            return self.cache[key]
-        answer = await anyio.to_thread.run_sync(self.pool.run, job, *args)
-        self.cache[key] = answer
-        if len(self.cache) > self.settings.cache_entries:
-            self.cache.popitem(last=False)
+            return self.cache[key][0]
+        answer, size = await anyio.to_thread.run_sync(run)
+        if key not in self.cache and size <= self.settings.limits.cache_bytes:
+            self.cache[key] = (answer, size)
+            self.cache_bytes += size
+            while len(self.cache) > self.settings.cache_entries or self.cache_bytes > self.settings.limits.cache_bytes:
+                self.cache_bytes -= self.cache.popitem(last=False)[1][1]
         return answer
 
     def html(
@@ -249,6 +284,11 @@ def _server(request: Request) -> Server:
     return server
 
 
+def _client(request: Request) -> str | None:
+    """Who asks, for the fair share of workers: the peer's address (behind a proxy, the proxy's)."""
+    return request.client.host if request.client else None
+
+
 def _error(exc: KGError, headers: Mapping[str, str] | None = None) -> Response:
     return PlainTextResponse(str(exc) + "\n", status_code=status_of(exc), headers=dict(headers or {}))
 
@@ -279,8 +319,26 @@ def _answer_response(
 # views: SPARQL endpoint
 
 
-#: largest POST body accepted (a query, not data: the endpoint is read-only)
-MAX_BODY = 1 << 20
+async def _read_body(request: Request, limits: ServerLimits) -> bytes:
+    """The request body, read in chunks: refused (413) as soon as it passes the limit, 408 if it is too slow."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limits.max_body_bytes:
+        raise BodyTooLarge(
+            f"the request body has {int(declared):,} bytes; the server reads at most {limits.max_body_bytes:,}"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    with anyio.move_on_after(limits.request_timeout_s) as timer:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limits.max_body_bytes:
+                raise BodyTooLarge(
+                    f"the request body is larger than the server's limit of {limits.max_body_bytes:,} bytes"
+                )
+            chunks.append(chunk)
+    if timer.cancelled_caught:
+        raise BodyTimeout(f"the request body did not arrive within {limits.request_timeout_s:g} s")
+    return b"".join(chunks)
 
 
 async def _sparql_request(request: Request) -> tuple[str | None, Mapping[str, str]]:
@@ -293,9 +351,7 @@ async def _sparql_request(request: Request) -> tuple[str | None, Mapping[str, st
     text = params.get("query")
     if request.method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        body = await request.body()
-        if len(body) > MAX_BODY:
-            raise QueryError(f"the request body is larger than {MAX_BODY} bytes")
+        body = await _read_body(request, _server(request).settings.limits)
         if content_type == "application/x-www-form-urlencoded":
             for key, value in parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True):
                 if key in params:
@@ -336,8 +392,9 @@ async def sparql(request: Request) -> Response:
             if negotiate(request.headers.get("accept"), (_SPARQL_JSON, _HTML)) == _HTML:
                 return await query_page(request)
             raise QueryError("missing query", hint="send ?query=SELECT … (SPARQL 1.1 Protocol)")
+        check_nesting(text, server.settings.limits.max_query_depth)
         choices = form_choices(request.headers.get("accept"), params.get("format"))
-        answer: QueryAnswer = await server.run("query", text, {}, choices)
+        answer: QueryAnswer = await server.run("query", text, {}, choices, client=_client(request))
     except _UnsupportedMedia as exc:
         return PlainTextResponse(str(exc) + "\n", status_code=415)
     except KGError as exc:
@@ -428,7 +485,7 @@ async def run_stored(request: Request) -> Response:
                 "results.html", status=400, title=query.summary, stored=query, values=values, error=str(exc),
                 head=(), rows=(), answer=None, query_text=query.text,
             )  # fmt: skip
-        answer: QueryAnswer = await server.run("query", query.text, bindings, choices)
+        answer: QueryAnswer = await server.run("query", query.text, bindings, choices, client=_client(request))
     except KGError as exc:
         return _error(exc)
     return _answer_response(server, answer, query.summary, query.text, {"stored": query, "values": values})
@@ -465,7 +522,7 @@ async def resource(request: Request) -> Response:
     if _iri_for(server, prefix, path) in server.void_subjects:
         return RedirectResponse("/.well-known/void", status_code=303, headers={"Vary": "Accept"})
     try:
-        found = await server.run("exists", _iri_for(server, prefix, path))
+        found = await server.run("exists", _iri_for(server, prefix, path), client=_client(request))
     except KGError as exc:
         return _error(exc, {"Vary": "Accept"})
     if not found:
@@ -508,9 +565,9 @@ async def document(request: Request) -> Response:
     try:
         if key == "html":
             lang = request.query_params.get("lang", server.settings.lang)
-            page = await server.run("page", iri, lang)
+            page = await server.run("page", iri, lang, client=_client(request))
             return server.html("resource.html", headers=headers, title=page.label, page=page, doc_path=f"/doc/{path}")
-        body: bytes = await server.run("describe", iri, key)
+        body: bytes = await server.run("describe", iri, key, client=_client(request))
     except KGError as exc:
         return _error(exc, {"Vary": "Accept"})
     return Response(body, media_type=RENDERERS[key].media_type, headers=headers)
@@ -599,6 +656,97 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: bytes per write of a response body: the transport's buffer stays near this size, whatever the answer's
+SEND_CHUNK = 64 << 10
+
+
+class _SendingLimits:
+    """ASGI middleware bounding what the server sends: bytes of answers in flight, and time to send one.
+
+    Bodies go out in SEND_CHUNK pieces, so a slow client holds a transport buffer of about one piece, not
+    a copy of the answer. An answer that would take the bytes being sent past limits.max_sending_bytes is
+    answered 503; one not sent within limits.send_timeout_s cuts the client off (uvicorn's protocol from
+    kg.serve.limits provides the cut). Dumps are files read piece by piece: their time is not bounded,
+    only the time without progress (kg.serve.limits).
+    """
+
+    def __init__(self, app: ASGIApp, server: Server) -> None:
+        self.app = app
+        self.server = server
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limits = self.server.settings.limits
+        abort = scope.get("extensions", {}).get(ABORT_EXTENSION)
+        streamed = scope["path"].startswith("/dumps/")
+        held = 0
+        refused = False
+        timer: Any = None
+
+        async def limited_send(message: Message) -> None:
+            nonlocal held, refused, timer
+            if refused:
+                return
+            if message["type"] == "http.response.start":
+                size = int(MutableHeaders(scope=message).get("content-length") or 0)
+                if not streamed and size > SEND_CHUNK:
+                    if self.server.sending_bytes + size > limits.max_sending_bytes:
+                        refused = True
+                        client_log(f"{_peer(scope)}: answer of {size:,} bytes refused: too many bytes being sent")
+                        busy = PlainTextResponse(
+                            "the server is busy sending other answers; try again later\n", status_code=503
+                        )
+                        await busy(scope, receive, send)
+                        return
+                    held = size
+                    self.server.sending_bytes += size
+                if abort is not None and not streamed:
+                    timer = asyncio.get_running_loop().call_later(
+                        limits.send_timeout_s, _cut, abort, limits.send_timeout_s
+                    )
+                await send(message)
+                return
+            if message["type"] == "http.response.body":
+                body: bytes = message.get("body", b"")
+                more = message.get("more_body", False)
+                if len(body) > SEND_CHUNK:
+                    view = memoryview(body)
+                    for at in range(0, len(view), SEND_CHUNK):
+                        last = at + SEND_CHUNK >= len(view)
+                        piece = bytes(view[at : at + SEND_CHUNK])
+                        await send({"type": "http.response.body", "body": piece, "more_body": more or not last})
+                else:
+                    await send(message)
+                if not more:
+                    _release()
+                return
+            await send(message)
+
+        def _release() -> None:
+            nonlocal held, timer
+            if timer is not None:
+                timer.cancel()
+                timer = None
+            self.server.sending_bytes -= held
+            held = 0
+
+        try:
+            await self.app(scope, receive, limited_send)
+        finally:
+            _release()
+
+
+def _cut(abort: Any, seconds: float) -> None:
+    abort(f"the answer was not sent within {seconds:g} s")
+
+
+def _peer(scope: Scope) -> str:
+    client = scope.get("client")
+    return f"{client[0]}:{client[1]}" if client else "a client"
+
+
 async def stylesheet(request: Request) -> Response:
     """The pages' stylesheet (a file, not inline, so the Content-Security-Policy needs no 'unsafe-inline')."""
     server = _server(request)
@@ -637,6 +785,7 @@ def create_app(settings: ServeSettings | Settings | None = None) -> Starlette:
         Route("/style.css", stylesheet),
     ]
     middleware = [
+        Middleware(_SendingLimits, server=server),
         Middleware(_SecurityHeaders),
         Middleware(
             CORSMiddleware,

@@ -10,6 +10,22 @@ class QueryTimeout(QueryError):
     """A query ran past the server's time limit and was stopped."""
 
 
+class WorkerOutOfMemory(KGError):
+    """A query needed more memory than a worker may use; the worker was stopped."""
+
+
+class AnswerTooLarge(KGError):
+    """A rendered answer is larger than the server sends."""
+
+
+class BodyTooLarge(QueryError):
+    """A request body is larger than the server reads."""
+
+
+class BodyTimeout(QueryError):
+    """A request body did not arrive within the server's time limit."""
+
+
 class ServerBusy(KGError):
     """Every query worker stayed busy for longer than the time limit."""
 
@@ -38,6 +54,10 @@ class WorkerProblem(KGError):
 STATUS: dict[type[BaseException], int] = {
     QueryRefused: 400,  # a query the endpoint will not run is a bad request, said in one line
     QueryTimeout: 503,
+    WorkerOutOfMemory: 503,
+    AnswerTooLarge: 503,
+    BodyTooLarge: 413,
+    BodyTimeout: 408,
     QueryError: 400,  # syntax errors and bad parameters: "400 Bad Request" per the Protocol
     NotAcceptable: 406,
     ResourceNotFound: 404,

@@ -3,7 +3,10 @@
 Neither rdflib nor pyoxigraph (0.5) can interrupt a running query from another thread, so every
 graph access of the server runs in a worker process that loads the published graph once. The pool
 sends a job over a pipe and waits at most `timeout_s`; a worker that has not answered by then is
-killed and replaced, and the request fails with QueryTimeout. Workers are fresh interpreters
+killed and replaced, and the request fails with QueryTimeout. A worker whose resident memory passes
+its cap while answering is killed the same way (WorkerOutOfMemory), and one that dies is replaced
+(WorkerFailed). `reserved` extra workers are only handed to clients with nothing running, so a
+client's slow queries cannot lock the others out. Workers are fresh interpreters
 (`python -m kg.serve.worker_main`; a fork of a threaded server is unsafe) speaking pickled messages
 over their stdin/stdout.
 
@@ -16,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
-import queue
+import pickle
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -34,11 +38,13 @@ from rdflib.term import Node
 from kg.errors import KGError, QueryError
 from kg.namespaces import PREFIXES
 from kg.serve.problems import (
+    AnswerTooLarge,
     NotAcceptable,
     QueryTimeout,
     ResourceNotFound,
     ServerBusy,
     WorkerFailed,
+    WorkerOutOfMemory,
     WorkerProblem,
     status_of,
 )
@@ -56,6 +62,8 @@ class WorkerConfig:
     max_rows: int = 10_000
     #: a kg store folder (`kg build --store DIR`) to open read-only instead of loading `files`
     store: Path | None = None
+    #: bytes a rendered answer may have; a larger one is refused (AnswerTooLarge)
+    max_answer_bytes: int = 16 << 20
 
 
 @dataclass(frozen=True)
@@ -165,9 +173,20 @@ def job_query(state: _State, text: str, bindings: Mapping[str, Node], choices: M
     result, rows, truncated = _capped(_execute(state, text, bindings), state.config.max_rows)
     if key == "html":
         table = _html_table(state, result)
+        _check_size(sum(len(text) + len(href) for row in table[1] for text, href in row), state.config)
         return QueryAnswer(b"", "text/html; charset=utf-8", key, rows, truncated, form, table)
     renderer = RENDERERS[key]
-    return QueryAnswer(renderer.render(result), renderer.media_type, key, rows, truncated, form)
+    body = renderer.render(result)
+    _check_size(len(body), state.config)
+    return QueryAnswer(body, renderer.media_type, key, rows, truncated, form)
+
+
+def _check_size(size: int, config: WorkerConfig) -> None:
+    if size > config.max_answer_bytes:
+        raise AnswerTooLarge(
+            f"the answer has {size:,} bytes, more than the server's limit of {config.max_answer_bytes:,}",
+            hint="ask for fewer rows (LIMIT) or shorter values",
+        )
 
 
 def job_exists(state: _State, iri: str) -> bool:
@@ -268,27 +287,100 @@ class _Worker:
     tx: Connection
 
 
-class QueryPool:
-    """`size` worker processes; `run(job, *args)` blocks until an answer or the time limit."""
+#: how often (seconds) the pool looks at a busy worker's memory
+_MEMORY_POLL_S = 0.05
 
-    def __init__(self, config: WorkerConfig, size: int = 2, timeout_s: float = 10.0, startup_s: float = 120.0) -> None:
+
+def resident_mb(pid: int) -> float | None:
+    """Resident memory of a process in MB (Linux /proc), or None where that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+class QueryPool:
+    """`size` + `reserved` worker processes; `run(job, *args)` blocks until an answer or the time limit.
+
+    A client (any hashable key, the server uses its IP address) that already has a job running gets a
+    worker only while more than `reserved` are idle. A worker whose resident memory passes
+    `memory_cap_mb` (0: no cap) while answering is killed and replaced.
+    """
+
+    def __init__(
+        self,
+        config: WorkerConfig,
+        size: int = 2,
+        timeout_s: float = 10.0,
+        startup_s: float = 120.0,
+        *,
+        reserved: int = 0,
+        memory_cap_mb: int = 0,
+    ) -> None:
         self.config = config
-        self.size = size
+        self.size = size + reserved
+        self.reserved = reserved
         self.timeout_s = timeout_s
         self.startup_s = startup_s
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.memory_cap_mb = memory_cap_mb
+        self._idle: list[_Worker] = []
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
+        #: guards _idle and _running; notified whenever a worker becomes idle
+        self._turn = threading.Condition()
+        #: client → jobs it has running
+        self._running: dict[object, int] = {}
         self._closed = False
         #: workers killed because a job ran past the time limit (for tests and logs)
         self.killed = 0
+        #: workers killed because they passed the memory cap
+        self.killed_for_memory = 0
 
     def start(self) -> None:
-        """Start every worker and wait until each has loaded the graph."""
+        """Start every worker and wait until each has loaded the graph (and fits under the memory cap)."""
         starting = [self._spawn() for _ in range(self.size)]
         for worker in starting:
             self._await_ready(worker)
-            self._idle.put(worker)
+            loaded = resident_mb(worker.process.pid) or 0.0
+            if self.memory_cap_mb and loaded > self.memory_cap_mb * 0.9:
+                self.close()
+                raise WorkerFailed(
+                    f"a query worker holds {loaded:.0f} MB once the graph is loaded, too close to its memory cap "
+                    f"of {self.memory_cap_mb} MB",
+                    hint="raise --memory or --worker-memory, or serve a store (--store) instead of dist/",
+                )
+            self._put_idle(worker)
+
+    def _put_idle(self, worker: _Worker | None, client: object = None) -> None:
+        with self._turn:
+            if worker is not None:
+                self._idle.append(worker)
+            if client is not None:
+                left = self._running.get(client, 0) - 1
+                if left > 0:
+                    self._running[client] = left
+                else:
+                    self._running.pop(client, None)
+            self._turn.notify_all()
+
+    def _take(self, client: object, deadline: float) -> _Worker:
+        with self._turn:
+            while True:
+                if self._closed:
+                    raise WorkerFailed("the query pool is closed")
+                busy = self._running.get(client, 0) if client is not None else 0
+                if len(self._idle) > (self.reserved if busy else 0):
+                    if client is not None:
+                        self._running[client] = busy + 1
+                    return self._idle.pop()
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise ServerBusy(
+                        f"all {self.size} query workers stayed busy for {self.timeout_s:g} s; try again later"
+                    )
+                self._turn.wait(left)
 
     def _spawn(self) -> _Worker:
         # a plain subprocess rather than multiprocessing: no re-import of the caller's __main__
@@ -346,37 +438,58 @@ class QueryPool:
         if self._closed:
             self._kill(worker)
             return
-        self._idle.put(worker)
+        self._put_idle(worker)
 
-    def run(self, job: str, *args: Any) -> Any:
+    def run(self, job: str, *args: Any, client: object = None) -> Any:
         """Run `job` in a worker; raise QueryTimeout after timeout_s (the worker is killed and replaced)."""
+        return self.run_sized(job, *args, client=client)[0]
+
+    def run_sized(self, job: str, *args: Any, client: object = None) -> tuple[Any, int]:
+        """run(), with the size in bytes of the answer as the worker sent it."""
         if self._closed:
             raise WorkerFailed("the query pool is closed")
-        try:
-            worker = self._idle.get(timeout=self.timeout_s)
-        except queue.Empty:
-            raise ServerBusy(
-                f"all {self.size} query workers stayed busy for {self.timeout_s:g} s; try again later"
-            ) from None
+        deadline = time.monotonic() + self.timeout_s
+        worker = self._take(client, deadline)
         try:
             worker.tx.send((job, args))
-            if not worker.rx.poll(self.timeout_s):
+            self._await_answer(worker, time.monotonic() + self.timeout_s)
+            data = worker.rx.recv_bytes()
+        except (EOFError, OSError):
+            self._discard(worker, client)
+            raise WorkerFailed("a query worker died while answering; it has been replaced") from None
+        except (QueryTimeout, WorkerOutOfMemory):
+            self._discard(worker, client)
+            raise
+        self._put_idle(worker, client)
+        status, payload = pickle.loads(data)
+        if status == "ok":
+            return payload, len(data)
+        code, message = payload
+        raise WorkerProblem(message, code)
+
+    def _await_answer(self, worker: _Worker, deadline: float) -> None:
+        """Wait for the worker's answer, watching its memory; raise QueryTimeout or WorkerOutOfMemory."""
+        while not worker.rx.poll(min(_MEMORY_POLL_S, max(0.0, deadline - time.monotonic()))):
+            if self.memory_cap_mb:
+                used = resident_mb(worker.process.pid)
+                if used is not None and used > self.memory_cap_mb:
+                    self.killed_for_memory += 1
+                    raise WorkerOutOfMemory(
+                        f"the query needed more than the server's limit of {self.memory_cap_mb} MB of memory "
+                        "and was stopped",
+                        hint="ask for less: fewer rows, no ORDER BY over a large result",
+                    )
+            if time.monotonic() >= deadline:
                 self.killed += 1
-                self._kill(worker)
-                threading.Thread(target=self._replace, daemon=True).start()
                 raise QueryTimeout(
                     f"the query ran longer than the server's limit of {self.timeout_s:g} s and was stopped"
                 )
-            status, payload = worker.rx.recv()
-        except (EOFError, OSError, BrokenPipeError):
-            self._kill(worker)
-            threading.Thread(target=self._replace, daemon=True).start()
-            raise WorkerFailed("a query worker died while answering; it has been replaced") from None
-        self._idle.put(worker)
-        if status == "ok":
-            return payload
-        code, message = payload
-        raise WorkerProblem(message, code)
+
+    def _discard(self, worker: _Worker, client: object) -> None:
+        """Kill a worker that failed or overran, start its replacement, free the client's turn."""
+        self._kill(worker)
+        self._put_idle(None, client)
+        threading.Thread(target=self._replace, daemon=True).start()
 
     def alive(self) -> int:
         """Number of live worker processes."""
@@ -385,11 +498,14 @@ class QueryPool:
 
     def idle(self) -> int:
         """Number of workers waiting for a job."""
-        return self._idle.qsize()
+        with self._turn:
+            return len(self._idle)
 
     def close(self) -> None:
         """Stop every worker."""
-        self._closed = True
+        with self._turn:
+            self._closed = True
+            self._turn.notify_all()
         with self._lock:
             workers = list(self._all)
         for worker in workers:
