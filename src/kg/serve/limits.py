@@ -75,6 +75,7 @@ def guarded_protocol(limits: ServerLimits) -> type[H11Protocol]:
             super().__init__(*args, **kwargs)
             self._head_timer: asyncio.TimerHandle | None = None
             self._stall_timer: asyncio.TimerHandle | None = None
+            self._waiting_since = 0.0
             inner = self.app
 
             async def app_with_abort(scope: Any, receive: Any, send: Any) -> None:
@@ -85,10 +86,18 @@ def guarded_protocol(limits: ServerLimits) -> type[H11Protocol]:
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
-            if len(self.connections) > limits.max_connections:
-                self._cut_off(f"more than {limits.max_connections} connections open; closed a new one")
-                return
             self._arm_head_timer()
+            if len(self.connections) > limits.max_connections:
+                # make room by closing the connection that has waited longest for a request head (an idle
+                # or trickling one, never one being answered); if there is none, this one goes
+                waiting = [c for c in self.connections if isinstance(c, GuardedProtocol) and c._waiting()]
+                oldest = min(waiting, key=lambda c: c._waiting_since, default=self)
+                oldest._cut_off(f"more than {limits.max_connections} connections open; closed the longest waiting")
+
+        def _waiting(self) -> bool:
+            """No request is being read or answered: the connection waits for a request head."""
+            idle = self.cycle is None or self.cycle.response_complete
+            return idle and self.conn.their_state is not h11.SEND_BODY and not self.transport.is_closing()
 
         def connection_lost(self, exc: Exception | None) -> None:
             for timer in (self._head_timer, self._stall_timer):
@@ -103,12 +112,12 @@ def guarded_protocol(limits: ServerLimits) -> type[H11Protocol]:
         def _arm_head_timer(self) -> None:
             if self._head_timer is not None:
                 self._head_timer.cancel()
+            self._waiting_since = self.loop.time()
             self._head_timer = self.loop.call_later(limits.request_timeout_s, self._head_overdue)
 
         def _head_overdue(self) -> None:
             self._head_timer = None
-            waiting = self.cycle is None or self.cycle.response_complete
-            if waiting and self.conn.their_state is not h11.SEND_BODY and not self.transport.is_closing():
+            if self._waiting():
                 self._cut_off(f"no complete request within {limits.request_timeout_s:g} s")
 
         def pause_writing(self) -> None:
@@ -174,7 +183,7 @@ def uvicorn_options(limits: ServerLimits) -> dict[str, Any]:
     return {
         "http": guarded_protocol(limits),
         "timeout_keep_alive": limits.idle_timeout_s,
-        "limit_concurrency": limits.max_connections,
+        "limit_concurrency": limits.max_connections + 1,  # uvicorn refuses at >=; the protocol caps connections
         "h11_max_incomplete_event_size": limits.max_header_bytes,
     }
 

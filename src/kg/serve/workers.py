@@ -266,6 +266,16 @@ def _worker_main(rx: Connection, tx: Connection) -> None:
             tx.send(("error", (status_of(exc), str(exc))))
         except Exception as exc:  # a bug in a job must not kill the worker; report it as a 500
             tx.send(("error", (500, f"internal error: {type(exc).__name__}: {exc}")))
+        _release_free_memory()
+
+
+def _release_free_memory() -> None:
+    """Give the heap's free pages back to the system (glibc keeps them), so resident memory is what is in use."""
+    import ctypes
+    import ctypes.util
+
+    with contextlib.suppress(OSError, AttributeError, TypeError):
+        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
 
 
 def stdio_main() -> None:
@@ -289,6 +299,8 @@ class _Worker:
 
 #: how often (seconds) the pool looks at a busy worker's memory
 _MEMORY_POLL_S = 0.05
+#: a worker that still holds this share of its memory cap after answering is replaced by a fresh one
+_RECYCLE_AT = 0.75
 
 
 def resident_mb(pid: int) -> float | None:
@@ -460,7 +472,11 @@ class QueryPool:
         except (QueryTimeout, WorkerOutOfMemory):
             self._discard(worker, client)
             raise
-        self._put_idle(worker, client)
+        used = resident_mb(worker.process.pid) if self.memory_cap_mb else None
+        if used is not None and used > self.memory_cap_mb * _RECYCLE_AT:
+            self._discard(worker, client)  # a fresh worker, rather than a failed request later
+        else:
+            self._put_idle(worker, client)
         status, payload = pickle.loads(data)
         if status == "ok":
             return payload, len(data)
