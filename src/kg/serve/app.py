@@ -785,8 +785,8 @@ def create_app(settings: ServeSettings | Settings | None = None) -> Starlette:
         Route("/style.css", stylesheet),
     ]
     middleware = [
-        Middleware(_SendingLimits, server=server),
         Middleware(_SecurityHeaders),
+        Middleware(_SendingLimits, server=server),
         Middleware(
             CORSMiddleware,
             allow_origins=["*"],

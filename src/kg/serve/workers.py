@@ -444,7 +444,10 @@ class QueryPool:
         try:
             worker = self._spawn()
             self._await_ready(worker)
-        except WorkerFailed:  # the next request retries: the pool shrank by one meanwhile
+        except (
+            WorkerFailed,
+            OSError,
+        ):  # (OSError: out of file descriptors) retried in a second; the pool shrank by one
             threading.Timer(1.0, self._replace).start()
             return
         if self._closed:
