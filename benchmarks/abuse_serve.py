@@ -410,10 +410,13 @@ def main(argv: list[str] | None = None) -> int:
         emfile = case_emfile(dist)
         cases.append(Case("open files", "`ulimit -n 256` and 400 connections", emfile, 0, 0.0,
                           time.monotonic() - emfile_started))  # fmt: skip
-    print(f"Server (default limits): peak RSS of the server and its workers over the run {max(c.peak_mb for c in cases):.0f} MB"
-          f" (at rest {baseline:.0f} MB; bound --memory 1024 MB); outbound connections of the server's processes:"
-          f" {len(watch.outbound)}; trap listener: {trap.count}; server log: {len(log_text.splitlines())} lines,"
-          f" {log_text.count('Traceback')} tracebacks.")  # fmt: skip
+    peak = max(c.peak_mb for c in cases)
+    print(
+        f"Server (default limits): peak RSS of the server and its workers over the run {peak:.0f} MB"
+        f" (at rest {baseline:.0f} MB; bound --memory 1024 MB); outbound connections of the server's processes:"
+        f" {len(watch.outbound)}; trap listener: {trap.count}; server log: {len(log_text.splitlines())} lines,"
+        f" {log_text.count('Traceback')} tracebacks."
+    )
     print()
     print("| case | sent | outcome | connections held after | peak RSS (server + workers) | seconds |")
     print("|---|---|---|---:|---:|---:|")

@@ -444,10 +444,8 @@ class QueryPool:
         try:
             worker = self._spawn()
             self._await_ready(worker)
-        except (
-            WorkerFailed,
-            OSError,
-        ):  # (OSError: out of file descriptors) retried in a second; the pool shrank by one
+        # retried in a second (OSError: out of file descriptors); the pool is one worker short meanwhile
+        except (WorkerFailed, OSError):
             threading.Timer(1.0, self._replace).start()
             return
         if self._closed:
