@@ -13,6 +13,7 @@ at the start of the WHERE group, so both paths have the same SPARQL semantics.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 import re
@@ -205,6 +206,7 @@ _CLOSERS = frozenset(_OPENERS.values())
 _PREFIX_OPERATORS = frozenset("!-+^")
 
 
+@functools.lru_cache(maxsize=256)
 def query_depth(text: str) -> int:
     """The deepest nesting of `text`: open brackets plus the current run of prefix operators (see MAX_QUERY_DEPTH).
 

@@ -17,6 +17,7 @@ status (see problems.STATUS) is sent back with its message.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import pickle
@@ -271,11 +272,22 @@ def _worker_main(rx: Connection, tx: Connection) -> None:
 
 def _release_free_memory() -> None:
     """Give the heap's free pages back to the system (glibc keeps them), so resident memory is what is in use."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, or None elsewhere (looked up once: find_library runs a subprocess)."""
     import ctypes
     import ctypes.util
 
-    with contextlib.suppress(OSError, AttributeError, TypeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+    return trim
 
 
 def stdio_main() -> None:
@@ -344,6 +356,8 @@ class QueryPool:
         self._turn = threading.Condition()
         #: client → jobs it has running
         self._running: dict[object, int] = {}
+        #: requests waiting for a worker, in order of arrival: (ticket, client)
+        self._waiting: list[tuple[object, object]] = []
         self._closed = False
         #: workers killed because a job ran past the time limit (for tests and logs)
         self.killed = 0
@@ -377,22 +391,33 @@ class QueryPool:
                     self._running.pop(client, None)
             self._turn.notify_all()
 
+    def _may_take(self, client: object) -> bool:
+        busy = self._running.get(client, 0) if client is not None else 0
+        return len(self._idle) > (self.reserved if busy else 0)
+
     def _take(self, client: object, deadline: float) -> _Worker:
+        """An idle worker for `client`, waiting in line (first come, first served among those allowed one)."""
+        ticket = (object(), client)
         with self._turn:
-            while True:
-                if self._closed:
-                    raise WorkerFailed("the query pool is closed")
-                busy = self._running.get(client, 0) if client is not None else 0
-                if len(self._idle) > (self.reserved if busy else 0):
-                    if client is not None:
-                        self._running[client] = busy + 1
-                    return self._idle.pop()
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise ServerBusy(
-                        f"all {self.size} query workers stayed busy for {self.timeout_s:g} s; try again later"
-                    )
-                self._turn.wait(left)
+            self._waiting.append(ticket)
+            try:
+                while True:
+                    if self._closed:
+                        raise WorkerFailed("the query pool is closed")
+                    first = next((t for t in self._waiting if self._may_take(t[1])), None)
+                    if first is ticket:
+                        if client is not None:
+                            self._running[client] = self._running.get(client, 0) + 1
+                        return self._idle.pop()
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise ServerBusy(
+                            f"all {self.size} query workers stayed busy for {self.timeout_s:g} s; try again later"
+                        )
+                    self._turn.wait(left)
+            finally:
+                self._waiting.remove(ticket)
+                self._turn.notify_all()  # the next in line may now be first
 
     def _spawn(self) -> _Worker:
         # a plain subprocess rather than multiprocessing: no re-import of the caller's __main__
