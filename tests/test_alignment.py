@@ -15,13 +15,15 @@ from rdflib.namespace import OWL, PROV, RDF, RDFS
 
 from kg import reasoning
 from kg.mapping import Mapped
-from kg.namespaces import KGO
+from kg.namespaces import KGO, SCHEMA
 from kg.reasoning import InconsistentGraph, ReasonerSettings
 from kg.store import read_rdf
 
 IMPORTS = Path(__file__).parents[1] / "ontology" / "imports"
 RULES = ReasonerSettings(engine="rules", confirm=False)
 HERMIT = ReasonerSettings(engine="hermit", confirm=False)
+KG = "https://w3id.org/conflict-kg/id/"
+WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 def _union(*graphs: Graph) -> Graph:
@@ -131,3 +133,45 @@ def test_owl_declarations_type_an_rdfs_vocabulary() -> None:
     assert (URIRef(ex + "name"), RDFS.domain, URIRef(ex + "Thing")) in view  # its own axioms are kept
     assert (None, OWL.imports, None) not in view  # owlready2 would fetch it over the network
     assert (None, RDF.type, RDFS.Resource) not in view
+
+
+# --------------------------------------------------------------------------------------------------
+# external identities: schema:sameAs to a Wikidata item or a GeoNames feature is identity
+
+
+def _identity_links(graph: Graph) -> dict[URIRef, set[URIRef]]:
+    """External IRI → the kg nodes that say schema:sameAs it."""
+    links: dict[URIRef, set[URIRef]] = {}
+    for s, o in graph.subject_objects(SCHEMA.sameAs):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            links.setdefault(o, set()).add(s)
+    return links
+
+
+def test_each_external_item_is_one_kg_node(seed_graph: Graph) -> None:
+    """kg mints one IRI per thing, so two nodes the same as one Wikidata item would be one thing twice."""
+    links = _identity_links(seed_graph)
+    assert URIRef(WIKIDATA + "Q232") in links
+    shared = {str(item): sorted(map(str, nodes)) for item, nodes in links.items() if len(nodes) > 1}
+    assert shared == {}
+
+
+def test_a_state_reaches_its_wikidata_item_through_its_territory(seed_graph: Graph) -> None:
+    state, country = URIRef(KG + "state/republic-of-kazakhstan"), URIRef(KG + "place/kazakhstan")
+    assert (state, KGO.territory, country) in seed_graph
+    assert (country, SCHEMA.sameAs, URIRef(WIKIDATA + "Q232")) in seed_graph
+    assert (state, SCHEMA.sameAs, None) not in seed_graph
+
+
+@pytest.mark.slow
+def test_identity_links_read_as_owl_same_as_keep_the_seed_consistent(
+    seed_mapped: Mapped, aligned_ontology: Graph
+) -> None:
+    """Reading each schema:sameAs as owl:sameAs (what it means for a Wikidata entity IRI) fuses nothing
+    that the ontology keeps apart: a state (kgo:Actor) and a country (kgo:Place) are disjoint."""
+    data = _union(seed_mapped.graph)
+    for item, nodes in _identity_links(seed_mapped.graph).items():
+        for node in nodes:
+            data.add((node, OWL.sameAs, item))
+    view = reasoning.hermit_view(data, aligned_ontology)
+    assert reasoning.run_hermit(view, property_values=False) is not None, "inconsistent"

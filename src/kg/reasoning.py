@@ -306,10 +306,11 @@ def _java_error(text: str) -> str:
     return lines[-1] if lines else "no message"
 
 
-def run_hermit(view: Graph, java_memory_mb: int = 1024) -> Graph | None:
+def run_hermit(view: Graph, java_memory_mb: int = 1024, property_values: bool = True) -> Graph | None:
     """Run HermiT on `view`; return what it derived (direct types, subclass links, property values).
 
-    None means inconsistent.
+    None means inconsistent. Without `property_values` HermiT only checks consistency and classifies:
+    its property-value pass fails on owl:sameAs between individuals (ConcurrentModificationException).
     """
     import owlready2
     from owlready2 import reasoning as owlready_reasoning
@@ -326,7 +327,7 @@ def run_hermit(view: Graph, java_memory_mb: int = 1024) -> Graph | None:
         world.get_ontology(_VIEW_IRI).load(fileobj=BytesIO(data), format="ntriples")
         owlready_reasoning.JAVA_MEMORY = java_memory_mb
         try:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+            owlready2.sync_reasoner_hermit(world, infer_property_values=property_values, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             return None
         except owlready2.OwlReadyJavaError as exc:
