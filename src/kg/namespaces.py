@@ -16,6 +16,10 @@ KGR = Namespace(VOCAB + "role/")
 KGF = Namespace(VOCAB + "facility/")
 ACLED = Namespace(VOCAB + "acled/")
 CAMEO = Namespace(VOCAB + "cameo/")
+UCDP = Namespace(VOCAB + "ucdp/")
+KGG = Namespace(VOCAB + "geo-precision/")
+KGS = Namespace(VOCAB + "figure-status/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -33,6 +37,10 @@ PREFIXES: dict[str, str] = {
     "kgf": str(KGF),
     "acled": str(ACLED),
     "cameo": str(CAMEO),
+    "ucdp": str(UCDP),
+    "kgg": str(KGG),
+    "kgs": str(KGS),
+    "wikibase": str(WIKIBASE),
     "schema": str(SCHEMA),
     "prov": str(PROV),
     "oa": str(OA),
