@@ -290,8 +290,14 @@ class _Builder:
             s = common("positions", i, pos.id, KGO.Position, pos.label)
             self.add(s, KGO.positionOf, refs[pos.of])
         for i, ev in enumerate(reg.events):
+            # an event is neither a prov:Entity nor a prov:Activity: it says where it was declared, and its
+            # reports carry the provenance
             cls, concept = EVENT_CLASSES[ev.type]
-            s = common("events", i, ev.id, cls, ev.label)
+            s = refs[ev.id]
+            self.g.add((s, RDF.type, cls))
+            self.labels(s, ev.label)
+            self.g.add((s, KGO.declaredIn, doc))
+            self.origin(s, loaded.file, loaded.line_of("events", i))
             self.g.add((s, KGO.eventType, concept))
             if ev.description is not None:
                 self.labels(s, ev.description, KGO.description)
@@ -401,12 +407,14 @@ class _Builder:
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
     ) -> None:
         report, event = refs[ev.id], events[ev.id]
+        refs_doc = iris.mint(self.base, "document", article.key)
         if ev.event is None:  # the report declares its event: identity, type and name live on the event
             assert ev.type is not None and ev.label is not None  # checked at load time
             cls, concept = EVENT_CLASSES[ev.type]
             self.g.add((event, RDF.type, cls))
             self.g.add((event, KGO.eventType, concept))
             self.labels(event, ev.label)
+            self.g.add((event, KGO.declaredIn, refs_doc))
             self.origin(event, article.file, article.line_of("events", i))
         for a in ev.about:
             self.g.add((event, KGO.about, events.get(a) or refs[a]))
