@@ -512,8 +512,10 @@ class AuthStore(StrictStore):
             return None
         if self.mode == "html":
             return httpx.Response(200, headers={"Content-Type": "text/html"}, text="<html><body>login</body></html>")
-        if self.mode == "500":
-            return httpx.Response(500, text="Internal Server Error")
+        if self.mode == "500":  # a debugging page that quotes the request, credentials included
+            return httpx.Response(
+                500, text=f"Internal Server Error; Authorization: {request.headers.get('Authorization')}"
+            )
         if self.mode == "bad-bindings" and request.url.path == "/query":
             return httpx.Response(200, json={"results": {"bindings": [1, 2]}})
         if self.mode == "bad-count" and request.url.path == "/query":
@@ -582,9 +584,7 @@ def _push_cli(endpoint: str, dist: Path, capsys: pytest.CaptureFixture[str], *ex
     return code, captured.out, captured.err
 
 
-def test_credentials_in_the_url_are_never_printed_or_stored(
-    own_dist: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_credentials_in_the_url_are_never_printed_or_stored(own_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """They still authenticate (Basic), with a warning; the record is the one a push without them uses."""
     with auth_store("basic") as (store, endpoint):
         url = endpoint.replace("http://", f"http://{USER}:{PASSWORD}@")
@@ -603,6 +603,12 @@ def test_credentials_in_the_url_are_never_printed_or_stored(
         finally:
             del os.environ["KG_PUSH_PASSWORD"]
         assert code == 0 and out == "" and "unchanged" in err, err
+        assert list((own_dist / ".kg-cache" / "push").iterdir()) == records
+        # credentials in --store alone serve both URLs
+        with_store = url.replace("/query", "/store")
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--store", with_store, "--force")
+        assert code == 0 and "shell history" in err and len(out.splitlines()) >= 3, err
+        _no_secret_anywhere(out, err, own_dist, PASSWORD)
         assert list((own_dist / ".kg-cache" / "push").iterdir()) == records
 
 
@@ -662,15 +668,17 @@ def test_password_from_a_private_netrc_and_token_from_a_private_file(
 
 @pytest.mark.parametrize("mode", ["html", "500", "reset", "bad-bindings", "bad-count"])
 def test_a_store_answering_unexpectedly_is_one_line_and_exit_2(
-    mode: str, own_dist: Path, capsys: pytest.CaptureFixture[str]
+    mode: str, own_dist: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with auth_store(None, mode) as (_, endpoint):
-        code, out, err = _push_cli(endpoint, own_dist, capsys)
+    monkeypatch.setenv("KG_PUSH_PASSWORD", PASSWORD)
+    with auth_store("basic", mode) as (_, endpoint):
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--user", USER)
     assert code == 2 and err.count("\n") == 1 and err.startswith("kg push: error:"), err
+    _no_secret_anywhere(out, err, own_dist, PASSWORD)
 
 
 def test_an_invalid_port_is_one_line(built_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _push_cli("http://127.0.0.1:99999/query", built_dist, capsys)
+    code, _out, err = _push_cli("http://127.0.0.1:99999/query", built_dist, capsys)
     assert code == 2 and err.count("\n") == 1 and err.startswith("kg push: error:"), err
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import netrc
-import os
 import re
 import stat
 from collections.abc import Generator, Mapping

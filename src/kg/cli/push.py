@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 from pathlib import Path
@@ -71,7 +72,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from kg import paths
-    from kg.credentials import credentials_for
+    from kg.credentials import credentials_for, split_url
     from kg.errors import KGError, StoreError
     from kg.push import (
         DEFAULT_CONCURRENCY,
@@ -90,22 +91,22 @@ def run(args: argparse.Namespace) -> int:
         raise KGError(f"--jobs must be at least 1, not {args.jobs}")
     settings = settings_from(args)
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
-    options = {
-        "user": args.user,
-        "scheme": args.auth,
-        "token_file": args.token_file,
-        "use_netrc": args.netrc,
-        "environ": os.environ,
-    }
-    endpoint, credentials, in_url = credentials_for(args.endpoint, **options)  # type: ignore[arg-type]
-    store = store_url_for(endpoint)
-    if args.store:
-        store, store_credentials, store_in_url = credentials_for(args.store, **options)  # type: ignore[arg-type]
-        if store_in_url and in_url and store_credentials != credentials:
+    resolve = functools.partial(
+        credentials_for,
+        user=args.user,
+        scheme=args.auth,
+        token_file=args.token_file,
+        use_netrc=args.netrc,
+        environ=os.environ,
+    )
+    endpoint, credentials, in_url = resolve(args.endpoint)
+    if args.store and split_url(args.store)[1] is not None:
+        store, store_credentials, _ = resolve(args.store)
+        if in_url and store_credentials != credentials:
             raise StoreError("--endpoint and --store hold different credentials: give them once")
-        if store_in_url and credentials is None:
-            # the credentials are in --store only: take them from there, with the other options
-            credentials, in_url = store_credentials, True
+        credentials, in_url = store_credentials, True
+    else:
+        store = split_url(args.store)[0] if args.store else store_url_for(endpoint)
     if in_url:
         name = (credentials.user if credentials is not None else "") or "NAME"
         print(
