@@ -41,8 +41,10 @@ from kg.push import (
     load_uploads,
     marker_graph,
     push,
+    record_file,
     split_data,
     store_url_for,
+    write_record,
 )
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.store import read_rdf
@@ -716,3 +718,20 @@ def test_redact_hides_userinfo_headers_and_the_secret() -> None:
     assert "secret=<hidden>" in repr(credentials) and "p@ss" not in repr(credentials)
     assert split_url("http://a:b%40c@h:1/q?x=1") == ("http://h:1/q?x=1", "a", "b@c")
     assert split_url("http://h/q") == ("http://h/q", None, None)
+
+
+def test_the_library_takes_credentials_out_of_urls_and_records(built_dist: Path, tmp_path: Path) -> None:
+    """`push` and `record_file` called directly (not through the CLI) neither report nor key by a secret."""
+    assert record_file(tmp_path, f"http://{USER}:{PASSWORD}@h/store", PREFIX) == record_file(
+        tmp_path, f"http://{USER}:other@h/store", PREFIX
+    )
+    with auth_store("basic") as (store, endpoint):
+        url = endpoint.replace("http://", f"http://{USER}:{PASSWORD}@")
+        report = push(load_uploads(built_dist, PREFIX, DEFAULT_BASE), url, prefix=PREFIX, previous=PushRecord("", {}))
+        assert report.store == endpoint.replace("/query", "/store") and store.graphs
+        file = record_file(tmp_path, report.store, PREFIX)
+        write_record(file, report, PREFIX)
+        assert PASSWORD.encode() not in file.read_bytes()
+        with pytest.raises(StoreError) as info:
+            push([], url.replace(PASSWORD, "wrong"), prefix=PREFIX)
+    assert "refused the credentials" in str(info.value) and "wrong" not in str(info.value)

@@ -556,7 +556,7 @@ def write_record(file: Path, report: PushReport, prefix: str) -> None:
     if report.record is None:
         return
     body = {
-        "store": split_url(report.store)[0],
+        "store": report.store,
         "prefix": prefix,
         "token": report.record.token,
         "graphs": dict(sorted(report.record.digests.items())),
