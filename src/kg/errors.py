@@ -73,3 +73,7 @@ class StoreError(KGError):
 
 class MissingExtra(KGError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class AuthError(StoreError):
+    """The store refused the credentials it was sent, or asked for some (HTTP 401 or 403)."""
