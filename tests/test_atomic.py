@@ -123,6 +123,18 @@ def test_a_pipe_cannot_take_one_of_several_files(tmp_path: Path) -> None:
     assert sorted(os.listdir(tmp_path)) == ["fifo"]
 
 
+def test_a_descriptor_name_writes_to_that_descriptor(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> log` appends to log, as the shell asked; it does not replace log."""
+    log = tmp_path / "log"
+    log.write_bytes(b"before\n")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:  # /proc/self/fd/N, not /dev/stdout: tests touch no /dev entry; both names are descriptors to kg
+        write_output(Path(f"/proc/self/fd/{fd}"), b"after\n")
+    finally:
+        os.close(fd)
+    assert log.read_bytes() == b"before\nafter\n" and os.listdir(tmp_path) == ["log"]
+
+
 def test_an_output_that_is_a_folder_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(KGError, match="folder"):
         write_output(tmp_path, b"x")

@@ -139,14 +139,32 @@ def test_a_full_disk_is_one_line_exit_2(
     assert len(err.splitlines()) == 1 and os.listdir(tmp_path) == []
 
 
+@pytest.mark.parametrize(
+    ("error", "line"),
+    [
+        (OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)), "No space left on device"),
+        (PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/cache/f"), "/cache/f: Permission denied"),
+        (NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), "/a/file/x"), "/a/file/x: Not a directory"),
+    ],
+    ids=["ENOSPC", "EACCES", "ENOTDIR"],
+)
 def test_an_environment_error_anywhere_is_one_line_exit_2(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    error: OSError, line: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A full disk or a denied permission met outside kg.atomic is still the user's to fix, not a bug."""
 
-    def denied(name: str) -> object:
-        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/some/cache/file")
+    def failing(name: str) -> object:
+        raise error
 
-    monkeypatch.setattr("kg.cli.schema.json_schema", denied)
+    monkeypatch.setattr("kg.cli.schema.json_schema", failing)
     assert main(["schema", "annotation"]) == 2
-    assert capsys.readouterr().err == "kg schema: error: /some/cache/file: Permission denied\n"
+    assert capsys.readouterr().err == f"kg schema: error: {line}\n"
+
+
+def test_other_os_errors_are_still_bugs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def failing(name: str) -> object:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    monkeypatch.setattr("kg.cli.schema.json_schema", failing)
+    assert main(["schema", "annotation"]) == 70
+    assert "internal error" in capsys.readouterr().err

@@ -2,8 +2,10 @@
 
 Like curl's `-o` and coreutils: a regular file is replaced atomically (a temporary sibling is written,
 fsynced and renamed over it) and keeps its mode and, where allowed, its owner; a symlink is followed, so
-the file it names is replaced and the link stays a link; a fifo or a character device (`/dev/stdout`,
-`>(…)`) is written as a stream, never replaced or renamed over; `-` is standard output. A folder, a
+the file it names is replaced and the link stays a link; a fifo or a character device (`>(…)`,
+`/dev/null`) is written as a stream, never replaced or renamed over; `-` is standard output, and the
+names of open descriptors (`/dev/stdout`, `/dev/fd/N`) write to that descriptor, so `-o /dev/stdout
+>> log` appends as the shell asked instead of replacing `log`. A folder, a
 read-only file or folder, a missing folder (for a name the user gave) and a failed write (a full disk)
 are one OutputError naming the output. A broken pipe is raised as it is (BrokenPipeError): the reader
 stopped reading, which the CLI ends quietly.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import stat
 import sys
 import tempfile
@@ -28,6 +31,7 @@ from kg.errors import OutputError
 STDOUT = Path("-")
 _NEW_FILE_MODE = 0o644  # published files are world-readable (mkstemp alone gives 0600)
 _TMP_SUFFIX = ".tmp"
+_DESCRIPTOR_NAME = re.compile(r"/dev/std(?P<std>out|err)|(?:/dev/fd|/proc/self/fd)/(?P<fd>[0-9]+)")
 _HINTS = {
     errno.ENOSPC: "free some space on that disk, or write elsewhere",
     errno.EDQUOT: "free some space within your quota, or write elsewhere",
@@ -91,14 +95,24 @@ def write_file_atomically(target: Path, data: bytes) -> None:
 
 
 def is_stream(target: Path) -> bool:
-    """True if writing `target` streams (`-`, a pipe or a character device) rather than replaces a file."""
-    if target == STDOUT:
+    """True if writing `target` streams (`-`, a descriptor, a pipe, a device) rather than replaces a file."""
+    if descriptor_of(target) is not None:
         return True
     try:
         mode = os.stat(target).st_mode
     except OSError:
         return False
     return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
+
+
+def descriptor_of(target: Path) -> int | None:
+    """The open file descriptor that `target` names (`-` and `/dev/stdout`: 1, `/dev/fd/N`: N), if any."""
+    if target == STDOUT:
+        return 1
+    found = _DESCRIPTOR_NAME.fullmatch(str(target))
+    if found is None:
+        return None
+    return int(found["fd"]) if found["fd"] is not None else {"out": 1, "err": 2}[found["std"]]
 
 
 def leftovers(target: Path) -> list[Path]:
@@ -108,7 +122,7 @@ def leftovers(target: Path) -> list[Path]:
 
 def _target(named: Path, make_folders: bool) -> _Target:
     """How to write `named`, or the OutputError that refuses it; touches nothing but missing folders."""
-    if named == STDOUT:
+    if descriptor_of(named) is not None:
         return _Target(named, named, stream=True)
     with _reported(named):
         try:
@@ -183,13 +197,18 @@ def _write_file(tmp: str, target: _Target, data: bytes) -> None:
 
 
 def _write_stream(named: Path, data: bytes) -> None:
-    if named == STDOUT:
-        with _reported(named):
+    descriptor = descriptor_of(named)
+    with _reported(named):
+        if descriptor == 1:
             sys.stdout.flush()  # what was printed before comes first
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
-        return
-    with _reported(named):
+            return
+        if descriptor is not None:
+            if descriptor == 2:
+                sys.stderr.flush()
+            _write_all(descriptor, data)
+            return
         fd = os.open(named, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)  # no O_CREAT, no O_TRUNC
         try:
             _write_all(fd, data)

@@ -19,8 +19,10 @@ from kg.errors import KGError, ValidationFailed
 
 #: exit code after a broken pipe (`kg … | head`): 128 + SIGPIPE, what a shell reports for `cat` there
 BROKEN_PIPE = 141
-#: OSErrors that the user's machine causes, not kg: one line and exit 2 wherever they are met
-USER_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
+#: OSErrors that the user's machine or paths cause, not kg: one line and exit 2 wherever they are met
+USER_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR}
+)
 
 #: subcommand name → module under kg.cli
 COMMANDS: dict[str, str] = {
