@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.atomic import write_files_atomically, write_output
+from kg.atomic import ensure_folder, write_files_atomically, write_output
 from kg.errors import KGError
 
 
@@ -176,6 +176,20 @@ def test_a_missing_folder_is_one_error_and_is_not_created(tmp_path: Path) -> Non
 def test_the_build_creates_its_own_folder(tmp_path: Path) -> None:
     write_files_atomically({tmp_path / "dist" / "kg.nt": b"x"})
     assert (tmp_path / "dist" / "kg.nt").read_bytes() == b"x"
+
+
+def test_an_output_folder_is_created_or_refused_in_one_line(tmp_path: Path) -> None:
+    ensure_folder(tmp_path / "a" / "dist")
+    assert (tmp_path / "a" / "dist").is_dir()
+    (tmp_path / "file").write_bytes(b"x")
+    (tmp_path / "ro").mkdir(mode=0o555)
+    for folder, message in [(tmp_path / "file", "is not a folder"), (tmp_path / "ro", "read-only")]:
+        with pytest.raises(KGError, match=message) as caught:
+            ensure_folder(folder)
+        assert str(caught.value).startswith(f"{folder}: ")
+    with pytest.raises(KGError, match="Not a directory"):
+        ensure_folder(tmp_path / "file" / "dist")
+    assert (tmp_path / "file").read_bytes() == b"x" and os.listdir(tmp_path / "ro") == []
 
 
 @pytest.mark.parametrize("call", ["write", "fsync"])

@@ -94,6 +94,20 @@ def write_file_atomically(target: Path, data: bytes) -> None:
     write_outputs({target: data}, make_folders=True)
 
 
+def ensure_folder(folder: Path) -> None:
+    """Create `folder` (an output folder such as dist/) if missing; refuse a file or a read-only folder.
+
+    For a command to call before it writes anything there, so that `--dist FILE` or a read-only
+    `--dist` is one OutputError at the start rather than a failure half-way.
+    """
+    with _reported(folder):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError("is not a folder", file=folder, hint="give a folder, or a name that does not exist yet")
+        folder.mkdir(parents=True, exist_ok=True)
+        if not _writable(folder, os.stat(folder)):
+            raise OutputError("the folder is read-only", file=folder, hint="write elsewhere")
+
+
 def is_stream(target: Path) -> bool:
     """True if writing `target` streams (`-`, a descriptor, a pipe, a device) rather than replaces a file."""
     if descriptor_of(target) is not None:
