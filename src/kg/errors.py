@@ -67,6 +67,10 @@ class ExportError(KGError):
     """An export target or option is unknown, or writing it failed."""
 
 
+class OutputError(KGError):
+    """An output cannot be written: a folder, a read-only file or folder, a missing folder, a full disk."""
+
+
 class StoreError(KGError):
     """The store or a remote SPARQL endpoint could not be opened, read or written."""
 
