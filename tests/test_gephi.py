@@ -836,3 +836,18 @@ def test_spells_within_stays_inside_both_ends(edge: Spells, source: Spells, targ
         assert days == common  # empty for an edge with no spells between two undated nodes: always
     else:
         assert spells == min((s for s in (source, target) if s), key=lambda s: len(_covered(s)))
+
+
+def test_every_date_precision_has_a_period_end() -> None:
+    """Each precision the annotations can give ends its period somewhere, and no earlier than it starts."""
+    from kg.exporters.network import PRECISION_END
+    from kg.mapping import PRECISIONS
+
+    assert set(PRECISION_END) == set(PRECISIONS.values())
+    start = dt.date(2022, 1, 3)
+    ends = {name: PRECISION_END[concept](start) for name, concept in PRECISIONS.items()}
+    assert ends["day"] == start
+    assert ends["days"] == dt.date(2022, 1, 8)  # a span of 2-6 days (UCDP date_prec 2): at most six
+    assert ends["week"] == dt.date(2022, 1, 9)  # the week from its first day (UCDP 3, ACLED 2)
+    assert ends["month"] == dt.date(2022, 1, 31)
+    assert ends["year"] == dt.date(2022, 12, 31)

@@ -44,7 +44,9 @@ EventType = Literal[
     "day-of-mourning",
     "deployment",
 ]
-Precision = Literal["day", "month", "year", "start-of-year"]
+#: How precisely a date is known: `days` is a span of 2-6 days from the date (UCDP date_prec 2), `week`
+#: the week starting on the date (UCDP 3, ACLED 2); see the kgp: scheme in ontology/vocab.ttl
+Precision = Literal["day", "days", "week", "month", "year", "start-of-year"]
 Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than", "unknown"]
 #: A figure's standing as its source gives it: withdrawn when the source itself retracted it. Whether a
 #: later figure superseded it is not the source's word but another figure's `supersedes`.
@@ -823,12 +825,16 @@ _FIELD_NAMES = _all_field_names()
 
 _DATE_FORMS: dict[Precision, re.Pattern[str]] = {
     "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "days": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "week": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
     "month": re.compile(r"^(\d{4})-(\d{2})$"),
     "year": re.compile(r"^(\d{4})$"),
     "start-of-year": re.compile(r"^(\d{4})$"),
 }
 _DATE_EXAMPLES: dict[Precision, str] = {
     "day": "2022-01-10",
+    "days": "2022-01-05",
+    "week": "2022-01-03",
     "month": "2022-01",
     "year": "2022",
     "start-of-year": "2022",

@@ -95,6 +95,8 @@ SECTION_KINDS: dict[str, tuple[str, URIRef | None]] = {
 
 PRECISIONS: dict[str, URIRef] = {
     "day": KGP.day,
+    "days": KGP.days,
+    "week": KGP.week,
     "month": KGP.month,
     "year": KGP.year,
     "start-of-year": KGP["start-of-year"],

@@ -126,6 +126,8 @@ def _last_of_month(day: dt.date) -> dt.date:
 #: date precision → the last day of the period that starts on kgo:startDate
 PRECISION_END: dict[URIRef, Callable[[dt.date], dt.date]] = {
     KGP.day: lambda day: day,
+    KGP.days: lambda day: day + dt.timedelta(days=5),  # a span of 2 to 6 days: at most six
+    KGP.week: lambda day: day + dt.timedelta(days=6),
     KGP.month: _last_of_month,
     KGP.year: lambda day: day.replace(month=12, day=31),
     KGP["start-of-year"]: lambda day: day + dt.timedelta(days=START_OF_YEAR_DAYS - 1),
