@@ -47,6 +47,8 @@ EventType = Literal[
 #: How precisely a date is known: `days` is a span of 2-6 days from the date (UCDP date_prec 2), `week`
 #: the week starting on the date (UCDP 3, ACLED 2); see the kgp: scheme in ontology/vocab.ttl
 Precision = Literal["day", "days", "week", "month", "year", "start-of-year"]
+#: How precisely a report places an event (UCDP where_prec 1-7, ACLED geo_precision 1-3); the kgg: scheme
+GeoPrecision = Literal["exact", "near", "admin2", "admin1", "area", "country", "international"]
 Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than", "unknown"]
 #: A figure's standing as its source gives it: withdrawn when the source itself retracted it. Whether a
 #: later figure superseded it is not the source's word but another figure's `supersedes`.
@@ -352,6 +354,10 @@ class EventRecord(_Keyed):
     precision: Precision
     end_date: str | None = Field(default=None, description="ISO date the event ended, if the source gives it.")
     location: Key = Field(description="Key of a place or venue.")
+    geo_precision: GeoPrecision | None = Field(
+        default=None,
+        description="How precisely the source places the event; a report located at a country is `country`.",
+    )
     acled: AcledSubEventType | None = Field(
         default=None, description="ACLED sub-event type of this report, where the event type does not decide it."
     )

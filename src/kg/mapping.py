@@ -34,7 +34,7 @@ from kg.annotation import (
     parse_iso_day,
     registry_kinds,
 )
-from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
+from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGG, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
 
 # ----------------------------------------------------------------------------------------------
 # Dispatch tables from the annotation's closed vocabularies to ontology terms
@@ -218,12 +218,19 @@ def _date(value: str) -> Literal:
 class _Builder:
     """Accumulates triples and origins for one corpus; one method per record kind."""
 
-    def __init__(self, base: str, sink: TripleSink, names: Mapping[URIRef, Labels] | None = None) -> None:
+    def __init__(
+        self,
+        base: str,
+        sink: TripleSink,
+        names: Mapping[URIRef, Labels] | None = None,
+        place_types: Mapping[URIRef, str] | None = None,
+    ) -> None:
         self.base = base
         self.g = sink
         self.origins: dict[URIRef, Origin] = {}
         self.names: dict[URIRef, Labels] = {}  # labels given with `labels()`, for the labels of roles
         self.known_names: Mapping[URIRef, Labels] = names or {}  # e.g. the registry's, mapped elsewhere
+        self.place_types: dict[URIRef, str] = dict(place_types or {})  # place → its PlaceType (country, city …)
 
     # -- helpers -------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
@@ -270,6 +277,7 @@ class _Builder:
 
         for i, pl in enumerate(reg.places):
             s = common("places", i, pl.id, PLACE_CLASSES[pl.type], pl.label)
+            self.place_types[s] = pl.type
             self.add(s, KGO.withinPlace, refs.get(pl.within) if pl.within else None)
             if pl.latitude is not None and pl.longitude is not None:
                 self.add(s, KGO.latitude, Literal(Decimal(str(pl.latitude)), datatype=XSD.decimal))
@@ -385,6 +393,7 @@ class _Builder:
             fact(s, gr.evidence, ("groups", i), gr.according_to)
         for i, pl in enumerate(ann.places):
             s = refs[pl.id]
+            self.place_types[s] = pl.type
             self.g.add((s, RDF.type, PLACE_CLASSES[pl.type]))
             self.labels(s, pl.label)
             self.add(s, KGO.withinPlace, refs[pl.within] if pl.within else None)
@@ -438,6 +447,11 @@ class _Builder:
         if ev.end_date is not None:
             self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
         self.g.add((report, KGO.location, refs[ev.location]))
+        # a source that names only a country places the event no closer: say so, so that the country's
+        # centroid is never taken for the event's own coordinates
+        at_country = self.place_types.get(refs[ev.location]) == "country"
+        geo = ev.geo_precision or ("country" if at_country else None)
+        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
         self.add(report, KGO.reportedType, EVENT_CLASSES[ev.type][1] if ev.type else None)
         if ev.description is not None:  # a declared event's description is its declaring source's
             self.labels(event if ev.event is None else report, ev.description, KGO.description)
@@ -587,15 +601,16 @@ class RegistryTerms:
 
     refs: dict[str, URIRef]
     names: dict[URIRef, Labels]
+    place_types: dict[URIRef, str] = field(default_factory=dict)
 
 
 def registry_terms(registry: LoadedRegistry, base: str, sink: TripleSink | None = None) -> RegistryTerms:
     """Map the registry alone (into `sink`, or nowhere) and keep its IRIs and labels."""
     b = _Builder(base, sink if sink is not None else _Discard())
     refs = b.registry(registry)
-    return RegistryTerms(refs, b.names)
+    return RegistryTerms(refs, b.names, b.place_types)
 
 
 def map_article(article: Article, registry: RegistryTerms, base: str, sink: TripleSink) -> None:
     """Add one article's triples to `sink` (the registry's own triples are not repeated)."""
-    _Builder(base, sink, registry.names).article(article, registry.refs)
+    _Builder(base, sink, registry.names, registry.place_types).article(article, registry.refs)
