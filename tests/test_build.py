@@ -25,7 +25,9 @@ FILES = ("kg.jsonld", "kg.nt", "kg.ttl", "ontology.ttl", "void.ttl")
 
 
 def test_build_writes_every_output(built_dist: Path) -> None:
-    assert sorted(p.name for p in built_dist.iterdir()) == sorted(FILES)
+    """The published files, and beside them only the hidden build cache."""
+    assert sorted(p.name for p in built_dist.iterdir() if not p.name.startswith(".")) == sorted(FILES)
+    assert [p.name for p in built_dist.iterdir() if p.name.startswith(".")] == [".kg-cache"]
 
 
 def test_dumps_are_the_same_graph(built_dist: Path) -> None:
