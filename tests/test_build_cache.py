@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.build import stages
+from kg.build.cache import Cache
 from kg.cli import main
 from kg.config import Settings
 
@@ -84,15 +86,16 @@ def test_a_broken_cache_file_is_ignored_with_one_warning(corpus: Path, tmp_path:
     stages.build(settings, engine="fast")
     reference = {name: (dist / name).read_bytes() for name in DUMPS}
     cache = dist / ".kg-cache"
+    # one article changes, so that its cached lines (what the dumps lose) and the dumps' index are read
+    folder = sorted((corpus / "articles").iterdir())[0]
+    ann = folder / "annotation.yaml"
+    entry = json.loads((cache / "state.json").read_text())["chunks"][f"articles/{folder.name}"]
     target = {
-        "chunk": sorted((cache / "chunks").iterdir())[0],
+        "chunk": Cache(cache).chunk_file(f"articles/{folder.name}", entry["digest"]),
         "index": cache / "union" / "ttl.ends",
         "manifest": cache / "state.json",
     }[damage]
     target.write_bytes(target.read_bytes()[:-3] + b"\x80\x00{")
-    # one article changes, so that the chunks and the dumps' index are needed
-    folder = sorted((corpus / "articles").iterdir())[0]
-    ann = folder / "annotation.yaml"
     ann.write_text(ann.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
     result = stages.build(settings, engine="fast")
     assert len(result.warnings) == 1 and "ignored and rebuilt" in result.warnings[0], result.warnings

@@ -52,7 +52,7 @@ def test_a_diff_gives_the_bytes_of_writing_the_whole_graph(
     new = [dumps.ntriples_lines(c) for c in after]
     lines, shared = dumps.first_union(old)
     union = dumps.apply(dumps.Union(), [], lines, shared, BASE)
-    assert dumps.payloads(union, BASE) == _whole(lines)
+    assert dumps.payloads(union) == _whole(lines)
     width = max(len(old), len(new))
     changed_old = [old[i] for i in range(width) if i < len(old) and (i >= len(new) or old[i] != new[i])]
     changed_new = [new[i] for i in range(width) if i < len(new) and (i >= len(old) or old[i] != new[i])]
@@ -60,7 +60,7 @@ def test_a_diff_gives_the_bytes_of_writing_the_whole_graph(
     spliced = dumps.apply(union, removed, added, shared, BASE)
     expected_lines, expected_shared = dumps.first_union(new)
     assert spliced.shared == expected_shared
-    assert dumps.payloads(spliced, BASE) == _whole(expected_lines)
+    assert dumps.payloads(spliced) == _whole(expected_lines)
     fresh = dumps.Counts()
     fresh.count(expected_lines, 1)
     assert spliced.counts == fresh

@@ -32,6 +32,17 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _put(target: Path, data: bytes) -> None:
+    """Write a cache file by a rename (no fsync: a torn file fails its SHA-256 check and is rebuilt)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 @dataclass
 class ChunkEntry:
     """What the manifest says of a chunk."""
@@ -79,7 +90,7 @@ class Cache:
 
     def write_chunk(self, key: str, digest: str, lines: list[bytes]) -> str:
         data = b"".join(line + b"\n" for line in lines)
-        write_file_atomically(self.chunk_file(key, digest), data)
+        _put(self.chunk_file(key, digest), data)
         return sha256(data)
 
     def prune(self, state: State) -> None:
@@ -130,16 +141,17 @@ class Cache:
     def write_union(self, union: Union) -> dict[str, Any]:
         """Write the index of the dumps; return what the manifest records of it."""
         c = union.counts
-        objects = sorted(c.objects.items())
+        objects = list(c.objects.items())
         files = {
             "subjects": b"\n".join(union.subjects),
             "ttl.ends": union.ttl_ends.tobytes(),
             "json.ends": union.json_ends.tobytes(),
-            "objects": b"".join(k for k, _ in objects) + array("Q", (n for _, n in objects)).tobytes(),
+            "objects": b"\n".join(k for k, _ in objects),
+            "objects.n": array("Q", (n for _, n in objects)).tobytes(),
         }
         folder = self.root / "union"
         for name, data in files.items():
-            write_file_atomically(folder / name, data)
+            _put(folder / name, data)
         return {
             "files": {name: sha256(data) for name, data in files.items()},
             "subjects": len(union.subjects),
@@ -155,8 +167,8 @@ class Cache:
         """The union the last build wrote, from its dumps and the index; None if anything disagrees."""
         folder = self.root / "union"
         try:
-            files = {name: (folder / name).read_bytes() for name in ("subjects", "ttl.ends", "json.ends", "objects")}
-        except OSError:
+            files = {name: (folder / name).read_bytes() for name in recorded["files"]}
+        except (OSError, KeyError, TypeError, AttributeError):
             return None
         try:
             if any(sha256(data) != recorded["files"][name] for name, data in files.items()):
@@ -166,11 +178,12 @@ class Cache:
             ttl_ends, json_ends = array("Q"), array("Q")
             ttl_ends.frombytes(files["ttl.ends"])
             json_ends.frombytes(files["json.ends"])
-            n = int(recorded["objects"])
-            digests = files["objects"][: 16 * n]
+            keys = files["objects"].split(b"\n") if files["objects"] else []
             counts = array("Q")
-            counts.frombytes(files["objects"][16 * n :])
-            objects = Counter({digests[16 * i : 16 * i + 16]: counts[i] for i in range(n)})
+            counts.frombytes(files["objects.n"])
+            if len(keys) != len(counts) or len(keys) != recorded["objects"]:
+                raise ValueError("object counts disagree")
+            objects = Counter(dict(zip(keys, counts, strict=True)))
             c = Counts(
                 triples=int(recorded["triples"]),
                 predicates=Counter({k.encode(): int(v) for k, v in recorded["predicates"].items()}),

@@ -13,12 +13,12 @@ the whole graph gives (`tests/test_dumps.py` checks it against one call over eve
 from __future__ import annotations
 
 import bisect
-import hashlib
+import functools
 import json
 import re
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -117,37 +117,56 @@ class Counts:
     triples: int = 0
     predicates: Counter[bytes] = field(default_factory=Counter)  # predicate → lines
     classes: Counter[bytes] = field(default_factory=Counter)  # class → rdf:type lines
-    objects: Counter[bytes] = field(default_factory=Counter)  # 128-bit digest of an object → lines
+    objects: Counter[bytes] = field(default_factory=Counter)  # object (as N-Triples) → lines
     typed: dict[bytes, set[bytes]] = field(default_factory=lambda: {c: set() for c in TYPED})
 
-    def count(self, lines: Iterable[bytes], sign: int) -> None:
+    def count(self, lines: Sequence[bytes], sign: int) -> None:
         """Add (sign 1) or take away (sign -1) lines of the graph."""
-        blake = hashlib.blake2b
-        for line in lines:
-            s, p, rest = line.split(b" ", 2)
-            o = rest[:-2]
-            self.triples += sign
-            for counter, key in ((self.predicates, p), (self.objects, blake(o, digest_size=16).digest())):
-                counter[key] += sign
-                if not counter[key]:
-                    del counter[key]
-            if p == _TYPE:
-                self.classes[o] += sign
-                if not self.classes[o]:
-                    del self.classes[o]
-                if o in self.typed:
-                    (self.typed[o].add if sign > 0 else self.typed[o].discard)(s)
+        self.count_triples(split_lines(lines), sign)
+
+    def count_triples(self, parts: Sequence[tuple[bytes, bytes, bytes]], sign: int) -> None:
+        """`count` for lines already split into (subject, predicate, object)."""
+        if not parts:
+            return
+        self.triples += sign * len(parts)
+        typed = [(s, o) for s, p, o in parts if p == _TYPE]
+        deltas = (
+            (self.predicates, Counter(p for _, p, _ in parts)),
+            (self.objects, Counter(o for _, _, o in parts)),
+            (self.classes, Counter(o for _, o in typed)),
+        )
+        for counter, delta in deltas:
+            for key, n in delta.items():
+                value = counter.get(key, 0) + sign * n
+                if value:
+                    counter[key] = value
+                else:
+                    counter.pop(key, None)
+        for s, o in typed:
+            if o in self.typed:
+                (self.typed[o].add if sign > 0 else self.typed[o].discard)(s)
+
+
+_LINE = re.compile(rb"^(<[^>]*>) (<[^>]*>) (.*) \.$", re.M)
+
+
+def split_lines(lines: Sequence[bytes]) -> list[tuple[bytes, bytes, bytes]]:
+    """(subject, predicate, object) of canonical N-Triples lines (IRIs hold no '>', lines no newline)."""
+    parts: list[tuple[bytes, bytes, bytes]] = _LINE.findall(b"\n".join(lines))
+    if len(parts) != len(lines):
+        raise AssertionError("a line is not canonical N-Triples")
+    return parts
 
 
 @dataclass
 class Union:
     """The graph of a build: its sorted N-Triples, its subjects, its Turtle and JSON-LD bodies."""
 
-    nt: bytes = b""  # sorted distinct lines, each ending in "\n"
+    nt: bytes = b""  # kg.nt: sorted distinct lines, each ending in "\n"
     subjects: list[bytes] = field(default_factory=list)  # "<iri>", in the order of the lines
-    ttl: bytes = b""  # Turtle blocks, one per subject, without the prefix lines
-    ttl_ends: array[int] = field(default_factory=lambda: array("Q"))  # end of each subject's block
-    json: bytes = b""  # JSON-LD node objects, one per subject, each followed by ","
+    ttl: bytes = b""  # kg.ttl: the prefix lines, then one block per subject
+    ttl_ends: array[int] = field(default_factory=lambda: array("Q"))  # end of each block, after the head
+    json: bytes = b""  # kg.jsonld: the @context, then one node object per subject (and ",")
     json_ends: array[int] = field(default_factory=lambda: array("Q"))
     counts: Counts = field(default_factory=Counts)
     shared: dict[bytes, int] = field(default_factory=dict)  # line → chunks giving it, if more than one
@@ -222,20 +241,21 @@ def _edit_lines(buf: bytes, removed: Sequence[bytes], added: Sequence[bytes]) ->
     """`buf` (sorted lines) without `removed` (all in it) and with `added` (none in it), sorted."""
     if not buf:
         return b"".join(line + b"\n" for line in added)
+    view = memoryview(buf)
     edits = sorted(
         [(_bisect(buf, line), 1, line) for line in removed] + [(_bisect(buf, line), 0, line) for line in added]
     )
-    pieces: list[bytes] = []
+    pieces: list[bytes | memoryview] = []
     pos = 0
     for at, is_removal, line in edits:
         if at > pos:
-            pieces.append(buf[pos:at])
+            pieces.append(view[pos:at])
             pos = at
         if is_removal:
             pos = at + len(line) + 1
         else:
             pieces.append(line + b"\n")
-    pieces.append(buf[pos:])
+    pieces.append(view[pos:])
     return b"".join(pieces)
 
 
@@ -272,8 +292,19 @@ def _blocks(data: bytes, subjects: Sequence[bytes], base: str) -> tuple[bytes, l
     return ttl, ttl_ends, body, json_ends
 
 
+@dataclass(frozen=True)
+class Frame:
+    """What surrounds the blocks in a dump file, and what follows each block inside it."""
+
+    head: bytes
+    tail: bytes
+    sep: bytes  # after every block but the last (JSON's ","); a block in `ends` counts it
+    empty: bytes  # the file of a graph without triples
+
+
 def _splice(
-    body: bytes,
+    file: bytes,
+    frame: Frame,
     ends: array[int],
     subjects: Sequence[bytes],
     changed: Sequence[bytes],
@@ -281,8 +312,17 @@ def _splice(
     new_ends: Sequence[int],
     kept: Sequence[bytes],
 ) -> tuple[bytes, array[int]]:
-    """`body` with the blocks of `changed` subjects cut out and the new blocks of `kept` put in order."""
-    pieces: list[bytes] = []
+    """`file` with the blocks of `changed` subjects cut out and the new blocks of `kept` put in order.
+
+    Offsets count from the end of the head; each block is followed by `frame.sep`, the last one in
+    the file too (it is cut off when the file is joined, once, from views of the old and new bytes).
+    """
+    if not file or file == frame.empty:
+        body = memoryview(b"")
+    else:
+        body = memoryview(file)[len(frame.head) : len(file) - len(frame.tail)]
+    fresh = memoryview(new_body)
+    pieces: list[bytes | memoryview] = []
     out = array("Q")
     size = 0
     i = 0  # next old subject not yet copied
@@ -295,39 +335,66 @@ def _splice(
             return
         start = ends[i - 1] if i else 0
         stop = ends[upto - 1]
-        pieces.append(body[start:stop])
+        if stop > len(body):  # the file's last block: its separator was cut off
+            pieces.extend((body[start:], frame.sep))
+        else:
+            pieces.append(body[start:stop])
         shift = size - start
-        out.extend(e + shift for e in ends[i:upto])
+        out.extend([e + shift for e in ends[i:upto]])
         size += stop - start
         i = upto
 
-    for s in changed:
-        at = bisect.bisect_left(subjects, s, lo=i)
-        copy(at)
-        if at < len(subjects) and subjects[at] == s:
-            i = at + 1  # the old block goes
-        if k < len(kept) and kept[k] == s:
-            block = new_body[new_starts[k] : new_ends[k]]
-            pieces.append(block)
-            size += len(block)
-            out.append(size)
-            k += 1
-    copy(len(subjects))
-    return b"".join(pieces), out
+    if not subjects:  # nothing to cut: the new blocks are the body
+        pieces.append(fresh)
+        out.extend(new_ends)
+    else:
+        for s in changed:
+            at = bisect.bisect_left(subjects, s, lo=i)
+            copy(at)
+            if at < len(subjects) and subjects[at] == s:
+                i = at + 1  # the old block goes
+            if k < len(kept) and kept[k] == s:
+                pieces.append(fresh[new_starts[k] : new_ends[k]])
+                size += new_ends[k] - new_starts[k]
+                out.append(size)
+                k += 1
+        copy(len(subjects))
+    pieces = [piece for piece in pieces if len(piece)]
+    if not pieces:
+        return frame.empty, out
+    if frame.sep:
+        last = memoryview(pieces[-1])
+        pieces[-1] = last[: len(last) - len(frame.sep)]
+    return b"".join([frame.head, *pieces, frame.tail]), out
 
 
-def apply(union: Union, removed: Sequence[bytes], added: Sequence[bytes], shared: dict[bytes, int], base: str) -> Union:
-    """The union after a diff; only the subjects of changed lines are serialised again."""
+def apply(
+    union: Union,
+    removed: Sequence[bytes],
+    added: Sequence[bytes],
+    shared: dict[bytes, int],
+    base: str,
+    nt_ready: Callable[[bytes], None] | None = None,
+) -> Union:
+    """The union after a diff; only the subjects of changed lines are serialised again.
+
+    `nt_ready` is handed the new N-Triples as soon as they are known (the store loads them while
+    the Turtle and JSON-LD are written).
+    """
     everything = not union.nt
     nt = _edit_lines(union.nt, removed, added)
-    changed = sorted({_subject(line) for line in (*removed, *added)})
+    if nt_ready is not None:
+        nt_ready(nt)
+    removed_parts, added_parts = split_lines(removed), split_lines(added)
+    changed = sorted({s for s, _, _ in removed_parts} | {s for s, _, _ in added_parts})
     kept = changed if everything else [s for s in changed if _holds_subject(nt, s)]
     ttl_new, ttl_ends, json_new, json_ends = _blocks(_subject_lines(nt, kept, everything), kept, base)
+    ttl_frame, json_frame = frames(base)
+    ttl, tends = _splice(union.ttl, ttl_frame, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
+    js, jends = _splice(union.json, json_frame, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
     if everything:
-        subjects, ttl, tends, js, jends = kept, ttl_new, array("Q", ttl_ends), json_new, array("Q", json_ends)
+        subjects = kept
     else:
-        ttl, tends = _splice(union.ttl, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
-        js, jends = _splice(union.json, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
         subjects = list(union.subjects)
         for s in changed:
             at = bisect.bisect_left(subjects, s)
@@ -337,8 +404,8 @@ def apply(union: Union, removed: Sequence[bytes], added: Sequence[bytes], shared
             elif not held and _holds_subject(nt, s):
                 subjects.insert(at, s)
     counts = union.counts
-    counts.count(removed, -1)
-    counts.count(added, 1)
+    counts.count_triples(removed_parts, -1)
+    counts.count_triples(added_parts, 1)
     return Union(nt, list(subjects), ttl, tends, js, jends, counts, shared)
 
 
@@ -363,19 +430,12 @@ def json_head(base: str) -> bytes:
 JSON_TAIL = b"]}\n"
 
 
-def payloads(union: Union, base: str) -> dict[str, bytes]:
+@functools.lru_cache(maxsize=4)
+def frames(base: str) -> tuple[Frame, Frame]:
+    """The frames of kg.ttl (pyoxigraph's prefix lines) and kg.jsonld (a @context of kg's prefixes)."""
+    return Frame(turtle_head(base), b"", b"", b""), Frame(json_head(base), JSON_TAIL, b",", json_head(base) + JSON_TAIL)
+
+
+def payloads(union: Union) -> dict[str, bytes]:
     """kg.ttl, kg.nt and kg.jsonld of the union."""
-    return {
-        "kg.ttl": (turtle_head(base) if union.ttl else b"") + union.ttl,
-        "kg.nt": union.nt,
-        "kg.jsonld": json_head(base) + union.json[:-1] + JSON_TAIL,
-    }
-
-
-def bodies(files: dict[str, bytes], base: str) -> tuple[bytes, bytes]:
-    """The Turtle and JSON-LD bodies of written dumps (what `payloads` wrapped)."""
-    ttl, js = files["kg.ttl"], files["kg.jsonld"]
-    head = turtle_head(base)
-    ttl_body = ttl[len(head) :] if ttl else b""
-    json_body = js[len(json_head(base)) : -len(JSON_TAIL)]
-    return ttl_body, json_body + b"," if json_body else b""
+    return {"kg.ttl": union.ttl, "kg.nt": union.nt, "kg.jsonld": union.json}

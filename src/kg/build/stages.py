@@ -12,12 +12,14 @@ from the last build's by the diff of their lines. Both write the same bytes for 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import multiprocessing
 import os
 import sys
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -31,6 +33,7 @@ from kg.build.cache import Cache, ChunkEntry, FileDigests, State
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
 from kg.exporters.rdf import DatasetInfo, VoidStats, checksums, void_graph
+from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank nodes
 from kg.mapping import Origin
 from kg.reasoning import INFERRED_FILE
 from kg.sources import ChunkInput, get_source
@@ -155,7 +158,10 @@ class Build:
         self.state = self.cache.read_state(settings.base)
         self.chunks: list[Chunk] = []
         self.files = FileDigests(self.cache.root / "files.json")
+        self.loader: _StoreLoader | None = None
         self.published: dict[str, str] = {}  # SHA-256 of the kg.nt and ontology.ttl written
+        #: what decides the files besides the chunks' lines: when it and the lines are unchanged, nothing is written
+        self.render_key = _sha(settings.base.encode(), settings.license.encode(), self.checks.encode())
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -203,16 +209,25 @@ class Build:
         return chunks
 
     def cached(self, chunk: Chunk) -> bool:
-        """Read a chunk's lines from the cache if it holds them for the chunk's digest."""
+        """True if the cache manifest holds the chunk for its digest (its lines are read when needed)."""
         entry = self.state.chunks.get(chunk.input.key) if self.state else None
         if entry is None or entry.digest != chunk.digest:
             return False
-        lines = self.cache.read_chunk(chunk.input.key, entry)
-        if lines is None:
-            return False
-        chunk.lines, chunk.entry = lines, entry
+        chunk.entry = entry
         chunk.validated = entry.validated == self.checks
         return True
+
+    def read_lines(self, chunks: Sequence[Chunk]) -> list[Chunk]:
+        """Read the cached lines of chunks; return those whose cache file is missing or broken."""
+        lost = []
+        for c in chunks:
+            if c.lines is None:
+                assert c.entry is not None
+                c.lines = self.cache.read_chunk(c.input.key, c.entry)
+                if c.lines is None:
+                    c.entry, c.validated = None, False
+                    lost.append(c)
+        return lost
 
     # -- map ---------------------------------------------------------------------------------
     def map(self, todo: Sequence[Chunk]) -> None:
@@ -309,18 +324,19 @@ class Build:
         if stamps != self.state.dumps:
             return None
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
-        ttl, js = dumps.bodies(files, self.settings.base)
-        return self.cache.read_union(self.state.union, files["kg.nt"], ttl, js)
+        return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
     def render(self, union: dumps.Union) -> dict[str, bytes]:
         """The dumps of the union, VoID's description of them, and the ontology."""
-        payloads = dumps.payloads(union, self.settings.base)
+        payloads = dumps.payloads(union)
         void = void_graph(self.void_stats(union), checksums(payloads), self.dataset_info(union))
         payloads["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
-        from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank nodes
-
-        payloads["ontology.ttl"] = rdflib_turtle(self.ontology, None)
+        payloads["ontology.ttl"] = self.ontology_ttl
         return payloads
+
+    @functools.cached_property
+    def ontology_ttl(self) -> bytes:
+        return rdflib_turtle(self.ontology, None)
 
     def void_stats(self, union: dumps.Union) -> VoidStats:
         """VoID's statistics, from the counts kept with the union (the one place they are computed)."""
@@ -348,14 +364,15 @@ class Build:
         write_files_atomically(out, stale=[self.settings.dist_dir / paths.INFERRED_NAME])
         chunks = {}
         for c in self.chunks:
-            assert c.entry is not None and c.lines is not None
-            if c.mapped:
+            assert c.entry is not None
+            if c.mapped and c.lines is not None:
                 c.entry.sha256 = self.cache.write_chunk(c.input.key, c.digest, c.lines)
             c.entry.validated = self.checks if c.validated else ""
             chunks[c.input.key] = c.entry
         self.published = {name: hashlib.sha256(payloads[name]).hexdigest() for name in ("kg.nt", "ontology.ttl")}
         index = self.cache.write_union(union)
         index["published"] = self.published
+        index["rendered"] = self.render_key
         state = State(self.settings.base, chunks, {p.name: _stamp(p) for p in out}, index)
         self.cache.write_state(state)
         self.cache.prune(state)
@@ -378,15 +395,23 @@ class Build:
         files = [dist / "kg.nt", dist / "ontology.ttl"]
         now = self.published
         held = read_manifest(self.store).get("chunks") or {}
-        if (
+        if self.loader is not None:
+            self.loader.finish(files, now)
+        elif (
             whole
             or not store_db(self.store).is_dir()
+            or not before
             or held != before
-            or held.get("ontology.ttl") != now["ontology.ttl"]
+            or before.get("ontology.ttl") != now["ontology.ttl"]
         ):
             load_store(self.store, files, now)
         else:
             apply_diff(self.store, removed, added, files, now)
+
+    def start_store(self, nt: bytes) -> None:
+        """Bulk-load the store from the new N-Triples in a thread while the other dumps are rendered."""
+        assert self.store is not None
+        self.loader = _StoreLoader(self.store, nt, self.ontology_ttl, self.settings.dist_dir)
 
     # -- reason ------------------------------------------------------------------------------
     def reason(self, union: dumps.Union) -> bytes:
@@ -396,6 +421,50 @@ class Build:
         graph = Graph().parse(data=union.nt, format="nt")
         origins = chunk_origins(self.chunks, self.settings.base)
         return run_reasoner(graph, self.ontology, origins, None).turtle(self.settings.base)
+
+
+class _StoreLoader:
+    """Oxigraph's bulk loader in a thread (it releases the GIL), fed the N-Triples in parts.
+
+    The loader holds memory in proportion to what one call is given (~0.9 GB for a million
+    triples at once), so the lines go in parts of about `_STORE_PART` bytes.
+    """
+
+    def __init__(self, location: Path, nt: bytes, ontology_ttl: bytes, dist: Path) -> None:
+        from kg.store import bulk_load_store
+
+        self.location = location
+        self.error: BaseException | None = None
+
+        def parts() -> Iterator[tuple[bytes, Path, str]]:
+            start = 0
+            while start < len(nt):
+                end = nt.find(b"\n", start + _STORE_PART)
+                end = len(nt) if end < 0 else end + 1
+                yield nt[start:end], dist / "kg.nt", "nt"
+                start = end
+            yield ontology_ttl, dist / "ontology.ttl", "turtle"
+
+        def run() -> None:
+            try:
+                bulk_load_store(location, parts())
+            except BaseException as exc:  # handed to the main thread by finish()
+                self.error = exc
+
+        self.thread = threading.Thread(target=run, name="kg-store-load")
+        self.thread.start()
+
+    def finish(self, files: Sequence[Path], published: dict[str, str]) -> None:
+        """Wait for the load; on success record the written files in the store's manifest."""
+        from kg.store import write_manifest
+
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        write_manifest(self.location, files, published)
+
+
+_STORE_PART = 20_000_000  # bytes of N-Triples per bulk-load call (~110k triples)
 
 
 def _stamp(path: Path) -> list[int]:
@@ -420,39 +489,63 @@ def build(
 ) -> BuildResult:
     """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build."""
     b = Build(settings, cache_dir, engine, workers, store)
+    full = full or reason
     chunks = b.discover()
     b.lap("discover")
-    full = full or reason
+    # the schedule: which chunks to map, which lines the last build's dumps must lose and gain
+    old = b.state.chunks if b.state is not None else {}
+    stale = chunks if full else [c for c in chunks if not b.cached(c)]
+    changed = [c for c in chunks if c.input.key not in old or old[c.input.key].digest != c.digest]
+    digests = {c.input.key: c.digest for c in chunks}
+    gone = [(k, e) for k, e in old.items() if digests.get(k) != e.digest]  # changed or removed since
     previous = None if full else b.previous()
     old_lines: list[list[bytes]] = []
-    if previous is not None and b.state is not None:
-        wanted = {c.input.key for c in chunks}
-        for key, entry in b.state.chunks.items():  # what the chunks that change gave the last build
-            c = next((c for c in chunks if c.input.key == key), None) if key in wanted else None
-            if c is not None and c.digest == entry.digest:
-                continue
-            lines = b.cache.read_chunk(key, entry)
-            if lines is None:
-                previous = None
-                break
-            old_lines.append(lines)
-    stale = chunks if full else [c for c in chunks if not b.cached(c)]
+    for key, entry in gone if previous is not None else ():
+        lines = b.cache.read_chunk(key, entry)
+        if lines is None:
+            previous = None
+            break
+        old_lines.append(lines)
+    targets = [c for c in chunks if not c.validated or c in stale]
+    whole = full or len(targets) > max(1, WHOLE_GRAPH_SHARE * len(chunks))
+    by_key = {c.input.key: c for c in chunks}
+    if whole or previous is None:
+        needed = chunks
+    else:
+        needed = list({id(d): d for c in targets for d in (c, *(by_key[n.key] for n in c.needs.values()))}.values())
+    lost = b.read_lines([c for c in needed if c not in stale])
+    stale = [*stale, *(c for c in lost if c not in stale)]
+    targets = [*targets, *(c for c in lost if c not in targets)]
     b.lap("cache")
     b.map(stale)
     b.lap("map")
-    targets = [c for c in chunks if not c.validated]
-    whole = full or len(targets) > max(1, WHOLE_GRAPH_SHARE * len(chunks))
     report = b.validate(targets, whole)
     b.lap("validate")
+    unchanged = previous is not None and not changed and not old_lines and b.state is not None
+    if unchanged and b.state is not None and b.state.union.get("rendered") == b.render_key and not reason:
+        files = tuple(sorted(settings.dist_dir / name for name in b.state.dumps))
+        if store is not None:
+            b.published = dict(b.state.union.get("published") or {})
+            b.load_store([], [], False, b.published)
+        return BuildResult(
+            files,
+            int(b.state.union.get("triples", 0)),
+            len(chunks),
+            (),
+            tuple(c.input.key for c in targets),
+            report,
+            spliced=True,
+            warnings=tuple(b.cache.warnings),
+            timings=b.timings,
+        )
+    start_store = b.start_store if store is not None and (previous is None or whole) else None
     if previous is not None:
-        old = b.state.chunks if b.state is not None else {}
-        changed = [c.lines or [] for c in chunks if c.input.key not in old or old[c.input.key].digest != c.digest]
-        removed, added, shared = dumps.diff(previous, old_lines, changed)
-        union = dumps.apply(previous, removed, added, shared, settings.base)
+        removed, added, shared = dumps.diff(previous, old_lines, [c.lines or [] for c in changed])
+        union = dumps.apply(previous, removed, added, shared, settings.base, start_store)
     else:
         lines, shared = dumps.first_union([c.lines or [] for c in chunks])
         removed, added = [], lines
-        union = dumps.apply(dumps.Union(), [], lines, shared, settings.base)
+        union = dumps.apply(dumps.Union(), [], lines, shared, settings.base, start_store)
     payloads = b.render(union)
     if reason:
         payloads[INFERRED_FILE] = b.reason(union)
