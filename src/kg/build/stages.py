@@ -45,7 +45,15 @@ STAGES = ("discover", "map", "validate", "render", "write", "store", "reason")
 #: validate the whole graph instead of chunk by chunk when more than this share of chunks changed
 WHOLE_GRAPH_SHARE = 0.05
 #: kg modules whose code decides a chunk's triples; their text is part of every chunk digest
-_CODE = ("annotation.py", "mapping.py", "iris.py", "namespaces.py", "sources/__init__.py", "build/cache.py")
+_CODE = (
+    "annotation.py",
+    "mapping.py",
+    "iris.py",
+    "namespaces.py",
+    "sources/__init__.py",
+    "build/cache.py",
+    "build/dumps.py",
+)
 _SUB_BATCH = 150  # chunks per job sent to a mapping worker (bounds what a worker holds)
 #: how mapping workers start: fork where it is the platform's cheap and safe way (Linux: the worker
 #: shares what the parent imported), spawn elsewhere (macOS and Windows, where fork is unsafe or missing)
@@ -191,7 +199,7 @@ class Build:
                     code,
                     base.encode(),
                     c.key.encode(),
-                    *(f"{f.name}\0{files.digest(f)}".encode() for f in c.files),
+                    *(f"{f.name}\0{_file_digest(files, f)}".encode() for f in c.files),
                     *(deps[t].digest.encode() for t in source.needs),
                 )
                 needs = {t: d.input for t, d in deps.items()}
@@ -312,17 +320,21 @@ class Build:
         return Report(True, ())
 
     # -- render ------------------------------------------------------------------------------
-    def previous(self) -> dumps.Union | None:
-        """The graph the last build wrote, if the dumps in dist/ are still the ones it wrote."""
+    def intact(self) -> bool:
+        """True if the files in dist/ are the ones the last build wrote (sizes and modification times)."""
         if self.state is None or not self.state.dumps or not self.state.union:
-            return None
+            return False
         dist = self.settings.dist_dir
         try:
-            stamps = {name: _stamp(dist / name) for name in self.state.dumps}
+            return {name: _stamp(dist / name) for name in self.state.dumps} == self.state.dumps
         except OSError:
+            return False
+
+    def previous(self) -> dumps.Union | None:
+        """The graph the last build wrote, if the dumps in dist/ are still the ones it wrote."""
+        if self.state is None or not self.intact():
             return None
-        if stamps != self.state.dumps:
-            return None
+        dist = self.settings.dist_dir
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
         return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
@@ -467,6 +479,14 @@ class _StoreLoader:
 _STORE_PART = 20_000_000  # bytes of N-Triples per bulk-load call (~110k triples)
 
 
+def _file_digest(files: FileDigests, path: Path) -> str:
+    """The digest of an input file; one that cannot be read is left to its source's loader to explain."""
+    try:
+        return files.digest(path)
+    except OSError:
+        return "unreadable"
+
+
 def _stamp(path: Path) -> list[int]:
     st = path.stat()
     return [st.st_size, st.st_mtime_ns]
@@ -498,6 +518,9 @@ def build(
     changed = [c for c in chunks if c.input.key not in old or old[c.input.key].digest != c.digest]
     digests = {c.input.key: c.digest for c in chunks}
     gone = [(k, e) for k, e in old.items() if digests.get(k) != e.digest]  # changed or removed since
+    same = not full and not changed and not gone and b.state is not None
+    if same and b.state is not None and b.state.union.get("rendered") == b.render_key and b.intact():
+        return _unchanged(b, chunks)  # nothing to map, validate or write
     previous = None if full else b.previous()
     old_lines: list[list[bytes]] = []
     for key, entry in gone if previous is not None else ():
@@ -521,23 +544,6 @@ def build(
     b.lap("map")
     report = b.validate(targets, whole)
     b.lap("validate")
-    unchanged = previous is not None and not changed and not old_lines and b.state is not None
-    if unchanged and b.state is not None and b.state.union.get("rendered") == b.render_key and not reason:
-        files = tuple(sorted(settings.dist_dir / name for name in b.state.dumps))
-        if store is not None:
-            b.published = dict(b.state.union.get("published") or {})
-            b.load_store([], [], False, b.published)
-        return BuildResult(
-            files,
-            int(b.state.union.get("triples", 0)),
-            len(chunks),
-            (),
-            tuple(c.input.key for c in targets),
-            report,
-            spliced=True,
-            warnings=tuple(b.cache.warnings),
-            timings=b.timings,
-        )
     start_store = b.start_store if store is not None and (previous is None or whole) else None
     if previous is not None:
         removed, added, shared = dumps.diff(previous, old_lines, [c.lines or [] for c in changed])
@@ -563,6 +569,27 @@ def build(
         tuple(c.input.key for c in targets),
         report,
         spliced=previous is not None,
+        warnings=tuple(b.cache.warnings),
+        timings=b.timings,
+    )
+
+
+def _unchanged(b: Build, chunks: Sequence[Chunk]) -> BuildResult:
+    """A build whose inputs are those of the last one: the files stay; the store is checked."""
+    assert b.state is not None
+    b.lap("cache")
+    if b.store is not None:
+        b.published = dict(b.state.union.get("published") or {})
+        b.load_store([], [], False, b.published)
+        b.lap("store")
+    return BuildResult(
+        tuple(sorted(b.settings.dist_dir / name for name in b.state.dumps)),
+        int(b.state.union.get("triples", 0)),
+        len(chunks),
+        (),
+        (),
+        Report(True, ()),
+        spliced=True,
         warnings=tuple(b.cache.warnings),
         timings=b.timings,
     )

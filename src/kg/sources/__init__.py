@@ -12,7 +12,7 @@ source's single chunk `provides`; that chunk's digest enters every dependent chu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -43,7 +43,6 @@ class ChunkRead:
     provides: object = None  # handed to the chunks of sources that name this source in `needs`
     date: str | None = None  # ISO day the chunk was curated, if it says (the dataset's modified date)
     name: str = ""  # what the chunk calls itself (e.g. the article key), unique among its source's chunks
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 class Source(Protocol):

@@ -40,7 +40,10 @@ class RegistrySource:
         return [ChunkInput("registry", "registry", (path,), path)]
 
     def read(self, chunk: ChunkInput, needs: Mapping[str, object], base: str) -> ChunkRead:
-        st = chunk.path.stat()
+        try:
+            st = chunk.path.stat()
+        except OSError:  # the loader says what is wrong with the file, in one line
+            return _read(chunk.path, (-1, -1), base)
         return _read(chunk.path, (st.st_size, st.st_mtime_ns), base)
 
     def origins(self, chunks: Sequence[ChunkInput], needs: Mapping[str, object], base: str) -> dict[URIRef, Origin]:
