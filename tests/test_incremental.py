@@ -195,3 +195,57 @@ def test_file_digests_rehash_only_what_changed(tmp_path: Path, monkeypatch: pyte
     f.write_text("x: 2\n")  # same size, new mtime
     assert again.digest(f) != first and len(calls) == 1
     assert again.digest(f) == real(f.read_bytes()) and len(calls) == 2  # just written: racy, hashed again
+
+
+TWO_SOURCES = Path(__file__).parent / "cases" / "mapping" / "two-sources"
+
+
+def _cross_document_corpus(root: Path) -> Path:
+    """The two-source case, where the second document reports (with a role) the event the first declares."""
+    shutil.copytree(TWO_SOURCES, root)
+    first = root / "articles" / "testville-2023-03-03" / "annotation.yaml"
+    text = first.read_text().replace("    event: testville-unrest-2023\n    type: riot\n", "    type: riot\n")
+    first.write_text(text.replace("    precision: day\n", "    label: {en: Riots in Testville}\n    precision: day\n", 1))
+    second = root / "articles" / "testville-2023-03-10" / "annotation.yaml"
+    second.write_text(
+        second.read_text()
+        .replace("    event: testville-unrest-2023\n", "    event: testville-2023-03-03/riots\n")
+        .replace(
+            '    evidence: "The unrest in Testville began on 2 March"\n',
+            '    evidence: "The unrest in Testville began on 2 March"\n'
+            '    roles: [{role: participant, actor: jane-roe, evidence: "The unrest in Testville"}]\n',
+        )
+    )
+    return root
+
+
+def test_a_changed_report_of_another_documents_event_is_validated_with_it(tmp_path: Path) -> None:
+    """The second document gives the first's event a participant; validated alone with the registry, the
+    event would lack its type (declared in the first document), so the declaring chunk is validated too."""
+    corpus = _cross_document_corpus(tmp_path / "corpus")
+    inc = _settings(corpus, tmp_path / "inc")
+    _incremental(inc)
+    second = corpus / "articles" / "testville-2023-03-10" / "annotation.yaml"
+    second.write_text(second.read_text().replace('curated: "2023-03-11"', 'curated: "2023-03-12"'))
+    again = _incremental(inc)
+    assert again.remapped == ("articles/testville-2023-03-10",) and again.spliced
+    full = _settings(corpus, tmp_path / "full")
+    _full(full)
+    _same_dumps(tmp_path / "inc", tmp_path / "full")
+
+
+def test_a_report_of_a_removed_documents_event_is_one_error(tmp_path: Path) -> None:
+    from kg.errors import KGError
+
+    corpus = _cross_document_corpus(tmp_path / "corpus")
+    inc = _settings(corpus, tmp_path / "inc")
+    _incremental(inc)
+    before = (tmp_path / "inc" / "kg.nt").read_bytes()
+    shutil.rmtree(corpus / "articles" / "testville-2023-03-03")
+    with pytest.raises(KGError) as caught:
+        _incremental(inc)
+    err = caught.value
+    assert err.file is not None and Path(err.file).parent.name == "testville-2023-03-10"
+    assert (err.line, err.field) == (11, "events.0.event")
+    assert "event/testville-2023-03-03/riots" in err.message
+    assert (tmp_path / "inc" / "kg.nt").read_bytes() == before

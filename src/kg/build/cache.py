@@ -53,6 +53,8 @@ class ChunkEntry:
     validated: str = ""  # digest of the shapes and ontology it conforms to ("" = not known)
     date: str | None = None
     name: str = ""
+    refers: list[list[Any]] = field(default_factory=list)  # [iri, line, field] it names in other chunks
+    declares: list[str] = field(default_factory=list)  # IRIs it defines that other chunks may name
 
 
 @dataclass

@@ -22,6 +22,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -116,15 +117,17 @@ def needs_of(type_: str, deps: Mapping[str, ChunkInput], base: str) -> dict[str,
 
 
 _Job = tuple[list[ChunkInput], dict[str, ChunkInput], str]
+_Mapped = tuple[str, list[bytes], str | None, str, list[list[Any]], list[str]]
 
 
-def _read_job(job: _Job) -> list[tuple[str, list[bytes], str | None, str]]:
-    """Map chunks: (key, sorted N-Triples lines, date, name) each."""
+def _read_job(job: _Job) -> list[_Mapped]:
+    """Map chunks: (key, sorted N-Triples lines, date, name, references, declared IRIs) each."""
     chunks, deps, base = job
-    out = []
+    out: list[_Mapped] = []
     for c in chunks:
         read = get_source(c.source).read(c, needs_of(c.source, deps, base), base)
-        out.append((c.key, dumps.ntriples_lines(read.triples), read.date, read.name))
+        refers = [[r.iri, r.line, r.field] for r in read.refers]
+        out.append((c.key, dumps.ntriples_lines(read.triples), read.date, read.name, refers, list(read.declares)))
     return out
 
 
@@ -262,10 +265,10 @@ class Build:
         else:
             for job in jobs:
                 results += _read_job(job)
-        for key, lines, date, name in results:
+        for key, lines, date, name, refers, declares in results:
             c = by_key[key]
             c.lines, c.mapped, c.validated = lines, True, False
-            c.entry = ChunkEntry(c.input.source, c.digest, "", "", date, name)
+            c.entry = ChunkEntry(c.input.source, c.digest, "", "", date, name, refers, declares)
         names: dict[tuple[str, str], str] = {}
         for c in self.chunks:
             if c.entry is not None and c.entry.name:
@@ -277,9 +280,30 @@ class Build:
                         hint="keys are unique; rename one",
                     )
 
+    def check_references(self) -> dict[str, list[Chunk]]:
+        """Every resource a chunk names in another chunk is declared by one; return, for each chunk
+        key, the chunks that declare what it names (validated with it, as it describes their events)."""
+        declared = {iri: c for c in self.chunks if c.entry for iri in c.entry.declares}
+        others: dict[str, list[Chunk]] = {}
+        for c in self.chunks:
+            for iri, line, field_ in c.entry.refers if c.entry else ():
+                owner = declared.get(iri)
+                if owner is None:
+                    raise KGError(
+                        f"<{iri}> is declared by no document of this build",
+                        file=c.input.path,
+                        line=line,
+                        field=field_,
+                        hint="name a figure or a declaring report of another document as <document-id>/<key>",
+                    )
+                if owner is not c:
+                    others.setdefault(c.input.key, []).append(owner)
+        return others
+
     # -- validate ----------------------------------------------------------------------------
-    def validate(self, targets: Sequence[Chunk], whole: bool) -> Report:
-        """Validate `targets`: the whole graph, or each with the chunks it needs; raise on violations."""
+    def validate(self, targets: Sequence[Chunk], whole: bool, others: Mapping[str, list[Chunk]]) -> Report:
+        """Validate `targets`: the whole graph, or each with the chunks it needs and the chunks declaring
+        what it names (`others`); raise on violations."""
         from kg.validation_fast import get_engine, prepare_shapes, run_fast, to_report
 
         if not targets:
@@ -289,7 +313,10 @@ class Build:
             [(list(self.chunks), None)]
             if whole
             else [
-                ([c, *(by_key[d.key] for d in c.needs.values())], {dumps._subject(line) for line in c.lines or ()})
+                (
+                    [c, *(by_key[d.key] for d in c.needs.values()), *others.get(c.input.key, ())],
+                    {dumps._subject(line) for line in c.lines or ()},
+                )
                 for c in targets
             ]
         )
@@ -542,7 +569,12 @@ def build(
     b.lap("cache")
     b.map(stale)
     b.lap("map")
-    report = b.validate(targets, whole)
+    others = b.check_references()
+    if not whole and previous is not None:
+        lost = b.read_lines([o for c in targets for o in others.get(c.input.key, ()) if o.lines is None])
+        if lost:  # a declaring chunk's cache file went missing: map it again
+            b.map(lost)
+    report = b.validate(targets, whole, others)
     b.lap("validate")
     start_store = b.start_store if store is not None and (previous is None or whole) else None
     if previous is not None:

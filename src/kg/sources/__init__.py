@@ -35,6 +35,16 @@ class ChunkInput:
     path: Path  # the file to name in messages
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A resource one chunk names and another chunk defines (a report of another document's event, a
+    figure that supersedes another document's figure): the build checks that some chunk declares it."""
+
+    iri: str
+    line: int | None  # where the chunk names it
+    field: str
+
+
 @dataclass
 class ChunkRead:
     """What reading a chunk gives: its triples, what dependents need from it, and its date."""
@@ -43,6 +53,8 @@ class ChunkRead:
     provides: object = None  # handed to the chunks of sources that name this source in `needs`
     date: str | None = None  # ISO day the chunk was curated, if it says (the dataset's modified date)
     name: str = ""  # what the chunk calls itself (e.g. the article key), unique among its source's chunks
+    refers: tuple[Reference, ...] = ()  # resources it names that other chunks define
+    declares: tuple[str, ...] = ()  # resources it defines that other chunks may name
 
 
 class Source(Protocol):
