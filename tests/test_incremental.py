@@ -205,7 +205,8 @@ def _cross_document_corpus(root: Path) -> Path:
     shutil.copytree(TWO_SOURCES, root)
     first = root / "articles" / "testville-2023-03-03" / "annotation.yaml"
     text = first.read_text().replace("    event: testville-unrest-2023\n    type: riot\n", "    type: riot\n")
-    first.write_text(text.replace("    precision: day\n", "    label: {en: Riots in Testville}\n    precision: day\n", 1))
+    label = "    label: {en: Riots in Testville}\n"
+    first.write_text(text.replace("    precision: day\n", label + "    precision: day\n", 1))
     second = root / "articles" / "testville-2023-03-10" / "annotation.yaml"
     second.write_text(
         second.read_text()
