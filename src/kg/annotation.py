@@ -572,15 +572,19 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -
     binary values are refused, naming the line.
     """
     line = _line_of(lines, path)
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag is not None and tag not in _CORE_TAGS:
-        raise AnnotationError(
-            f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+
+    def refuse(what: str) -> AnnotationError:
+        return AnnotationError(
+            f"{what} is not allowed",
             file=bound.file,
             line=line,
             field=".".join(map(str, path)) or None,
-            hint="kg reads plain strings, numbers, lists and mappings; remove the tag",
+            hint="kg reads plain strings, numbers, lists and mappings",
         )
+
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None and tag not in _CORE_TAGS:
+        raise refuse(f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')}")
     if isinstance(node, CommentedMap):
         line = node.lc.line + 1 if node.lc.line is not None else line
         bound.visit(node, path, line)
@@ -607,13 +611,7 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -
         return str(node)
     if node is None or isinstance(node, (bool, int, float)):
         return node
-    raise AnnotationError(
-        f"a {type(node).__name__} value is not allowed",
-        file=bound.file,
-        line=line,
-        field=".".join(map(str, path)) or None,
-        hint="kg reads plain strings, numbers, lists and mappings",
-    )
+    raise refuse(f"a {type(node).__name__} value")
 
 
 def _read_bounded(file: Path, limit: int, what: str) -> bytes:
