@@ -4,9 +4,9 @@
 corpus (benchmarks/generate.py), then measures, each in a fresh Python process whose peak memory
 is sampled from /proc (the process and its children) every 20 ms:
 
-- build: annotations → validated dumps (ttl, nt, jsonld, void) — kg's incremental build with a
-  cold cache, the fast SHACL engine and the on-disk Oxigraph store, against `kg build --full`
-  (rdflib memory graph + pyshacl + rdflib serializers);
+- build: annotations → validated dumps (ttl, nt, jsonld, void) — kg's build with a cold cache,
+  the fast SHACL engine and the on-disk Oxigraph store, against the plain way (the corpus mapped
+  into an rdflib memory graph, pyshacl, rdflib's N-Triples, Turtle and JSON-LD writers);
 - no-op rebuild and change-one-article rebuild (the plain way rebuilds everything); the two
   outputs are compared byte for byte;
 - SHACL on the corpus with injected violations: shacl-rust path vs pyshacl, with the result sets
@@ -79,29 +79,40 @@ def _clean(*folders: str) -> None:
         shutil.rmtree(f, ignore_errors=True)
 
 
-def task_build_project(a: dict[str, Any]) -> dict[str, Any]:
-    from kg import incremental
+def _build(a: dict[str, Any], full: bool = False) -> Any:
+    from kg.build.stages import build
 
+    return build(_settings(a), full=full, cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
+
+
+def task_build_project(a: dict[str, Any]) -> dict[str, Any]:
     _clean(a["dist"], a["cache"], a["store"])
     t = time.perf_counter()
-    r = incremental.build(_settings(a), cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
-    return {"seconds": time.perf_counter() - t, "triples": r.triples, "fallback": r.fallback, "steps": r.timings}
+    r = _build(a)
+    return {"seconds": time.perf_counter() - t, "triples": r.triples, "steps": r.timings}
 
 
 def task_build_plain(a: dict[str, Any]) -> dict[str, Any]:
+    """The plain way: one rdflib graph, pyshacl, rdflib's writers (what `kg build --full` did before kg 0.2)."""
     from kg import pipeline
+    from kg.validation import validate_graph
 
     _clean(a["dist"])
+    settings = _settings(a)
     t = time.perf_counter()
-    r = pipeline.build(_settings(a))
-    return {"seconds": time.perf_counter() - t, "triples": len(r.mapped.graph)}
+    mapped = pipeline.map_corpus(settings)
+    report = validate_graph(mapped.graph, pipeline.load_shapes(settings), pipeline.load_ontology(settings))
+    assert report.conforms
+    dist = Path(a["dist"])
+    dist.mkdir(parents=True, exist_ok=True)
+    for name, fmt in (("kg.nt", "nt"), ("kg.ttl", "longturtle"), ("kg.jsonld", "json-ld")):
+        mapped.graph.serialize(dist / name, format=fmt, encoding="utf-8")
+    return {"seconds": time.perf_counter() - t, "triples": len(mapped.graph)}
 
 
 def task_noop_project(a: dict[str, Any]) -> dict[str, Any]:
-    from kg import incremental
-
     t = time.perf_counter()
-    r = incremental.build(_settings(a), cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
+    r = _build(a)
     return {"seconds": time.perf_counter() - t, "remapped": len(r.remapped), "steps": r.timings}
 
 
@@ -125,20 +136,21 @@ def _touch_article(corpus: Path, n: int) -> str:
 
 
 def task_change_project(a: dict[str, Any]) -> dict[str, Any]:
-    from kg import incremental
-
-    settings = _settings(a)
-    incremental.build(settings, cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))  # warm
+    _build(a)  # warm
     name = _touch_article(Path(a["corpus"]), int(a["n"]))
     t = time.perf_counter()
-    r = incremental.build(settings, cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
+    r = _build(a)
     return {"seconds": time.perf_counter() - t, "article": name, "remapped": list(r.remapped), "steps": r.timings}
 
 
 def task_change_plain(a: dict[str, Any]) -> dict[str, Any]:
+    """The plain rebuild after the change; then `kg build --full` once more, compared byte for byte."""
     out = task_build_plain(a)
+    full = {**a, "dist": a["dist"] + "-full", "cache": a["cache"] + "-full", "store": a["store"] + "-full"}
+    _clean(full["dist"], full["cache"], full["store"])
+    _build(full, full=True)
     same = all(
-        (Path(a["dist"]) / f).read_bytes() == (Path(a["other"]) / f).read_bytes()
+        (Path(full["dist"]) / f).read_bytes() == (Path(a["other"]) / f).read_bytes()
         for f in ("kg.ttl", "kg.nt", "kg.jsonld", "void.ttl", "ontology.ttl")
     )
     return {**out, "identical": same}
@@ -456,7 +468,10 @@ def _tree_rss_kb(pid: int) -> int:
 
 def run_task(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
     """Run one task in a fresh process; add wall time and the peak RSS of its process tree (MB)."""
+    import resource
+
     cmd = [sys.executable, str(Path(__file__).resolve()), "task", name, json.dumps(args)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     peak = [0]
@@ -476,6 +491,8 @@ def run_task(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[str
     result = json.loads(out.strip().splitlines()[-1])
     result["wall"] = time.perf_counter() - t
     result["rss_mb"] = peak[0] / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the task's process and the workers it waited for
+    result["cpu"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return result
 
 
@@ -630,13 +647,14 @@ def _query_medians(runs: list[dict[str, Any]]) -> dict[str, tuple[float | None, 
     return {n: (statistics.median(v) if v else None, rows[n]) for n, v in names.items()}
 
 
-def render(results: dict[str, dict[str, Any]]) -> str:
+def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]] | None = None) -> str:
+    before = before or {}
     tiers = [t for t in ("tiny", "small", "medium", "large") if t in results]
     out = ["# kg at scale: measured results", ""]
     out.append(
         "Generated by `benchmarks/run` (do not edit by hand). Every figure is the median over runs in fresh "
-        "processes; **plain** is the same work done with rdflib's memory graph, pyshacl and rdflib SPARQL "
-        "(`kg build --full`), measured in the same run. Peak RSS is sampled from /proc for the process "
+        "processes; **plain** is the same work done with rdflib's memory graph, pyshacl, rdflib's writers and "
+        "rdflib SPARQL, measured in the same run. Peak RSS is sampled from /proc for the process "
         "and its children (the build's two mapping workers included). Serving under load: "
         "[serve-load.md](serve-load.md)."
     )
@@ -659,8 +677,20 @@ def render(results: dict[str, dict[str, Any]]) -> str:
                 f"(`--only … --repeat {rerun['repeat']}`)."
             )
         out.append("")
-        out.append("| figure | kg | plain | plain ÷ kg | kg peak RSS | plain peak RSS | target (1M tier) |")
-        out.append("|---|---:|---:|---:|---:|---:|---|")
+        old = before.get(tier, {}).get("runs", {})
+        if old:
+            out.append(
+                f"Beside each kg figure: **kg before**, the figure of {before[tier]['date']} (before the one-build "
+                "rewrite: hand-written writers, pickle cache), from `benchmarks/results/before/`; **kg CPU**, the "
+                "CPU seconds of the measured process and its workers (less sensitive than wall time to other jobs "
+                "on the machine; includes starting Python)."
+            )
+            out.append("")
+        out.append(
+            "| figure | kg | kg before | kg CPU | plain | plain ÷ kg | kg peak RSS | plain peak RSS "
+            "| target (1M tier) |"
+        )
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
 
         def row(
             label: str,
@@ -669,12 +699,15 @@ def render(results: dict[str, dict[str, Any]]) -> str:
             target: str,
             unit_key: str = "seconds",
             runs_: dict[str, Any] = runs,
+            old_: dict[str, Any] = old,
         ) -> None:
             o, p = runs_.get(ours, []), runs_.get(theirs, []) if theirs else []
             mo, mp = _median(o, unit_key), _median(p, unit_key) if theirs else None
+            mb = _median(old_.get(ours, []), unit_key)
+            cpu = _median(o, "cpu") if unit_key == "seconds" else None
             out.append(
-                f"| {label} | {_fmt(mo)} | {_fmt(mp)} | {_ratio(mp, mo)} | {_fmt(_peak(o), 'MB')} | "
-                f"{_fmt(_peak(p), 'MB') if theirs else '—'} | {target} |"
+                f"| {label} | {_fmt(mo)} | {_fmt(mb)} | {_fmt(cpu)} | {_fmt(mp)} | {_ratio(mp, mo)} | "
+                f"{_fmt(_peak(o), 'MB')} | {_fmt(_peak(p), 'MB') if theirs else '—'} | {target} |"
             )
 
         row(
@@ -719,7 +752,7 @@ def render(results: dict[str, dict[str, Any]]) -> str:
             )
         if same:
             out.append(
-                f"Change-one rebuild byte-identical to the full plain rebuild: {all(same)} ({len(same)} check(s))."
+                f"Change-one rebuild byte-identical to a full `kg build --full`: {all(same)} ({len(same)} check(s))."
             )
         steps = [x.get("steps", {}) for x in runs.get("build_project", []) if x.get("steps")]
         if steps:
@@ -826,7 +859,8 @@ def main(argv: list[str] | None = None) -> int:
             result = kept
         target.write_text(json.dumps(result, indent=1, default=str) + "\n")
     results = {f.stem: json.loads(f.read_text()) for f in sorted(RESULTS.glob("*.json"))}
-    (HERE / "RESULTS.md").write_text(render(results), encoding="utf-8")
+    before = {f.stem: json.loads(f.read_text()) for f in sorted((RESULTS / "before").glob("*.json"))}
+    (HERE / "RESULTS.md").write_text(render(results, before), encoding="utf-8")
     print(HERE / "RESULTS.md")
     return 0
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/query_costs.py benchmarks/work/large/store [benchmarks/work/large/dist]
 
-Starts from a listing (every event whose place has no coordinates: the rows of
+Starts from a listing (every event report whose place has no coordinates: the rows of
 `events-without-coordinates`) and adds one operation at a time; the difference of the medians,
 divided by the rows, is what that operation costs per row. Prints a Markdown table (NOTES.md).
 Given the build's dist/ too, the same table for its kg.nt in an in-memory Oxigraph store: the same
@@ -22,19 +22,19 @@ from kg.namespaces import sparql_prologue
 from kg.store import store_db
 
 RUNS = 7
-BASE = "?event kgo:location ?location . FILTER NOT EXISTS { ?location kgo:latitude ?lat }"
+BASE = "?report kgo:location ?location . FILTER NOT EXISTS { ?location kgo:latitude ?lat }"
 #: (what is added, the pattern added to BASE, what it stands for in the stored queries)
 STEPS = (
-    ("one required lookup", "?event kgo:eventType ?type .", "a join on a property every row has"),
+    ("one required lookup", "?report kgo:reportOf ?event .", "a join on a property every row has"),
     (
         "one label OPTIONAL",
-        'OPTIONAL { ?event rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) }',
+        'OPTIONAL { ?report rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) }',
         "a label in one language",
     ),
     (
         "a second label OPTIONAL (same subject)",
-        'OPTIONAL { ?event rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) } '
-        'OPTIONAL { ?event rdfs:label ?l2 FILTER(LANGMATCHES(LANG(?l2), "id")) }',
+        'OPTIONAL { ?report rdfs:label ?l1 FILTER(LANGMATCHES(LANG(?l1), "en")) } '
+        'OPTIONAL { ?report rdfs:label ?l2 FILTER(LANGMATCHES(LANG(?l2), "id")) }',
         "the fallback label (asked language, then English)",
     ),
     ("one withinPlace+ walk", "OPTIONAL { ?location kgo:withinPlace+ ?up }", "finding enclosing places"),
@@ -68,13 +68,13 @@ def main(argv: list[str]) -> int:
 
 def _table(store: pyoxigraph.Store) -> None:
     prologue = sparql_prologue()
-    base_ms, base_rows = _median_ms(store, f"{prologue} SELECT ?event ?location WHERE {{ {BASE} }}")
+    base_ms, base_rows = _median_ms(store, f"{prologue} SELECT ?report ?location WHERE {{ {BASE} }}")
     print(f"| added to the listing of {base_rows:,} rows | median | per row | stands for |")
     print("|---|---|---|---|")
     print(f"| nothing (the listing alone) | {base_ms:.1f} ms | {base_ms * 1000 / base_rows:.1f} µs | |")
     previous = base_ms
     for what, pattern, meaning in STEPS:
-        ms, _ = _median_ms(store, f"{prologue} SELECT ?event ?location WHERE {{ {BASE} {pattern} }}")
+        ms, _ = _median_ms(store, f"{prologue} SELECT ?report ?location WHERE {{ {BASE} {pattern} }}")
         per_row = (ms - (base_ms if "second" not in what else previous)) * 1000 / base_rows
         print(f"| {what} | {ms:.1f} ms | {per_row:.1f} µs | {meaning} |")
         previous = ms

@@ -32,8 +32,15 @@ from kg.store import published_files
 from servers import free_port, oxigraph_load, oxigraph_server
 
 SAMPLES: dict[str, str] = json.loads((Path(__file__).resolve().parent / "cases" / "seed-query-params.json").read_text())
-#: optional parameters given too, so that grlc's substitution of each kind is tried (an IRI, a language)
-SAMPLES |= {"eventType": "https://w3id.org/conflict-kg/vocab/event-type/armed-attack", "lang": "id"}
+#: optional parameters given too, so that grlc's substitution of each kind is tried (an IRI, a language,
+#: an xsd:boolean, which grlc writes as `"true"^^xsd:boolean` and for which it needs the query's xsd: prefix)
+SAMPLES |= {
+    "eventType": "https://w3id.org/conflict-kg/vocab/event-type/armed-attack",
+    "counts": "https://w3id.org/conflict-kg/vocab/count/killed",
+    "lang": "id",
+    "establishedOnly": "true",
+    "subEvents": "true",
+}
 
 
 def _rows(doc: dict[str, Any]) -> list[tuple[str, ...]]:

@@ -93,7 +93,14 @@ def test_every_bad_input_kind_of_the_issue_has_a_case() -> None:
 
 # ---------------------------------------------------------------------------------------- dates
 
-PRECISION_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y", "start-of-year": "%Y"}
+PRECISION_FORMATS = {
+    "day": "%Y-%m-%d",
+    "days": "%Y-%m-%d",
+    "week": "%Y-%m-%d",
+    "month": "%Y-%m",
+    "year": "%Y",
+    "start-of-year": "%Y",
+}
 
 
 @given(

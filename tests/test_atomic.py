@@ -1,16 +1,48 @@
-"""Atomic output: all files land together, or none does and nothing is left behind."""
+"""Outputs: one function writes every file kg writes (kg.atomic.write_outputs).
+
+A regular file is replaced atomically and keeps its mode; a symlink is followed; a fifo or character
+device is written as a stream; a folder, a read-only file or folder, a missing folder and a full disk
+are one error naming the output. Tests use files in a temporary folder and fifos, never /dev.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from kg.atomic import write_files_atomically, write_output
+from kg.atomic import ensure_folder, write_files_atomically, write_output
 from kg.errors import KGError
+
+
+@contextmanager
+def fifo_reader(fifo: Path) -> Iterator[list[bytes]]:
+    """A thread that reads `fifo` to its end; yields the list its bytes land in.
+
+    The fifo is held open read-write meanwhile, so that neither side blocks on opening it and the
+    reader ends (with what it got) however the code under test treats the fifo.
+    """
+    held = os.open(fifo, os.O_RDWR)
+    fd = os.open(fifo, os.O_RDONLY)  # opened here, before the code under test runs: no race with the thread
+    received: list[bytes] = []
+
+    def read() -> None:
+        with os.fdopen(fd, "rb") as stream:
+            received.append(stream.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        yield received
+    finally:
+        os.close(held)
+        reader.join(10)
 
 
 def test_all_files_are_written_and_stale_ones_removed(tmp_path: Path) -> None:
@@ -36,6 +68,18 @@ def test_a_failed_write_leaves_every_target_as_it_was(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nt", "not-a-folder"]
 
 
+def test_a_replaced_file_keeps_its_mode(tmp_path: Path) -> None:
+    private, script = tmp_path / "private.csv", tmp_path / "run.sh"
+    private.write_bytes(b"old")
+    private.chmod(0o600)
+    script.write_bytes(b"old")
+    script.chmod(0o755)
+    write_output(private, b"new")
+    write_files_atomically({script: b"new"})
+    assert private.read_bytes() == b"new" and stat.S_IMODE(private.stat().st_mode) == 0o600
+    assert script.read_bytes() == b"new" and stat.S_IMODE(script.stat().st_mode) == 0o755
+
+
 def test_an_output_through_a_symlink_replaces_the_file_it_points_to(tmp_path: Path) -> None:
     target, link = tmp_path / "target.csv", tmp_path / "link.csv"
     target.write_bytes(b"old")
@@ -45,18 +89,152 @@ def test_an_output_through_a_symlink_replaces_the_file_it_points_to(tmp_path: Pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.csv", "target.csv"]  # no temporary file left
 
 
+def test_a_symlink_among_several_outputs_is_followed(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    target, link = tmp_path / "real" / "kg.ttl", tmp_path / "kg.ttl"
+    link.symlink_to(target)  # dangling: the file it names does not exist yet
+    write_files_atomically({link: b"ttl", tmp_path / "kg.nt": b"nt"})
+    assert link.is_symlink() and target.read_bytes() == b"ttl"
+
+
 def test_an_output_that_is_a_pipe_is_written_as_a_stream(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
-    received: list[bytes] = []
-    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
-    reader.start()
-    write_output(fifo, b"rows\n")
-    reader.join(10)
+    with fifo_reader(fifo) as received:
+        write_output(fifo, b"rows\n")
     assert received == [b"rows\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+    assert os.listdir(tmp_path) == ["fifo"]
+
+
+def test_a_pipe_among_the_build_outputs_is_written_as_a_stream(tmp_path: Path) -> None:
+    fifo = tmp_path / "kg.nt"
+    os.mkfifo(fifo)
+    with fifo_reader(fifo) as received:
+        write_files_atomically({fifo: b"<a> <b> <c> .\n"})
+    assert received == [b"<a> <b> <c> .\n"] and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_pipe_cannot_take_one_of_several_files(tmp_path: Path) -> None:
+    fifo, other = tmp_path / "fifo", tmp_path / "other.csv"
+    os.mkfifo(fifo)
+    with fifo_reader(fifo) as received, pytest.raises(KGError, match="pipe or device") as caught:
+        write_files_atomically({other: b"a", fifo: b"b"})
+    assert str(fifo) in str(caught.value) and received == [b""]
+    assert sorted(os.listdir(tmp_path)) == ["fifo"]
+
+
+def test_a_descriptor_name_writes_to_that_descriptor(tmp_path: Path) -> None:
+    """`-o /dev/stdout >> log` appends to log, as the shell asked; it does not replace log."""
+    log = tmp_path / "log"
+    log.write_bytes(b"before\n")
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND)
+    try:  # /proc/self/fd/N, not /dev/stdout: tests touch no /dev entry; both names are descriptors to kg
+        write_output(Path(f"/proc/self/fd/{fd}"), b"after\n")
+    finally:
+        os.close(fd)
+    assert log.read_bytes() == b"before\nafter\n" and os.listdir(tmp_path) == ["log"]
 
 
 def test_an_output_that_is_a_folder_is_one_error(tmp_path: Path) -> None:
     with pytest.raises(KGError, match="folder"):
         write_output(tmp_path, b"x")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_read_only_file_is_refused_and_kept(tmp_path: Path) -> None:
+    target = tmp_path / "kept.ttl"
+    target.write_bytes(b"old")
+    target.chmod(0o444)
+    with pytest.raises(KGError, match="read-only") as caught:
+        write_output(target, b"new")
+    assert str(caught.value).startswith(f"{target}: ") and "\n" not in str(caught.value)
+    assert target.read_bytes() == b"old" and stat.S_IMODE(target.stat().st_mode) == 0o444
+    assert os.listdir(tmp_path) == ["kept.ttl"]
+
+
+def test_a_read_only_folder_is_one_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(KGError, match="read-only") as caught:
+            write_output(folder / "out.csv", b"x")
+        assert str(caught.value).startswith(f"{folder / 'out.csv'}: ")
+        assert os.listdir(folder) == []
+    finally:
+        folder.chmod(0o755)
+
+
+def test_a_missing_folder_is_one_error_and_is_not_created(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "out.csv"
+    with pytest.raises(KGError, match=r"folder .* does not exist") as caught:
+        write_output(target, b"x")
+    assert str(caught.value).startswith(f"{target}: ")
+    assert os.listdir(tmp_path) == []
+
+
+def test_the_build_creates_its_own_folder(tmp_path: Path) -> None:
+    write_files_atomically({tmp_path / "dist" / "kg.nt": b"x"})
+    assert (tmp_path / "dist" / "kg.nt").read_bytes() == b"x"
+
+
+def test_an_output_folder_is_created_or_refused_in_one_line(tmp_path: Path) -> None:
+    ensure_folder(tmp_path / "a" / "dist")
+    assert (tmp_path / "a" / "dist").is_dir()
+    (tmp_path / "file").write_bytes(b"x")
+    (tmp_path / "ro").mkdir(mode=0o555)
+    for folder, message in [(tmp_path / "file", "is not a folder"), (tmp_path / "ro", "read-only")]:
+        with pytest.raises(KGError, match=message) as caught:
+            ensure_folder(folder)
+        assert str(caught.value).startswith(f"{folder}: ")
+    with pytest.raises(KGError, match="Not a directory"):
+        ensure_folder(tmp_path / "file" / "dist")
+    assert (tmp_path / "file").read_bytes() == b"x" and os.listdir(tmp_path / "ro") == []
+
+
+@pytest.mark.parametrize("call", ["write", "fsync"])
+def test_a_full_disk_is_one_error_naming_the_output_and_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str
+) -> None:
+    target = tmp_path / "kg.nt"
+    target.write_bytes(b"previous")
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, call, full)
+    with pytest.raises(KGError, match="No space left on device") as caught:
+        write_output(target, b"new" * 1000)
+    assert str(caught.value).startswith(f"{target}: ") and "\n" not in str(caught.value)
+    assert target.read_bytes() == b"previous" and os.listdir(tmp_path) == ["kg.nt"]
+
+
+def test_a_full_device_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    real_write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if stat.S_ISFIFO(os.fstat(fd).st_mode):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+    with fifo_reader(fifo), pytest.raises(KGError, match="No space left on device") as caught:
+        write_output(fifo, b"x")
+    assert str(caught.value).startswith(f"{fifo}: ")
+
+
+def test_a_closed_pipe_is_reported_as_a_broken_pipe(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def open_and_close() -> None:
+        with open(fifo, "rb"):
+            pass  # the reader goes away before the writer writes
+
+    reader = threading.Thread(target=open_and_close, daemon=True)
+    reader.start()
+    with pytest.raises(BrokenPipeError):  # the CLI ends quietly with 141 on it, as `cat` would
+        write_output(fifo, b"x" * 1_000_000)
+    reader.join(10)

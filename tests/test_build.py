@@ -25,7 +25,9 @@ FILES = ("kg.jsonld", "kg.nt", "kg.ttl", "ontology.ttl", "void.ttl")
 
 
 def test_build_writes_every_output(built_dist: Path) -> None:
-    assert sorted(p.name for p in built_dist.iterdir()) == sorted(FILES)
+    """The published files, and beside them only the hidden build cache."""
+    assert sorted(p.name for p in built_dist.iterdir() if not p.name.startswith(".")) == sorted(FILES)
+    assert [p.name for p in built_dist.iterdir() if p.name.startswith(".")] == [".kg-cache"]
 
 
 def test_dumps_are_the_same_graph(built_dist: Path) -> None:
@@ -159,3 +161,11 @@ def test_a_failed_build_keeps_the_inferred_triples(tmp_path: Path) -> None:
     (dist / "kg-inferred.ttl").write_text("previous\n")
     assert main(["build", "--dist", str(dist), "--base", "not-an-iri"]) == 2
     assert (dist / "kg-inferred.ttl").read_text() == "previous\n"
+
+
+def test_a_missing_registry_stops_the_build_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The source's loader explains a missing input (the digest of a file that cannot be read is not an error)."""
+    code = main(["build", "--registry", str(tmp_path / "nope.yaml"), "--dist", str(tmp_path / "dist")])
+    err = capsys.readouterr().err
+    assert code == 2 and "nope.yaml: file not found" in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "dist").exists()

@@ -83,6 +83,8 @@ def test_cli_export_from_the_store_is_byte_identical_to_export_from_dist(
     seed_store: tuple[Path, Path], tmp_path: Path, fmt: str, options: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     dist, store = seed_store
+    (tmp_path / "dist").mkdir()  # -o names a file whose folder exists: kg creates only dist/ itself
+    (tmp_path / "store").mkdir()
     from_dist = ["export", fmt, *options, "--dist", str(dist), "-o", str(tmp_path / "dist" / f"out.{fmt}")]
     from_store = ["export", fmt, *options, "--store", str(store), "-o", str(tmp_path / "store" / f"out.{fmt}")]
     assert main(from_dist) == 0

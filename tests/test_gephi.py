@@ -23,7 +23,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 
 from kg.cli import main
 from kg.errors import ExportError, MissingExtra
@@ -37,6 +37,7 @@ from kg.exporters.network import (
     Network,
     build_network,
     intersect_intervals,
+    local_name,
     merge_intervals,
     spells_within,
 )
@@ -49,8 +50,9 @@ SUMMIT_LEADERS = ("Pashinyan", "Lukashenko", "Tokayev", "Akylbek Japarov", "Rahm
 SUMMIT = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/csto-summit"
 TOKAYEV = "https://w3id.org/conflict-kg/id/person/kassym-jomart-tokayev"
 PUTIN = "https://w3id.org/conflict-kg/id/person/vladimir-putin"
-UNREST = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/kazakhstan-unrest"
-FIGHTING_ALMATY = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty"
+# the unrest and the fighting in Almaty are events of the registry, which the seed's reports are of
+UNREST = "https://w3id.org/conflict-kg/id/event/kazakhstan-unrest-2022"
+FIGHTING_ALMATY = "https://w3id.org/conflict-kg/id/event/almaty-unrest-2022"
 INTERIOR_MINISTRY_ATTACK = (
     "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/interior-ministry-attack-almaty"
 )
@@ -75,7 +77,7 @@ def _count(graph: Graph, query: str) -> int:
 # SPARQL definitions of each projection, written independently of the exporter's Python
 # --------------------------------------------------------------------------------------------
 
-_FOLDED = "kgo:Evidence kgo:Participation kgo:PositionHolding kgo:EntityRegistry"
+_FOLDED = "kgo:Evidence kgo:Participation kgo:PositionHolding kgo:EntityRegistry kgo:Report"
 _ROLES = "kgo:chair kgo:attendee kgo:speaker kgo:target kgo:perpetrator kgo:participant"
 
 
@@ -109,6 +111,8 @@ SPARQL_COUNTS = {
         f"""SELECT (COUNT(*) AS ?n) WHERE {{
           {{ SELECT DISTINCT ?s ?p ?o WHERE {{
               {{ ?s ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom, kgo:holds)) }}
+              UNION
+              {{ ?r kgo:reportOf ?s ; ?p ?o . FILTER(?p NOT IN (rdf:type, prov:wasDerivedFrom, kgo:reportOf)) }}
               UNION
               {{ ?part kgo:inEvent ?s ; kgo:agent ?o ; kgo:role/rdfs:seeAlso ?p . }}
               {_node("?s")} {_node("?o")} }} }}
@@ -239,7 +243,10 @@ def test_nodes_carry_type_colour_and_literals_as_attributes(networks: dict[str, 
     assert all(len(c) == 1 for c in colours.values())  # one colour per type
     assert len({next(iter(c)) for c in colours.values()}) == len(colours)  # and distinct types, distinct colours
     figures = [n for n in full.nodes if n.attributes["type"] == "kgo:Figure"]
-    assert figures and all(isinstance(n.attributes["schema:value"], int) for n in figures)
+    valued = [n for n in figures if "schema:value" in n.attributes]
+    assert valued and all(isinstance(n.attributes["schema:value"], int) for n in valued)
+    # the seed's "there were also civilian casualties": a figure of unknown number has no value
+    assert [n.attributes["kgo:qualifier"] for n in figures if n not in valued] == ["number unknown"]
 
 
 def test_gexf_colours_and_labels_are_written(published_graph: Graph) -> None:
@@ -432,22 +439,35 @@ def test_intervals_follow_dates_and_precision(networks: dict[str, Network]) -> N
     assert spells[FIGHTING_ALMATY] == ((jan, dt.date(2022, 1, 31)),)  # precision month: all January
     assert spells[UNREST] == ((jan, dt.date(2022, 1, 31)),)  # start of year, stretched over its sub-events
     actors = {n.id: n.spells for n in networks["actors"].nodes}
-    assert actors[PUTIN] == ((dt.date(2022, 1, 10), dt.date(2022, 1, 10)),)  # the union of his events
+    # the union of his events: the summit (10 January) and, in VOA's report, the deployment (January 2022)
+    assert actors[PUTIN] == ((jan, dt.date(2022, 1, 31)),)
+
+
+def _report(
+    g: Graph, event: URIRef, key: str, start: str, precision: URIRef | None = None, end: str | None = None
+) -> URIRef:
+    """A kgo:Report of `event` (as the mapping writes one): the dates one source gives."""
+    from rdflib.namespace import XSD  # not a module global: pytest's collection probes globals and XSD warns
+
+    report = URIRef(f"https://example.org/id/report/{key}")
+    g.add((report, RDF.type, KGO.Report))
+    g.add((report, KGO.reportOf, event))
+    g.add((report, KGO.startDate, Literal(start, datatype=XSD.date)))
+    if precision is not None:
+        g.add((report, KGO.datePrecision, precision))
+    if end is not None:
+        g.add((report, KGO.endDate, Literal(end, datatype=XSD.date)))
+    return report
 
 
 def _event_graph(ontology_graph: Graph, start: str, precision: URIRef | None, end: str | None = None) -> Graph:
-    from rdflib.namespace import XSD  # not a module global: pytest's collection probes globals and XSD warns
-
+    """The ontology and one riot, dated by its one report."""
     g = Graph()
     g += ontology_graph
     event = URIRef("https://example.org/id/event/e")
     g.add((event, RDF.type, KGO.Riot))
     g.add((event, RDFS.label, Literal("a riot", lang="en")))
-    g.add((event, KGO.startDate, Literal(start, datatype=XSD.date)))
-    if precision is not None:
-        g.add((event, KGO.datePrecision, precision))
-    if end is not None:
-        g.add((event, KGO.endDate, Literal(end, datatype=XSD.date)))
+    _report(g, event, "doc/e", start, precision, end)
     return g
 
 
@@ -469,6 +489,67 @@ def test_event_interval_from_precision(
     net = build_network(_event_graph(ontology_graph, start, precision, end), "full")
     (node,) = net.nodes
     assert node.spells == ((dt.date.fromisoformat(expected[0]), dt.date.fromisoformat(expected[1])),)
+
+
+def test_an_event_with_two_reports_spans_both_and_lists_both_sources(ontology_graph: Graph) -> None:
+    """Two documents report one riot and date it differently: the riot is one node, present from the earliest
+    report's start to the latest report's end, and it lists both documents; each report's place is an edge
+    naming its report; a role both give is one edge with both participation records. Oxigraph agrees."""
+    import pyoxigraph as ox
+
+    ex = "https://example.org/id/"
+    g = Graph()
+    g += ontology_graph
+    riot = URIRef(f"{ex}event/riot")
+    g.add((riot, RDF.type, KGO.Riot))
+    g.add((riot, RDFS.label, Literal("a riot", lang="en")))
+    docs, places = [], []
+    for key, title, place, cls in (
+        ("first", "First article", "city", KGO.City),
+        ("second", "Second", "land", KGO.Country),
+    ):
+        docs.append(URIRef(f"{ex}document/{key}"))
+        g.add((docs[-1], RDF.type, KGO.SourceDocument))
+        g.add((docs[-1], RDFS.label, Literal(title, lang="en")))
+        places.append(URIRef(f"{ex}place/{place}"))
+        g.add((places[-1], RDF.type, cls))
+        g.add((places[-1], RDFS.label, Literal(place, lang="en")))
+    first = _report(g, riot, "first/riot", "2022-01-05", KGP.day)  # 5 January
+    second = _report(g, riot, "second/riot", "2022-01-02", KGP.day, "2022-01-03")  # 2-3 January: starts first
+    police = _actor(g, "police")
+    g.add((riot, KGO.participant, police))
+    for report, doc, place in zip((first, second), docs, places, strict=True):
+        g.add((report, PROV.wasDerivedFrom, doc))
+        g.add((report, KGO.location, place))
+        part = URIRef(f"{ex}participation/{local_name(str(doc))}/riot/participant/police")
+        for p, o in ((RDF.type, KGO.Participation), (KGO.inEvent, riot), (KGO.inReport, report)):
+            g.add((part, p, o))
+        g.add((part, KGO.agent, police))
+        g.add((part, KGO.role, KGR.participant))
+
+    full = build_network(g, "full")
+    nodes = {n.id: n for n in full.nodes}
+    assert set(nodes) == {str(n) for n in (riot, police, *docs, *places)}  # the reports are folded, not drawn
+    riot_node = nodes[str(riot)]
+    assert riot_node.spells == ((dt.date(2022, 1, 2), dt.date(2022, 1, 5)),)  # second's start to first's end
+    assert riot_node.attributes["reports"] == 2
+    assert riot_node.attributes["sources"] == "First article | Second"
+    assert riot_node.attributes["source_iris"] == f"{docs[0]} | {docs[1]}"
+    assert riot_node.attributes["kgo:startDate"] == "2022-01-02 | 2022-01-05"  # both reports' values
+    located = {e.target: e.attributes["report_iris"] for e in full.edges if e.kind == "kgo:location"}
+    assert located == {str(places[0]): str(first), str(places[1]): str(second)}
+    (role,) = [e for e in full.edges if e.kind == "kgo:participant"]
+    assert role.attributes["report_iris"] == f"{first} | {second}"
+    assert len(str(role.attributes["participation"]).split(" | ")) == 2
+    events = build_network(g, "events")
+    assert {n.id for n in events.nodes} == {str(riot), str(police)}
+    (event_node,) = [n for n in events.nodes if n.id == str(riot)]
+    assert event_node.spells == riot_node.spells
+    assert (event_node.attributes["reports"], event_node.attributes["sources"]) == (2, "First article | Second")
+    store = ox.Store()
+    store.load(g.serialize(format="nt").encode(), format=ox.RdfFormat.N_TRIPLES)
+    for projection in PROJECTIONS:
+        assert build_network(store, projection) == build_network(g, projection), projection
 
 
 def test_unknown_precision_is_an_error(ontology_graph: Graph) -> None:
@@ -523,7 +604,7 @@ def test_every_edge_lies_within_both_of_its_nodes(published_graph: Graph, projec
 def test_a_claim_edge_lasts_the_day_the_claim_was_made(networks: dict[str, Network], published_graph: Graph) -> None:
     full = networks["full"]
     spells = {n.id: n.spells for n in full.nodes}
-    claims = {str(c) for c in published_graph.subjects(RDF.type, KGO.Claim)}
+    claims = {str(c) for c in published_graph.subjects(KGO.madeAt, None)}  # the claims made at a dated meeting
     about = [e for e in full.edges if e.kind == "kgo:claimAbout" and e.source in claims]
     assert about
     for edge in about:
@@ -532,12 +613,10 @@ def test_a_claim_edge_lasts_the_day_the_claim_was_made(networks: dict[str, Netwo
 
 
 def test_an_edge_between_nodes_never_present_together_takes_the_shorter_spell(ontology_graph: Graph) -> None:
-    from rdflib.namespace import XSD
-
     g = _event_graph(ontology_graph, "2022-01-01", KGP.month)  # the riot: all January
     meeting, claim = URIRef("https://example.org/id/event/m"), URIRef("https://example.org/id/claim/c")
     g.add((meeting, RDF.type, KGO.Summit))
-    g.add((meeting, KGO.startDate, Literal("2022-02-10", datatype=XSD.date)))
+    _report(g, meeting, "doc/m", "2022-02-10")
     g.add((claim, RDF.type, KGO.Claim))
     g.add((claim, KGO.madeAt, meeting))
     g.add((claim, KGO.claimAbout, URIRef("https://example.org/id/event/e")))
@@ -757,3 +836,18 @@ def test_spells_within_stays_inside_both_ends(edge: Spells, source: Spells, targ
         assert days == common  # empty for an edge with no spells between two undated nodes: always
     else:
         assert spells == min((s for s in (source, target) if s), key=lambda s: len(_covered(s)))
+
+
+def test_every_date_precision_has_a_period_end() -> None:
+    """Each precision the annotations can give ends its period somewhere, and no earlier than it starts."""
+    from kg.exporters.network import PRECISION_END
+    from kg.mapping import PRECISIONS
+
+    assert set(PRECISION_END) == set(PRECISIONS.values())
+    start = dt.date(2022, 1, 3)
+    ends = {name: PRECISION_END[concept](start) for name, concept in PRECISIONS.items()}
+    assert ends["day"] == start
+    assert ends["days"] == dt.date(2022, 1, 8)  # a span of 2-6 days (UCDP date_prec 2): at most six
+    assert ends["week"] == dt.date(2022, 1, 9)  # the week from its first day (UCDP 3, ACLED 2)
+    assert ends["month"] == dt.date(2022, 1, 31)
+    assert ends["year"] == dt.date(2022, 12, 31)

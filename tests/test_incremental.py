@@ -1,4 +1,4 @@
-"""Incremental builds: the cache re-maps only what changed and the dumps stay byte-identical."""
+"""Incremental builds: the cache re-maps only what changed and the dumps stay byte-identical to a full build."""
 
 from __future__ import annotations
 
@@ -9,10 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from kg import incremental, pipeline
+from kg.build import stages
 from kg.config import Settings
 from kg.errors import ValidationFailed
 
@@ -36,23 +34,31 @@ def corpus(tmp_path: Path) -> Path:
     return generate.generate(tmp_path / "corpus", "tiny").root
 
 
+def _incremental(settings: Settings, **kw: Any) -> stages.BuildResult:
+    return stages.build(settings, **kw)
+
+
+def _full(settings: Settings, **kw: Any) -> stages.BuildResult:
+    return stages.build(settings, full=True, **kw)
+
+
 def test_seed_is_byte_identical_to_the_full_build(tmp_path: Path, built_dist: Path) -> None:
-    result = incremental.build(Settings(dist_dir=tmp_path / "dist"))
-    assert not result.fallback
+    result = _incremental(Settings(dist_dir=tmp_path / "dist"), cache_dir=tmp_path / "cache")
+    assert result.remapped and not result.spliced
     _same_dumps(built_dist, tmp_path / "dist")
 
 
 def test_rebuild_after_a_change_equals_a_full_build(corpus: Path, tmp_path: Path) -> None:
     inc = _settings(corpus, tmp_path / "inc")
-    first = incremental.build(inc, engine="fast")
-    assert len(first.remapped) == first.chunks and not first.fallback and not first.spliced
+    first = _incremental(inc, engine="fast")
+    assert len(first.remapped) == first.chunks and not first.spliced
     # nothing changed: nothing is re-mapped or re-validated
-    again = incremental.build(inc, engine="fast")
+    again = _incremental(inc, engine="fast")
     assert again.remapped == () and again.validated == () and again.spliced
 
-    def check(step: str) -> incremental.IncrementalResult:
-        result = incremental.build(inc, engine="fast")
-        pipeline.build(_settings(corpus, tmp_path / step), shacl_engine="fast")
+    def check(step: str) -> stages.BuildResult:
+        result = _incremental(inc, engine="fast")
+        _full(_settings(corpus, tmp_path / step), engine="fast")
         _same_dumps(tmp_path / step, tmp_path / "inc")
         return result
 
@@ -76,7 +82,8 @@ def test_rebuild_after_a_change_equals_a_full_build(corpus: Path, tmp_path: Path
     )
     ann.write_text(body, encoding="utf-8")
     changed = check("changed")
-    assert changed.remapped == (articles[0].name,) and changed.validated == changed.remapped and changed.spliced
+    key = f"articles/{articles[0].name}"
+    assert changed.remapped == (key,) and changed.validated == changed.remapped and changed.spliced
     # add an article
     shutil.copytree(articles[1], corpus / "articles" / "zz-copy")
     copy = corpus / "articles" / "zz-copy" / "annotation.yaml"
@@ -84,23 +91,24 @@ def test_rebuild_after_a_change_equals_a_full_build(corpus: Path, tmp_path: Path
         copy.read_text(encoding="utf-8").replace(f"id: {articles[1].name}", "id: zz-copy"), encoding="utf-8"
     )
     added = check("added")
-    assert added.remapped == ("zz-copy",) and added.spliced
+    assert added.remapped == ("articles/zz-copy",) and added.spliced
     # remove an article
     shutil.rmtree(articles[2])
     removed = check("removed")
     assert removed.remapped == () and removed.spliced
-    # two changes at once in this small corpus: written from scratch, still identical
+    # two changes at once in this small corpus: the whole graph is validated, the dumps still spliced
     shutil.rmtree(corpus / "articles" / "zz-copy")
     shutil.rmtree(articles[3])
-    assert not check("both").spliced
+    both = check("both")
+    assert both.spliced and both.remapped == ()
 
 
 def test_a_registry_change_rebuilds_everything(corpus: Path, tmp_path: Path) -> None:
     inc = _settings(corpus, tmp_path / "inc")
-    first = incremental.build(inc)
+    first = _incremental(inc)
     reg = corpus / "registry.yaml"
     reg.write_text(reg.read_text(encoding="utf-8") + "\n# a comment changes the bytes\n", encoding="utf-8")
-    again = incremental.build(inc)
+    again = _incremental(inc)
     assert len(again.remapped) == first.chunks
 
 
@@ -109,9 +117,9 @@ def test_mapping_in_worker_processes_equals_mapping_in_one(
     corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str
 ) -> None:
     """The pool (fork on Linux, spawn on macOS and Windows) gives the bytes of a build in one process."""
-    alone = incremental.build(_settings(corpus, tmp_path / "one"), engine="fast", workers=1)
-    monkeypatch.setattr(incremental, "_SUB_BATCH", 2)  # six articles: three jobs for two workers
-    monkeypatch.setattr(incremental, "START_METHOD", start_method)
+    alone = _incremental(_settings(corpus, tmp_path / "one"), engine="fast", workers=1)
+    monkeypatch.setattr(stages, "_SUB_BATCH", 2)  # six articles: three jobs for two workers
+    monkeypatch.setattr(stages, "START_METHOD", start_method)
     contexts: list[str | None] = []
     real_get_context = multiprocessing.get_context
 
@@ -119,8 +127,8 @@ def test_mapping_in_worker_processes_equals_mapping_in_one(
         contexts.append(method)
         return real_get_context(method)
 
-    monkeypatch.setattr(incremental.multiprocessing, "get_context", get_context)
-    pooled = incremental.build(_settings(corpus, tmp_path / "pool"), engine="fast", workers=2)
+    monkeypatch.setattr(stages.multiprocessing, "get_context", get_context)
+    pooled = _incremental(_settings(corpus, tmp_path / "pool"), engine="fast", workers=2)
     assert contexts == [start_method]
     assert sorted(pooled.remapped) == sorted(alone.remapped) and len(pooled.remapped) > 2
     _same_dumps(tmp_path / "one", tmp_path / "pool")
@@ -128,7 +136,7 @@ def test_mapping_in_worker_processes_equals_mapping_in_one(
 
 def test_violations_stop_the_build_and_name_the_file(corpus: Path, tmp_path: Path) -> None:
     inc = _settings(corpus, tmp_path / "inc")
-    incremental.build(inc, engine="fast")
+    _incremental(inc, engine="fast")
     before = (tmp_path / "inc" / "kg.nt").read_bytes()
     lonely = generate.generate(tmp_path / "bad", "tiny", violations=1)
     ((key, event),) = lonely.lonely_meetings
@@ -139,21 +147,9 @@ def test_violations_stop_the_build_and_name_the_file(corpus: Path, tmp_path: Pat
     shutil.copy(lonely.registry, corpus / "registry.yaml")
     for engine in ("fast", "pyshacl"):
         with pytest.raises(ValidationFailed) as err:
-            incremental.build(inc, engine=engine)
+            _incremental(inc, engine=engine)
         assert any("annotation.yaml" in line and event in line for line in err.value.lines), err.value.lines
     assert (tmp_path / "inc" / "kg.nt").read_bytes() == before
-
-
-def test_chunk_of_splits_by_minting_input() -> None:
-    base = "https://example.org/"
-    assert incremental.chunk_of(base + "id/event/doc-1/riot-1", base) == "doc-1"
-    assert incremental.chunk_of(base + "id/evidence/doc-1/3-9/quote", base) == "doc-1"
-    assert incremental.chunk_of(base + "id/document/doc-1", base) == "doc-1"
-    assert incremental.chunk_of(base + "id/document/registry", base) == incremental.REGISTRY_CHUNK
-    assert incremental.chunk_of(base + "id/place/almaty", base) == incremental.REGISTRY_CHUNK
-    assert incremental.chunk_of(base + "id/place/doc-1/banks", base) == "doc-1"
-    with pytest.raises(incremental.IncrementalUnsupported):
-        incremental.chunk_of("https://elsewhere.org/x", base)
 
 
 def test_fast_yaml_reads_what_ruamel_reads(corpus: Path, tmp_path: Path) -> None:
@@ -176,58 +172,81 @@ def test_fast_yaml_reads_what_ruamel_reads(corpus: Path, tmp_path: Path) -> None
         read_yaml_fast(dup)
 
 
-# -- splicing a dump body: property test against sorting everything again ----------------------
-
-_SUBJECTS = st.text(alphabet="abcdefgh/", min_size=1, max_size=6)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    old=st.dictionaries(_SUBJECTS, st.binary(min_size=1, max_size=5), max_size=30),
-    new=st.dictionaries(_SUBJECTS, st.binary(min_size=1, max_size=5), max_size=8),
-    drop=st.sets(_SUBJECTS, max_size=10),
-    sep=st.sampled_from([b"", b",\n"]),
-)
-def test_splice_equals_a_fresh_sort(old: dict[str, bytes], new: dict[str, bytes], drop: set[str], sep: bytes) -> None:
-    """Cutting subjects out of a body and putting others in gives the body and index a full sort gives."""
-    from kg.incremental import _Index, _splice
-
-    key = len  # any key: ties keep the old order first, as bisect_left puts additions before equals
-    body, index = _splice(b"", _Index(), set(), sorted(old.items()), key, sep)
-    remove = (drop & set(old)) | (set(new) & set(old))  # a changed subject is removed, then added
-    got, got_index = _splice(body, index, remove, sorted(new.items()), key, sep)
-    kept = [(s, old[s]) for s in index.subjects if s not in remove]
-    added = sorted(sorted(new.items()), key=lambda kv: key(kv[0]))
-    # by key; among equal keys the additions first (bisect_left), each side in its own order
-    merged = sorted(
-        [(key(s), 0, n, s, d) for n, (s, d) in enumerate(kept)]
-        + [(key(s), -1, n, s, d) for n, (s, d) in enumerate(added)]
-    )
-    expected = [(s, d) for *_, s, d in merged]
-    assert got == sep.join(d for _, d in expected)
-    assert got_index.subjects == [s for s, _ in expected]
-    for s, o, n in zip(got_index.subjects, got_index.offsets, got_index.lengths, strict=True):
-        assert got[o : o + n] == dict(expected)[s]
-
-
-def test_folder_digests_rehash_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Unchanged folders reuse the recorded digest; a changed or freshly written file is hashed again."""
+def test_file_digests_rehash_only_what_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unchanged files reuse the recorded digest; a changed or freshly written file is hashed again."""
     import os
     import time
 
-    folder = tmp_path / "a"
-    folder.mkdir()
-    (folder / "annotation.yaml").write_text("x: 1\n")
+    from kg.build import cache
+
+    f = tmp_path / "annotation.yaml"
+    f.write_text("x: 1\n")
     old = time.time() - 3600
-    os.utime(folder / "annotation.yaml", (old, old))
-    calls: list[Path] = []
-    real = incremental.folder_digest
-    monkeypatch.setattr(incremental, "folder_digest", lambda f: calls.append(f) or real(f))
-    digests = incremental.FolderDigests.load(tmp_path / "folders.json")
-    first = digests.digest(folder)
+    os.utime(f, (old, old))
+    calls: list[bytes] = []
+    real = cache.sha256
+    monkeypatch.setattr(cache, "sha256", lambda data: calls.append(data) or real(data))
+    digests = cache.FileDigests.load(tmp_path / "files.json")
+    first = digests.digest(f)
     digests.save()
-    again = incremental.FolderDigests.load(tmp_path / "folders.json")
-    assert again.digest(folder) == first and len(calls) == 1  # read from the record
-    (folder / "annotation.yaml").write_text("x: 2\n")  # same size, new mtime
-    assert again.digest(folder) != first and len(calls) == 2
-    assert again.digest(folder) == real(folder) and len(calls) == 3  # just written: racy, hashed again
+    calls.clear()
+    again = cache.FileDigests.load(tmp_path / "files.json")
+    assert again.digest(f) == first and calls == []  # read from the record
+    f.write_text("x: 2\n")  # same size, new mtime
+    assert again.digest(f) != first and len(calls) == 1
+    assert again.digest(f) == real(f.read_bytes()) and len(calls) == 2  # just written: racy, hashed again
+
+
+TWO_SOURCES = Path(__file__).parent / "cases" / "mapping" / "two-sources"
+
+
+def _cross_document_corpus(root: Path) -> Path:
+    """The two-source case, where the second document reports (with a role) the event the first declares."""
+    shutil.copytree(TWO_SOURCES, root)
+    first = root / "articles" / "testville-2023-03-03" / "annotation.yaml"
+    text = first.read_text().replace("    event: testville-unrest-2023\n    type: riot\n", "    type: riot\n")
+    label = "    label: {en: Riots in Testville}\n"
+    first.write_text(text.replace("    precision: day\n", label + "    precision: day\n", 1))
+    second = root / "articles" / "testville-2023-03-10" / "annotation.yaml"
+    second.write_text(
+        second.read_text()
+        .replace("    event: testville-unrest-2023\n", "    event: testville-2023-03-03/riots\n")
+        .replace(
+            '    evidence: "The unrest in Testville began on 2 March"\n',
+            '    evidence: "The unrest in Testville began on 2 March"\n'
+            '    roles: [{role: participant, actor: jane-roe, evidence: "The unrest in Testville"}]\n',
+        )
+    )
+    return root
+
+
+def test_a_changed_report_of_another_documents_event_is_validated_with_it(tmp_path: Path) -> None:
+    """The second document gives the first's event a participant; validated alone with the registry, the
+    event would lack its type (declared in the first document), so the declaring chunk is validated too."""
+    corpus = _cross_document_corpus(tmp_path / "corpus")
+    inc = _settings(corpus, tmp_path / "inc")
+    _incremental(inc)
+    second = corpus / "articles" / "testville-2023-03-10" / "annotation.yaml"
+    second.write_text(second.read_text().replace('curated: "2023-03-11"', 'curated: "2023-03-12"'))
+    again = _incremental(inc)
+    assert again.remapped == ("articles/testville-2023-03-10",) and again.spliced
+    full = _settings(corpus, tmp_path / "full")
+    _full(full)
+    _same_dumps(tmp_path / "inc", tmp_path / "full")
+
+
+def test_a_report_of_a_removed_documents_event_is_one_error(tmp_path: Path) -> None:
+    from kg.errors import KGError
+
+    corpus = _cross_document_corpus(tmp_path / "corpus")
+    inc = _settings(corpus, tmp_path / "inc")
+    _incremental(inc)
+    before = (tmp_path / "inc" / "kg.nt").read_bytes()
+    shutil.rmtree(corpus / "articles" / "testville-2023-03-03")
+    with pytest.raises(KGError) as caught:
+        _incremental(inc)
+    err = caught.value
+    assert err.file is not None and Path(err.file).parent.name == "testville-2023-03-10"
+    assert (err.line, err.field) == (11, "events.0.event")
+    assert "event/testville-2023-03-03/riots" in err.message
+    assert (tmp_path / "inc" / "kg.nt").read_bytes() == before

@@ -60,6 +60,15 @@ def test_every_kgo_path_in_the_shapes_is_a_declared_property(shapes_graph: Graph
             assert any((path, RDF.type, t) in ontology_graph for t in PROPERTY_TYPES), path
 
 
+def test_every_kg_term_has_one_english_and_one_indonesian_label(ontology_graph: Graph) -> None:
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = {t for kind in kinds for t in ontology_graph.subjects(RDF.type, kind) if str(t).startswith(str(KGO))}
+    assert len(terms) > 90
+    for term in terms:
+        languages = sorted(str(getattr(x, "language", None)) for x in ontology_graph.objects(term, RDFS.label))
+        assert languages == ["en", "id"], (term, languages)
+
+
 def test_every_vocabulary_concept_the_data_uses_exists(seed_graph: Graph, ontology_graph: Graph) -> None:
     used = {o for o in seed_graph.objects() if isinstance(o, URIRef) and str(o).startswith(VOCAB)}
     assert used
@@ -78,8 +87,8 @@ def test_event_types_map_to_classes_and_to_acled_or_cameo(ontology_graph: Graph)
             for target in ontology_graph.objects(concept, prop):
                 assert (target, RDF.type, SKOS.Concept) in ontology_graph, target
     riot = URIRef(VOCAB + "event-type/riot")
-    assert (riot, SKOS.exactMatch, URIRef(VOCAB + "acled/violent-demonstration")) in ontology_graph
-    assert (riot, SKOS.exactMatch, URIRef(VOCAB + "cameo/145")) in ontology_graph
+    assert (riot, SKOS.closeMatch, URIRef(VOCAB + "acled/riots")) in ontology_graph
+    assert (riot, SKOS.closeMatch, URIRef(VOCAB + "cameo/145")) in ontology_graph
     summit = URIRef(VOCAB + "event-type/summit")
     assert (summit, SKOS.closeMatch, URIRef(VOCAB + "cameo/04")) in ontology_graph
 

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import hashlib
+import http.server
 import json
+import os
+import re
 import shutil
+import socket
+import subprocess
+import sys
+import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +30,7 @@ from rdflib.term import Node
 
 from kg import paths
 from kg.cli import main
+from kg.credentials import Credentials, split_url
 from kg.errors import StoreError
 from kg.namespaces import DEFAULT_BASE, KGO, OA, PREFIXES
 from kg.push import (
@@ -30,8 +41,10 @@ from kg.push import (
     load_uploads,
     marker_graph,
     push,
+    record_file,
     split_data,
     store_url_for,
+    write_record,
 )
 from kg.queries import RENDERERS, bind_params, load_queries, run_query
 from kg.store import read_rdf
@@ -219,7 +232,7 @@ def test_repush_sends_only_the_graphs_that_changed(
     before = _count(oxigraph, f"GRAPH <{seed}> {{ ?s ?p ?o }}")
     # the article's graph changes (one more label): that graph alone goes out, and the store has it
     nt = own_dist / "kg.nt"
-    event = f"{DEFAULT_BASE}id/event/csto-kazakhstan-2022-01-10/csto-summit"
+    event = f"{DEFAULT_BASE}id/document/csto-kazakhstan-2022-01-10"  # in its own graph, whoever reports its events
     nt.write_bytes(nt.read_bytes() + f'<{event}> <{RDFS.label}> "KTT CSTO (ubah)"@id .\n'.encode())
     assert pushed() == [seed]
     assert _count(oxigraph, f"GRAPH <{seed}> {{ ?s ?p ?o }}") == before + 1
@@ -444,3 +457,281 @@ def reference_split(data: Graph, prefix: str, base: str) -> dict[str, set[tuple[
         name = f"{prefix}doc/{document_key(str(owner), base)}" if owner is not None else f"{prefix}shared"
         by_name.setdefault(name, set()).update((subject, p, o) for p, o in data.predicate_objects(subject))
     return by_name
+
+
+# --------------------------------------------------------------------------------------------------
+# credentials (issue 19 item 8) and unexpected answers (item 7), against a store on a real loopback socket
+
+USER, PASSWORD, TOKEN = "alice", "s3cret-Pa55-zq", "tok-9f3a61c2e8-kg"
+REALM = "kg-test"
+
+
+def _digest_ok(header: str, method: str, password: str) -> bool:
+    """Check an RFC 7616 Digest answer (MD5, qop=auth) as a server does."""
+    fields = dict(re.findall(r'(\w+)="?([^",]*)"?', header.removeprefix("Digest ")))
+    if fields.get("username") != USER or fields.get("realm") != REALM:
+        return False
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()
+
+    ha1, ha2 = md5(f"{USER}:{REALM}:{password}"), md5(f"{method}:{fields.get('uri', '')}")
+    expected = md5(f"{ha1}:{fields.get('nonce')}:{fields.get('nc')}:{fields.get('cnonce')}:{fields.get('qop')}:{ha2}")
+    return fields.get("response") == expected
+
+
+class AuthStore(StrictStore):
+    """A Graph Store that asks for Basic, Digest or bearer authentication (or none), or answers oddly on `mode`."""
+
+    def __init__(self, scheme: str | None, mode: str = "") -> None:
+        super().__init__()
+        self.scheme, self.mode = scheme, mode
+        self.refused = 0
+
+    def allowed(self, request: httpx.Request) -> bool:
+        header = request.headers.get("Authorization", "")
+        if self.scheme == "basic":
+            return header == "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        if self.scheme == "digest":
+            return header.startswith("Digest ") and _digest_ok(header, request.method, PASSWORD)
+        if self.scheme == "bearer":
+            return header == f"Bearer {TOKEN}"
+        return True
+
+    def answer(self, request: httpx.Request) -> httpx.Response | None:
+        """The response to a request (None: close the connection without one)."""
+        if not self.allowed(request):
+            self.refused += 1
+            challenge = {
+                "basic": f'Basic realm="{REALM}"',
+                "digest": f'Digest realm="{REALM}", nonce="{uuid.uuid4().hex}", qop="auth", algorithm=MD5',
+                "bearer": f'Bearer realm="{REALM}"',
+            }[str(self.scheme)]
+            # the page quotes what it was sent, as some stores' error pages do: kg must not repeat it
+            echo = f"Authorization: {request.headers.get('Authorization', '')} {request.url}"
+            return httpx.Response(401, headers={"WWW-Authenticate": challenge}, text=echo)
+        if self.mode == "reset":
+            return None
+        if self.mode == "html":
+            return httpx.Response(200, headers={"Content-Type": "text/html"}, text="<html><body>login</body></html>")
+        if self.mode == "500":  # a debugging page that quotes the request, credentials included
+            return httpx.Response(
+                500, text=f"Internal Server Error; Authorization: {request.headers.get('Authorization')}"
+            )
+        if self.mode == "bad-bindings" and request.url.path == "/query":
+            return httpx.Response(200, json={"results": {"bindings": [1, 2]}})
+        if self.mode == "bad-count" and request.url.path == "/query":
+            rows = [{"g": {"type": "uri", "value": PREFIX + "x"}, "n": {"type": "literal", "value": "many"}}]
+            return httpx.Response(200, json={"results": {"bindings": rows}})
+        return self.handle(request)
+
+
+@contextlib.contextmanager
+def auth_store(scheme: str | None, mode: str = "") -> Iterator[tuple[AuthStore, str]]:
+    """An `AuthStore` served over HTTP/1.1 on a free loopback port; yields it and its query endpoint."""
+    store = AuthStore(scheme, mode)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def _serve(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+            request = httpx.Request(
+                self.command, f"http://{self.headers['Host']}{self.path}", headers=dict(self.headers), content=body
+            )
+            response = store.answer(request)
+            if response is None:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            payload = response.read()
+            self.send_response(response.status_code)
+            for key, value in response.headers.items():
+                if key.lower() not in ("content-length", "transfer-encoding"):
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST = do_PUT = do_DELETE = _serve
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield store, f"http://127.0.0.1:{server.server_address[1]}/query"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _no_secret_anywhere(out: str, err: str, dist: Path, *secrets: str) -> None:
+    """No secret (as it is, URL-quoted or in a Basic header) in stdout, stderr or any byte under dist/."""
+    forms = {s.encode() for s in secrets}
+    forms |= {base64.b64encode(f"{USER}:{s}".encode()) for s in secrets}
+    for form in forms:
+        assert form.decode() not in out and form.decode() not in err, form
+        for file in dist.rglob("*"):
+            if file.is_file():
+                assert form not in file.read_bytes(), (form, file)
+
+
+def _push_cli(endpoint: str, dist: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(["push", "--endpoint", endpoint, "--dist", str(dist), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_credentials_in_the_url_are_never_printed_or_stored(own_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """They still authenticate (Basic), with a warning; the record is the one a push without them uses."""
+    with auth_store("basic") as (store, endpoint):
+        url = endpoint.replace("http://", f"http://{USER}:{PASSWORD}@")
+        code, out, err = _push_cli(url, own_dist, capsys)
+        assert code == 0 and store.graphs, err
+        assert "shell history" in err
+        _no_secret_anywhere(out, err, own_dist, PASSWORD)
+        records = list((own_dist / ".kg-cache" / "push").iterdir())
+        assert len(records) == 1 and json.loads(records[0].read_text())["store"] == endpoint.replace("query", "store")
+        # the same store with the password from the environment: the same record, nothing to send
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--user", USER)
+        assert code == 2 and "no password" in err  # without $KG_PUSH_PASSWORD: one line, exit 2
+        os.environ["KG_PUSH_PASSWORD"] = PASSWORD
+        try:
+            code, out, err = _push_cli(endpoint, own_dist, capsys, "--user", USER)
+        finally:
+            del os.environ["KG_PUSH_PASSWORD"]
+        assert code == 0 and out == "" and "unchanged" in err, err
+        assert list((own_dist / ".kg-cache" / "push").iterdir()) == records
+        # credentials in --store alone serve both URLs
+        with_store = url.replace("/query", "/store")
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--store", with_store, "--force")
+        assert code == 0 and "shell history" in err and len(out.splitlines()) >= 3, err
+        _no_secret_anywhere(out, err, own_dist, PASSWORD)
+        assert list((own_dist / ".kg-cache" / "push").iterdir()) == records
+
+
+@pytest.mark.parametrize("scheme", ["basic", "digest", "bearer"])
+def test_a_store_asking_for_credentials_gets_them_and_wrong_ones_are_one_line(
+    scheme: str, own_dist: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = ["--auth", scheme] + ([] if scheme == "bearer" else ["--user", USER])
+    variable, secret = ("KG_PUSH_TOKEN", TOKEN) if scheme == "bearer" else ("KG_PUSH_PASSWORD", PASSWORD)
+    wrong = secret[::-1]
+    with auth_store(scheme) as (store, endpoint):
+        # no credentials: the store asks for them
+        code, out, err = _push_cli(endpoint, own_dist, capsys)
+        assert code == 2 and err.count("\n") == 1 and "asks for credentials (HTTP 401" in err, err
+        # wrong ones: refused, in one line, quoting neither them nor what the store echoed
+        monkeypatch.setenv(variable, wrong)
+        code, out, err = _push_cli(endpoint, own_dist, capsys, *options)
+        assert code == 2 and err.count("\n") == 1, err
+        assert err.startswith("kg push: error: the store refused the credentials (HTTP 401"), err
+        assert not store.graphs
+        # the right ones: every graph is stored
+        monkeypatch.setenv(variable, secret)
+        code, out, err = _push_cli(endpoint, own_dist, capsys, *options)
+        assert code == 0, err
+        expected = {u.name for u in load_uploads(own_dist, PREFIX, DEFAULT_BASE)}
+        assert expected <= set(store.graphs) and set(out.split()) >= expected
+        _no_secret_anywhere(out, err, own_dist, secret, wrong)
+        assert "Authorization" not in err
+
+
+def test_password_from_a_private_netrc_and_token_from_a_private_file(
+    own_dist: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc_file, token_file = tmp_path / "netrc", tmp_path / "token"
+    monkeypatch.setenv("NETRC", str(netrc_file))
+    monkeypatch.delenv("KG_PUSH_PASSWORD", raising=False)
+    with auth_store("digest") as (store, endpoint):
+        netrc_file.write_text(f"machine 127.0.0.1 login {USER} password {PASSWORD}\n")
+        netrc_file.chmod(0o644)  # readable by others: refused, as ftp(1) refuses it
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--user", USER, "--auth", "digest")
+        assert code == 2 and err.count("\n") == 1 and "chmod 600" in err and not store.graphs, err
+        netrc_file.chmod(0o600)
+        for options in (["--user", USER], ["--netrc"]):
+            code, out, err = _push_cli(endpoint, own_dist, capsys, *options, "--auth", "digest", "--force")
+            assert code == 0 and store.graphs, err
+            _no_secret_anywhere(out, err, own_dist, PASSWORD)
+    with auth_store("bearer") as (store, endpoint):
+        token_file.write_text(TOKEN + "\n")
+        token_file.chmod(0o640)
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--token-file", str(token_file))
+        assert code == 2 and err.count("\n") == 1 and "chmod 600" in err, err
+        token_file.chmod(0o600)
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--token-file", str(token_file), "--force")
+        assert code == 0 and store.graphs, err
+        _no_secret_anywhere(out, err, own_dist, TOKEN)
+
+
+@pytest.mark.parametrize("mode", ["html", "500", "reset", "bad-bindings", "bad-count"])
+def test_a_store_answering_unexpectedly_is_one_line_and_exit_2(
+    mode: str, own_dist: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KG_PUSH_PASSWORD", PASSWORD)
+    with auth_store("basic", mode) as (_, endpoint):
+        code, out, err = _push_cli(endpoint, own_dist, capsys, "--user", USER)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("kg push: error:"), err
+    _no_secret_anywhere(out, err, own_dist, PASSWORD)
+
+
+def test_an_invalid_port_is_one_line(built_dist: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = _push_cli("http://127.0.0.1:99999/query", built_dist, capsys)
+    assert code == 2 and err.count("\n") == 1 and err.startswith("kg push: error:"), err
+
+
+def test_a_closed_stdout_ends_the_push_quietly(own_dist: Path) -> None:
+    """`kg push … | head -0`: the push is done and recorded; no traceback, no internal error."""
+    with auth_store(None) as (store, endpoint):
+        reader, writer = os.pipe()
+        os.close(reader)  # the reader is gone before kg writes its list of graphs
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "kg", "push", "--endpoint", endpoint, "--dist", str(own_dist)],
+                stdout=writer,
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+                timeout=300,
+            )
+        finally:
+            os.close(writer)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    assert store.graphs and list((own_dist / ".kg-cache" / "push").iterdir())
+
+
+def test_redact_hides_userinfo_headers_and_the_secret() -> None:
+    credentials = Credentials("basic", USER, "p@ss word/1")
+    text = (
+        "GET http://alice:p%40ss%20word%2F1@h/x failed; Authorization: Basic "
+        + base64.b64encode(b"alice:p@ss word/1").decode()
+        + " sent p@ss word/1"
+    )
+    redacted = credentials.redact(text)
+    assert "p@ss" not in redacted and "p%40ss" not in redacted and "YWxp" not in redacted
+    assert "http://h/x" in redacted and "alice" not in redacted.split("sent")[0].split("://")[1]
+    assert "secret=<hidden>" in repr(credentials) and "p@ss" not in repr(credentials)
+    assert split_url("http://a:b%40c@h:1/q?x=1") == ("http://h:1/q?x=1", "a", "b@c")
+    assert split_url("http://h/q") == ("http://h/q", None, None)
+
+
+def test_the_library_takes_credentials_out_of_urls_and_records(built_dist: Path, tmp_path: Path) -> None:
+    """`push` and `record_file` called directly (not through the CLI) neither report nor key by a secret."""
+    assert record_file(tmp_path, f"http://{USER}:{PASSWORD}@h/store", PREFIX) == record_file(
+        tmp_path, f"http://{USER}:other@h/store", PREFIX
+    )
+    with auth_store("basic") as (store, endpoint):
+        url = endpoint.replace("http://", f"http://{USER}:{PASSWORD}@")
+        report = push(load_uploads(built_dist, PREFIX, DEFAULT_BASE), url, prefix=PREFIX, previous=PushRecord("", {}))
+        assert report.store == endpoint.replace("/query", "/store") and store.graphs
+        file = record_file(tmp_path, report.store, PREFIX)
+        write_record(file, report, PREFIX)
+        assert PASSWORD.encode() not in file.read_bytes()
+        with pytest.raises(StoreError) as info:
+            push([], url.replace(PASSWORD, "wrong"), prefix=PREFIX)
+    assert "refused the credentials" in str(info.value) and "wrong" not in str(info.value)

@@ -9,12 +9,15 @@ import pytest
 from kg.cli import main
 
 KG = "https://w3id.org/conflict-kg/id/"
-#: (query, parameters): every value kind the store path binds (IRI, language, none) and a GROUP BY query
+#: (query, parameters): every value kind the store path binds (IRI, language, date, boolean, none), a
+#: GROUP BY query and a CONSTRUCT
 RUNS = [
     ("meeting-participants", ["lang=id"]),
     ("co-participation", [f"actor={KG}person/vladimir-putin"]),
     ("events-in-place", [f"place={KG}place/kazakhstan"]),
     ("event-card", [f"event={KG}event/csto-kazakhstan-2022-01-10/csto-summit"]),
+    ("timeline", ["from=2022-01-01", "to=2022-01-31", "establishedOnly=true"]),
+    ("figure-history", [f"event={KG}event/kazakhstan-unrest-2022", "counts=kgc:killed"]),
 ]
 
 
@@ -31,7 +34,8 @@ def test_store_gives_the_rdflib_rows(
 ) -> None:
     dist, store = seed_store
     options = [option for value in params for option in ("--param", value)]
-    fmt = "nt" if name == "event-card" else "tsv"
+    # figures as csv: Oxigraph stores xsd:nonNegativeInteger as xsd:integer (oxigraph#1413), which tsv shows
+    fmt = {"event-card": "nt", "figure-history": "csv"}.get(name, "tsv")
     from_dist = _output(capsys, name, *options, "--format", fmt, "--dist", str(dist))
     from_store = _output(capsys, name, *options, "--format", fmt, "--store", str(store))
     assert from_store == from_dist

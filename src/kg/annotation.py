@@ -44,7 +44,11 @@ EventType = Literal[
     "day-of-mourning",
     "deployment",
 ]
-Precision = Literal["day", "month", "year", "start-of-year"]
+#: How precisely a date is known: `days` is a span of 2-6 days from the date (UCDP date_prec 2), `week`
+#: the week starting on the date (UCDP 3, ACLED 2); see the kgp: scheme in ontology/vocab.ttl
+Precision = Literal["day", "days", "week", "month", "year", "start-of-year"]
+#: How precisely a report places an event (UCDP where_prec 1-7, ACLED geo_precision 1-3); the kgg: scheme
+GeoPrecision = Literal["exact", "near", "admin2", "admin1", "area", "country", "international"]
 Qualifier = Literal["exact", "about", "more-than", "at-least", "fewer-than", "unknown"]
 #: A figure's standing as its source gives it: withdrawn when the source itself retracted it. Whether a
 #: later figure superseded it is not the source's word but another figure's `supersedes`.
@@ -350,6 +354,10 @@ class EventRecord(_Keyed):
     precision: Precision
     end_date: str | None = Field(default=None, description="ISO date the event ended, if the source gives it.")
     location: Key = Field(description="Key of a place or venue.")
+    geo_precision: GeoPrecision | None = Field(
+        default=None,
+        description="How precisely the source places the event; a report located at a country is `country`.",
+    )
     acled: AcledSubEventType | None = Field(
         default=None, description="ACLED sub-event type of this report, where the event type does not decide it."
     )
@@ -564,15 +572,19 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -
     binary values are refused, naming the line.
     """
     line = _line_of(lines, path)
-    tag = getattr(getattr(node, "tag", None), "value", None)
-    if tag is not None and tag not in _CORE_TAGS:
-        raise AnnotationError(
-            f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed",
+
+    def refuse(what: str) -> AnnotationError:
+        return AnnotationError(
+            f"{what} is not allowed",
             file=bound.file,
             line=line,
             field=".".join(map(str, path)) or None,
-            hint="kg reads plain strings, numbers, lists and mappings; remove the tag",
+            hint="kg reads plain strings, numbers, lists and mappings",
         )
+
+    tag = getattr(getattr(node, "tag", None), "value", None)
+    if tag is not None and tag not in _CORE_TAGS:
+        raise refuse(f"the YAML tag {tag.replace('tag:yaml.org,2002:', '!!')}")
     if isinstance(node, CommentedMap):
         line = node.lc.line + 1 if node.lc.line is not None else line
         bound.visit(node, path, line)
@@ -599,13 +611,7 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -
         return str(node)
     if node is None or isinstance(node, (bool, int, float)):
         return node
-    raise AnnotationError(
-        f"a {type(node).__name__} value is not allowed",
-        file=bound.file,
-        line=line,
-        field=".".join(map(str, path)) or None,
-        hint="kg reads plain strings, numbers, lists and mappings",
-    )
+    raise refuse(f"a {type(node).__name__} value")
 
 
 def _read_bounded(file: Path, limit: int, what: str) -> bytes:
@@ -823,12 +829,16 @@ _FIELD_NAMES = _all_field_names()
 
 _DATE_FORMS: dict[Precision, re.Pattern[str]] = {
     "day": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "days": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
+    "week": re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"),
     "month": re.compile(r"^(\d{4})-(\d{2})$"),
     "year": re.compile(r"^(\d{4})$"),
     "start-of-year": re.compile(r"^(\d{4})$"),
 }
 _DATE_EXAMPLES: dict[Precision, str] = {
     "day": "2022-01-10",
+    "days": "2022-01-05",
+    "week": "2022-01-03",
     "month": "2022-01",
     "year": "2022",
     "start-of-year": "2022",

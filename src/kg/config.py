@@ -20,6 +20,25 @@ def _default_base() -> str:
 
 
 @dataclass(frozen=True)
+class SourceConfig:
+    """One input a project declares: its name, its type (a key of `kg.sources.SOURCES`) and its path."""
+
+    name: str
+    type: str
+    path: Path
+
+
+#: The Settings field that holds the path of the source of a type, for the types a CLI flag overrides.
+PATH_FIELDS = {"registry": "registry_file", "articles": "articles_dir"}
+
+#: The inputs of a project that declares none: the bundled registry and articles.
+DEFAULT_SOURCES = (
+    SourceConfig("registry", "registry", paths.REGISTRY_FILE),
+    SourceConfig("articles", "articles", paths.ARTICLES_DIR),
+)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Inputs and outputs of a build."""
 
@@ -37,6 +56,16 @@ class Settings:
     dist_dir: Path = paths.DIST_DIR
     #: Licence of the published dumps (DCAT requires it on every distribution).
     license: str = "https://creativecommons.org/licenses/by/4.0/"
+    #: The inputs, in build order (a source comes after those it needs). The registry's and the
+    #: articles' paths are `registry_file` and `articles_dir`, which the CLI flags override.
+    sources: tuple[SourceConfig, ...] = DEFAULT_SOURCES
+
+    def inputs(self) -> tuple[SourceConfig, ...]:
+        """The sources with the paths the path fields give (--registry, --articles)."""
+        return tuple(
+            SourceConfig(s.name, s.type, getattr(self, PATH_FIELDS[s.type])) if s.type in PATH_FIELDS else s
+            for s in self.sources
+        )
 
     def __post_init__(self) -> None:
         from kg.errors import KGError

@@ -67,9 +67,17 @@ class ExportError(KGError):
     """An export target or option is unknown, or writing it failed."""
 
 
+class OutputError(KGError):
+    """An output cannot be written: a folder, a read-only file or folder, a missing folder, a full disk."""
+
+
 class StoreError(KGError):
     """The store or a remote SPARQL endpoint could not be opened, read or written."""
 
 
 class MissingExtra(KGError):
     """An optional dependency is not installed; the message names the extra to install."""
+
+
+class AuthError(StoreError):
+    """The store refused the credentials it was sent, or asked for some (HTTP 401 or 403)."""

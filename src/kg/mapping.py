@@ -34,7 +34,7 @@ from kg.annotation import (
     parse_iso_day,
     registry_kinds,
 )
-from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
+from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGG, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
 
 # ----------------------------------------------------------------------------------------------
 # Dispatch tables from the annotation's closed vocabularies to ontology terms
@@ -95,6 +95,8 @@ SECTION_KINDS: dict[str, tuple[str, URIRef | None]] = {
 
 PRECISIONS: dict[str, URIRef] = {
     "day": KGP.day,
+    "days": KGP.days,
+    "week": KGP.week,
     "month": KGP.month,
     "year": KGP.year,
     "start-of-year": KGP["start-of-year"],
@@ -216,12 +218,19 @@ def _date(value: str) -> Literal:
 class _Builder:
     """Accumulates triples and origins for one corpus; one method per record kind."""
 
-    def __init__(self, base: str, sink: TripleSink, names: Mapping[URIRef, Labels] | None = None) -> None:
+    def __init__(
+        self,
+        base: str,
+        sink: TripleSink,
+        names: Mapping[URIRef, Labels] | None = None,
+        place_types: Mapping[URIRef, str] | None = None,
+    ) -> None:
         self.base = base
         self.g = sink
         self.origins: dict[URIRef, Origin] = {}
         self.names: dict[URIRef, Labels] = {}  # labels given with `labels()`, for the labels of roles
         self.known_names: Mapping[URIRef, Labels] = names or {}  # e.g. the registry's, mapped elsewhere
+        self.place_types: dict[URIRef, str] = dict(place_types or {})  # place → its PlaceType (country, city …)
 
     # -- helpers -------------------------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None) -> None:
@@ -268,6 +277,7 @@ class _Builder:
 
         for i, pl in enumerate(reg.places):
             s = common("places", i, pl.id, PLACE_CLASSES[pl.type], pl.label)
+            self.place_types[s] = pl.type
             self.add(s, KGO.withinPlace, refs.get(pl.within) if pl.within else None)
             if pl.latitude is not None and pl.longitude is not None:
                 self.add(s, KGO.latitude, Literal(Decimal(str(pl.latitude)), datatype=XSD.decimal))
@@ -290,8 +300,14 @@ class _Builder:
             s = common("positions", i, pos.id, KGO.Position, pos.label)
             self.add(s, KGO.positionOf, refs[pos.of])
         for i, ev in enumerate(reg.events):
+            # an event is neither a prov:Entity nor a prov:Activity: it says where it was declared, and its
+            # reports carry the provenance
             cls, concept = EVENT_CLASSES[ev.type]
-            s = common("events", i, ev.id, cls, ev.label)
+            s = refs[ev.id]
+            self.g.add((s, RDF.type, cls))
+            self.labels(s, ev.label)
+            self.g.add((s, KGO.declaredIn, doc))
+            self.origin(s, loaded.file, loaded.line_of("events", i))
             self.g.add((s, KGO.eventType, concept))
             if ev.description is not None:
                 self.labels(s, ev.description, KGO.description)
@@ -377,6 +393,7 @@ class _Builder:
             fact(s, gr.evidence, ("groups", i), gr.according_to)
         for i, pl in enumerate(ann.places):
             s = refs[pl.id]
+            self.place_types[s] = pl.type
             self.g.add((s, RDF.type, PLACE_CLASSES[pl.type]))
             self.labels(s, pl.label)
             self.add(s, KGO.withinPlace, refs[pl.within] if pl.within else None)
@@ -401,12 +418,14 @@ class _Builder:
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
     ) -> None:
         report, event = refs[ev.id], events[ev.id]
+        refs_doc = iris.mint(self.base, "document", article.key)
         if ev.event is None:  # the report declares its event: identity, type and name live on the event
             assert ev.type is not None and ev.label is not None  # checked at load time
             cls, concept = EVENT_CLASSES[ev.type]
             self.g.add((event, RDF.type, cls))
             self.g.add((event, KGO.eventType, concept))
             self.labels(event, ev.label)
+            self.g.add((event, KGO.declaredIn, refs_doc))
             self.origin(event, article.file, article.line_of("events", i))
         for a in ev.about:
             self.g.add((event, KGO.about, events.get(a) or refs[a]))
@@ -428,6 +447,11 @@ class _Builder:
         if ev.end_date is not None:
             self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
         self.g.add((report, KGO.location, refs[ev.location]))
+        # a source that names only a country places the event no closer: say so, so that the country's
+        # centroid is never taken for the event's own coordinates
+        at_country = self.place_types.get(refs[ev.location]) == "country"
+        geo = ev.geo_precision or ("country" if at_country else None)
+        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
         self.add(report, KGO.reportedType, EVENT_CLASSES[ev.type][1] if ev.type else None)
         if ev.description is not None:  # a declared event's description is its declaring source's
             self.labels(event if ev.event is None else report, ev.description, KGO.description)
@@ -577,15 +601,16 @@ class RegistryTerms:
 
     refs: dict[str, URIRef]
     names: dict[URIRef, Labels]
+    place_types: dict[URIRef, str] = field(default_factory=dict)
 
 
 def registry_terms(registry: LoadedRegistry, base: str, sink: TripleSink | None = None) -> RegistryTerms:
     """Map the registry alone (into `sink`, or nowhere) and keep its IRIs and labels."""
     b = _Builder(base, sink if sink is not None else _Discard())
     refs = b.registry(registry)
-    return RegistryTerms(refs, b.names)
+    return RegistryTerms(refs, b.names, b.place_types)
 
 
 def map_article(article: Article, registry: RegistryTerms, base: str, sink: TripleSink) -> None:
     """Add one article's triples to `sink` (the registry's own triples are not repeated)."""
-    _Builder(base, sink, registry.names).article(article, registry.refs)
+    _Builder(base, sink, registry.names, registry.place_types).article(article, registry.refs)

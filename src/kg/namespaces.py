@@ -14,9 +14,12 @@ KGQ = Namespace(VOCAB + "qualifier/")
 KGP = Namespace(VOCAB + "precision/")
 KGR = Namespace(VOCAB + "role/")
 KGF = Namespace(VOCAB + "facility/")
-KGS = Namespace(VOCAB + "figure-status/")
 ACLED = Namespace(VOCAB + "acled/")
 CAMEO = Namespace(VOCAB + "cameo/")
+UCDP = Namespace(VOCAB + "ucdp/")
+KGG = Namespace(VOCAB + "geo-precision/")
+KGS = Namespace(VOCAB + "figure-status/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 SCHEMA = Namespace("https://schema.org/")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -32,9 +35,12 @@ PREFIXES: dict[str, str] = {
     "kgp": str(KGP),
     "kgr": str(KGR),
     "kgf": str(KGF),
-    "kgs": str(KGS),
     "acled": str(ACLED),
     "cameo": str(CAMEO),
+    "ucdp": str(UCDP),
+    "kgg": str(KGG),
+    "kgs": str(KGS),
+    "wikibase": str(WIKIBASE),
     "schema": str(SCHEMA),
     "prov": str(PROV),
     "oa": str(OA),

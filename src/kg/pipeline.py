@@ -1,26 +1,27 @@
-"""The order of the stages, once: annotations → graph → SHACL → (reasoning) → dumps."""
+"""The entry points of a build: the sources mapped to one graph, SHACL, reasoning, and `build`.
+
+The order of the stages lives in `kg.build.stages` (one list, two schedulers); this module gives
+the whole-graph views the CLI's `validate` and `reason` need.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
+from rdflib import Graph
 
-from kg import paths
-from kg.annotation import Corpus, load_corpus, parse_iso_day
-from kg.atomic import write_files_atomically
+from kg.build.stages import BuildResult, needs_of
+from kg.build.stages import build as run_build
 from kg.config import Settings
-from kg.errors import ValidationFailed
-from kg.exporters.rdf import DatasetInfo, render_dumps
-from kg.mapping import Mapped, build_graph
-from kg.namespaces import KGO
-from kg.reasoning import INFERRED_FILE, Inference, ReasonerSettings
+from kg.mapping import Mapped
+from kg.namespaces import bind_prefixes
+from kg.reasoning import Inference, ReasonerSettings
 from kg.reasoning import reason as run_reasoner
+from kg.sources import ChunkInput, get_source
 from kg.store import read_rdf
 from kg.validation import Report, validate_graph
+
+__all__ = ["BuildResult", "build", "check", "infer", "load_ontology", "load_shapes", "map_corpus"]
 
 
 def load_ontology(settings: Settings) -> Graph:
@@ -33,15 +34,37 @@ def load_shapes(settings: Settings) -> Graph:
     return read_rdf([settings.shapes_file])
 
 
-def load_inputs(settings: Settings, annotation_files: list[Path] | None = None) -> Corpus:
-    """Load and check the registry and the article annotations."""
-    files = annotation_files if annotation_files is not None else paths.annotation_files(settings.articles_dir)
-    return load_corpus(settings.registry_file, files)
-
-
 def map_corpus(settings: Settings, annotation_files: list[Path] | None = None) -> Mapped:
-    """Load the annotations and map them to the data graph (no validation)."""
-    return build_graph(load_inputs(settings, annotation_files), settings.base)
+    """Every source's chunks mapped into one graph, with the origin of every resource (no validation).
+
+    With `annotation_files`, the articles are those files instead of the articles folder.
+    """
+    base = settings.base
+    graph = bind_prefixes(Graph(), base)
+    mapped = Mapped(graph)
+    deps: dict[str, ChunkInput] = {}
+    for declared in settings.inputs():
+        source = get_source(declared.type)
+        if annotation_files is not None and declared.type == "articles":
+            chunks = [c for f in annotation_files for c in source.discover(f)]
+        else:
+            chunks = source.discover(declared.path)
+        seen: dict[str, Path] = {}
+        needs = needs_of(declared.type, deps, base)
+        for chunk in chunks:
+            read = source.read(chunk, needs, base)
+            if read.name and seen.setdefault(read.name, chunk.path) != chunk.path:
+                from kg.errors import AnnotationError
+
+                raise AnnotationError(
+                    f"{declared.type} key {read.name!r} is also used by {seen[read.name]}", file=chunk.path
+                )
+            for triple in read.triples:
+                graph.add(triple)
+        mapped.origins.update(source.origins(chunks, needs, base))
+        if len(chunks) == 1:
+            deps[declared.type] = chunks[0]
+    return mapped
 
 
 def check(mapped: Mapped, settings: Settings) -> Report:
@@ -54,55 +77,17 @@ def infer(mapped: Mapped, settings: Settings, options: ReasonerSettings | None =
     return run_reasoner(mapped.graph, load_ontology(settings), mapped.origins, options)
 
 
-def dataset_info(corpus: Corpus, graph: Graph, settings: Settings) -> DatasetInfo:
-    """What VoID says about the build; the date comes from the inputs, never from the clock."""
-    dates = [parse_iso_day(a.annotation.document.curated) for a in corpus.articles]
-    generated = max(dates) if dates else dt.date(1970, 1, 1)
-    sources = tuple(sorted(s for s in graph.subjects(RDF.type, KGO.SourceDocument) if isinstance(s, URIRef)))
-    examples = tuple(sorted(s for s in graph.subjects(RDF.type, KGO.Summit) if isinstance(s, URIRef)))[:3]
-    return DatasetInfo(settings.base, settings.license, generated, sources, examples)
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build produced."""
-
-    mapped: Mapped
-    report: Report
-    files: tuple[Path, ...]
-
-
 def build(
     settings: Settings,
-    annotation_files: list[Path] | None = None,
     reason: bool = False,
     shacl_engine: str = "pyshacl",
     store: Path | None = None,
+    full: bool = True,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Run every stage and write the dumps; refuse to write anything if the graph does not conform.
 
     `shacl_engine` names a `kg.validation_fast.ENGINES` entry; `store` also loads the published
-    files into a persistent Oxigraph store folder.
+    files into a persistent Oxigraph store folder; `full=False` runs the incremental scheduler.
     """
-    from kg.validation_fast import get_engine
-
-    corpus = load_inputs(settings, annotation_files)
-    mapped = build_graph(corpus, settings.base)
-    ontology = load_ontology(settings)
-    report = get_engine(shacl_engine)(mapped.graph, load_shapes(settings), ontology, mapped.origins)
-    if not report.conforms:
-        raise ValidationFailed(
-            f"the graph does not conform to {settings.shapes_file}: {len(report.violations)} violation(s); "
-            "no dumps were written",
-            report.lines(),
-        )
-    payloads = render_dumps(mapped.graph, dataset_info(corpus, mapped.graph, settings), ontology)
-    if reason:  # asserted + inferred, or nothing if the graph is inconsistent
-        payloads[INFERRED_FILE] = infer(mapped, settings).turtle(settings.base)
-    files = {settings.dist_dir / name: data for name, data in payloads.items()}
-    write_files_atomically(files, stale=[settings.dist_dir / paths.INFERRED_NAME])
-    if store is not None:
-        from kg.store import load_store, published_files
-
-        load_store(store, published_files(settings.dist_dir, include_inferred=INFERRED_FILE in payloads))
-    return BuildResult(mapped, report, tuple(sorted(files)))
+    return run_build(settings, full=full, reason=reason, engine=shacl_engine, store=store, cache_dir=cache_dir)

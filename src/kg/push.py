@@ -43,7 +43,8 @@ from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF
 
 from kg.atomic import write_file_atomically
-from kg.errors import StoreError
+from kg.credentials import Credentials, redact, split_url
+from kg.errors import AuthError, KGError, StoreError
 from kg.namespaces import KGO, OA
 from kg.store import first_line, published_files
 
@@ -249,16 +250,29 @@ def store_url_for(endpoint: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"{head}/store", "", ""))
 
 
-def _describe_failure(method: str, url: str, exc: httpx.HTTPError) -> StoreError:
+#: what httpx raises for a request that got no usable answer (refused, reset, cut short, a bad URL)
+_TRANSPORT_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpx.StreamError)
+
+
+def _describe_failure(method: str, url: str, exc: Exception) -> StoreError:
     reason = str(exc) or type(exc).__name__
     if isinstance(exc, httpx.ConnectError):
         reason = f"cannot connect ({reason})"
     elif isinstance(exc, httpx.TimeoutException):
         reason = "timed out"
+    elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+        reason = f"the store broke off the answer ({reason})"
     return StoreError(f"{method} {url}: {reason}", hint="is the store running and the URL right?")
 
 
 def _check(response: httpx.Response, method: str, what: str) -> None:
+    if response.status_code in (401, 403):
+        raise AuthError(
+            f"the store refused the credentials (HTTP {response.status_code} {response.reason_phrase}) "
+            f"for {method} {what}",
+            hint="check --user and the password in $KG_PUSH_PASSWORD or the netrc file, or the bearer token, "
+            "and --auth basic|digest|bearer",
+        )
     if response.status_code >= 400:
         detail = " ".join(response.text.split())[:200]
         raise StoreError(
@@ -272,7 +286,7 @@ def _check(response: httpx.Response, method: str, what: str) -> None:
 def _request(client: httpx.Client, method: str, url: str, what: str, **kwargs: object) -> httpx.Response:
     try:
         response = client.request(method, url, **kwargs)  # type: ignore[arg-type]
-    except httpx.HTTPError as exc:
+    except _TRANSPORT_ERRORS as exc:
         raise _describe_failure(method, what, exc) from None
     _check(response, method, what)
     return response
@@ -289,9 +303,13 @@ def _select(client: httpx.Client, endpoint: str, query: str) -> list[dict[str, s
     )
     try:
         rows = response.json()["results"]["bindings"]
-    except (ValueError, KeyError, TypeError):
-        raise StoreError(f"{endpoint} did not answer with SPARQL JSON results") from None
-    return [{k: v["value"] for k, v in row.items()} for row in rows]
+        return [{str(k): str(v["value"]) for k, v in row.items()} for row in rows]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        kind = response.headers.get("Content-Type", "no Content-Type").split(";")[0]
+        raise StoreError(
+            f"{endpoint} did not answer with SPARQL JSON results (HTTP {response.status_code}, {kind})",
+            hint="is --endpoint the store's SPARQL query endpoint?",
+        ) from None
 
 
 def _sparql_string(text: str) -> str:
@@ -304,7 +322,10 @@ def stored_graphs(client: httpx.Client, endpoint: str, prefix: str) -> dict[str,
         "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
         f"FILTER(STRSTARTS(STR(?g), {_sparql_string(prefix)})) }} GROUP BY ?g"
     )
-    return {row["g"]: int(row["n"]) for row in _select(client, endpoint, query)}
+    try:
+        return {row["g"]: int(row["n"]) for row in _select(client, endpoint, query)}
+    except (KeyError, ValueError):
+        raise StoreError(f"{endpoint} answered the graph listing without graphs and counts") from None
 
 
 def push(
@@ -318,8 +339,14 @@ def push(
     concurrency: int = DEFAULT_CONCURRENCY,
     progress: Callable[[str], None] | None = None,
     previous: PushRecord | None = None,
+    credentials: Credentials | None = None,
 ) -> PushReport:
     """Store each upload as its named graph, delete stale graphs under `prefix`, and count what is stored.
+
+    `credentials` authenticate every request of a client the push makes itself (a given `client`
+    brings its own). Userinfo in `endpoint` or `store` is taken out of the URLs and, without
+    `credentials`, sent as Basic authentication; no URL the push reports or raises holds it, and
+    an error never quotes a secret.
 
     Each graph is replaced by one request (see `_send`); up to `concurrency` of them are in flight
     at once, over keep-alive connections. The first failure stops the push. With `previous` (the
@@ -328,10 +355,64 @@ def push(
     and which the store holds with as many triples is not sent again, and a push that writes
     anything stores a new token at its end (the old one is removed before its first write).
     """
-    store = store or store_url_for(endpoint)
-    uploads = list(uploads)
+    endpoint, user, password = split_url(endpoint)
+    if store is not None:
+        store, store_user, store_password = split_url(store)
+        user, password = (user, password) if user is not None else (store_user, store_password)
+    if credentials is None and user is not None:
+        credentials = Credentials("basic", user, password or "")
+    try:
+        return _push(
+            list(uploads),
+            endpoint,
+            store or store_url_for(endpoint),
+            prefix,
+            client=client,
+            auth=credentials.auth() if credentials is not None else None,
+            timeout_s=timeout_s,
+            concurrency=concurrency,
+            progress=progress,
+            previous=previous,
+        )
+    except AuthError as exc:
+        if credentials is None and client is None:
+            exc = AuthError(
+                exc.message.replace("refused the credentials", "asks for credentials"),
+                hint="pass --user NAME (password in $KG_PUSH_PASSWORD or the netrc file) "
+                "or --auth bearer (token in $KG_PUSH_TOKEN or --token-file)",
+            )
+        raise _redacted(exc, credentials) from None
+    except KGError as exc:
+        raise _redacted(exc, credentials) from None
+
+
+def _redacted(exc: KGError, credentials: Credentials | None) -> KGError:
+    """The same error without userinfo, `Authorization` values or the secret in its text."""
+    return type(exc)(
+        redact(exc.message, credentials),
+        file=exc.file,
+        line=exc.line,
+        field=exc.field,
+        hint=redact(exc.hint, credentials) if exc.hint else None,
+    )
+
+
+def _push(
+    uploads: list[Upload],
+    endpoint: str,
+    store: str,
+    prefix: str | None,
+    *,
+    client: httpx.Client | None,
+    auth: httpx.Auth | None,
+    timeout_s: float,
+    concurrency: int,
+    progress: Callable[[str], None] | None,
+    previous: PushRecord | None,
+) -> PushReport:
     own_client = client is None
     http = client or httpx.Client(
+        auth=auth,
         timeout=timeout_s,
         limits=httpx.Limits(max_connections=max(1, concurrency), max_keepalive_connections=max(1, concurrency)),
     )
@@ -422,7 +503,7 @@ def _send(http: httpx.Client, store: str, upload: Upload, new: bool) -> Upload:
     if new:
         try:
             response = http.request("POST", store, **kwargs)  # type: ignore[arg-type]
-        except httpx.HTTPError as exc:
+        except _TRANSPORT_ERRORS as exc:
             raise _describe_failure("POST", what, exc) from None
         if response.status_code != 404:
             _check(response, "POST", what)
@@ -451,8 +532,12 @@ def _send_all(
 
 
 def record_file(records_dir: Path, store: str, prefix: str) -> Path:
-    """Where the record of the last push of a build to one store (and graph prefix) is kept."""
-    key = hashlib.sha256(f"{store}\n{prefix}".encode()).hexdigest()[:16]
+    """Where the record of the last push of a build to one store (and graph prefix) is kept.
+
+    The key is the store's URL without credentials: the same store reached with other credentials
+    has the same record.
+    """
+    key = hashlib.sha256(f"{split_url(store)[0]}\n{prefix}".encode()).hexdigest()[:16]
     return records_dir / f"{key}.json"
 
 

@@ -234,6 +234,35 @@ def distinct_names(names: Iterable[URIRef]) -> Graph:
     return axioms
 
 
+def owl_declarations(vocabulary: Graph) -> Graph:
+    """An RDFS vocabulary (the Web Annotation Vocabulary is one) with the OWL 2 declarations it lacks.
+
+    OWL 2 DL needs every class and property declared with one kind (Structural Specification, 5.8);
+    an rdf:Property whose range is a datatype becomes an owl:DatatypeProperty, any other one an
+    owl:ObjectProperty, an rdfs:Class an owl:Class. Typing a thing as rdfs:Resource says nothing and
+    is dropped, and so is owl:imports: owlready2 would fetch the imported IRI over the network, and
+    the caller hands over every file it means to load. The vocabulary's own axioms (domains, ranges,
+    subclasses) are kept as they are.
+    """
+    datatypes = OWL2_DATATYPES | {XSD.date, RDFS.Literal}
+    view = Graph()
+    for s, p, o in vocabulary:
+        if (p == RDF.type and o == RDFS.Resource) or p == OWL.imports:
+            continue
+        view.add((s, p, o))
+    declared = {
+        s
+        for kind in (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+        for s in vocabulary.subjects(RDF.type, kind)
+    }
+    for prop in set(vocabulary.subjects(RDF.type, RDF.Property)) - declared:
+        literal = any(r in datatypes for r in vocabulary.objects(prop, RDFS.range))
+        view.add((prop, RDF.type, OWL.DatatypeProperty if literal else OWL.ObjectProperty))
+    for cls_ in set(vocabulary.subjects(RDF.type, RDFS.Class)):
+        view.add((cls_, RDF.type, OWL.Class))
+    return view
+
+
 def hermit_view(data: Graph, ontology: Graph) -> Graph:
     """Ontology + data as HermiT gets them: dates as dateTime, distinct names, non-overlapping countries."""
     view = Graph()
@@ -277,10 +306,11 @@ def _java_error(text: str) -> str:
     return lines[-1] if lines else "no message"
 
 
-def run_hermit(view: Graph, java_memory_mb: int = 1024) -> Graph | None:
+def run_hermit(view: Graph, java_memory_mb: int = 1024, property_values: bool = True) -> Graph | None:
     """Run HermiT on `view`; return what it derived (direct types, subclass links, property values).
 
-    None means inconsistent.
+    None means inconsistent. Without `property_values` HermiT only checks consistency and classifies:
+    its property-value pass fails on owl:sameAs between individuals (ConcurrentModificationException).
     """
     import owlready2
     from owlready2 import reasoning as owlready_reasoning
@@ -297,7 +327,7 @@ def run_hermit(view: Graph, java_memory_mb: int = 1024) -> Graph | None:
         world.get_ontology(_VIEW_IRI).load(fileobj=BytesIO(data), format="ntriples")
         owlready_reasoning.JAVA_MEMORY = java_memory_mb
         try:
-            owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
+            owlready2.sync_reasoner_hermit(world, infer_property_values=property_values, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError:
             return None
         except owlready2.OwlReadyJavaError as exc:

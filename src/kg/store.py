@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -331,27 +331,17 @@ def bulk_load_store(location: Path, sources: Iterable[tuple[Path | bytes, Path, 
     del store
 
 
-def update_store(
-    location: Path,
-    remove_subjects: Iterable[str],
-    add_ntriples: bytes,
-    files: Iterable[Path],
-    chunks: dict[str, Any],
+def apply_diff(
+    location: Path, removed: Sequence[bytes], added: Sequence[bytes], files: Iterable[Path], chunks: dict[str, Any]
 ) -> None:
-    """Replace the triples of some subjects in place (an incremental build).
-
-    Every triple whose subject is in `remove_subjects` goes; `add_ntriples` comes in; the manifest
-    then records `files` and `chunks` as current.
-    """
+    """Take N-Triples lines out of the store and put others in (an incremental build), then record `files`."""
     import pyoxigraph
 
     store = open_store(location)
-    subjects = sorted(set(remove_subjects))
-    for i in range(0, len(subjects), 500):
-        values = " ".join(f"<{s}>" for s in subjects[i : i + 500])
-        store.update(f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o }}")
-    if add_ntriples:
-        store.load(add_ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    for i in range(0, len(removed), 2000):
+        store.update("DELETE DATA { " + "\n".join(line.decode("utf-8") for line in removed[i : i + 2000]) + " }")
+    if added:
+        store.load(b"".join(line + b"\n" for line in added), format=pyoxigraph.RdfFormat.N_TRIPLES)
     store.flush()
     del store
     write_manifest(location, files, chunks)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg import incremental, pipeline
+from kg.build.stages import build
 from kg.cli.options import add_input_options, settings_from
 
 
@@ -38,18 +38,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    if args.reason or args.full:
-        result = pipeline.build(settings, reason=args.reason, shacl_engine=args.shacl_engine, store=args.store)
-        triples, files, note = len(result.mapped.graph), result.files, ""
-    else:
-        inc = incremental.build(settings, cache_dir=args.cache, engine=args.shacl_engine, store=args.store)
-        triples, files = inc.triples, inc.files
-        note = (
-            f" (full build: {inc.fallback})"
-            if inc.fallback
-            else f"; {len(inc.remapped)} of {inc.chunks} inputs re-mapped"
-        )
-    print(f"kg build: {triples} triples, conforms to {settings.shapes_file.name}{note}", file=sys.stderr)
-    for path in files:
+    result = build(
+        settings,
+        full=args.full,
+        reason=args.reason,
+        engine=args.shacl_engine,
+        store=args.store,
+        cache_dir=args.cache,
+    )
+    for warning in result.warnings:
+        print(f"kg build: warning: {warning}", file=sys.stderr)
+    note = f"; {len(result.remapped)} of {result.chunks} inputs re-mapped"
+    print(f"kg build: {result.triples} triples, conforms to {settings.shapes_file.name}{note}", file=sys.stderr)
+    for path in result.files:
         print(path)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from kg.atomic import is_stream
 from kg.config import Settings
 from kg.exporters.gephi import EXPORT_FORMATS, write_export
 from kg.exporters.network import LANGUAGES, PROJECTIONS, GraphData
@@ -31,7 +32,12 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="language of labels and text attributes, falling back to English (default: en)",
     )
     p.add_argument("--static", action="store_true", help="leave out time intervals (a static graph)")
-    p.add_argument("-o", "--output", type=Path, help="output file (for csv: the stem of -nodes.csv/-edges.csv)")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        help="output file, or - for stdout (csv writes two files: -o STEM gives STEM-nodes.csv and STEM-edges.csv)",
+    )
     p.add_argument("--dist", type=Path, help="folder of the build to read, and default output folder (default: dist/)")
     source = p.add_mutually_exclusive_group()
     source.add_argument("--backend", choices=BACKENDS, default="memory", help="graph store to load the build into")
@@ -55,5 +61,6 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"kg export: {args.format}, projection {args.projection}", file=sys.stderr)
     for path in paths:
-        print(path)
+        if not is_stream(path):  # a stream (stdout, a pipe) has the data; a file's name is news
+            print(path)
     return 0

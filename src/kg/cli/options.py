@@ -17,7 +17,9 @@ def add_input_options(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    """Settings with the command-line overrides applied."""
+    """Settings from the project's kg.toml with the command-line overrides applied."""
+    from kg.project import load_settings
+
     overrides: dict[str, object] = {}
     for option, field in (
         ("base", "base"),
@@ -28,4 +30,4 @@ def settings_from(args: argparse.Namespace) -> Settings:
         value = getattr(args, option, None)
         if value is not None:
             overrides[field] = value
-    return Settings(**overrides)  # type: ignore[arg-type]
+    return load_settings(overrides)

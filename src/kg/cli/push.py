@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +42,26 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="send every graph, also those unchanged since the last push from this dist/ to this store",
     )
+    auth = p.add_argument_group(
+        "authentication",
+        "a secret is never taken from the command line; credentials in a URL work but end up in shell history",
+    )
+    auth.add_argument(
+        "--user",
+        metavar="NAME",
+        help="user name; the password comes from $KG_PUSH_PASSWORD or the netrc file ($NETRC or ~/.netrc, mode 0600)",
+    )
+    auth.add_argument(
+        "--netrc",
+        action="store_true",
+        help="take the user name and password for the store's host from the netrc file",
+    )
+    auth.add_argument(
+        "--auth",
+        choices=("basic", "digest", "bearer"),
+        help="HTTP Basic (default with a user), Digest, or a bearer token from $KG_PUSH_TOKEN or --token-file",
+    )
+    auth.add_argument("--token-file", type=Path, metavar="FILE", help="a file (mode 0600) holding the bearer token")
     p.add_argument(
         "--jobs",
         type=int,
@@ -50,7 +72,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     from kg import paths
-    from kg.errors import KGError
+    from kg.credentials import credentials_for, split_url
+    from kg.errors import KGError, StoreError
     from kg.push import (
         DEFAULT_CONCURRENCY,
         PushRecord,
@@ -68,18 +91,41 @@ def run(args: argparse.Namespace) -> int:
         raise KGError(f"--jobs must be at least 1, not {args.jobs}")
     settings = settings_from(args)
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
+    resolve = functools.partial(
+        credentials_for,
+        user=args.user,
+        scheme=args.auth,
+        token_file=args.token_file,
+        use_netrc=args.netrc,
+        environ=os.environ,
+    )
+    endpoint, credentials, in_url = resolve(args.endpoint)
+    if args.store and split_url(args.store)[1] is not None:
+        store, store_credentials, _ = resolve(args.store)
+        if in_url and store_credentials != credentials:
+            raise StoreError("--endpoint and --store hold different credentials: give them once")
+        credentials, in_url = store_credentials, True
+    else:
+        store = split_url(args.store)[0] if args.store else store_url_for(endpoint)
+    if in_url:
+        name = (credentials.user if credentials is not None else "") or "NAME"
+        print(
+            f"kg push: warning: credentials in a URL end up in shell history; "
+            f"use --user {name} with $KG_PUSH_PASSWORD or a netrc file instead",
+            file=sys.stderr,
+        )
     uploads = load_uploads(settings.dist_dir, prefix, settings.base, include_inferred=args.reason)
-    store = args.store or store_url_for(args.endpoint)
     record = record_file(paths.push_records_dir(settings.dist_dir), store, prefix)
     report = push(
         uploads,
-        args.endpoint,
+        endpoint,
         store,
         prefix,
         timeout_s=args.timeout,
         concurrency=args.jobs or DEFAULT_CONCURRENCY,
         progress=lambda line: print(f"kg push: {line}", file=sys.stderr),
         previous=PushRecord("", {}) if args.force else read_record(record),
+        credentials=credentials,
     )
     try:
         write_record(record, report, prefix)
@@ -96,6 +142,20 @@ def run(args: argparse.Namespace) -> int:
         ),
         file=sys.stderr,
     )
-    for name, count in sorted(report.graphs.items()):
-        print(f"{name}\t{count}")
+    try:
+        for name, count in sorted(report.graphs.items()):
+            print(f"{name}\t{count}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader of the list closed it (`| head`): the push itself is done and recorded
+        _silence_stdout()
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's last flush does not fail again (Python docs, SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    finally:
+        os.close(devnull)

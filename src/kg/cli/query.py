@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
     )
-    p.add_argument("-o", "--output", type=Path, help="write the result to this file instead of stdout")
+    p.add_argument("-o", "--output", type=Path, help="write the result to this file (default, or -: stdout)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,12 +71,7 @@ def run(args: argparse.Namespace) -> int:
             f"--format {args.format} cannot show a {query.form} result", hint=f"use one of {', '.join(fitting)}"
         )
     result = _run(args, query, bindings, prefixes, settings)
-    data = renderer.render(result)
-    if args.output:
-        write_output(args.output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    write_output(args.output, renderer.render(result))
     return 0
 
 

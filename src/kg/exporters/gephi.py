@@ -19,7 +19,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from kg.atomic import write_files_atomically
+from kg.atomic import is_stream, write_outputs
 from kg.errors import ExportError
 from kg.exporters.network import GraphData, Interval, Network, Value, build_network
 
@@ -408,9 +408,21 @@ def write_export(
     dist_dir: Path = Path("dist"),
     output: Path | None = None,
 ) -> list[Path]:
-    """Render an export and write its files atomically; return their paths."""
+    """Render an export and write its files through kg.atomic; return their paths.
+
+    Without `output` the files go to `dist_dir` (created if missing); `output` is a name the user gave,
+    whose folder must exist. A format with several files refuses an `output` that cannot be a stem.
+    """
     export_format = get_export_format(fmt)
-    payloads = render_export(graph, fmt, projection, lang, static)
+    if output is not None and len(export_format.endings) > 1 and (is_stream(output) or output.is_dir()):
+        names = " and ".join(f"STEM{ending}" for ending in export_format.endings)
+        raise ExportError(
+            f"{fmt} writes {len(export_format.endings)} files, {names}, so -o names their STEM "
+            "and cannot be a folder, a pipe, a device or stdout",
+            file=output,
+            hint=f"e.g. -o out/kg writes out/kg{export_format.endings[0]} and the others beside it",
+        )
     paths = output_paths(export_format, projection, static=static, lang=lang, dist_dir=dist_dir, output=output)
-    write_files_atomically(dict(zip(paths, payloads, strict=True)))
+    payloads = render_export(graph, fmt, projection, lang, static)
+    write_outputs(dict(zip(paths, payloads, strict=True)), make_folders=output is None)
     return list(paths)

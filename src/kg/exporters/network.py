@@ -15,26 +15,37 @@ Projections (see `PROJECTIONS`):
   Literals, vocabulary concepts (event type, precision, qualifier …) and external IRIs become node
   attributes. Bookkeeping records are folded, not drawn: the evidence annotations and their selectors
   become the `kgo:evidence` attribute (the quote), `kgo:Participation` records become the attributes
-  of their role edge (capacity, evidence), a `kgo:PositionHolding` becomes a `kgo:holds` edge from the
-  person to the position (with its dates), `prov:wasDerivedFrom` becomes an attribute (it links every
-  fact to its document and would make that document a hub that swamps any layout) and the entity
-  registry is left out.
+  of their role edge (capacity, evidence, the participation and report IRIs: several when several
+  reports give the same role), a `kgo:PositionHolding` becomes a `kgo:holds` edge from the person to
+  the position (with its dates), `prov:wasDerivedFrom` becomes an attribute (it links every fact to its
+  document and would make that document a hub that swamps any layout) and the entity registry is left
+  out. A `kgo:Report` (one source's account of an event) is folded into the event it is `kgo:reportOf`:
+  what the report says becomes the event's (its dates, precision, reported type, evidence and
+  documents as attributes; its location, claims and attribution as edges from the event, which list
+  the reports that give them in `report_iris`), and every event says how many reports it has
+  (`reports`, 0 for an event no source reports) and, when it has any, their documents (`sources`,
+  labels, and `source_iris`). Reports that disagree give the event several values of one attribute
+  (joined, sorted) or several edges.
 - `events`: bipartite, actor → event, one edge per role (so an actor with two roles in one event has
-  two parallel edges), the role and capacity as edge attributes.
+  two parallel edges), the role and capacity as edge attributes. Reports are folded into their event
+  as in `full` (their links are attributes here, as every link not drawn).
 - `actors`: actor — actor co-participation ("who acted with whom"), undirected. Two actors co-participate
   in an event only when their roles there are on the same side (`ROLE_SIDES`: the chair, attendees and
   speakers of a meeting; the perpetrators; the other participants); a target never co-participates, and
   an actor that was only ever a target is not a node. The weight is the number of shared events (an actor
   with two roles on one side, like an attendee who spoke, counts once), which are listed on the edge.
 
-Time: an event lasts from `kgo:startDate` to `kgo:endDate`, or, without an end date, to the end of the
-period its `kgo:datePrecision` names (day, month, year; "start of the year" means the first ten days of
-January); a larger event lasts at least as long as its sub-events. A claim is present on the day of the
-meeting where it was made. Any other node is present while the events it is linked to are happening
-(the union of their intervals); an edge touching an event is present while that event is. A node or
-edge with no dated event is present throughout. Last, every edge is cut to the days both its endpoints
-are present (`spells_within`), so a timeline never shows an edge without its nodes; if the endpoints are
-never present together, the edge takes the spells of the shorter-lived endpoint (fewer days).
+Time: an event's dates are its reports'. Each report lasts from its `kgo:startDate` to its `kgo:endDate`,
+or, without an end date, to the end of the period its `kgo:datePrecision` names (day, month, year;
+"start of the year" means the first ten days of January); the event lasts from the earliest start of
+any of its reports to the latest end (two sources that date it differently both fit inside), and an
+event no dated report is of has no interval of its own. A larger event lasts at least as long as its
+sub-events. A claim is present on the day of the meeting where it was made. Any other node is present
+while the events it is linked to are happening (the union of their intervals); an edge touching an
+event is present while that event is. A node or edge with no dated event is present throughout. Last,
+every edge is cut to the days both its endpoints are present (`spells_within`), so a timeline never
+shows an edge without its nodes; if the endpoints are never present together, the edge takes the spells
+of the shorter-lived endpoint (fewer days).
 """
 
 from __future__ import annotations
@@ -71,7 +82,7 @@ Interval = tuple[dt.date, dt.date]
 #: Predicates whose object names the subject (the node label), in no particular order.
 NAME_PREDICATES = (RDFS.label, SCHEMA.name, SKOS.prefLabel)
 #: Classes whose instances are folded into attributes or edges instead of being nodes.
-FOLDED_CLASSES = frozenset({KGO.Evidence, KGO.Participation, KGO.PositionHolding, KGO.EntityRegistry})
+FOLDED_CLASSES = frozenset({KGO.Evidence, KGO.Participation, KGO.PositionHolding, KGO.EntityRegistry, KGO.Report})
 #: Predicates that stay attributes even when their object is a node.
 ATTRIBUTE_PREDICATES = frozenset({PROV.wasDerivedFrom})
 #: The side each role puts its actor on, for the `actors` projection: two actors co-participate in an
@@ -105,6 +116,7 @@ _START, _END, _PRECISION, _SUB_EVENT_OF = KGO.startDate, KGO.endDate, KGO.datePr
 _IN_EVENT, _AGENT, _ROLE, _IN_CAPACITY_OF, _EVIDENCE = KGO.inEvent, KGO.agent, KGO.role, KGO.inCapacityOf, KGO.evidence
 _HOLDS, _HOLDER, _POSITION, _HELD_FROM, _HELD_UNTIL = KGO.holds, KGO.holder, KGO.position, KGO.heldFrom, KGO.heldUntil
 _SEE_ALSO = RDFS.seeAlso
+_REPORT, _REPORT_OF, _IN_REPORT, _DERIVED_FROM = KGO.Report, KGO.reportOf, KGO.inReport, PROV.wasDerivedFrom
 
 
 def _last_of_month(day: dt.date) -> dt.date:
@@ -114,6 +126,8 @@ def _last_of_month(day: dt.date) -> dt.date:
 #: date precision → the last day of the period that starts on kgo:startDate
 PRECISION_END: dict[URIRef, Callable[[dt.date], dt.date]] = {
     KGP.day: lambda day: day,
+    KGP.days: lambda day: day + dt.timedelta(days=5),  # a span of 2 to 6 days: at most six
+    KGP.week: lambda day: day + dt.timedelta(days=6),
     KGP.month: _last_of_month,
     KGP.year: lambda day: day.replace(month=12, day=31),
     KGP["start-of-year"]: lambda day: day + dt.timedelta(days=START_OF_YEAR_DAYS - 1),
@@ -628,6 +642,10 @@ class _Builder:
         self.nodes_full = [s for s in self.resources if not any(self.index.is_a(s, f) for f in FOLDED_CLASSES)]
         self.events = {s for s in self.resources if self.index.is_a(s, _EVENT)}
         self.actors = {s for s in self.resources if self.index.is_a(s, _ACTOR)}
+        self.reports = self._reports_by_event()
+        self._folded: dict[URIRef, dict[URIRef, list[Node]]] = {}
+        #: (event, predicate, object) → the reports that give that link, for the links folded from reports
+        self.given_by: dict[tuple[URIRef, URIRef, Node], list[URIRef]] = {}
         self.intervals = self._event_intervals()
         types = {s: self.index.most_specific(s) for s in self.resources}
         self.node_type: dict[URIRef, URIRef] = {s: t for s, t in types.items() if t is not None}
@@ -658,17 +676,25 @@ class _Builder:
         return JOIN.join(sorted(str(v) for v in vals))
 
     def node_attributes(self, node: URIRef, drawn: Callable[[URIRef, Node], bool] | None = None) -> dict[str, Value]:
-        """type, category, iri, and one attribute per predicate, over the objects not `drawn` as edges."""
+        """type, category, iri, and one attribute per predicate (an event's reports' included), over the
+        objects not `drawn` as edges; an event also gets its number of reports and their documents."""
         cls = self.node_type[node]
         attrs: dict[str, Value] = {
             "type": prefixed(cls),
             "category": prefixed(self.index.category(cls)),
             "iri": str(node),
         }
-        for p, objs in sorted(self.index.out(node).items()):
+        for p, objs in sorted(self.links(node).items()):
             value = self.values(objs if drawn is None else [o for o in objs if not drawn(p, o)])
             if value is not None:
                 attrs[prefixed(str(p))] = value
+        if node in self.events:
+            reports = self.reports.get(node, ())
+            attrs["reports"] = len(reports)
+            documents = {d for r in reports for d in self.index.objects(r, _DERIVED_FROM) if isinstance(d, URIRef)}
+            if documents:
+                attrs["sources"] = JOIN.join(sorted(str(self.term_value(d)) for d in documents))
+                attrs["source_iris"] = JOIN.join(sorted(map(str, documents)))
         return attrs
 
     def make_node(self, node: URIRef, attrs: Mapping[str, Value], spells: Iterable[Interval]) -> NetNode:
@@ -680,26 +706,65 @@ class _Builder:
             spells=merge_intervals(spells),
         )
 
+    # -- reports -------------------------------------------------------------------------------
+
+    def _reports_by_event(self) -> dict[URIRef, tuple[URIRef, ...]]:
+        """Each event's reports (kgo:reportOf), sorted by IRI."""
+        by_event: dict[URIRef, list[URIRef]] = defaultdict(list)
+        for report in self.resources:  # sorted: so is each event's list
+            if self.index.is_a(report, _REPORT):
+                for event in self.index.objects(report, _REPORT_OF):
+                    if event in self.events:
+                        by_event[cast(URIRef, event)].append(report)
+        return {event: tuple(reports) for event, reports in by_event.items()}
+
+    def links(self, node: URIRef) -> dict[URIRef, list[Node]]:
+        """The node's links (`GraphIndex.out`); an event's include those of its reports, each object once."""
+        reports = self.reports.get(node)
+        if not reports:
+            return self.index.out(node)
+        known = self._folded.get(node)
+        if known is None:
+            merged = {p: dict.fromkeys(objs) for p, objs in self.index.out(node).items()}
+            for report in reports:
+                for p, objs in self.index.out(report).items():
+                    if p == _REPORT_OF:
+                        continue
+                    bucket = merged.setdefault(p, {})
+                    for o in objs:
+                        bucket.setdefault(o, None)
+                        self.given_by.setdefault((node, p, o), []).append(report)
+            known = self._folded[node] = {p: list(objs) for p, objs in merged.items()}
+        return known
+
     # -- time ----------------------------------------------------------------------------------
 
-    def _own_interval(self, event: URIRef) -> Interval | None:
-        starts = [d for d in map(_as_date, self.index.objects(event, _START)) if d]
+    def _report_interval(self, report: URIRef) -> Interval | None:
+        """From the report's start to its end date, else to the end of the period its precision names."""
+        starts = [d for d in map(_as_date, self.index.objects(report, _START)) if d]
         if not starts:
             return None
         start = min(starts)
-        ends = [d for d in map(_as_date, self.index.objects(event, _END)) if d]
+        ends = [d for d in map(_as_date, self.index.objects(report, _END)) if d]
         if ends:
             return start, max(max(ends), start)
-        precisions = [p for p in self.index.objects(event, _PRECISION) if isinstance(p, URIRef)]
+        precisions = [p for p in self.index.objects(report, _PRECISION) if isinstance(p, URIRef)]
         precision = precisions[0] if precisions else KGP.day
         try:
             return start, PRECISION_END[precision](start)
         except KeyError:
             raise ExportError(
-                f"unknown date precision {prefixed(str(precision))} on {event}",
+                f"unknown date precision {prefixed(str(precision))} on {report}",
                 field="kgo:datePrecision",
                 hint=f"use one of {', '.join(prefixed(str(p)) for p in PRECISION_END)}",
             ) from None
+
+    def _own_interval(self, event: URIRef) -> Interval | None:
+        """From the earliest start of the event's reports to their latest end; None if none is dated."""
+        spans = [iv for r in self.reports.get(event, ()) if (iv := self._report_interval(r)) is not None]
+        if not spans:
+            return None
+        return min(start for start, _ in spans), max(end for _, end in spans)
 
     def _event_intervals(self) -> dict[URIRef, Interval]:
         """Each dated event's interval, stretched to cover its sub-events (kgo:subEventOf, any depth)."""
@@ -771,14 +836,16 @@ class _Builder:
         )
 
     def role_facts(self) -> list[RoleFact]:
-        """Every (event, role property, agent), with the participation record's details as attributes."""
+        """Every (event, role property, agent), with its participation records' details as attributes
+        (several records when several reports give the same role: their values joined)."""
         facts: dict[tuple[URIRef, URIRef, URIRef], dict[str, Value]] = {}
         for event in sorted(self.events, key=str):
             for p, objs in self.index.out(event).items():
                 for obj in objs if p in ROLE_PROPERTIES else ():
                     if isinstance(obj, URIRef):
                         facts.setdefault((event, p, obj), {})
-        for part in self.resources:
+        records: dict[tuple[URIRef, URIRef, URIRef], list[tuple[URIRef, Node]]] = defaultdict(list)
+        for part in self.resources:  # sorted: so is each fact's list of records
             if _PARTICIPATION not in self.index.types[part]:
                 continue
             events = [e for e in self.index.objects(part, _IN_EVENT) if isinstance(e, URIRef)]
@@ -787,13 +854,18 @@ class _Builder:
             for event in events:
                 for agent in agents:
                     for role in roles:
-                        attrs = facts.setdefault((event, self.role_property(role), agent), {})
-                        attrs["role"] = self.term_value(role)
-                        attrs["participation"] = str(part)
-                        for prop in (_IN_CAPACITY_OF, _EVIDENCE):
-                            value = self.values(self.index.objects(part, prop))
-                            if value is not None:
-                                attrs[prefixed(str(prop))] = value
+                        records[(event, self.role_property(role), agent)].append((part, role))
+        for key, parts in records.items():
+            attrs = facts.setdefault(key, {})
+            attrs["role"] = JOIN.join(sorted({str(self.term_value(role)) for _, role in parts}))
+            attrs["participation"] = JOIN.join(dict.fromkeys(str(part) for part, _ in parts))
+            for prop in (_IN_CAPACITY_OF, _EVIDENCE):
+                value = self.values(o for part, _ in parts for o in self.index.objects(part, prop))
+                if value is not None:
+                    attrs[prefixed(str(prop))] = value
+            reports = sorted({str(r) for part, _ in parts for r in self.index.objects(part, _IN_REPORT)})
+            if reports:
+                attrs["report_iris"] = JOIN.join(reports)
         out = []
         for (event, prop, agent), attrs in sorted(facts.items(), key=_fact_key):
             attrs.setdefault("role", local_name(str(prop)))
@@ -866,14 +938,17 @@ def full_network(graph: GraphData, lang: str = "en") -> Network:
     edges: list[_Link] = []
     holders: dict[URIRef, set[URIRef]] = defaultdict(set)
     for s in b.nodes_full:
-        for p, objs in b.index.out(s).items():
+        for p, objs in b.links(s).items():
             for o in objs:
                 if p == _HOLDS and isinstance(o, URIRef):
                     holders[o].add(s)
                 elif drawn(p, o) and p not in ROLE_PROPERTIES:
                     assert isinstance(o, URIRef)
-                    kind = prefixed(str(p))
-                    edges.append(_Link(str(s), str(o), kind, {"predicate": str(p)}, b.edge_spells(s, o)))
+                    link_attrs: dict[str, Value] = {"predicate": str(p)}
+                    reports = b.given_by.get((s, p, o))
+                    if reports:
+                        link_attrs["report_iris"] = JOIN.join(map(str, reports))
+                    edges.append(_Link(str(s), str(o), prefixed(str(p)), link_attrs, b.edge_spells(s, o)))
     for fact in b.role_facts():
         if fact.event in nodes and fact.agent in nodes:
             kind = prefixed(str(fact.prop))

@@ -1,15 +1,14 @@
-"""RDF dumps (Turtle, sorted N-Triples, JSON-LD with a context) and their VoID/DCAT description.
+"""The dump formats and their VoID/DCAT description; Turtle for graphs with blank nodes.
 
-Every serialisation is deterministic: the same graph gives the same bytes, whatever the insertion
-order or the hash seed, because the graph has no blank nodes and every writer sorts.
+The dumps themselves (kg.ttl, kg.nt, kg.jsonld) are written by pyoxigraph in `kg.build.dumps`;
+VoID's statistics are counted there once, as the dumps' lines change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
@@ -18,13 +17,6 @@ from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 from kg import iris
 from kg.errors import ExportError
 from kg.namespaces import KGO, PREFIXES, SCHEMA, SPDX, bind_prefixes
-
-
-def sorted_ntriples(graph: Graph) -> bytes:
-    """N-Triples, one triple per line, lines sorted (canonical for a graph without blank nodes)."""
-    text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
-    lines = sorted({line for line in text.splitlines() if line.strip()})
-    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 
 
 def _canonical_copy(graph: Graph, base: str | None) -> Graph:
@@ -36,9 +28,11 @@ def _canonical_copy(graph: Graph, base: str | None) -> Graph:
 
 
 def turtle(graph: Graph, base: str | None = None) -> bytes:
-    """Turtle with kg's prefixes; subjects and predicates sorted by rdflib's long-form writer."""
-    data = _canonical_copy(graph, base).serialize(format="longturtle", encoding="utf-8")
-    return data
+    """Turtle of a graph that may hold blank nodes (the ontology, inferred triples), by rdflib's long-form writer.
+
+    The data dumps, which hold none, are written by pyoxigraph (`kg.build.dumps`).
+    """
+    return _canonical_copy(graph, base).serialize(format="longturtle", encoding="utf-8")
 
 
 def jsonld_context(base: str | None) -> dict[str, str]:
@@ -49,48 +43,21 @@ def jsonld_context(base: str | None) -> dict[str, str]:
     return ctx
 
 
-def _sort_jsonld(node: object) -> object:
-    if isinstance(node, dict):
-        return {k: _sort_jsonld(v) for k, v in sorted(node.items())}
-    if isinstance(node, list):
-        items = [_sort_jsonld(v) for v in node]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
-    return node
-
-
-def jsonld(graph: Graph, base: str | None = None) -> bytes:
-    """Compacted JSON-LD with kg's context; nodes and values sorted for byte-stable output."""
-    ctx = jsonld_context(base)
-    raw = _canonical_copy(graph, base).serialize(format="json-ld", context=ctx, auto_compact=True)
-    doc = json.loads(raw)
-    if isinstance(doc, dict) and "@graph" in doc:
-        doc["@graph"] = _sort_jsonld(doc["@graph"])
-    elif isinstance(doc, dict):
-        doc = {"@context": doc.pop("@context", ctx), "@graph": [_sort_jsonld(doc)] if doc else []}
-    doc["@context"] = ctx
-    return (json.dumps(doc, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
 @dataclass(frozen=True)
 class DumpFormat:
-    """One dump format: file name, media type, W3C format IRI and writer."""
+    """One dump format: file name, media type and W3C format IRI (pyoxigraph writes them: `kg.build.dumps`)."""
 
     name: str
     filename: str
     media_type: str
     w3c_format: str
-    write: Callable[[Graph, str | None], bytes]
-
-
-def _nt(graph: Graph, base: str | None) -> bytes:
-    return sorted_ntriples(graph)
 
 
 #: The dump formats by name (kg build writes all of them).
 DUMP_FORMATS: dict[str, DumpFormat] = {
-    "ttl": DumpFormat("ttl", "kg.ttl", "text/turtle", "http://www.w3.org/ns/formats/Turtle", turtle),
-    "nt": DumpFormat("nt", "kg.nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples", _nt),
-    "jsonld": DumpFormat("jsonld", "kg.jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD", jsonld),
+    "ttl": DumpFormat("ttl", "kg.ttl", "text/turtle", "http://www.w3.org/ns/formats/Turtle"),
+    "nt": DumpFormat("nt", "kg.nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples"),
+    "jsonld": DumpFormat("jsonld", "kg.jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD"),
 }
 
 
@@ -146,24 +113,6 @@ class VoidStats:
     distinct_objects: int
     properties: int
     classes: dict[URIRef, int]  # class → instances (rdf:type triples)
-
-
-def void_stats(data: Graph, base: str) -> VoidStats:
-    """Count what VoID reports, from the graph itself."""
-    subjects = set(data.subjects())
-    classes: dict[URIRef, int] = {}
-    for _s, o in data.subject_objects(RDF.type):
-        if isinstance(o, URIRef):
-            classes[o] = classes.get(o, 0) + 1
-    entities = sum(1 for s in subjects if isinstance(s, URIRef) and str(s).startswith(base + "id/"))
-    return VoidStats(
-        triples=len(data),
-        entities=entities,
-        distinct_subjects=len(subjects),
-        distinct_objects=len(set(data.objects())),
-        properties=len(set(data.predicates())),
-        classes=classes,
-    )
 
 
 def void_graph(stats: VoidStats, checksums: Iterable[tuple[DumpFormat, int, str]], info: DatasetInfo) -> Graph:
@@ -239,13 +188,3 @@ def checksums(payloads: Mapping[str, bytes]) -> list[tuple[DumpFormat, int, str]
     with ThreadPoolExecutor(len(formats)) as pool:
         digests = list(pool.map(lambda f: hashlib.sha256(payloads[f.filename]).hexdigest(), formats))
     return [(f, len(payloads[f.filename]), d) for f, d in zip(formats, digests, strict=True)]
-
-
-def render_dumps(data: Graph, info: DatasetInfo, ontology: Graph | None = None) -> dict[str, bytes]:
-    """Serialise the data graph in every dump format, plus void.ttl (and ontology.ttl if given)."""
-    payloads = {fmt.filename: fmt.write(data, info.base) for fmt in DUMP_FORMATS.values()}
-    void = void_graph(void_stats(data, info.base), checksums(payloads), info)
-    payloads["void.ttl"] = turtle(void, info.base)
-    if ontology is not None:
-        payloads["ontology.ttl"] = turtle(ontology, None)
-    return payloads

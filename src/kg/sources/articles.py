@@ -1,0 +1,81 @@
+"""Curated articles: one chunk per article folder (`<key>/annotation.yaml` + its text)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from rdflib import URIRef
+
+from kg import iris, paths
+from kg.annotation import Article, Corpus, load_article, read_yaml_fast
+from kg.mapping import Origin, build_graph, map_article
+from kg.sources import ChunkInput, ChunkRead, Reference, Triple
+from kg.sources.registry import Provided
+
+
+def _folder_files(folder: Path) -> tuple[Path, ...]:
+    """Every file of an article folder (annotation, text, anything next to them) but hidden ones."""
+    return tuple(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")))
+
+
+class ArticlesSource:
+    """A folder of article folders; an article's triples depend on its folder and the registry."""
+
+    needs: tuple[str, ...] = ("registry",)
+
+    def discover(self, path: Path) -> list[ChunkInput]:
+        """Every article under a folder of article folders, or the one article an annotation file is."""
+        files = [path] if path.is_file() else paths.annotation_files(path)
+        return [ChunkInput("articles", f"articles/{f.parent.name}", _folder_files(f.parent), f) for f in files]
+
+    def _load(self, chunk: ChunkInput, registry: Provided) -> Article:
+        return load_article(chunk.path, registry.loaded, read=read_yaml_fast)
+
+    def read(self, chunk: ChunkInput, needs: Mapping[str, object], base: str) -> ChunkRead:
+        registry = _registry(needs)
+        article = self._load(chunk, registry)
+        triples: set[Triple] = set()
+        map_article(article, registry.terms, base, triples)
+        refers, declares = cross_references(article, base)
+        return ChunkRead(
+            triples, date=article.annotation.document.curated, name=article.key, refers=refers, declares=declares
+        )
+
+    def origins(self, chunks: Sequence[ChunkInput], needs: Mapping[str, object], base: str) -> dict[URIRef, Origin]:
+        registry = _registry(needs)
+        articles = tuple(self._load(c, registry) for c in chunks)
+        origins = build_graph(Corpus(registry.loaded, articles), base).origins
+        return {s: o for s, o in origins.items() if o.file != registry.loaded.file}
+
+
+def cross_references(article: Article, base: str) -> tuple[tuple[Reference, ...], tuple[str, ...]]:
+    """What an article names in other documents (`event: doc/key`, `supersedes`) and what it declares for them."""
+    ann, key = article.annotation, article.key
+
+    def ref(kind: str, target: str, *path: str | int) -> Reference:
+        iri = iris.mint(base, kind, *target.split("/", 1))
+        return Reference(str(iri), article.line_of(*path), ".".join(map(str, path)))
+
+    refers = [
+        ref("event", target, "events", i, "event")
+        for i, target in enumerate(ev.event for ev in ann.events)
+        if target is not None and "/" in target
+    ]
+    refers += [
+        ref("figure", target, "figures", i, "supersedes", j)
+        for i, fig in enumerate(ann.figures)
+        for j, target in enumerate(fig.supersedes)
+    ]
+    declares = [str(iris.mint(base, "event", key, ev.id)) for ev in ann.events if ev.event is None]
+    declares += [str(iris.mint(base, "figure", key, fig.id)) for fig in ann.figures]
+    return tuple(refers), tuple(declares)
+
+
+def _registry(needs: Mapping[str, object]) -> Provided:
+    registry = needs["registry"]
+    assert isinstance(registry, Provided)
+    return registry
+
+
+SOURCE = ArticlesSource()
