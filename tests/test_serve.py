@@ -373,7 +373,7 @@ def test_curie_parameters_bind_as_in_kg_query(
     assert main(argv) == 0
     cli = capsys.readouterr().out
     assert response.text == cli and len(cli.splitlines()) == 1 + 5
-    assert f"{BASE}id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty" in cli
+    assert f"{BASE}id/report/csto-kazakhstan-2022-01-10/fighting-in-almaty" in cli
     # an <IRI> as `--format table` writes it, and a kg: CURIE in a query of another kind
     full = client.get("/queries/events-in-place", params={"place": f"<{BASE}id/place/almaty>", "format": "csv"})
     assert full.text == cli
