@@ -762,7 +762,9 @@ def test_cli_adhoc_queries(capsys: pytest.CaptureFixture[str], built_dist: Path,
         capsys, "query", "--file", str(rq), "-p", "place=kg:place/almaty", "--dist", str(built_dist), "-f", "csv"
     )
     assert code == 0, err
-    assert len(out.splitlines()) == 1 + 2  # header + fighting in Almaty + gun-shop seizures
+    # header + the reports located in Almaty itself: the seed's fighting in Almaty and gun-shop seizures,
+    # the early Wikipedia revision's Almaty protests, the current revision's Almaty riots
+    assert len(out.splitlines()) == 1 + 4
 
 
 def test_cli_reason_loads_inferred_triples(

@@ -365,14 +365,15 @@ def test_stored_query_errors(client: TestClient, path: str, params: dict[str, st
 def test_curie_parameters_bind_as_in_kg_query(
     client: TestClient, built_dist: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`?place=kg:place/almaty` means what `kg query -p place=kg:place/almaty` means: the same three events."""
+    """`?place=kg:place/almaty` means what `kg query -p place=kg:place/almaty` means: the same five reports
+    (the seed's three, the early and the current Wikipedia revision's one each)."""
     response = client.get("/queries/events-in-place", params={"place": "kg:place/almaty", "format": "csv"})
     assert response.status_code == 200, response.text
     argv = ["query", "events-in-place", "-p", "place=kg:place/almaty", "-f", "csv", "--dist", str(built_dist)]
     assert main(argv) == 0
     cli = capsys.readouterr().out
-    assert response.text == cli and len(cli.splitlines()) == 1 + 3
-    assert f"{BASE}id/event/csto-kazakhstan-2022-01-10/fighting-in-almaty" in cli
+    assert response.text == cli and len(cli.splitlines()) == 1 + 5
+    assert f"{BASE}id/report/csto-kazakhstan-2022-01-10/fighting-in-almaty" in cli
     # an <IRI> as `--format table` writes it, and a kg: CURIE in a query of another kind
     full = client.get("/queries/events-in-place", params={"place": f"<{BASE}id/place/almaty>", "format": "csv"})
     assert full.text == cli
