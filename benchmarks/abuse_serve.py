@@ -31,7 +31,7 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from load_serve import build, free_port, wait_until_up  # noqa: E402
+from load_serve import build, free_port, stop, wait_until_up  # noqa: E402
 
 #: hard limit on the whole run
 MAX_SECONDS = 420.0
@@ -163,12 +163,7 @@ def serving(
         wait_until_up(f"{url}/queries", process)
         yield url, port, process, log
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
 
 
 def doubling(times: int, limit: int, offset: int = 0) -> str:

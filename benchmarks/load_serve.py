@@ -143,12 +143,17 @@ def serving(dist: Path, workers: int = 2, cache: int = 512) -> Iterator[tuple[st
         wait_until_up(f"{base_url}/queries", process)
         yield base_url, command
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Ask a server process to end; kill it if it has not within 20 s."""
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def build(dist: Path) -> None:

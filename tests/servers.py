@@ -30,6 +30,18 @@ def outputs_under_hash_seeds(script: str, *args: str, seeds: tuple[str, ...] = (
     ]
 
 
+def wait_for_kg_serve(url: str, process: subprocess.Popen[bytes] | None = None, log: Path | None = None) -> None:
+    """Wait (up to 120 s) until `kg serve` at `url` lists its queries; fail if its process ends first."""
+    deadline = time.monotonic() + 120
+    while True:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}/queries", timeout=2).status_code == 200:
+                return
+        alive = process is None or process.poll() is None
+        assert alive and time.monotonic() < deadline, log.read_text() if log else "the server did not come up"
+        time.sleep(0.1)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on now."""
     with contextlib.closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:

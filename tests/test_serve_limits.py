@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from tests.servers import free_port
+from tests.servers import free_port, wait_for_kg_serve
 
 from kg.config import ServerLimits
 from kg.serve import ServeSettings, create_app
@@ -67,13 +67,7 @@ def serving(dist: Path, limits: ServerLimits = LIMITS, **settings: object) -> It
     thread.start()
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/queries", timeout=2).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "the server did not come up"
-            time.sleep(0.1)
+        wait_for_kg_serve(url)
         yield Running(url, port, app.state.server)
     finally:
         server.should_exit = True
@@ -268,13 +262,7 @@ def test_a_low_open_files_limit_gives_one_line_a_second_and_the_server_recovers(
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, preexec_fn=low_limit)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/queries", timeout=2).status_code == 200:
-                    break
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
+        wait_for_kg_serve(url, process, log)
         sockets = []
         for _ in range(150):
             with contextlib.suppress(OSError):
