@@ -235,6 +235,7 @@ events:
   - {id: e2}
 figures:
   - {id: f1}
+  - {id: f2, status: draft}
 claims:
   - {id: c1}
 """
@@ -256,7 +257,7 @@ def test_status_counts_curated_and_draft_documents_and_facts_and_sees_a_stale_bu
     assert status.drafts == ("two",) and len(status.unreadable) == 1 and "three" in status.unreadable[0]
     assert status.facts["events"] == {"curated": 2, "draft": 1}
     assert status.facts["roles"] == {"curated": 2, "draft": 1}
-    assert status.facts["figures"] == {"curated": 1, "draft": 0}
+    assert status.facts["figures"] == {"curated": 1, "draft": 1}  # f2 says it is a draft
     assert status.facts["claims"] == {"curated": 1, "draft": 0}
     assert [(s.name, s.type, s.chunks) for s in status.sources] == [
         ("registry", "registry", 1),
