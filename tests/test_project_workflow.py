@@ -99,18 +99,32 @@ def test_outside_any_project_the_bundled_data_is_used_and_stderr_says_so(
 def test_version_and_verbose_name_the_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    create_project(tmp_path / "p")
+    # the CLI wiring, once in a subprocess: kg init, then --version names the project found from a subfolder
+    env = {k: v for k, v in os.environ.items() if k != "KG_HOME"}
+    kg = [sys.executable, "-m", "kg"]
+    done = subprocess.run([*kg, "init", "p"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and (tmp_path / "p" / "kg.toml").is_file(), done.stderr
+    done = subprocess.run([*kg, "--version"], cwd=tmp_path / "p" / "data", env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.startswith("kg "), done.stderr
+    assert f"project {tmp_path / 'p' / 'kg.toml'} (found from the working folder)" in done.stdout
     monkeypatch.chdir(tmp_path / "p" / "data")
     assert main(["-v", "status"]) == 0
     err = capsys.readouterr().err
     assert err == f"kg status: project {tmp_path / 'p' / 'kg.toml'} (found from the working folder)\n"
-    # the CLI wiring, once in a subprocess: --version names the project found from a subfolder
-    env = {k: v for k, v in os.environ.items() if k != "KG_HOME"}
-    done = subprocess.run(
-        [sys.executable, "-m", "kg", "--version"], cwd=tmp_path / "p" / "data", env=env, capture_output=True, text=True
-    )
-    assert done.returncode == 0 and done.stdout.startswith("kg "), done.stderr
-    assert f"project {tmp_path / 'p' / 'kg.toml'} (found from the working folder)" in done.stdout
+    monkeypatch.setenv("KG_HOME", str(tmp_path))  # $KG_HOME wins over the project found here
+    assert main(["-v", "status"]) == 0
+    assert capsys.readouterr().err == f"kg status: project {tmp_path / 'kg.toml'} (from $KG_HOME)\n"
+
+
+def test_a_working_folder_that_was_removed_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "gone").mkdir()
+    monkeypatch.chdir(tmp_path / "gone")
+    (tmp_path / "gone").rmdir()
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kg status: error: cannot read the working folder") and len(err.splitlines()) == 1
 
 
 # --- kg init

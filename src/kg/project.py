@@ -206,7 +206,14 @@ def locate_project(cwd: Path | None = None, environ: Mapping[str, str] | None = 
     env = os.environ if environ is None else environ
     if env.get("KG_HOME"):
         return Project(Path(env["KG_HOME"]) / PROJECT_FILE, "KG_HOME")
-    found = find_project_file((cwd or Path.cwd()).absolute())
+    if cwd is None:
+        try:
+            cwd = Path.cwd()
+        except OSError as exc:  # the folder was removed under the shell that stands in it
+            raise ProjectError(
+                f"cannot read the working folder ({exc.strerror})", hint="cd to a folder that exists"
+            ) from None
+    found = find_project_file(cwd.absolute())
     if found is not None:
         return Project(found, "discovery")
     return Project(project_file(), "bundled")
