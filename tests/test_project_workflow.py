@@ -249,7 +249,6 @@ events:
   - {id: e2}
 figures:
   - {id: f1}
-  - {id: f2, status: draft}
 claims:
   - {id: c1}
 """
@@ -257,25 +256,33 @@ DRAFT = """document: {id: two, title: Two, language: en, text: article.en.txt}
 events:
   - {id: e1, roles: [{role: participant}]}
 """
+#: what `kg extract` writes: a draft with a curated day, marked by `status: draft`
+EXTRACTED = """document: {id: four, title: Four, language: id, text: article.id.txt, curated: "2026-03-05",
+           status: draft}
+events:
+  - {id: e1, rule: trigger-protest, confidence: 0.6}
+figures:
+  - {id: f1, rule: number-killed}
+"""
 
 
 def test_status_counts_curated_and_draft_documents_and_facts_and_sees_a_stale_build(tmp_path: Path) -> None:
     create_project(tmp_path / "p")
     articles = tmp_path / "p" / "data" / "articles"
-    for key, yaml in (("one", CURATED), ("two", DRAFT), ("three", "document: [\n")):
+    for key, yaml in (("one", CURATED), ("two", DRAFT), ("three", "document: [\n"), ("four", EXTRACTED)):
         (articles / key).mkdir()
         (articles / key / "annotation.yaml").write_text(yaml, encoding="utf-8")
     found = locate_project(tmp_path / "p", environ={})
     status = project_status(found, found.settings())
-    assert status.documents == {"curated": 1, "draft": 1, "unreadable": 1}
-    assert status.drafts == ("two",) and len(status.unreadable) == 1 and "three" in status.unreadable[0]
-    assert status.facts["events"] == {"curated": 2, "draft": 1}
+    assert status.documents == {"curated": 1, "draft": 2, "unreadable": 1}
+    assert status.drafts == ("four", "two") and len(status.unreadable) == 1 and "three" in status.unreadable[0]
+    assert status.facts["events"] == {"curated": 2, "draft": 2}
     assert status.facts["roles"] == {"curated": 2, "draft": 1}
-    assert status.facts["figures"] == {"curated": 1, "draft": 1}  # f2 says it is a draft
+    assert status.facts["figures"] == {"curated": 1, "draft": 1}
     assert status.facts["claims"] == {"curated": 1, "draft": 0}
     assert [(s.name, s.type, s.chunks) for s in status.sources] == [
         ("registry", "registry", 1),
-        ("articles", "articles", 3),
+        ("articles", "articles", 4),
     ]
     assert status.build.built is None and status.build.stale
     dist = tmp_path / "p" / "dist"

@@ -437,6 +437,7 @@ class SourceStatus:
     path: str
     chunks: int
     exists: bool
+    problem: str | None = None  # why its chunks could not be listed
 
 
 @dataclass(frozen=True)
@@ -473,29 +474,24 @@ class Status:
         return {**asdict(self), "build": {**asdict(self.build), "stale": self.build.stale}}
 
 
-def _is_draft(record: object) -> bool:
-    return isinstance(record, dict) and record.get("status") == "draft"
-
-
-def _fact_counts(data: Mapping[str, Any], draft_document: bool, facts: dict[str, dict[str, int]]) -> None:
-    """Add an annotation's facts to `facts`: a fact is a draft if it says so or its document is one."""
+def _fact_counts(data: Mapping[str, Any], kind: str, facts: dict[str, dict[str, int]]) -> None:
+    """Add an annotation's facts to `facts[section][kind]` (its document's kind: curated or draft)."""
     for section in FACT_SECTIONS:
-        records = data.get(section) if section != "roles" else None
         if section == "roles":
             events = data.get("events") or []
             records = [r for e in events if isinstance(e, dict) for r in (e.get("roles") or [])]
-        for record in records or []:
-            kind = "draft" if draft_document or _is_draft(record) else "curated"
-            facts[section][kind] += 1
+        else:
+            records = data.get(section) or []
+        facts[section][kind] += len(records)
 
 
 def project_status(found: Project, settings: Settings) -> Status:
     """Count a project's documents and facts (curated vs draft), its sources' chunks, and its last build.
 
-    A document is a draft while its record has no `curated` day or says `status: draft`; `kg add` writes
-    it so. A build is stale when an input file (or kg.toml) was modified after dist/void.ttl was
-    written: the build's own check is by content, so a file saved unchanged counts here until rebuilt
-    with a change.
+    A document is a draft while its record has no `curated` day (as `kg add` writes it) or says
+    `status: draft` (as `kg extract` writes it), and so are its facts. A build is stale when an input
+    file (or kg.toml) was modified after dist/void.ttl was written: the build's own check is by
+    content, so a file saved unchanged counts here until rebuilt with a change.
     """
     from datetime import UTC, datetime
 
@@ -509,9 +505,12 @@ def project_status(found: Project, settings: Settings) -> Status:
     sources: list[SourceStatus] = []
     inputs: list[Path] = [found.file] if found.file.is_file() else []
     for declared in settings.inputs():
-        exists = declared.path.exists()
-        chunks = SOURCES[declared.type].discover(declared.path) if exists else []
-        sources.append(SourceStatus(declared.name, declared.type, str(declared.path), len(chunks), exists))
+        exists, problem = declared.path.exists(), None
+        try:
+            chunks = SOURCES[declared.type].discover(declared.path) if exists else []
+        except KGError as exc:  # what the build would stop at: shown, and the other sources still counted
+            chunks, problem = [], exc.message
+        sources.append(SourceStatus(declared.name, declared.type, str(declared.path), len(chunks), exists, problem))
         inputs += [f for c in chunks for f in c.files]
         if declared.type != "articles":
             continue
@@ -527,11 +526,11 @@ def project_status(found: Project, settings: Settings) -> Status:
                 unreadable.append(f"{chunk.path}: no document record")
                 continue
             record = data["document"]
-            draft = "curated" not in record or _is_draft(record)
-            documents["draft" if draft else "curated"] += 1
-            if draft:
+            kind = "draft" if "curated" not in record or record.get("status") == "draft" else "curated"
+            documents[kind] += 1
+            if kind == "draft":
                 drafts.append(str(record.get("id", chunk.path.parent.name)))
-            _fact_counts(data, draft, facts)
+            _fact_counts(data, kind, facts)
     void = settings.dist_dir / "void.ttl"
     try:
         built_ns: int | None = void.stat().st_mtime_ns

@@ -37,7 +37,8 @@ def render_text(status: Status) -> str:
         lines.append(f"  {section:<9} {counts['curated']} curated, {counts['draft']} draft")
     for s in status.sources:
         unit = UNITS.get(s.type, "chunk(s)")
-        lines.append(f"source    {s.name} ({s.type}) {s.path}: " + (f"{s.chunks} {unit}" if s.exists else "missing"))
+        count = s.problem or (f"{s.chunks} {unit}" if s.exists else "missing")
+        lines.append(f"source    {s.name} ({s.type}) {s.path}: {count}")
     build = status.build
     if build.built is None:
         lines.append(f"build     none in {build.dist} (run kg build)")
