@@ -16,6 +16,7 @@ from kg.cli import main
 from kg.errors import KGError
 from kg.project import (
     PROJECT_FILE,
+    DraftRequest,
     Project,
     add_article,
     create_project,
@@ -199,6 +200,37 @@ def test_add_copies_the_text_and_writes_the_document_record(tmp_path: Path) -> N
         "  text: article.en.txt",
         "  url: https://example.org/1",
         "events: []",
+    ]
+
+
+def test_a_drafter_fills_the_draft_through_the_seam_the_extractor_will_use(tmp_path: Path) -> None:
+    create_project(tmp_path / "p")
+    story = tmp_path / "story.txt"
+    story.write_text(STORY, encoding="utf-8")
+    seen: list[DraftRequest] = []
+
+    def one_protest(request: DraftRequest) -> dict[str, list[object]]:
+        seen.append(request)
+        return {"events": [{"id": "protest", "type": "protest", "evidence": "a protest outside the town hall"}]}
+
+    annotation = add_article(
+        tmp_path / "p" / "data" / "articles", story, {"id": "t", "language": "en"}, draft=one_protest
+    )
+    assert seen == [
+        DraftRequest(
+            STORY,
+            {"id": "t", "language": "en", "text": "article.en.txt"},
+            tmp_path / "p" / "data" / "registry.yaml",
+        )
+    ]
+    text = annotation.read_text(encoding="utf-8")
+    assert "# Still to give: title, publisher, published, curated (the day you finish" in text
+    assert "events (at least one" not in text  # the drafter gave one
+    assert [line for line in text.splitlines() if not line.startswith("#")][-4:] == [
+        "events:",
+        "  - id: protest",
+        "    type: protest",
+        "    evidence: a protest outside the town hall",
     ]
 
 

@@ -324,13 +324,23 @@ DOCUMENT_OPTIONS = ("title", "publisher", "published", "url", "licence")
 _REQUIRED_LATER = ("title", "publisher", "published")
 _KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-#: A drafter proposes the facts of an article: given its text and its document record, it returns
-#: the annotation's other sections (events, figures, claims, …) as plain data. This is the seam for
-#: the extractor: it adds its drafter to DRAFTERS and `kg add --draft NAME` runs it.
-Drafter = Callable[[str, Mapping[str, object]], dict[str, list[Any]]]
+
+@dataclass(frozen=True)
+class DraftRequest:
+    """What a drafter is given: the article's text, its document record so far, the project's registry."""
+
+    text: str
+    document: Mapping[str, object]
+    registry_file: Path
 
 
-def empty_draft(text: str, document: Mapping[str, object]) -> dict[str, list[Any]]:
+#: A drafter proposes the facts of an article: it returns the annotation's sections other than
+#: `document` (events, figures, claims, …) as plain data, in the annotation format. This is the seam
+#: for the extractor: it adds its drafter to DRAFTERS, and `kg add --draft NAME` runs it.
+Drafter = Callable[[DraftRequest], dict[str, list[Any]]]
+
+
+def empty_draft(request: DraftRequest) -> dict[str, list[Any]]:
     """No facts proposed: an empty events list for the curator to fill."""
     return {"events": []}
 
@@ -360,6 +370,7 @@ def draft_annotation(document: Mapping[str, object], sections: Mapping[str, list
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096  # a long title stays on one line
+    yaml.indent(mapping=2, sequence=4, offset=2)  # lists indented as in the README and the bundled annotations
     out = StringIO()
     yaml.dump({"document": dict(document), **sections}, out)
     return header + out.getvalue()
@@ -370,12 +381,14 @@ def add_article(
     text_file: Path,
     document: Mapping[str, str],
     *,
+    registry_file: Path | None = None,
     draft: Drafter = empty_draft,
 ) -> Path:
     """Copy an article's text into `articles_dir/<id>/` next to a draft annotation; return the annotation.
 
     `document` holds `id` and `language` and any of DOCUMENT_OPTIONS; the text is copied byte for
-    byte (evidence offsets count its characters) after the checks the build makes of it.
+    byte (evidence offsets count its characters) after the checks the build makes of it. `draft`
+    proposes the facts, with `registry_file` (by default the one next to `articles_dir`).
     """
     from kg.annotation import MAX_TEXT_BYTES, Language, _read_bounded, decode_utf8, parse_iso_day
     from kg.atomic import write_outputs
@@ -417,7 +430,8 @@ def add_article(
         if field in document:
             record[field] = document[field]
     annotation = folder / paths.ANNOTATION_NAME
-    content = draft_annotation(record, draft(text, record))
+    registry = registry_file or articles_dir.parent / "registry.yaml"
+    content = draft_annotation(record, draft(DraftRequest(text, record, registry)))
     write_outputs({folder / text_name: raw, annotation: content.encode()}, make_folders=True)
     return annotation
 

@@ -38,19 +38,18 @@ def run(args: argparse.Namespace) -> int:
     from kg.errors import KGError
     from kg.project import DOCUMENT_OPTIONS, DRAFTERS, add_article
 
-    if args.articles is not None:
-        articles = args.articles
-    else:
-        found = project()
-        if found.found_by == "bundled":
-            raise KGError(
-                f"no kg.toml in {Path.cwd()} or a folder above it, and kg add does not write into the bundled data",
-                hint="run `kg init DIR` and add the article from inside DIR, or pass --articles",
-            )
-        articles = found.settings().articles_dir
+    found = project()
+    if found.found_by == "bundled" and args.articles is None:
+        raise KGError(
+            f"no kg.toml in {Path.cwd()} or a folder above it, and kg add does not write into the bundled data",
+            hint="run `kg init DIR` and add the article from inside DIR, or pass --articles",
+        )
+    settings = found.settings({"articles_dir": args.articles})
     document = {"id": args.key, "language": args.lang}
     document |= {name: getattr(args, name) for name in DOCUMENT_OPTIONS if getattr(args, name) is not None}
-    annotation = add_article(articles, args.article, document, draft=DRAFTERS[args.draft])
+    annotation = add_article(
+        settings.articles_dir, args.article, document, registry_file=settings.registry_file, draft=DRAFTERS[args.draft]
+    )
     print(annotation)
     print("kg add: complete the annotation, then run kg validate", file=sys.stderr)
     return 0
