@@ -132,9 +132,10 @@ def test_a_working_folder_that_was_removed_is_one_line(
 
 
 def test_init_writes_a_project_that_builds_nothing_yet(tmp_path: Path) -> None:
-    written = create_project(tmp_path / "new")
+    done = create_project(tmp_path / "new")
     root = tmp_path / "new"
-    assert written == sorted([root / "README.md", root / "data" / "registry.yaml", root / "kg.toml"])
+    assert done.written == (root / "README.md", root / "data" / "registry.yaml", root / "kg.toml")
+    assert done.kept == ()
     assert (root / "data" / "articles").is_dir() and not any((root / "data" / "articles").iterdir())
     assert "# new" in (root / "README.md").read_text(encoding="utf-8")
     status = project_status(locate_project(root, environ={}), locate_project(root, environ={}).settings())
@@ -154,7 +155,7 @@ def test_init_example_copies_the_bundled_data(tmp_path: Path) -> None:
         assert (tmp_path / "ex" / "data" / rel).read_bytes() == (paths.DATA_DIR / rel).read_bytes()
 
 
-def test_init_refuses_a_project_and_any_file_it_would_overwrite(
+def test_init_refuses_a_project_and_keeps_the_files_it_finds(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     create_project(tmp_path / "p")
@@ -164,14 +165,25 @@ def test_init_refuses_a_project_and_any_file_it_would_overwrite(
     refused = f"{tmp_path / 'p'}: already a kg project (it has a kg.toml) — use it as it is, or name another folder"
     assert err == f"kg init: error: {refused}\n"
     assert (tmp_path / "p" / "kg.toml").read_bytes() == before
-    (tmp_path / "q").mkdir()
+    # a folder with files of its own (a git repository's README, a registry begun by hand) is fine
+    (tmp_path / "q" / "data").mkdir(parents=True)
     (tmp_path / "q" / "README.md").write_text("mine\n", encoding="utf-8")
-    with pytest.raises(KGError, match=r"README\.md: exists"):
-        create_project(tmp_path / "q")
-    assert sorted(p.name for p in (tmp_path / "q").iterdir()) == ["README.md"]  # nothing written
+    (tmp_path / "q" / "data" / "registry.yaml").write_text("people: []\n", encoding="utf-8")
+    assert main(["init", str(tmp_path / "q")]) == 0
+    assert capsys.readouterr().err.splitlines()[:2] == [
+        f"kg init: kept {tmp_path / 'q' / 'README.md'} as it was",
+        f"kg init: kept {tmp_path / 'q' / 'data' / 'registry.yaml'} as it was",
+    ]
+    assert (tmp_path / "q" / "README.md").read_text(encoding="utf-8") == "mine\n"
+    assert (tmp_path / "q" / "data" / "registry.yaml").read_text(encoding="utf-8") == "people: []\n"
+    assert (tmp_path / "q" / "kg.toml").is_file() and (tmp_path / "q" / "data" / "articles").is_dir()
     (tmp_path / "notes.txt").write_text("", encoding="utf-8")
-    with pytest.raises(KGError, match="is not a folder"):
-        create_project(tmp_path / "notes.txt")
+    (tmp_path / "r").mkdir()
+    (tmp_path / "r" / "data").write_text("", encoding="utf-8")
+    for where in (tmp_path / "notes.txt", tmp_path / "r"):
+        with pytest.raises(KGError, match="is not a folder"):
+            create_project(where)
+    assert sorted(p.name for p in (tmp_path / "r").iterdir()) == ["data"]  # nothing written
 
 
 # --- kg add

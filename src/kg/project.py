@@ -294,26 +294,34 @@ def new_project_files(name: str, *, example: bool = False) -> dict[Path, bytes]:
     return files
 
 
-def create_project(folder: Path, *, example: bool = False) -> list[Path]:
-    """Write a new project into `folder` (created if missing); return the files written, sorted.
+@dataclass(frozen=True)
+class NewProject:
+    """What `kg init` did: the files it wrote and those it found already there and kept (both sorted)."""
 
-    Refuses a folder that already has a kg.toml, or any of the files it would write, with one line.
+    written: tuple[Path, ...]
+    kept: tuple[Path, ...]
+
+
+def create_project(folder: Path, *, example: bool = False) -> NewProject:
+    """Write a new project into `folder` (created if missing).
+
+    Refuses a folder that already has a kg.toml, with one line. A file it would write that is already
+    there (a README.md, your own registry) is kept as it is, never overwritten.
     """
     from kg.atomic import write_outputs
 
-    if folder.exists() and not folder.is_dir():
-        raise ProjectExists("is not a folder", file=folder, hint="name a new or existing folder")
+    for must_be_folder in (folder, folder / "data", folder / "data" / "articles"):
+        if must_be_folder.exists() and not must_be_folder.is_dir():
+            raise ProjectExists("is not a folder", file=must_be_folder, hint="move it away, or name another folder")
     if (folder / PROJECT_FILE).exists():
         raise ProjectExists(
             "already a kg project (it has a kg.toml)", file=folder, hint="use it as it is, or name another folder"
         )
     files = {folder / rel: data for rel, data in new_project_files(folder.absolute().name, example=example).items()}
-    for target in files:
-        if target.exists():
-            raise ProjectExists("exists, and kg init writes no file over another", file=target, hint="move it away")
-    write_outputs(files, make_folders=True)
+    kept = tuple(sorted(target for target in files if target.exists() or target.is_symlink()))
+    write_outputs({target: data for target, data in files.items() if target not in kept}, make_folders=True)
     (folder / "data" / "articles").mkdir(exist_ok=True)
-    return sorted(files)
+    return NewProject(tuple(sorted(set(files) - set(kept))), kept)
 
 
 # --- `kg add`: an article's text and a draft annotation in the project.

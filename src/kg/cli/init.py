@@ -12,7 +12,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "init",
         help="start a project in DIR: kg.toml, an empty registry, data/articles/, a README",
         description="Write a new kg project into DIR (created if missing). Every kg command run in DIR or below "
-        "then uses it. Refuses a folder that already has a kg.toml.",
+        "then uses it. Refuses a folder that already has a kg.toml; keeps any other file already there.",
     )
     p.add_argument("dir", type=Path, help="the project's folder")
     p.add_argument("--example", action="store_true", help="copy the bundled articles and registry as a worked example")
@@ -21,8 +21,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from kg.project import create_project
 
-    written = create_project(args.dir, example=args.example)
-    what = f"{len(written)} files, with the bundled example" if args.example else "an empty project"
+    done = create_project(args.dir, example=args.example)
+    for file in done.kept:
+        print(f"kg init: kept {file} as it was", file=sys.stderr)
+    what = f"{len(done.written)} files, with the bundled example" if args.example else "an empty project"
     print(
         f"kg init: {what} in {args.dir}; next: cd {args.dir} && kg add ARTICLE.txt --id KEY --lang en", file=sys.stderr
     )
