@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
+from kg.cli.options import add_global_options, announce_project
 from kg.errors import KGError, ValidationFailed
 
 #: exit code after a broken pipe (`kg … | head`): 128 + SIGPIPE, what a shell reports for `cat` there
@@ -26,6 +27,9 @@ USER_ERRNOS = frozenset(
 
 #: subcommand name → module under kg.cli
 COMMANDS: dict[str, str] = {
+    "init": "kg.cli.init",
+    "add": "kg.cli.add",
+    "status": "kg.cli.status",
     "build": "kg.cli.build",
     "validate": "kg.cli.validate",
     "reason": "kg.cli.reason",
@@ -48,6 +52,7 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
         description="A knowledge graph of conflict events from news reports.",
     )
     parser.add_argument("--debug", action="store_true", help="show a traceback on internal errors")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     modules = _modules()
@@ -61,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser, modules = make_parser()
     args = parser.parse_args(argv)
     try:
+        announce_project(args)
         code = int(modules[args.command].run(args))
         sys.stdout.flush()  # a closed pipe shows here, not in Python's flush at exit
         return code
