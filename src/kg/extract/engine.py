@@ -1,0 +1,949 @@
+"""The rules of `kg extract`: raw article text → a draft annotation (pure: text and registry in, records out).
+
+Candidates are found by a spaCy blank pipeline's PhraseMatcher over lower-cased tokens (lexicon
+phrases and registry names, never with stop words removed) and by regular expressions for numbers and
+dates; each rule below turns candidates into facts and names itself in the fact's `rule`, with the
+lexicon version it read, and a fixed confidence (RULES).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from kg.annotation import (
+    Annotation,
+    ClaimRecord,
+    DocumentMeta,
+    EventRecord,
+    FigureRecord,
+    Labels,
+    LocalGroup,
+    QuoteRef,
+    Registry,
+    RoleRecord,
+    Venue,
+)
+from kg.errors import KGError
+from kg.extract import numbers
+from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE, NameIndex, build_index
+from kg.iris import is_key
+
+#: rule id → confidence of the facts it proposes
+RULES: dict[str, float] = {
+    "event.trigger": 0.6,
+    "event.meeting-coreference": 0.7,
+    "event.summit-by-leaders": 0.8,
+    "event.venue": 0.7,
+    "place.in-sentence": 0.7,
+    "place.main-country": 0.5,
+    "date.explicit": 0.9,
+    "date.day-month": 0.8,
+    "date.weekday": 0.8,
+    "date.relative": 0.7,
+    "date.start-of-year-main-event": 0.6,
+    "date.default-month": 0.4,
+    "role.attendee": 0.9,
+    "role.chair": 0.8,
+    "role.speaker": 0.7,
+    "role.target-marker": 0.6,
+    "role.perpetrator-in-sentence": 0.5,
+    "role.participant-in-sentence": 0.5,
+    "group.lexicon": 0.6,
+    "figure.counted-after": 0.8,
+    "figure.counted-before": 0.7,
+    "figure.unknown-number": 0.6,
+    "claim.reporting-verb": 0.7,
+    "claim.according-to": 0.7,
+    "claim.quote": 0.8,
+}
+
+#: how precisely each precision dates an event (higher is more precise), for merging mentions
+_PRECISION_RANK = {"day": 5, "days": 4, "week": 3, "month": 2, "start-of-year": 1, "year": 0}
+_VIOLENT = {"armed-attack", "armed-clash", "looting", "seizure", "blockade", "riot"}
+_CROWD = {"protest", "unrest", "deployment"}
+_MAIN_TYPES = ("unrest", "riot", "protest")
+
+
+class ExtractError(KGError):
+    """`kg extract` cannot draft this text: no date to resolve against, an unknown publisher, a bad option."""
+
+
+# ----------------------------------------------------------------------------------------------
+# Matching
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A phrase found in the text: [start, end) code-point offsets, its table and value."""
+
+    start: int
+    end: int
+    table: str
+    value: str
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    nlp: Any
+    matcher: Any
+    labels: dict[int, tuple[str, str]]
+
+
+def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
+    """Every phrase table the matcher looks for: table name → {phrase: value}."""
+    names: dict[str, dict[str, str]] = {}
+    for phrase, (table, key) in idx.phrases.items():
+        names.setdefault(table, {})[phrase] = key
+    return {
+        **names,
+        "trigger": lex.triggers,
+        "reporting": {v: v for v in lex.reporting_verbs},
+        "speaker-verb": {v: v for v in lex.speaker_verbs},
+        "speaker-alias": lex.speaker_aliases,
+        "venue": {v: v for v in lex.venues},
+        "attend": {v: v for v in lex.attend_markers},
+        "chair": {v: v for v in lex.chair_verbs},
+        "target-marker": {v: v for v in lex.target_markers},
+        "relative-date": {k: k for k in lex.relative_dates},
+        "unknown-figure": dict(lex.counted_unknown),
+    }
+
+
+@cache
+def _matcher(lang: Lang, registry_json: str) -> _Matcher:
+    """A spaCy blank pipeline and PhraseMatcher for one language and registry (built once per process)."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+
+    registry = Registry.model_validate_json(registry_json)
+    lex = load_lexicon(lang)
+    nlp = spacy.blank(lang)
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    labels: dict[int, tuple[str, str]] = {}
+    for table, phrases in _phrase_tables(lex, build_index(registry, lex)).items():
+        for phrase, value in phrases.items():
+            label = f"{table}\x1f{value}"
+            key = nlp.vocab.strings.add(label)
+            labels[key] = (table, value)
+            matcher.add(label, [nlp.make_doc(phrase)])
+    return _Matcher(nlp, matcher, labels)
+
+
+@cache
+def _index(lang: Lang, registry_json: str) -> NameIndex:
+    return build_index(Registry.model_validate_json(registry_json), load_lexicon(lang))
+
+
+_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue"}
+
+
+def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
+    """Every phrase of the lexicon and the registry in `text`; overlapping names keep the longest."""
+    m = _matcher(lang, registry_json)
+    doc = m.nlp.make_doc(text)
+    by_group: dict[str, list[Hit]] = {}
+    for match_id, start, end in m.matcher(doc):
+        table, value = m.labels[match_id]
+        span = doc[start:end]
+        group = "entity" if table in _ENTITY_TABLES else table
+        by_group.setdefault(group, []).append(Hit(span.start_char, span.end_char, table, value))
+    out: list[Hit] = []
+    for hits in by_group.values():
+        taken: list[Hit] = []
+        for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
+            if all(h.end <= t.start or h.start >= t.end for t in taken):
+                taken.append(h)
+        out.extend(taken)
+    return sorted(out, key=lambda h: (h.start, h.end, h.table))
+
+
+# ----------------------------------------------------------------------------------------------
+# Sentences and quotes
+# ----------------------------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """[start, end) of every sentence (a line break always ends one), whitespace trimmed."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, len(text)))
+    trimmed = []
+    for s, e in out:
+        chunk = text[s:e]
+        left = len(chunk) - len(chunk.lstrip())
+        right = len(chunk.rstrip())
+        if right > left:
+            trimmed.append((s + left, s + right))
+    return trimmed
+
+
+def quote(text: str, start: int, end: int) -> str | QuoteRef:
+    """The evidence for text[start:end]: the words, with their occurrence when they occur more than once."""
+    while start < end and text[start] in " \t\n,;:–-":
+        start += 1
+    while end > start and text[end - 1] in " \t\n,;:–-.":
+        end -= 1
+    words = text[start:end]
+    occurrence, total, i = 0, 0, text.find(words)
+    while i >= 0:
+        total += 1
+        if i < start:
+            occurrence += 1
+        i = text.find(words, i + 1)
+    return words if total == 1 else QuoteRef(quote=words, occurrence=occurrence + 1)
+
+
+def _quote_span(q: str | QuoteRef, text: str) -> tuple[int, int]:
+    words, n = (q, 1) if isinstance(q, str) else (q.quote, q.occurrence)
+    i = -1
+    for _ in range(n):
+        i = text.find(words, i + 1)
+    return i, i + len(words)
+
+
+# ----------------------------------------------------------------------------------------------
+# Dates
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateFound:
+    """A date expression resolved against the dateline."""
+
+    start: int
+    date: str
+    precision: str
+    rule: str
+
+
+@cache
+def _date_patterns(lang: Lang) -> dict[str, re.Pattern[str]]:
+    lex = load_lexicon(lang)
+    months = "|".join(sorted(lex.months, key=len, reverse=True))
+    days = "|".join(sorted(lex.weekdays, key=len, reverse=True))
+    return {
+        "dmy": re.compile(rf"\b(\d{{1,2}})\s+({months})\s+(\d{{4}})\b", re.I),
+        "mdy": re.compile(rf"\b({months})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),
+        "numeric": re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
+        "dm": re.compile(rf"\b(\d{{1,2}})\s+({months})\b(?!\s+\d)", re.I),
+        "my": re.compile(rf"\b({months})\s+(\d{{4}})\b", re.I),
+        "weekday": re.compile(rf"\b({days})\b", re.I),
+    }
+
+
+def _day(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def explicit_dates(text: str, lang: Lang, start: int = 0, end: int | None = None) -> list[tuple[int, dt.date]]:
+    """Full dates (day, month and year) written in text[start:end], with their offsets."""
+    lex = load_lexicon(lang)
+    p = _date_patterns(lang)
+    chunk = text[start:end]
+    out: list[tuple[int, dt.date]] = []
+    for m in p["dmy"].finditer(chunk):
+        day = _day(int(m.group(3)), lex.months[m.group(2).lower()], int(m.group(1)))
+        if day:
+            out.append((start + m.start(), day))
+    for m in p["mdy"].finditer(chunk):
+        day = _day(int(m.group(3)), lex.months[m.group(1).lower()], int(m.group(2)))
+        if day:
+            out.append((start + m.start(), day))
+    for m in p["numeric"].finditer(chunk):
+        day = _day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if day:
+            out.append((start + m.start(), day))
+    return sorted(out)
+
+
+def read_dateline(text: str, lang: Lang) -> dt.date | None:
+    """The date the text gives itself near its top, else None.
+
+    Only a date that reads as a dateline counts: on a byline ("By VOA News January 07, 2022"), after a
+    weekday ("Senin, 10 Januari 2022") or alone on its line; a date in the first lines' prose is an
+    event's ("Protest in Aktobe on 4 January 2022"), not the document's.
+    """
+    lex = load_lexicon(lang)
+    weekdays = "|".join(lex.weekdays)
+    for start, day in explicit_dates(text, lang, 0, min(len(text), 400)):
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", start)
+        line = text[line_start : line_end if line_end >= 0 else len(text)]
+        head = text[line_start:start]
+        byline = re.match(r"\s*(by|oleh)\b", line, re.I) is not None
+        after_weekday = re.search(rf"\b({weekdays}),?\s*$", head, re.I) is not None
+        alone = len(line.strip(" .,")) <= 24
+        if byline or after_weekday or alone:
+            return day
+    return None
+
+
+def dates_in(text: str, lang: Lang, start: int, end: int, dateline: dt.date, hits: Sequence[Hit]) -> list[DateFound]:
+    """Every date expression in text[start:end], resolved against the dateline, in order of preference."""
+    lex = load_lexicon(lang)
+    p = _date_patterns(lang)
+    chunk = text[start:end]
+    out = [DateFound(s, d.isoformat(), "day", "date.explicit") for s, d in explicit_dates(text, lang, start, end)]
+    for m in p["dm"].finditer(chunk):
+        day = _day(dateline.year, lex.months[m.group(2).lower()], int(m.group(1)))
+        if day:
+            out.append(DateFound(start + m.start(), day.isoformat(), "day", "date.day-month"))
+    for m in p["my"].finditer(chunk):
+        out.append(
+            DateFound(start + m.start(), f"{m.group(2)}-{lex.months[m.group(1).lower()]:02d}", "month", "date.explicit")
+        )
+    for m in p["weekday"].finditer(chunk):
+        back = (dateline.weekday() - lex.weekdays[m.group(1).lower()]) % 7
+        out.append(
+            DateFound(start + m.start(), (dateline - dt.timedelta(days=back)).isoformat(), "day", "date.weekday")
+        )
+    for h in hits:
+        if h.table == "relative-date" and start <= h.start < end:
+            out.append(_relative(lex, h, dateline))
+    return out
+
+
+def _relative(lex: Lexicon, h: Hit, dateline: dt.date) -> DateFound:
+    rel = lex.relative_dates[h.value]
+    if rel.kind == "day":
+        return DateFound(h.start, (dateline + dt.timedelta(days=rel.offset)).isoformat(), "day", "date.relative")
+    if rel.kind == "week":
+        monday = dateline - dt.timedelta(days=dateline.weekday()) + dt.timedelta(weeks=rel.offset)
+        return DateFound(h.start, monday.isoformat(), "week", "date.relative")
+    if rel.kind == "month":
+        return DateFound(h.start, f"{dateline.year}-{dateline.month:02d}", "month", "date.relative")
+    if rel.kind == "year":
+        return DateFound(h.start, str(dateline.year), "year", "date.relative")
+    if rel.kind == "start-of-year":
+        return DateFound(h.start, str(dateline.year), "start-of-year", "date.relative")
+    raise ExtractError(
+        f"lexicon: unknown relative date kind {rel.kind!r}", hint="use day, week, month, year or start-of-year"
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The draft
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    type: str
+    trigger: Hit
+    sentence: int
+    location: str
+    location_rule: str
+    date: DateFound
+    roles: list[tuple[str, str, tuple[int, int], str]] = field(default_factory=list)  # role, actor, span, rule
+    rule: str = "event.trigger"
+    key: str = ""
+
+
+@dataclass
+class _Figure:
+    value: int | None
+    qualifier: str
+    counts: str
+    span: tuple[int, int]
+    sentence: int
+    victim: str | None
+    rule: str
+
+
+@dataclass
+class _Claim:
+    speaker: str
+    span: tuple[int, int]
+    rule: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    """What the extractor needs besides the text: language, dateline, document key and publisher."""
+
+    lang: Lang
+    dateline: dt.date
+    document_id: str
+    text_name: str
+    publisher: str
+    title: str
+
+
+def detect_language(text: str) -> Lang:
+    """`id` or `en`, by which lexicon's frequent function words the text uses more."""
+    words = re.findall(r"[a-z]+", text.lower())
+    id_words = {"yang", "dan", "di", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah"}
+    en_words = {"the", "and", "of", "in", "to", "was", "with", "for", "on", "is"}
+    score_id = sum(w in id_words for w in words)
+    score_en = sum(w in en_words for w in words)
+    return "id" if score_id > score_en else "en"
+
+
+def document_key(name: str) -> str:
+    """A kg key made from a file or folder name."""
+    key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return key or "draft"
+
+
+def detect_publisher(text: str, registry: Registry) -> str | None:
+    """A registry organisation named in the text's first lines (byline), else None."""
+    head = text[:400].lower()
+    found: list[tuple[bool, int, str]] = []
+    for org in registry.organisations:
+        names = [t.lower() for _, t in org.label.items()]
+        names += [a.lower() for t in names for a in re.findall(r"\(([^)]+)\)", t)]
+        for name in names:
+            for m in re.finditer(r"(?<![a-z])" + re.escape(name) + r"(?![a-z])", head):
+                line_head = head[head.rfind("\n", 0, m.start()) + 1 : m.start()]
+                byline = re.fullmatch(r"\s*((by|oleh)\s+)?", line_head) is not None
+                found.append((not byline, m.start(), org.id))
+    return min(found)[2] if found else None
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, without wiki heading marks."""
+    for line in text.splitlines():
+        line = line.strip().strip("=").strip()
+        if line:
+            return line
+    return "(untitled)"
+
+
+def _rule(rule: str, lex: Lexicon) -> tuple[str, float]:
+    return f"{rule}@{lex.language}:{lex.version}", RULES[rule]
+
+
+class _Draft:
+    """One run of the rules over one text."""
+
+    def __init__(self, text: str, registry: Registry, opts: DraftOptions) -> None:
+        self.text = text
+        self.opts = opts
+        self.lex = load_lexicon(opts.lang)
+        registry_json = registry.model_dump_json()
+        self.idx = _index(opts.lang, registry_json)
+        self.hits = find_hits(text, opts.lang, registry_json)
+        self.sents = sentences(text)
+        self.sent_starts = [s for s, _ in self.sents]
+        self.main_country = self._main_country()
+        self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
+        self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
+
+    # -- helpers -------------------------------------------------------------------------------
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def in_sentence(self, i: int, tables: Iterable[str]) -> list[Hit]:
+        s, e = self.sents[i]
+        want = set(tables)
+        return [h for h in self.hits if h.table in want and s <= h.start < e]
+
+    def _main_country(self) -> str | None:
+        counts: dict[str, int] = {}
+        for h in self.hits:
+            if h.table == PLACE and self.idx.place_types.get(h.value) == "country":
+                counts[h.value] = counts.get(h.value, 0) + 1
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    def place_key(self, value: str) -> str | None:
+        if value == "@main-country":
+            return self.main_country
+        return value if value in self.idx.place_types else None
+
+    def group_key(self, h: Hit) -> str:
+        words = self.text[h.start : h.end].lower()
+        key = document_key(re.sub(r"^(para|the)\s+", "", words))
+        if key in self.idx.actors or key in self.idx.place_types:
+            key += "-group"
+        self.groups.setdefault(key, (h.value, h))
+        return key
+
+    def last_person_before(self, offset: int) -> str | None:
+        people = [h for h in self.hits if h.table == PERSON and h.end <= offset]
+        return people[-1].value if people else None
+
+    def speaker_at(self, h: Hit) -> str | None:
+        """The actor a speaker mention names: a registry person or state, a group, or an alias."""
+        if h.table in (PERSON, STATE, ORGANISATION):
+            return h.value
+        if h.table == GROUP:
+            return self.group_key(h)
+        if h.table == "speaker-alias":
+            if h.value == "@last-person":
+                return self.last_person_before(h.start)
+            if h.value == "@main-state" and self.main_country:
+                return self.idx.state_of_place.get(self.main_country)
+        return None
+
+    # -- events --------------------------------------------------------------------------------
+    def events(self) -> list[_Event]:
+        mentions: list[_Event] = []
+        for h in self.hits:
+            if h.table != "trigger":
+                continue
+            i = self.sentence_of(h.start)
+            s, e = self.sents[i]
+            places = [
+                (p, k)
+                for p in self.in_sentence(i, [PLACE])
+                if (k := self.place_key(p.value)) is not None and p.value != "@main-country"
+            ]
+            if h.value in ("meeting", "summit") and self.venue is not None:
+                location, loc_rule = "@venue", "event.venue"
+            elif places:
+                # the place nearest the trigger, preferring the most specific (a city over a country)
+                def rank(pk: tuple[Hit, str], trigger: Hit = h) -> tuple[bool, int]:
+                    p, k = pk
+                    return (self.idx.place_types.get(k) == "country", abs(p.start - trigger.start))
+
+                location, loc_rule = min(places, key=rank)[1], "place.in-sentence"
+            elif self.main_country is not None:
+                location, loc_rule = self.main_country, "place.main-country"
+            else:
+                continue  # nowhere to put it: an event needs a place
+            found = dates_in(self.text, self.opts.lang, s, e, self.opts.dateline, self.hits)
+            if found:
+                date = min(found, key=lambda d: (abs(d.start - h.start), -_PRECISION_RANK[d.precision]))
+            else:
+                date = DateFound(h.start, self.opts.dateline.strftime("%Y-%m"), "month", "date.default-month")
+            mentions.append(_Event(h.value, h, i, location, loc_rule, date))
+        for ev in mentions:
+            self.roles(ev)
+        return self.merge(mentions)
+
+    def roles(self, ev: _Event) -> None:
+        i = ev.sentence
+        s, e = self.sents[i]
+        sent_hits = [h for h in self.hits if s <= h.start < e]
+        people = [h for h in sent_hits if h.table == PERSON]
+        positions = [h for h in sent_hits if h.table == POSITION]
+        if ev.type in ("meeting", "summit"):
+            for marker in (h for h in sent_hits if h.table == "attend"):
+                for p in (p for p in people if p.start > marker.start):
+                    title = next((t for t in positions if 0 <= p.start - t.end <= 1), None)
+                    span = (title.start if title else p.start, p.end)
+                    ev.roles.append(("attendee", p.value, span, "role.attendee"))
+            for verb in (h for h in sent_hits if h.table == "chair"):
+                actor = next(
+                    (a for a in sent_hits if a.table in (STATE, PERSON, ORGANISATION) and 0 <= verb.start - a.end <= 1),
+                    None,
+                )
+                if actor is not None:
+                    ev.roles.append(("chair", actor.value, (actor.start, self._words_after(verb.end, 2)), "role.chair"))
+            for verb in (h for h in sent_hits if h.table in ("reporting", "speaker-verb")):
+                actor = next((a for a in people if 0 <= verb.start - a.end <= 1), None)
+                if actor is not None:
+                    ev.roles.append(
+                        ("speaker", actor.value, (actor.start, self._words_after(verb.end, 4)), "role.speaker")
+                    )
+            return
+        markers = [h for h in sent_hits if h.table == "target-marker"]
+        for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
+            after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
+            if after_marker and ev.type in _VIOLENT:
+                ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
+            elif ev.type in _VIOLENT and g.start < ev.trigger.start:
+                ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
+            elif ev.type in _CROWD:
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+        if ev.type == "deployment":
+            for p in people:
+                ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
+
+    def _words_after(self, offset: int, n: int) -> int:
+        m = re.match(rf"(?:\s+[\w-]+){{0,{n}}}", self.text[offset:])
+        return offset + (m.end() if m else 0)
+
+    def merge(self, mentions: list[_Event]) -> list[_Event]:
+        """One event per type and place: every meeting of an article is one meeting; the most precise date wins."""
+        merged: dict[tuple[str, str], _Event] = {}
+        for ev in mentions:
+            kind = "meeting" if ev.type in ("meeting", "summit") else ev.type
+            key = (kind, ev.location)
+            first = merged.get(key)
+            if first is None:
+                merged[key] = ev
+                continue
+            first.rule = "event.meeting-coreference" if kind == "meeting" else first.rule
+            # a meeting takes its most precise date (its mentions are one sitting); another event keeps the
+            # date of its first dated mention (a later "Thursday … the unrest" is a day of it, not its start)
+            undated = first.date.rule == "date.default-month" and ev.date.rule != "date.default-month"
+            sharper = kind == "meeting" and _PRECISION_RANK[ev.date.precision] > _PRECISION_RANK[first.date.precision]
+            better = undated or sharper
+            if better:
+                first.date = ev.date
+                if kind == "meeting":  # the sentence that dates a meeting is the best evidence of it
+                    first.trigger, first.sentence = ev.trigger, ev.sentence
+            first.roles.extend(ev.roles)
+            if ev.type == "summit":
+                first.type = "summit"
+        events = list(merged.values())
+        for ev in events:
+            seen: set[tuple[str, str]] = set()
+            roles = []
+            for r in ev.roles:
+                if (r[0], r[1]) not in seen:
+                    seen.add((r[0], r[1]))
+                    roles.append(r)
+            ev.roles = roles
+            leaders = {r[1] for r in roles if r[0] == "attendee"}
+            if ev.type == "meeting" and len(leaders) >= self.lex.summit_min_leaders:
+                ev.type, ev.rule = "summit", "event.summit-by-leaders"
+        main = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), None)
+        if main is not None and main.date.rule not in ("date.explicit", "date.day-month"):
+            soy = next(
+                (
+                    h
+                    for h in self.hits
+                    if h.table == "relative-date" and self.lex.relative_dates[h.value].kind == "start-of-year"
+                ),
+                None,
+            )
+            if soy is not None:
+                main.date = DateFound(
+                    soy.start, str(self.opts.dateline.year), "start-of-year", "date.start-of-year-main-event"
+                )
+        events.sort(key=lambda ev: ev.trigger.start)
+        counts: dict[str, int] = {}
+        for ev in events:
+            counts[ev.type] = counts.get(ev.type, 0) + 1
+            ev.key = f"{ev.type}-{counts[ev.type]}"
+        return events
+
+    # -- figures -------------------------------------------------------------------------------
+    def figures(self) -> list[_Figure]:
+        out: list[_Figure] = []
+        seen: set[tuple[int | None, str, str, int]] = set()
+        lang = self.opts.lang
+        candidates: list[tuple[int, int, int, bool]] = [
+            (n.value, n.start, n.end, n.plus) for n in numbers.find_numbers(self.text, lang)
+        ]
+        for m in re.finditer(r"[A-Za-z]+(?:[\s-]+[A-Za-z]+)*", self.text):
+            words = re.findall(r"[A-Za-z]+", m.group(0))
+            pos = m.start()
+            spans = [(w.start() + pos, w.end() + pos) for w in re.finditer(r"[A-Za-z]+", m.group(0))]
+            j = 0
+            while j < len(words):
+                k = j
+                while k < len(words) and numbers.parse_words(words[j : k + 1], self.lex) is not None:
+                    k += 1
+                if k > j and not (k - j == 1 and words[j].lower() in ("a", "se")):
+                    value = numbers.parse_words(words[j:k], self.lex)
+                    if value is not None:
+                        candidates.append((value, spans[j][0], spans[k - 1][1], False))
+                    j = k
+                else:
+                    j += 1
+        months = set(self.lex.months)
+        for value, start, end, plus in sorted(candidates, key=lambda c: c[1]):
+            i = self.sentence_of(start)
+            s, e = self.sents[i]
+            if start > 0 and self.text[start - 1] == "[":
+                continue  # a reference marker such as [8]
+            raw = self.text[start:end]
+            if re.fullmatch(r"(19|20)\d\d", raw):
+                continue  # a year
+            after = re.split(r"[.;:()\[\n]|\d", self.text[end:e], maxsplit=1)[0]
+            after_words = after.lower().split()[: self.lex.window]
+            before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
+            if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
+                continue  # a date
+            after_text = " " + " ".join(after_words).replace(",", " , ") + " "
+            if "," in after_text:
+                after_text = after_text.split(" , ")[0] + " "
+            before_text = " " + " ".join(before_words) + " "
+            counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
+            rule = "figure.counted-after"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_before if f" {p} " in before_text), None)
+                rule = "figure.counted-before"
+            if counts is None:
+                continue
+            q = numbers.parse_qualifier(self.text[s:start], lang)
+            qualifier = "more-than" if plus else (q[0] if q else "exact")
+            span_start = s + q[1] if q else start
+            tail = max(
+                (after_text.find(f" {p} ") + len(p) + 1 for p, _ in self.lex.counted_after if f" {p} " in after_text),
+                default=0,
+            )
+            span_end = self._end_of_words(end, tail) if rule == "figure.counted-after" else end
+            if rule == "figure.counted-before":
+                span_start = min(span_start, self._before_start(s, start, self.lex.counted_before))
+            context = before_text + after_text
+            victim = next((k for p, k in self.lex.victims if f" {p} " in context), None)
+            if victim is not None and victim not in self.idx.actors:
+                victim = None
+            key = (value, qualifier, counts, i)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_Figure(value, qualifier, counts, (span_start, span_end), i, victim, rule))
+        for h in self.hits:
+            if h.table == "unknown-figure":
+                out.append(
+                    _Figure(
+                        None,
+                        "unknown",
+                        h.value,
+                        (h.start, h.end),
+                        self.sentence_of(h.start),
+                        None,
+                        "figure.unknown-number",
+                    )
+                )
+        return sorted(out, key=lambda f: f.span)
+
+    def _end_of_words(self, end: int, chars: int) -> int:
+        """The offset `chars` characters of normalised words after `end` (the counted phrase's end)."""
+        if chars <= 0:
+            return end
+        target = len(" ".join(self.text[end:].lower().split()[:50])[:chars].split())
+        pos = end
+        for n, m in enumerate(re.finditer(r"\S+", self.text[end:]), 1):
+            pos = end + m.end()
+            if n >= target:
+                break
+        return pos
+
+    def _before_start(self, sentence_start: int, start: int, table: Sequence[tuple[str, str]]) -> int:
+        """Where the nearest phrase of `table` before the number starts, within its sentence."""
+        low = self.text[sentence_start:start].lower()
+        found = [i for p, _ in table if (i := low.rfind(p)) >= 0]
+        return sentence_start + max(found) if found else start
+
+    # -- claims --------------------------------------------------------------------------------
+    def claims(self) -> list[_Claim]:
+        out: list[_Claim] = []
+        speakers = [h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, GROUP, "speaker-alias")]
+        for verb in (h for h in self.hits if h.table == "reporting"):
+            i = self.sentence_of(verb.start)
+            s, e = self.sents[i]
+            if verb.value in self.lex.reporting_prefix:
+                after = [h for h in speakers if 0 <= h.start - verb.end <= 5 and h.start < e]
+                if not after:
+                    continue
+                speaker = self.speaker_at(after[0])
+                colon = re.match(r"\s*:", self.text[after[0].end : e])
+                span = (verb.start, e) if colon or verb.start == s else (s, verb.start)
+                if speaker:
+                    out.append(_Claim(speaker, span, "claim.according-to"))
+                continue
+            before = [h for h in speakers if 0 <= verb.start - h.end <= 2 and h.start >= s]
+            if not before:
+                continue
+            speaker = self.speaker_at(before[-1])
+            if speaker is None:
+                continue
+            quoted = self._quoted(s, e, verb)
+            if quoted:
+                out.extend(_Claim(speaker, span, "claim.quote") for span in quoted)
+                continue
+            rest = re.match(r"[\s,:]*(?:(?:bahwa|that)\s+)?", self.text[verb.end : e])
+            start = verb.end + (rest.end() if rest else 0)
+            if e - start > 10:
+                out.append(_Claim(speaker, (start, e), "claim.reporting-verb"))
+        unique: dict[tuple[int, int], _Claim] = {}
+        for c in out:
+            unique.setdefault(c.span, c)
+        claims = sorted(unique.values(), key=lambda c: c.span)
+        for n, c in enumerate(claims, 1):
+            c.key = f"claim-{n}"
+        return claims
+
+    def _quoted(self, s: int, e: int, verb: Hit) -> list[tuple[int, int]]:
+        """The sentences of a quotation the verb introduces (`said, "…"`) or closes (`"…," he said`)."""
+        text = self.text
+        m = re.match(r"\s*,\s*[\"“]", text[verb.end : verb.end + 5])
+        if m:
+            q_start = verb.end + m.end()
+            close = re.search(r"[\"”]", text[q_start:])
+            if close is None:
+                return []
+            body = (q_start, q_start + close.start())
+        else:
+            sent = text[s : verb.start]
+            quotes = list(re.finditer(r"[\"“]([^\"”]+)[\"”]", sent))
+            # the quotation must end right before the speaker ("…," he said)
+            if not quotes or not re.fullmatch(r"[\s,]*(\w+[\s-]*){0,3}", sent[quotes[-1].end() :]):
+                return []
+            body = (s + quotes[-1].start(1), s + quotes[-1].end(1))
+            follow = re.match(r"[^\"“]*?[.!?]\s+[\"“]([^\"”]+)[\"”]", text[verb.end : verb.end + 400])
+            if follow is not None:  # `"…," he said. "…"`: the next quotation is the same speaker's
+                body2 = (verb.end + follow.start(1), verb.end + follow.end(1))
+                return self._split(body) + self._split(body2)
+        return self._split(body)
+
+    def _split(self, body: tuple[int, int]) -> list[tuple[int, int]]:
+        """The sentences of a quotation, each one claim."""
+        text = self.text
+        parts = []
+        for ps, pe in sentences(text[body[0] : body[1]]):
+            chunk = text[body[0] + ps : body[0] + pe].rstrip(",")
+            if len(chunk) > 3:
+                parts.append((body[0] + ps, body[0] + ps + len(chunk)))
+        return parts
+
+    # -- the annotation ------------------------------------------------------------------------
+    def annotation(self) -> Annotation:
+        lang, lex, text = self.opts.lang, self.lex, self.text
+        events = self.events()
+        figures = self.figures()
+        claims = self.claims()
+
+        def resting_on(span: tuple[int, int]) -> list[str]:
+            return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]
+
+        venues: list[Venue] = []
+        if self.venue is not None and any(ev.location == "@venue" for ev in events):
+            rule, conf = _rule("event.venue", lex)
+            v = self.venue
+            venues.append(
+                Venue(
+                    id="venue",
+                    label=Labels(**{lang: text[v.start : v.end]}),
+                    evidence=quote(text, v.start, v.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        event_records: list[EventRecord] = []
+        for ev in events:
+            s, e = self.sents[ev.sentence]
+            rule, conf = _rule(ev.rule, lex)
+            where = "venue" if ev.location == "@venue" else ev.location
+            place_label = (
+                venues[0].label.get(lang) if where == "venue" else self.idx.place_labels[where].get(lang, where)
+            )
+            roles = []
+            for role, actor, span, role_rule in ev.roles:
+                r, c = _rule(role_rule, lex)
+                position = self.idx.position_at(actor, self.opts.dateline) if role_rule != "role.chair" else None
+                roles.append(
+                    RoleRecord.model_validate(
+                        {
+                            "role": role,
+                            "actor": actor,
+                            "as": position,
+                            "evidence": quote(text, *span),
+                            "according_to": [k for k in resting_on(span) if k not in resting_on((s, e))],
+                            "rule": r,
+                            "confidence": c,
+                        }
+                    )
+                )
+            trigger = text[ev.trigger.start : ev.trigger.end]
+            event_records.append(
+                EventRecord(
+                    id=ev.key,
+                    type=ev.type,  # type: ignore[arg-type]
+                    label=Labels(**{lang: f"{trigger} ({place_label})"}),
+                    date=ev.date.date,
+                    precision=ev.date.precision,  # type: ignore[arg-type]
+                    location=where,
+                    according_to=resting_on((s, e)),
+                    evidence=quote(text, s, e),
+                    roles=roles,
+                    rule=rule,
+                    confidence=round(
+                        min(conf, RULES[ev.date.rule], RULES[ev.location_rule] if ev.location != "@venue" else 1.0), 2
+                    ),
+                )
+            )
+        main = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
+        figure_records: list[FigureRecord] = []
+        for n, fig in enumerate(figures, 1):
+            event = next((ev for ev in events if ev.sentence == fig.sentence), main)
+            if event is None:
+                continue
+            rule, conf = _rule(fig.rule, lex)
+            figure_records.append(
+                FigureRecord(
+                    id=f"{fig.counts}-{n}",
+                    event=event.key,
+                    counts=fig.counts,  # type: ignore[arg-type]
+                    value=fig.value,
+                    qualifier=fig.qualifier,  # type: ignore[arg-type]
+                    victim=fig.victim,
+                    according_to=resting_on(fig.span),
+                    evidence=quote(text, *fig.span),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        summit = next((ev.key for ev in events if ev.type in ("meeting", "summit")), None)
+        claim_records: list[ClaimRecord] = []
+        for claim in claims:
+            rule, conf = _rule(claim.rule, lex)
+            q = quote(text, *claim.span)
+            words = q if isinstance(q, str) else q.quote
+            speaks_there = summit is not None and any(
+                r[1] == claim.speaker for ev in events if ev.key == summit for r in ev.roles
+            )
+            claim_records.append(
+                ClaimRecord(
+                    id=claim.key,
+                    speaker=claim.speaker,
+                    made_at=summit if speaks_there else None,
+                    text=Labels(**{lang: words}),
+                    evidence=q,
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        group_records = []
+        for key, (group_type, h) in sorted(self.groups.items(), key=lambda kv: kv[1][1].start):
+            rule, conf = _rule("group.lexicon", lex)
+            group_records.append(
+                LocalGroup(
+                    id=key,
+                    type=group_type,  # type: ignore[arg-type]
+                    label=Labels(**{lang: text[h.start : h.end].lower()}),
+                    evidence=quote(text, h.start, h.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        meta = DocumentMeta(
+            status="draft",
+            id=self.opts.document_id,
+            title=self.opts.title,
+            language=lang,
+            text=self.opts.text_name,
+            publisher=self.opts.publisher,
+            published=self.opts.dateline.isoformat(),
+            curated=self.opts.dateline.isoformat(),
+        )
+        return Annotation(
+            document=meta,
+            groups=group_records,
+            venues=venues,
+            events=event_records,
+            figures=figure_records,
+            claims=claim_records,
+        )
+
+
+def extract(text: str, registry: Registry, opts: DraftOptions) -> Annotation:
+    """Draft the annotation of `text` (pure)."""
+    if opts.lang not in LANGUAGES:
+        raise ExtractError(f"unknown language {opts.lang!r}", hint="use id, en or auto")
+    if not is_key(opts.document_id):
+        raise ExtractError(f"{opts.document_id!r} is not a kg key", hint="name the file with letters and digits")
+    return _Draft(text, registry, opts).annotation()
