@@ -24,6 +24,7 @@ from kg.annotation import (
     FigureRecord,
     Labels,
     LocalGroup,
+    LocalPlace,
     QuoteRef,
     Registry,
     RoleRecord,
@@ -53,6 +54,9 @@ RULES: dict[str, float] = {
     "role.chair": 0.8,
     "role.speaker": 0.7,
     "role.target-marker": 0.6,
+    "role.target-facility": 0.5,
+    "place.facility": 0.5,
+    "claim.presented-account": 0.4,
     "role.perpetrator-in-sentence": 0.5,
     "role.participant-in-sentence": 0.5,
     "group.lexicon": 0.6,
@@ -114,6 +118,7 @@ def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
         "target-marker": {v: v for v in lex.target_markers},
         "relative-date": {k: k for k in lex.relative_dates},
         "unknown-figure": dict(lex.counted_unknown),
+        "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
     }
 
 
@@ -142,7 +147,7 @@ def _index(lang: Lang, registry_json: str) -> NameIndex:
     return build_index(Registry.model_validate_json(registry_json), load_lexicon(lang))
 
 
-_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue"}
+_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue", "facility"}
 
 
 def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
@@ -301,7 +306,10 @@ def dates_in(text: str, lang: Lang, start: int, end: int, dateline: dt.date, hit
     chunk = text[start:end]
     out = [DateFound(s, d.isoformat(), "day", "date.explicit") for s, d in explicit_dates(text, lang, start, end)]
     for m in p["dm"].finditer(chunk):
-        day = _day(dateline.year, lex.months[m.group(2).lower()], int(m.group(1)))
+        # a day and month take the year of the last full date before them (else the dateline's)
+        earlier = explicit_dates(text, lang, 0, start + m.start())
+        year = earlier[-1][1].year if earlier else dateline.year
+        day = _day(year, lex.months[m.group(2).lower()], int(m.group(1)))
         if day:
             out.append(DateFound(start + m.start(), day.isoformat(), "day", "date.day-month"))
     for m in p["my"].finditer(chunk):
@@ -444,6 +452,7 @@ class _Draft:
         self.sent_starts = [s for s, _ in self.sents]
         self.main_country = self._main_country()
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
+        self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
 
     # -- helpers -------------------------------------------------------------------------------
@@ -473,6 +482,13 @@ class _Draft:
         if key in self.idx.actors or key in self.idx.place_types:
             key += "-group"
         self.groups.setdefault(key, (h.value, h))
+        return key
+
+    def place_of_facility(self, h: Hit, within: str) -> str:
+        key = document_key(self.text[h.start : h.end].lower())
+        if key in self.idx.actors or key in self.idx.place_types or key in self.groups:
+            key += "-place"
+        self.places.setdefault(key, (h, within))
         return key
 
     def last_person_before(self, offset: int) -> str | None:
@@ -522,11 +538,21 @@ class _Draft:
             if found:
                 date = min(found, key=lambda d: (abs(d.start - h.start), -_PRECISION_RANK[d.precision]))
             else:
-                date = DateFound(h.start, self.opts.dateline.strftime("%Y-%m"), "month", "date.default-month")
+                date = self.context_month(h.start)
             mentions.append(_Event(h.value, h, i, location, loc_rule, date))
         for ev in mentions:
             self.roles(ev)
         return self.merge(mentions)
+
+    def context_month(self, offset: int) -> DateFound:
+        """An undated event's month: that of the last full or day-month date before it, else the dateline's."""
+        before = [
+            d
+            for d in dates_in(self.text, self.opts.lang, 0, offset, self.opts.dateline, ())
+            if d.rule in ("date.explicit", "date.day-month") and d.precision == "day"
+        ]
+        day = dt.date.fromisoformat(max(before, key=lambda d: d.start).date) if before else self.opts.dateline
+        return DateFound(offset, day.strftime("%Y-%m"), "month", "date.default-month")
 
     def roles(self, ev: _Event) -> None:
         i = ev.sentence
@@ -559,10 +585,22 @@ class _Draft:
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
             if after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
+            elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start:
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
             elif ev.type in _CROWD:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+        if ev.type in _VIOLENT:
+            within = ev.location if ev.location in self.idx.place_types else self.main_country
+            s_end = min((h.start for h in sent_hits if h.table == "trigger" and h.start > ev.trigger.start), default=e)
+            passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
+            prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
+            window = (prev_end, ev.trigger.start) if passive else (ev.trigger.end, s_end)
+            for f in (h for h in sent_hits if h.table == "facility" and window[0] <= h.start < window[1]):
+                if within is not None:
+                    key = self.place_of_facility(f, within)
+                    ev.roles.append(("target", key, (f.start, f.end), "role.target-facility"))
         if ev.type == "deployment":
             for p in people:
                 ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
@@ -759,6 +797,7 @@ class _Draft:
             start = verb.end + (rest.end() if rest else 0)
             if e - start > 10:
                 out.append(_Claim(speaker, (start, e), "claim.reporting-verb"))
+        out.extend(self._presented_account(out))
         unique: dict[tuple[int, int], _Claim] = {}
         for c in out:
             unique.setdefault(c.span, c)
@@ -766,6 +805,38 @@ class _Draft:
         for n, c in enumerate(claims, 1):
             c.key = f"claim-{n}"
         return claims
+
+    def _presented_account(self, claims: list[_Claim]) -> list[_Claim]:
+        """After "<person> presented (memaparkan) the situation", the report's sentences about events,
+        figures or actors are that person's account, until someone else is reported speaking."""
+        verb = next((h for h in self.hits if h.table == "speaker-verb"), None)
+        if verb is None:
+            return []
+        person = next((h for h in self.hits if h.table == PERSON and 0 <= verb.start - h.end <= 2), None)
+        if person is None:
+            return []
+        own = [c for c in claims if c.speaker == person.value and c.span[0] > verb.start]
+        if not own:
+            return []
+        claimed = [c.span for c in claims]
+        content = {"trigger", GROUP, "facility", "unknown-figure"}
+        out = []
+        # the account starts where the person is first reported speaking after presenting
+        for i in range(self.sentence_of(own[0].span[0]) + 1, len(self.sents)):
+            s, e = self.sents[i]
+            sent_hits = [h for h in self.hits if s <= h.start < e]
+            reporting = [h for h in sent_hits if h.table == "reporting"]
+            if reporting:
+                others = [c for c in claims if s <= c.span[0] < e and c.speaker != person.value]
+                if others:
+                    break
+                continue
+            if any(cs < e and s < ce for cs, ce in claimed):
+                continue
+            has_number = bool(re.search(r"\d", self.text[s:e]))
+            if has_number or any(h.table in content for h in sent_hits):
+                out.append(_Claim(person.value, (s, e), "claim.presented-account"))
+        return out
 
     def _quoted(self, s: int, e: int, verb: Hit) -> list[tuple[int, int]]:
         """The sentences of a quotation the verb introduces (`said, "…"`) or closes (`"…," he said`)."""
@@ -920,6 +991,25 @@ class _Draft:
                     confidence=conf,
                 )
             )
+        place_records = []
+        for key, (h, within) in sorted(self.places.items(), key=lambda kv: kv[1][0].start):
+            rule, conf = _rule("place.facility", lex)
+            facility_type, collective = h.value.split("|")
+            words = text[h.start : h.end]
+            where_label = self.idx.place_labels.get(within, {}).get(lang, within)
+            place_records.append(
+                LocalPlace(
+                    id=key,
+                    type="facility",
+                    facility_type=facility_type,  # type: ignore[arg-type]
+                    collective=collective == "1",
+                    within=within,
+                    label=Labels(**{lang: f"{words} ({where_label})"}),
+                    evidence=quote(text, h.start, h.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
         meta = DocumentMeta(
             status="draft",
             id=self.opts.document_id,
@@ -933,6 +1023,7 @@ class _Draft:
         return Annotation(
             document=meta,
             groups=group_records,
+            places=place_records,
             venues=venues,
             events=event_records,
             figures=figure_records,

@@ -28,6 +28,7 @@ class Fact:
     key: tuple[str | int | None, ...]
     span: tuple[int, int] | None
     shown: str
+    ref: str = ""
 
 
 @dataclass
@@ -80,7 +81,7 @@ def facts_of(article: Article, registry: Registry) -> dict[str, list[Fact]]:
         start = parse_date(ev.date, ev.precision).start.isoformat()
         loc = where(ev.location)
         out["events"].append(
-            Fact((ev_type, start, ev.precision, loc), None, f"{ev_type} {start} {ev.precision} @{loc}")
+            Fact((ev_type, start, ev.precision, loc), None, f"{ev_type} {start} {ev.precision} @{loc}", ev.id)
         )
         if loc != "local":
             places.add(loc)
@@ -89,20 +90,22 @@ def facts_of(article: Article, registry: Registry) -> dict[str, list[Fact]]:
             if kinds.get(role.actor) == "places":
                 places.add(role.actor)
             s = span(role.evidence) if actor == "local" else None
-            out["participants"].append(Fact((role.role, actor), s, f"{role.role} {role.actor}"))
+            out["participants"].append(
+                Fact((role.role, actor), s, f"{role.role} {role.actor}", f"{ev.id}/{role.role}/{role.actor}")
+            )
     for pl in ann.places:
         if pl.within and kinds.get(pl.within) == "places":
             places.add(pl.within)
     for fig in ann.figures:
         out["figures"].append(
-            Fact((fig.value, fig.qualifier, fig.counts), None, f"{fig.counts} {fig.qualifier} {fig.value}")
+            Fact((fig.value, fig.qualifier, fig.counts), None, f"{fig.counts} {fig.qualifier} {fig.value}", fig.id)
         )
     for cl in ann.claims:
         speaker = who(cl.speaker)
         out["claims"].append(
-            Fact((speaker,), span(cl.evidence), f"{cl.speaker}: {article.span(cl.evidence).exact[:60]}")
+            Fact((speaker,), span(cl.evidence), f"{cl.speaker}: {article.span(cl.evidence).exact[:60]}", cl.id)
         )
-    out["places"] = [Fact((p,), None, p) for p in sorted(places)]
+    out["places"] = [Fact((p,), None, p, p) for p in sorted(places)]
     return out
 
 

@@ -57,6 +57,8 @@ class Lexicon:
     weekdays: dict[str, int]
     relative_dates: dict[str, RelativeDate]
     groups: dict[str, str]
+    facilities: dict[str, tuple[str, bool]]
+    passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
 
 
@@ -105,6 +107,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
                 for k, v in data["relative_dates"].items()
             },
             groups={str(k).lower(): str(v) for k, v in data["groups"].items()},
+            facilities={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["facilities"].items()},
+            passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -43,27 +43,42 @@ def parse_digits(text: str, lang: Lang) -> int | None:
 
 
 def parse_words(words: list[str], lex: Lexicon) -> int | None:
-    """The value of a run of number words ("dua puluh lima", "twenty-five", "seribu"), else None."""
-    total, current, seen = 0, 0, False
+    """The value of a run of number words ("dua puluh lima", "twenty-five", "seratus", "three hundred and five").
+
+    Units add up below a hundred ("puluh"/"belas" scale the unit before them), hundreds add to the
+    part below a thousand, and a scale of a thousand or more closes the part before it.
+    """
+    total = hundreds = units = 0
+    seen = False
     for raw in words:
         for w in raw.lower().split("-"):
             if w in lex.numbers:
-                current += lex.numbers[w]
+                value = lex.numbers[w]
+                if value >= 1000:
+                    total += (hundreds + units) * 1000 if hundreds + units else value
+                    hundreds = units = 0
+                elif value >= 100:
+                    hundreds += value
+                else:
+                    units += value
             elif w in lex.teens:
-                current = current + 10 if current else 10
+                units += 10
             elif w in lex.multipliers:
                 scale = lex.multipliers[w]
                 if scale >= 1000:
-                    total += max(current, 1) * scale
-                    current = 0
+                    total += max(hundreds + units, 1) * scale
+                    hundreds = units = 0
+                elif scale >= 100:
+                    hundreds += max(units, 1) * scale
+                    units = 0
                 else:
-                    current = max(current, 1) * scale
+                    units = max(units, 1) * scale
             elif w == "and" and seen:
                 continue
             else:
                 return None
             seen = True
-    return total + current if seen else None
+    return total + hundreds + units if seen else None
 
 
 def find_numbers(text: str, lang: Lang) -> list[Number]:
