@@ -313,6 +313,8 @@ def dates_in(text: str, lang: Lang, start: int, end: int, dateline: dt.date, hit
         if day:
             out.append(DateFound(start + m.start(), day.isoformat(), "day", "date.day-month"))
     for m in p["my"].finditer(chunk):
+        if re.search(r"\d\s+$", chunk[: m.start()]):
+            continue  # the month and year of a full date
         out.append(
             DateFound(start + m.start(), f"{m.group(2)}-{lex.months[m.group(1).lower()]:02d}", "month", "date.explicit")
         )
@@ -596,7 +598,7 @@ class _Draft:
             s_end = min((h.start for h in sent_hits if h.table == "trigger" and h.start > ev.trigger.start), default=e)
             passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
             prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
-            window = (prev_end, ev.trigger.start) if passive else (ev.trigger.end, s_end)
+            window = (prev_end, ev.trigger.start) if passive else (ev.trigger.start, s_end)
             for f in (h for h in sent_hits if h.table == "facility" and window[0] <= h.start < window[1]):
                 if within is not None:
                     key = self.place_of_facility(f, within)
