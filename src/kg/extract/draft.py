@@ -16,8 +16,10 @@ _LAST = ("rule", "confidence")
 
 
 def _ordered(value: Any) -> Any:
-    """The dumped records with `rule` and `confidence` moved after the fact's own fields."""
+    """The dumped records with `rule` and `confidence` after the fact's own fields, occurrences spelled out."""
     if isinstance(value, dict):
+        if set(value) == {"quote"}:  # a repeated quote's first occurrence: say which, as a curator would
+            return {"quote": value["quote"], "occurrence": 1}
         head = {k: _ordered(v) for k, v in value.items() if k not in _LAST}
         return {**head, **{k: value[k] for k in _LAST if k in value}}
     if isinstance(value, list):
