@@ -29,6 +29,7 @@ from kg.extract.engine import (
     read_dateline,
 )
 from kg.extract.evaluate import Comparison, compare
+from kg.extract.lexicon import load_lexicon
 from kg.mapping import build_graph
 from kg.namespaces import KGO
 from kg.validation import validate_graph
@@ -180,13 +181,14 @@ def test_claims_are_tokayevs_and_the_facts_of_his_account_point_to_them(
 
 
 def test_every_drafted_fact_names_its_rule_and_confidence(seed_draft: Article) -> None:
+    version = load_lexicon("id").version
     ann = seed_draft.annotation
     assert ann.document.status == "draft"
     records = [*ann.groups, *ann.places, *ann.venues, *ann.events, *ann.figures, *ann.claims]
     records += [r for ev in ann.events for r in ev.roles]
     assert records
     for rec in records:
-        assert rec.rule is not None and rec.rule.endswith(("@id:1",)), rec
+        assert rec.rule is not None and rec.rule.endswith(f"@id:{version}"), rec
         assert rec.confidence is not None and 0 < rec.confidence <= 1
 
 
@@ -227,6 +229,40 @@ def test_yaml_and_turtle_drafts_of_an_english_text_load(tmp_path: Path, registry
 
 
 # --------------------------------------------------------------------------------------------------
+# reported speech in invented sentences (written for this test, about people of the registry)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claims"),
+    [
+        (
+            "id",
+            'Senin, 10 Januari 2022.\n"Situasi sudah stabil. Pasukan akan ditarik," kata Putin.',
+            ["Situasi sudah stabil", "Pasukan akan ditarik"],
+        ),
+        (
+            "en",
+            'January 7, 2022\n"We will not negotiate with bandits," said Tokayev.',
+            ["We will not negotiate with bandits"],
+        ),
+        ("en", 'January 7, 2022\nPutin said, "Troops will leave soon."', ["Troops will leave soon"]),
+        ("id", "Senin, 10 Januari 2022.\nMenurut Tokayev, 16 polisi tewas.", ["16 polisi tewas"]),
+    ],
+)
+def test_reported_speech_is_the_speakers_claim(
+    lang: str, text: str, claims: list[str], registry: LoadedRegistry
+) -> None:
+    dateline = read_dateline(text, lang)  # type: ignore[arg-type]
+    assert dateline is not None
+    opts = DraftOptions(lang, dateline, "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
+    ann = extract(text, registry.registry, opts)
+    speakers = {"Putin": "vladimir-putin", "Tokayev": "kassym-jomart-tokayev"}
+    speaker = next(v for k, v in speakers.items() if k in text)
+    found = [(c.speaker, c.text.get(lang)) for c in ann.claims]
+    assert found == [(speaker, claim) for claim in claims]
+
+
+# --------------------------------------------------------------------------------------------------
 # dates: the dateline and what the text says relative to it
 
 
@@ -254,6 +290,7 @@ def test_a_date_in_the_lead_is_no_dateline() -> None:
     assert read_dateline("Protests\nProtest in Aktobe on 4 January 2022 grew.\n", "en") is None
     assert read_dateline("Judul\nSenin, 10 Januari 2022.\nIsi.", "id") == dt.date(2022, 1, 10)
     assert read_dateline("Title\nBy VOA News January 07, 2022\nText.", "en") == dt.date(2022, 1, 7)
+    assert read_dateline("Title\nJan. 7, 2022\nText.", "en") == dt.date(2022, 1, 7)
 
 
 # --------------------------------------------------------------------------------------------------

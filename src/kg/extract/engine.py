@@ -265,8 +265,8 @@ def _date_patterns(lang: Lang) -> dict[str, re.Pattern[str]]:
     months = "|".join(sorted(lex.months, key=len, reverse=True))
     days = "|".join(sorted(lex.weekdays, key=len, reverse=True))
     return {
-        "dmy": re.compile(rf"\b(\d{{1,2}})\s+({months})\s+(\d{{4}})\b", re.I),
-        "mdy": re.compile(rf"\b({months})\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),
+        "dmy": re.compile(rf"\b(\d{{1,2}})\s+({months})\.?\s+(\d{{4}})\b", re.I),
+        "mdy": re.compile(rf"\b({months})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),
         "numeric": re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
         "dm": re.compile(rf"\b(\d{{1,2}})\s+({months})\b(?!\s+\d)", re.I),
         "my": re.compile(rf"\b({months})\s+(\d{{4}})\b", re.I),
@@ -807,14 +807,19 @@ class _Draft:
                     continue
                 speaker = self.speaker_at(after[0])
                 colon = re.match(r"\s*:", self.text[after[0].end : e])
-                span = (verb.start, e) if colon or verb.start == s else (s, verb.start)
+                # "Menurut X, …" / "According to X: …" introduce the claim; ", according to X" closes it
+                span = (after[0].end, e) if colon or verb.start == s else (s, verb.start)
                 if speaker:
                     out.append(_Claim(speaker, span, "claim.according-to"))
                 continue
             before = [h for h in speakers if 0 <= verb.start - h.end <= 2 and h.start >= s]
-            if not before:
+            after = [h for h in speakers if 0 <= h.start - verb.end <= 2]
+            if before:
+                speaker = self.speaker_at(before[-1])
+            elif after and re.search(r"[\"”][\s,]*$", self.text[max(0, verb.start - 4) : verb.start]):
+                speaker = self.speaker_at(after[0])  # `"…," kata Tokayev` / `"…," said Price`
+            else:
                 continue
-            speaker = self.speaker_at(before[-1])
             if speaker is None:
                 continue
             quoted = self._quoted(s, e, verb)
@@ -877,12 +882,12 @@ class _Draft:
                 return []
             body = (q_start, q_start + close.start())
         else:
-            sent = text[s : verb.start]
-            quotes = list(re.finditer(r"[\"“]([^\"”]+)[\"”]", sent))
-            # the quotation must end right before the speaker ("…," he said)
-            if not quotes or not re.fullmatch(r"[\s,]*(\w+[\s-]*){0,3}", sent[quotes[-1].end() :]):
+            # a quotation that closes right before the verb, or before its speaker ("…," he said)
+            window = max(0, verb.start - 1500)
+            closing = re.search(r"[\"“]([^\"”]{3,})[\"”][\s,]*(?:[\w.'-]+\s+){0,3}$", text[window : verb.start])
+            if closing is None:
                 return []
-            body = (s + quotes[-1].start(1), s + quotes[-1].end(1))
+            body = (window + closing.start(1), window + closing.end(1))
             follow = re.match(r"[^\"“]*?[.!?]\s+[\"“]([^\"”]+)[\"”]", text[verb.end : verb.end + 400])
             if follow is not None:  # `"…," he said. "…"`: the next quotation is the same speaker's
                 body2 = (verb.end + follow.start(1), verb.end + follow.end(1))
