@@ -306,10 +306,14 @@ def test_evaluate_scores_every_fact_type_of_the_curated_articles() -> None:
     assert figures.gold == 22 and figures.precision == 1.0 and figures.recall == 1.0  # 11 + 0 + 3 + 8 figures
 
 
-def test_cli_extract_writes_a_draft_that_kg_validate_accepts(tmp_path: Path) -> None:
-    article = tmp_path / "article.id.txt"
+def test_cli_extract_writes_a_draft_that_kg_validate_accepts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "doc"
+    folder.mkdir()
+    article = folder / "article.id.txt"
     article.write_text((SEED / "article.id.txt").read_text(encoding="utf-8"), encoding="utf-8")
-    out = tmp_path / "annotation.yaml"
+    out = folder / "annotation.yaml"
     run = subprocess.run(
         [sys.executable, "-m", "kg", "extract", str(article), "--lang", "id", "-o", str(out)],
         capture_output=True,
@@ -321,5 +325,11 @@ def test_cli_extract_writes_a_draft_that_kg_validate_accepts(tmp_path: Path) -> 
     from kg.cli import main
 
     assert main(["validate", str(out)]) == 0
+    # the draft taken as gold: scoring the same text against it finds every fact and nothing else
+    capsys.readouterr()
+    assert main(["extract", "--evaluate", str(tmp_path)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == "1 document(s)"
+    assert all(line.split()[-2:] == ["1.00", "1.00"] for line in table[2:]), table
     assert main(["extract", str(tmp_path / "missing.txt")]) == 2
     assert main(["extract", str(article), "--publisher", "nobody"]) == 2
