@@ -72,6 +72,7 @@ RULES: dict[str, float] = {
 _PRECISION_RANK = {"day": 5, "days": 4, "week": 3, "month": 2, "start-of-year": 1, "year": 0}
 _VIOLENT = {"armed-attack", "armed-clash", "looting", "seizure", "blockade", "riot"}
 _CROWD = {"protest", "unrest", "deployment"}
+_INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 
 
@@ -639,10 +640,13 @@ class _Draft:
 
     def merge(self, mentions: list[_Event]) -> list[_Event]:
         """One event per type and place: every meeting of an article is one meeting; the most precise date wins."""
-        merged: dict[tuple[str, str], _Event] = {}
+        merged: dict[tuple[str, str, int], _Event] = {}
         for ev in mentions:
             kind = "meeting" if ev.type in ("meeting", "summit") else ev.type
-            key = (kind, ev.location)
+            # an incident (an attack, a seizure …) is one per paragraph: another paragraph's attack at the
+            # same place is usually another attack; an umbrella event (unrest, a meeting) is one per text
+            paragraph = self.text.count("\n", 0, ev.trigger.start) if kind in _INCIDENTS else -1
+            key = (kind, ev.location, paragraph)
             first = merged.get(key)
             if first is None:
                 merged[key] = ev
