@@ -251,6 +251,12 @@ def test_yaml_and_turtle_drafts_of_an_english_text_load(tmp_path: Path, registry
         ),
         ("en", 'January 7, 2022\nPutin said, "Troops will leave soon."', ["Troops will leave soon"]),
         ("id", "Senin, 10 Januari 2022.\nMenurut Tokayev, 16 polisi tewas.", ["16 polisi tewas"]),
+        (
+            "en",
+            "January 7, 2022\nTokayev spoke on TV. He continues to claim that foreign agents organised it.",
+            ["foreign agents organised it"],
+        ),
+        ("en", "January 7, 2022\nPolice fired at protesters and said the crowd was armed.", []),
     ],
 )
 def test_reported_speech_is_the_speakers_claim(
@@ -261,7 +267,7 @@ def test_reported_speech_is_the_speakers_claim(
     opts = DraftOptions(lang, dateline, "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
     ann = extract(text, registry.registry, opts)
     speakers = {"Putin": "vladimir-putin", "Tokayev": "kassym-jomart-tokayev"}
-    speaker = next(v for k, v in speakers.items() if k in text)
+    speaker = next((v for k, v in speakers.items() if k in text), None)
     found = [(c.speaker, c.text.get(lang)) for c in ann.claims]
     assert found == [(speaker, claim) for claim in claims]
 

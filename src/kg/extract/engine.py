@@ -72,6 +72,7 @@ RULES: dict[str, float] = {
 _PRECISION_RANK = {"day": 5, "days": 4, "week": 3, "month": 2, "start-of-year": 1, "year": 0}
 _VIOLENT = {"armed-attack", "armed-clash", "looting", "seizure", "blockade", "riot"}
 _CROWD = {"protest", "unrest", "deployment"}
+_CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 
@@ -816,7 +817,8 @@ class _Draft:
                 if speaker:
                     out.append(_Claim(speaker, span, "claim.according-to"))
                 continue
-            before = [h for h in speakers if 0 <= verb.start - h.end <= 2 and h.start >= s]
+            # the speaker right before the verb, or up to three plain words before it ("he continues to claim")
+            before = [h for h in speakers if s <= h.start and h.end <= verb.start and self._speaks(h, verb)]
             after = [h for h in speakers if 0 <= h.start - verb.end <= 2]
             if before:
                 speaker = self.speaker_at(before[-1])
@@ -842,6 +844,19 @@ class _Draft:
         for n, c in enumerate(claims, 1):
             c.key = f"claim-{n}"
         return claims
+
+    def _speaks(self, h: Hit, verb: Hit) -> bool:
+        """Whether `h` is the subject of the reporting verb: right before it, or a person (or "he") up to three
+        plain words before it ("he continues to claim"), none of them a conjunction ("civilians and said")."""
+        gap = self.text[h.end : verb.start]
+        if not gap.strip():
+            return True
+        words = gap.split()
+        return (
+            h.table in (PERSON, "speaker-alias")
+            and len(words) <= 3
+            and all(w.isalpha() and w.islower() and w not in _CONJUNCTIONS for w in words)
+        )
 
     def _presented_account(self, claims: list[_Claim]) -> list[_Claim]:
         """After "<person> presented (memaparkan) the situation", the report's sentences about events,
