@@ -343,3 +343,12 @@ def test_cli_extract_writes_a_draft_that_kg_validate_accepts(
     assert all(line.split()[-2:] == ["1.00", "1.00"] for line in table[2:]), table
     assert main(["extract", str(tmp_path / "missing.txt")]) == 2
     assert main(["extract", str(article), "--publisher", "nobody"]) == 2
+
+
+def test_without_the_extract_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kg.errors import MissingExtra
+    from kg.extract.engine import _blank
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
+    with pytest.raises(MissingExtra, match="extract extra"):
+        _blank("en")

@@ -9,6 +9,7 @@ from typing import Any
 from rdflib import Graph
 
 from kg.annotation import Annotation, Corpus, LoadedRegistry, load_article
+from kg.errors import MissingExtra
 from kg.extract.lexicon import lexicon_version
 from kg.mapping import build_graph
 
@@ -40,7 +41,12 @@ def draft_yaml(ann: Annotation) -> str:
     draft's time); every string that YAML could read as another type is quoted, so kg reads back the
     same records.
     """
-    import yaml
+    try:
+        import yaml
+    except ImportError:
+        raise MissingExtra(
+            "kg extract needs PyYAML", hint="install the extract extra: pip install 'kg-conflict[extract]'"
+        ) from None
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
     body = yaml.dump(annotation_data(ann), Dumper=dumper, sort_keys=False, allow_unicode=True, width=4096)

@@ -30,7 +30,7 @@ from kg.annotation import (
     RoleRecord,
     Venue,
 )
-from kg.errors import KGError
+from kg.errors import KGError, MissingExtra
 from kg.extract import numbers
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
 from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE, NameIndex, build_index
@@ -131,8 +131,12 @@ def _blank(lang: Lang) -> Any:
     of CPU at every start (0.08 s without). The phrase matcher tokenizes patterns and text alike, so
     matching does not depend on them.
     """
-    import spacy
-
+    try:
+        import spacy
+    except ImportError:
+        raise MissingExtra(
+            "kg extract needs spaCy", hint="install the extract extra: pip install 'kg-conflict[extract]'"
+        ) from None
     if lang != "id":
         return spacy.blank(lang)
     from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
@@ -152,10 +156,10 @@ def _blank(lang: Lang) -> Any:
 @cache
 def _matcher(lang: Lang, registry_json: str) -> _Matcher:
     """A spaCy blank pipeline and PhraseMatcher for one language and registry (built once per process)."""
-    from spacy.matcher import PhraseMatcher
-
     lex = load_lexicon(lang)
     nlp = _blank(lang)
+    from spacy.matcher import PhraseMatcher
+
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     labels: dict[int, tuple[str, str]] = {}
     patterns: dict[str, list[str]] = {}
