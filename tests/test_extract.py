@@ -272,6 +272,32 @@ def test_reported_speech_is_the_speakers_claim(
     assert found == [(speaker, claim) for claim in claims]
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        (
+            "id",
+            "Senin, 10 Januari 2022.\nSedikitnya 164 orang tewas dan 5.800 orang ditahan dalam protes di Kazakhstan.",
+            {(164, "at-least", "killed"), (5800, "exact", "arrested")},
+        ),
+        (
+            "en",
+            "January 7, 2022\nMore than 1,300 people were injured and nearly two thousand were arrested in Almaty.",
+            {(1300, "more-than", "injured"), (2000, "about", "arrested")},
+        ),
+        ("en", "January 7, 2022\nThe protests began on 2 January 2022 in Zhanaozen.", set()),
+    ],
+)
+def test_figures_in_invented_sentences(
+    lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry
+) -> None:
+    dateline = read_dateline(text, lang)  # type: ignore[arg-type]
+    assert dateline is not None
+    opts = DraftOptions(lang, dateline, "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
+    ann = extract(text, registry.registry, opts)
+    assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
+
+
 # --------------------------------------------------------------------------------------------------
 # dates: the dateline and what the text says relative to it
 

@@ -42,6 +42,7 @@ RULES: dict[str, float] = {
     "event.meeting-coreference": 0.7,
     "event.summit-by-leaders": 0.8,
     "event.venue": 0.7,
+    "event.implied-by-figure": 0.3,
     "place.in-sentence": 0.7,
     "place.main-country": 0.5,
     "date.explicit": 0.9,
@@ -582,6 +583,19 @@ class _Draft:
             self.roles(ev)
         return self.merge(mentions)
 
+    def implied_event(self, fig: _Figure) -> _Event | None:
+        """A text that counts victims but names no event of a kg type: an umbrella `unrest` event to hang the
+        figures on, placed by the figure's sentence (or the main country) and dated like any undated event."""
+        s = self.sents[fig.sentence][0]
+        places = [k for p in self.in_sentence(fig.sentence, [PLACE]) if (k := self.place_key(p.value)) is not None]
+        location = places[0] if places else self.main_country
+        if location is None:
+            return None
+        anchor = Hit(s, s, "trigger", "unrest")
+        ev = _Event("unrest", anchor, fig.sentence, location, "place.in-sentence", self.context_month(s))
+        ev.rule, ev.key = "event.implied-by-figure", "unrest-1"
+        return ev
+
     def context_month(self, offset: int) -> DateFound:
         """An undated event's month: that of the last full or day-month date before it, else the dateline's."""
         before = [d for d in self.full_dates if d.start < offset]
@@ -932,6 +946,9 @@ class _Draft:
         lang, lex, text = self.opts.lang, self.lex, self.text
         events = self.events()
         figures = self.figures()
+        if figures and not events:
+            implied = self.implied_event(figures[0])
+            events = [implied] if implied is not None else []
         claims = self.claims()
 
         def resting_on(span: tuple[int, int]) -> list[str]:
@@ -975,7 +992,7 @@ class _Draft:
                         }
                     )
                 )
-            trigger = text[ev.trigger.start : ev.trigger.end]
+            trigger = text[ev.trigger.start : ev.trigger.end] or ev.type
             event_records.append(
                 EventRecord(
                     id=ev.key,
