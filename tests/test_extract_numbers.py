@@ -6,7 +6,9 @@ separators of each language, number words), and the parser must give the number 
 
 from __future__ import annotations
 
-from hypothesis import given
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kg.extract.lexicon import load_lexicon
@@ -141,3 +143,50 @@ def test_a_separator_that_is_no_thousands_group_is_no_count() -> None:
     assert parse_digits("1.5", "en") is None
     assert parse_digits("1.300,000", "en") is None
     assert find_numbers("1,5 orang", "id") == []
+
+
+# --------------------------------------------------------------------------------------------------
+# any text made of the lexicons' words drafts to an annotation that kg loads
+
+
+def _words(lang: str) -> list[str]:
+    lex = load_lexicon(lang)  # type: ignore[arg-type]
+    return sorted(
+        {*lex.triggers, *lex.qualifiers, *lex.groups, *lex.facilities, *lex.reporting_verbs, *lex.relative_dates}
+        | {*lex.months, *lex.weekdays, *lex.numbers, *lex.attend_markers, *lex.chair_verbs, *lex.venues}
+        | {"Tokayev", "Putin", "Kazakhstan", "Almaty", "Rusia", "1.300", "1,300", "16", "9,900+", "(10/01/2022)"}
+        | {'"', ",", ".", "\n", ":", "bahwa", "that", "he", "ia", "di", "in", "2022"}
+    )
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["id", "en"]), st.data())
+def test_any_text_of_lexicon_words_drafts_to_a_loadable_annotation(lang: str, data: st.DataObject) -> None:
+    import datetime as dt
+    import tempfile
+    from pathlib import Path
+
+    from kg.extract.draft import check_draft
+    from kg.extract.engine import DraftOptions, extract
+
+    registry = _registry()
+    words = data.draw(st.lists(st.sampled_from(_words(lang)), min_size=1, max_size=60))
+    text = "Judul\n" + " ".join(words)
+    opts = DraftOptions(lang, dt.date(2022, 1, 10), "fuzz", "article.txt", "voa", "Judul")  # type: ignore[arg-type]
+    ann = extract(text, registry.registry, opts)
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "article.txt").write_text(text, encoding="utf-8")
+        check_draft(ann, Path(tmp) / "annotation.yaml", registry)  # raises if the draft is not a valid annotation
+
+
+_REGISTRY: list[object] = []
+
+
+def _registry() -> Any:
+    from pathlib import Path
+
+    from kg.annotation import load_registry
+
+    if not _REGISTRY:
+        _REGISTRY.append(load_registry(Path(__file__).parents[1] / "data" / "registry.yaml"))
+    return _REGISTRY[0]
