@@ -158,6 +158,9 @@ def test_targets_and_perpetrators_of_the_attacks(seed_comparison: dict[str, Comp
         "gun-shop-seizures-almaty/target/gun-shops-almaty",  # passive: "Tujuh toko senjata disita"
         "looting-and-destruction/target/shopping-centres-and-banks",  # "… pusat perbelanjaan dan bank dijarah"
         "kazakhstan-unrest/perpetrator/destructive-forces",
+        "attacks-on-military-units/perpetrator/rioters",  # "…, para pengacau berusaha …": the clause's subject
+        "interior-ministry-attack-almaty/perpetrator/trained-professionals",  # "dilakukan oleh para profesional"
+        "interior-ministry-attack-almaty/perpetrator/snipers",  # "…, termasuk penembak jitu": listed after them
         "fuel-price-demonstrations/participant/protesters",
     }
 

@@ -59,6 +59,7 @@ RULES: dict[str, float] = {
     "place.facility": 0.5,
     "claim.presented-account": 0.4,
     "role.perpetrator-in-sentence": 0.5,
+    "role.perpetrator-agent": 0.6,
     "role.participant-in-sentence": 0.5,
     "group.lexicon": 0.6,
     "figure.counted-after": 0.8,
@@ -629,9 +630,17 @@ class _Draft:
                     )
             return
         markers = [h for h in sent_hits if h.table == "target-marker"]
+        agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
-            if after_marker and ev.type in _VIOLENT:
+            by_agent = re.search(rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+$", self.text[s : g.start], re.I)
+            clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
+            if ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
+                agent_after = agent_after or bool(by_agent)
+                ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
+            elif ev.type in _CROWD and by_agent:
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
+            elif after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -53,6 +54,7 @@ class Lexicon:
     attend_markers: tuple[str, ...]
     chair_verbs: tuple[str, ...]
     target_markers: tuple[str, ...]
+    agent_markers: tuple[str, ...]
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_dates: dict[str, RelativeDate]
@@ -100,6 +102,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             attend_markers=tuple(str(v).lower() for v in data["attend_markers"]),
             chair_verbs=tuple(str(v).lower() for v in data["chair_verbs"]),
             target_markers=tuple(str(v).lower() for v in data["target_markers"]),
+            agent_markers=tuple(re.escape(str(v).lower()) for v in data["agent_markers"]),
             months={str(k).lower(): int(v) for k, v in data["months"].items()},
             weekdays={str(k).lower(): int(v) for k, v in data["weekdays"].items()},
             relative_dates={
