@@ -301,6 +301,17 @@ def test_figures_in_invented_sentences(
     assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
 
 
+def test_an_event_that_spreads_is_reported_at_each_place(registry: LoadedRegistry) -> None:
+    text = "January 7, 2022\nThe protests began in Zhanaozen on 2 January 2022 and quickly spread to Almaty."
+    opts = DraftOptions("en", dt.date(2022, 1, 7), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, registry.registry, opts)
+    assert {(ev.type, ev.location, ev.date, ev.precision) for ev in ann.events} == {
+        ("protest", "zhanaozen", "2022-01-02", "day"),
+        ("protest", "almaty", "2022-01-02", "day"),
+    }
+    assert {ev.location: ev.rule for ev in ann.events}["almaty"] == f"event.spread-to@en:{load_lexicon('en').version}"
+
+
 # --------------------------------------------------------------------------------------------------
 # dates: the dateline and what the text says relative to it
 

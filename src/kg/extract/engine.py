@@ -42,6 +42,7 @@ RULES: dict[str, float] = {
     "event.meeting-coreference": 0.7,
     "event.summit-by-leaders": 0.8,
     "event.venue": 0.7,
+    "event.spread-to": 0.5,
     "event.implied-by-figure": 0.3,
     "place.in-sentence": 0.7,
     "place.main-country": 0.5,
@@ -580,6 +581,14 @@ class _Draft:
             else:
                 date = self.context_month(h.start)
             mentions.append(_Event(h.value, h, i, location, loc_rule, date))
+            # "protests began in X … and spread to Y": the same kind of event at each place after the marker
+            spread = re.search(
+                rf"\b(?:{'|'.join(map(re.escape, self.lex.spread_markers))})\b", self.text[h.end : e], re.I
+            )
+            if spread is not None:
+                for p, k in places:
+                    if p.start >= h.end + spread.end() and k != location:
+                        mentions.append(_Event(h.value, h, i, k, "place.in-sentence", date, rule="event.spread-to"))
         for ev in mentions:
             self.roles(ev)
         return self.merge(mentions)

@@ -55,6 +55,7 @@ class Lexicon:
     chair_verbs: tuple[str, ...]
     target_markers: tuple[str, ...]
     agent_markers: tuple[str, ...]
+    spread_markers: tuple[str, ...]
     months: dict[str, int]
     weekdays: dict[str, int]
     relative_dates: dict[str, RelativeDate]
@@ -102,6 +103,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             attend_markers=tuple(str(v).lower() for v in data["attend_markers"]),
             chair_verbs=tuple(str(v).lower() for v in data["chair_verbs"]),
             target_markers=tuple(str(v).lower() for v in data["target_markers"]),
+            spread_markers=tuple(str(v).lower() for v in data["spread_markers"]),
             agent_markers=tuple(re.escape(str(v).lower()) for v in data["agent_markers"]),
             months={str(k).lower(): int(v) for k, v in data["months"].items()},
             weekdays={str(k).lower(): int(v) for k, v in data["weekdays"].items()},
