@@ -18,18 +18,12 @@ from rdflib.namespace import RDF
 
 from kg.annotation import Article, LoadedRegistry, load_article, load_registry
 from kg.extract import draft_article, evaluate_folder
+from kg.extract.dates import dates_in, read_dateline
 from kg.extract.draft import check_draft, draft_turtle, draft_yaml
-from kg.extract.engine import (
-    DraftOptions,
-    dates_in,
-    detect_language,
-    detect_publisher,
-    extract,
-    find_hits,
-    read_dateline,
-)
+from kg.extract.engine import DraftOptions, detect_language, detect_publisher, extract
 from kg.extract.evaluate import Comparison, compare
 from kg.extract.lexicon import load_lexicon
+from kg.extract.matching import find_hits
 from kg.mapping import build_graph
 from kg.namespaces import KGO
 from kg.validation import validate_graph
@@ -387,7 +381,7 @@ def test_cli_extract_writes_a_draft_that_kg_validate_accepts(
 
 def test_without_the_extract_extra_the_error_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from kg.errors import MissingExtra
-    from kg.extract.engine import _blank
+    from kg.extract.matching import _blank
 
     monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
     with pytest.raises(MissingExtra, match="extract extra"):

@@ -1,7 +1,9 @@
 """`kg extract`: draft annotations from raw news text, offline, in Indonesian and English.
 
-The rules live in `engine` (pure), their word lists in `lexicons/*.yaml` (versioned data), the output
-formats in `draft` and the scoring in `evaluate`. This module is the I/O edge: it reads the article
+The rules live in `engine` (pure) and find their candidates through `matching` (spaCy's PhraseMatcher
+over the registry's names and the lexicons' phrases), `numbers` and `dates`; their word lists are
+`lexicons/*.yaml` (versioned data), read by `lexicon`; the output formats are in `draft` and the
+scoring in `evaluate`. This module is the I/O edge: it reads the article
 and the registry and returns text for the CLI to write.
 """
 
@@ -22,6 +24,7 @@ from kg.annotation import (
     parse_iso_day,
 )
 from kg.errors import AnnotationError
+from kg.extract.dates import read_dateline
 from kg.extract.engine import (
     DraftOptions,
     ExtractError,
@@ -29,7 +32,6 @@ from kg.extract.engine import (
     detect_publisher,
     document_key,
     extract,
-    read_dateline,
     title_of,
 )
 from kg.extract.evaluate import Comparison, Score, compare, score

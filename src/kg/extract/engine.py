@@ -1,8 +1,7 @@
 """The rules of `kg extract`: raw article text → a draft annotation (pure: text and registry in, records out).
 
-Candidates are found by a spaCy blank pipeline's PhraseMatcher over lower-cased tokens (lexicon
-phrases and registry names, never with stop words removed) and by regular expressions for numbers and
-dates; each rule below turns candidates into facts and names itself in the fact's `rule`, with the
+Candidates come from `matching` (lexicon phrases and registry names), `numbers` and `dates`; each
+rule below turns candidates into facts and names itself in the fact's `rule`, with the
 lexicon version it read, and a fixed confidence (RULES).
 """
 
@@ -13,8 +12,6 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from typing import Any
 
 from kg.annotation import (
     Annotation,
@@ -25,15 +22,16 @@ from kg.annotation import (
     Labels,
     LocalGroup,
     LocalPlace,
-    QuoteRef,
     Registry,
     RoleRecord,
     Venue,
 )
-from kg.errors import KGError, MissingExtra
+from kg.errors import KGError
 from kg.extract import numbers
+from kg.extract.dates import DateFound, dates_in
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE, NameIndex, build_index
+from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE
 from kg.iris import is_key
 
 #: rule id → confidence of the facts it proposes
@@ -82,303 +80,6 @@ _MAIN_TYPES = ("unrest", "riot", "protest")
 
 class ExtractError(KGError):
     """`kg extract` cannot draft this text: no date to resolve against, an unknown publisher, a bad option."""
-
-
-# ----------------------------------------------------------------------------------------------
-# Matching
-# ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A phrase found in the text: [start, end) code-point offsets, its table and value."""
-
-    start: int
-    end: int
-    table: str
-    value: str
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    nlp: Any
-    matcher: Any
-    labels: dict[int, tuple[str, str]]
-
-
-def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
-    """Every phrase table the matcher looks for: table name → {phrase: value}."""
-    names: dict[str, dict[str, str]] = {}
-    for phrase, (table, key) in idx.phrases.items():
-        names.setdefault(table, {})[phrase] = key
-    return {
-        **names,
-        "trigger": lex.triggers,
-        "reporting": {v: v for v in lex.reporting_verbs},
-        "speaker-verb": {v: v for v in lex.speaker_verbs},
-        "speaker-alias": lex.speaker_aliases,
-        "venue": {v: v for v in lex.venues},
-        "attend": {v: v for v in lex.attend_markers},
-        "chair": {v: v for v in lex.chair_verbs},
-        "target-marker": {v: v for v in lex.target_markers},
-        "relative-date": {k: k for k in lex.relative_dates},
-        "unknown-figure": dict(lex.counted_unknown),
-        "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
-    }
-
-
-def _blank(lang: Lang) -> Any:
-    """spaCy's blank pipeline of `lang`; Indonesian without its 15,963 tokenizer exceptions.
-
-    Those exceptions keep reduplicated words ("gedung-gedung") as one token; compiling them took 2.2 s
-    of CPU at every start (0.08 s without). The phrase matcher tokenizes patterns and text alike, so
-    matching does not depend on them.
-    """
-    try:
-        import spacy
-    except ImportError:
-        raise MissingExtra(
-            "kg extract needs spaCy", hint="install the extract extra: pip install 'kg-conflict[extract]'"
-        ) from None
-    if lang != "id":
-        return spacy.blank(lang)
-    from spacy.lang.tokenizer_exceptions import BASE_EXCEPTIONS
-
-    base = spacy.util.get_lang_class(lang)
-
-    class Defaults(base.Defaults):  # type: ignore[name-defined,misc]
-        tokenizer_exceptions = BASE_EXCEPTIONS
-
-    class LightIndonesian(base):  # type: ignore[valid-type,misc]
-        lang = "id"
-
-    LightIndonesian.Defaults = Defaults
-    return LightIndonesian()
-
-
-@cache
-def _matcher(lang: Lang, registry_json: str) -> _Matcher:
-    """A spaCy blank pipeline and PhraseMatcher for one language and registry (built once per process)."""
-    lex = load_lexicon(lang)
-    nlp = _blank(lang)
-    from spacy.matcher import PhraseMatcher
-
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    labels: dict[int, tuple[str, str]] = {}
-    patterns: dict[str, list[str]] = {}
-    for table, phrases in _phrase_tables(lex, _index(lang, registry_json)).items():
-        for phrase, value in phrases.items():
-            label = f"{table}\x1f{value}"
-            labels[nlp.vocab.strings.add(label)] = (table, value)
-            patterns.setdefault(label, []).append(phrase)
-    for label, texts in patterns.items():
-        matcher.add(label, list(nlp.tokenizer.pipe(texts)))
-    return _Matcher(nlp, matcher, labels)
-
-
-@cache
-def _index(lang: Lang, registry_json: str) -> NameIndex:
-    return build_index(Registry.model_validate_json(registry_json), load_lexicon(lang))
-
-
-_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue", "facility"}
-
-
-def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
-    """Every phrase of the lexicon and the registry in `text`; overlapping names keep the longest."""
-    m = _matcher(lang, registry_json)
-    doc = m.nlp.make_doc(text)
-    by_group: dict[str, list[Hit]] = {}
-    for match_id, start, end in m.matcher(doc):
-        table, value = m.labels[match_id]
-        span = doc[start:end]
-        group = "entity" if table in _ENTITY_TABLES else table
-        by_group.setdefault(group, []).append(Hit(span.start_char, span.end_char, table, value))
-    out: list[Hit] = []
-    for hits in by_group.values():
-        taken: list[Hit] = []
-        for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-            if all(h.end <= t.start or h.start >= t.end for t in taken):
-                taken.append(h)
-        out.extend(taken)
-    return sorted(out, key=lambda h: (h.start, h.end, h.table))
-
-
-# ----------------------------------------------------------------------------------------------
-# Sentences and quotes
-# ----------------------------------------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """[start, end) of every sentence (a line break always ends one), whitespace trimmed."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    trimmed = []
-    for s, e in out:
-        chunk = text[s:e]
-        left = len(chunk) - len(chunk.lstrip())
-        right = len(chunk.rstrip())
-        if right > left:
-            trimmed.append((s + left, s + right))
-    return trimmed
-
-
-def quote(text: str, start: int, end: int) -> str | QuoteRef:
-    """The evidence for text[start:end]: the words, with their occurrence when they occur more than once."""
-    while start < end and text[start] in " \t\n,;:–-":
-        start += 1
-    while end > start and text[end - 1] in " \t\n,;:–-.":
-        end -= 1
-    words = text[start:end]
-    occurrence, total, i = 0, 0, text.find(words)
-    while i >= 0:
-        total += 1
-        if i < start:
-            occurrence += 1
-        i = text.find(words, i + 1)
-    return words if total == 1 else QuoteRef(quote=words, occurrence=occurrence + 1)
-
-
-def _quote_span(q: str | QuoteRef, text: str) -> tuple[int, int]:
-    words, n = (q, 1) if isinstance(q, str) else (q.quote, q.occurrence)
-    i = -1
-    for _ in range(n):
-        i = text.find(words, i + 1)
-    return i, i + len(words)
-
-
-# ----------------------------------------------------------------------------------------------
-# Dates
-# ----------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DateFound:
-    """A date expression resolved against the dateline."""
-
-    start: int
-    date: str
-    precision: str
-    rule: str
-
-
-@cache
-def _date_patterns(lang: Lang) -> dict[str, re.Pattern[str]]:
-    lex = load_lexicon(lang)
-    months = "|".join(sorted(lex.months, key=len, reverse=True))
-    days = "|".join(sorted(lex.weekdays, key=len, reverse=True))
-    return {
-        "dmy": re.compile(rf"\b(\d{{1,2}})\s+({months})\.?\s+(\d{{4}})\b", re.I),
-        "mdy": re.compile(rf"\b({months})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I),
-        "numeric": re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"),
-        "dm": re.compile(rf"\b(\d{{1,2}})\s+({months})\b(?!\s+\d)", re.I),
-        "my": re.compile(rf"\b({months})\s+(\d{{4}})\b", re.I),
-        "weekday": re.compile(rf"\b({days})\b", re.I),
-    }
-
-
-def _day(y: int, m: int, d: int) -> dt.date | None:
-    try:
-        return dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-def explicit_dates(text: str, lang: Lang, start: int = 0, end: int | None = None) -> list[tuple[int, dt.date]]:
-    """Full dates (day, month and year) written in text[start:end], with their offsets."""
-    lex = load_lexicon(lang)
-    p = _date_patterns(lang)
-    chunk = text[start:end]
-    out: list[tuple[int, dt.date]] = []
-    for m in p["dmy"].finditer(chunk):
-        day = _day(int(m.group(3)), lex.months[m.group(2).lower()], int(m.group(1)))
-        if day:
-            out.append((start + m.start(), day))
-    for m in p["mdy"].finditer(chunk):
-        day = _day(int(m.group(3)), lex.months[m.group(1).lower()], int(m.group(2)))
-        if day:
-            out.append((start + m.start(), day))
-    for m in p["numeric"].finditer(chunk):
-        day = _day(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        if day:
-            out.append((start + m.start(), day))
-    return sorted(out)
-
-
-def read_dateline(text: str, lang: Lang) -> dt.date | None:
-    """The date the text gives itself near its top, else None.
-
-    Only a date that reads as a dateline counts: on a byline ("By VOA News January 07, 2022"), after a
-    weekday ("Senin, 10 Januari 2022") or alone on its line; a date in the first lines' prose is an
-    event's ("Protest in Aktobe on 4 January 2022"), not the document's.
-    """
-    lex = load_lexicon(lang)
-    weekdays = "|".join(lex.weekdays)
-    for start, day in explicit_dates(text, lang, 0, min(len(text), 400)):
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", start)
-        line = text[line_start : line_end if line_end >= 0 else len(text)]
-        head = text[line_start:start]
-        byline = re.match(r"\s*(by|oleh)\b", line, re.I) is not None
-        after_weekday = re.search(rf"\b({weekdays}),?\s*$", head, re.I) is not None
-        alone = len(line.strip(" .,")) <= 24
-        if byline or after_weekday or alone:
-            return day
-    return None
-
-
-def dates_in(text: str, lang: Lang, start: int, end: int, dateline: dt.date, hits: Sequence[Hit]) -> list[DateFound]:
-    """Every date expression in text[start:end], resolved against the dateline, in order of preference."""
-    lex = load_lexicon(lang)
-    p = _date_patterns(lang)
-    chunk = text[start:end]
-    out = [DateFound(s, d.isoformat(), "day", "date.explicit") for s, d in explicit_dates(text, lang, start, end)]
-    for m in p["dm"].finditer(chunk):
-        # a day and month take the year of the last full date before them (else the dateline's)
-        earlier = explicit_dates(text, lang, 0, start + m.start())
-        year = earlier[-1][1].year if earlier else dateline.year
-        day = _day(year, lex.months[m.group(2).lower()], int(m.group(1)))
-        if day:
-            out.append(DateFound(start + m.start(), day.isoformat(), "day", "date.day-month"))
-    for m in p["my"].finditer(chunk):
-        if re.search(r"\d\s+$", chunk[: m.start()]):
-            continue  # the month and year of a full date
-        out.append(
-            DateFound(start + m.start(), f"{m.group(2)}-{lex.months[m.group(1).lower()]:02d}", "month", "date.explicit")
-        )
-    for m in p["weekday"].finditer(chunk):
-        back = (dateline.weekday() - lex.weekdays[m.group(1).lower()]) % 7
-        out.append(
-            DateFound(start + m.start(), (dateline - dt.timedelta(days=back)).isoformat(), "day", "date.weekday")
-        )
-    for h in hits:
-        if h.table == "relative-date" and start <= h.start < end:
-            out.append(_relative(lex, h, dateline))
-    return out
-
-
-def _relative(lex: Lexicon, h: Hit, dateline: dt.date) -> DateFound:
-    rel = lex.relative_dates[h.value]
-    if rel.kind == "day":
-        return DateFound(h.start, (dateline + dt.timedelta(days=rel.offset)).isoformat(), "day", "date.relative")
-    if rel.kind == "week":
-        monday = dateline - dt.timedelta(days=dateline.weekday()) + dt.timedelta(weeks=rel.offset)
-        return DateFound(h.start, monday.isoformat(), "week", "date.relative")
-    if rel.kind == "month":
-        return DateFound(h.start, f"{dateline.year}-{dateline.month:02d}", "month", "date.relative")
-    if rel.kind == "year":
-        return DateFound(h.start, str(dateline.year), "year", "date.relative")
-    if rel.kind == "start-of-year":
-        return DateFound(h.start, str(dateline.year), "start-of-year", "date.relative")
-    raise ExtractError(
-        f"lexicon: unknown relative date kind {rel.kind!r}", hint="use day, week, month, year or start-of-year"
-    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -482,7 +183,7 @@ class _Draft:
         self.opts = opts
         self.lex = load_lexicon(opts.lang)
         registry_json = registry.model_dump_json()
-        self.idx = _index(opts.lang, registry_json)
+        self.idx = name_index(opts.lang, registry_json)
         self.hits = find_hits(text, opts.lang, registry_json)
         self.sents = sentences(text)
         self.sent_starts = [s for s, _ in self.sents]
