@@ -175,6 +175,17 @@ def _check_key(value: str) -> str:
     return value
 
 
+class _Drafted(_Record):
+    """The optional fields of a fact that `kg extract` drafted: the rule that proposed it and how sure it is."""
+
+    rule: str | None = Field(
+        default=None, min_length=1, description="Id of the `kg extract` rule that proposed the fact (drafts only)."
+    )
+    confidence: Float | None = Field(
+        default=None, ge=0, le=1, description="The extractor's confidence in the fact, 0 to 1 (drafts only)."
+    )
+
+
 class _Keyed(_Record):
     id: Key = Field(description="Key of the record, unique in the registry and the article.")
 
@@ -282,6 +293,11 @@ class Registry(_Record):
 class DocumentMeta(_Record):
     """The article itself."""
 
+    status: Literal["draft"] | None = Field(
+        default=None,
+        description="`draft` for an annotation that `kg extract` proposed and no curator has accepted yet; "
+        'every fact mapped from it carries kgo:curationStatus "draft". Remove it when the draft is curated.',
+    )
     id: Key = Field(description="Key of the article; also its folder name.")
     title: str = Field(min_length=1)
     language: Language = Field(description="Language of the article text (BCP 47).")
@@ -296,7 +312,7 @@ class DocumentMeta(_Record):
     _id = field_validator("id")(_check_key)
 
 
-class LocalGroup(_Keyed):
+class LocalGroup(_Keyed, _Drafted):
     """A collective actor that only this article mentions."""
 
     type: GroupType
@@ -305,7 +321,7 @@ class LocalGroup(_Keyed):
     according_to: list[Key] = Field(default_factory=list, description="Claims the group's description rests on.")
 
 
-class LocalPlace(_Keyed):
+class LocalPlace(_Keyed, _Drafted):
     """A place (often a class of facilities named collectively) that only this article mentions."""
 
     type: PlaceType
@@ -316,14 +332,14 @@ class LocalPlace(_Keyed):
     evidence: Quote
 
 
-class Venue(_Keyed):
+class Venue(_Keyed, _Drafted):
     """A virtual venue, e.g. a video conference."""
 
     label: Labels
     evidence: Quote
 
 
-class RoleRecord(_Record):
+class RoleRecord(_Drafted):
     """An actor's (or, for a target, a place's) role in an event."""
 
     role: Role
@@ -337,7 +353,7 @@ class RoleRecord(_Record):
 EventRef = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$")]
 
 
-class EventRecord(_Keyed):
+class EventRecord(_Keyed, _Drafted):
     """The article's report of an event: what this source says of it (dates, place, roles, evidence)."""
 
     event: EventRef | None = Field(
@@ -373,7 +389,7 @@ class EventRecord(_Keyed):
     roles: list[RoleRecord] = Field(default_factory=list)
 
 
-class FigureRecord(_Keyed):
+class FigureRecord(_Keyed, _Drafted):
     """A number reported for an event, with the source's qualifier, its date and its standing."""
 
     event: Key = Field(description="Key of the report (an `events` entry of this annotation) the figure belongs to.")
@@ -397,7 +413,7 @@ class FigureRecord(_Keyed):
     evidence: Quote
 
 
-class ClaimRecord(_Keyed):
+class ClaimRecord(_Keyed, _Drafted):
     """A statement attributed to a speaker."""
 
     speaker: Key
