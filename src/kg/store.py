@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.atomic import leftovers, write_file_atomically
+from kg.atomic import leftovers, published_dir, write_file_atomically
 from kg.errors import StoreError
 
 #: file suffix → rdflib parser name
@@ -145,8 +145,9 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
 def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path]:
     """The files of a build that make up the queryable graph: data, ontology (+ inferred triples)."""
     names = ["kg.ttl", "ontology.ttl"] + (["kg-inferred.ttl"] if include_inferred else [])
-    files = [dist_dir / n for n in names]
-    missing = [f for f in files if not f.is_file()]
+    folder = published_dir(dist_dir)  # resolved once: one build's files, even if another is published meanwhile
+    files = [folder / n for n in names]
+    missing = [dist_dir / f.name for f in files if not f.is_file()]
     if missing:
         raise StoreError(
             f"{', '.join(str(m) for m in missing)} not found",
