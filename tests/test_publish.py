@@ -11,10 +11,10 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from rdflib.namespace import DCAT
 from kg.atomic import BUILDS, CURRENT, published_dir
 from kg.cli import main
 from kg.namespaces import SPDX
+from kg.store import store_dist_dir, write_manifest
 
 MINIMAL = Path(__file__).parent / "cases" / "mapping" / "minimal"
 INPUTS = ["--articles", str(MINIMAL / "articles"), "--registry", str(MINIMAL / "registry.yaml")]
@@ -85,15 +86,27 @@ def leftovers(dist: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
+def first(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dist/ with one build (old base), for tests to copy."""
+    dist = tmp_path_factory.mktemp("first") / "dist"
+    build(dist, OLD_BASE)
+    return dist
+
+
+def copy_of(first: Path, tmp_path: Path) -> Path:
+    dist = tmp_path / "dist"
+    shutil.copytree(first, dist, symlinks=True)
+    return dist
+
+
+@pytest.fixture(scope="module")
+def builds(first: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], dict[str, bytes]]:
     """What a build with the old base and one with the new base publish."""
-    out = []
-    for base in (OLD_BASE, NEW_BASE):
-        dist = tmp_path_factory.mktemp("reference")
-        build(dist, base)
-        out.append(published(dist))
-    assert out[0]["kg.nt"] != out[1]["kg.nt"]
-    return out[0], out[1]
+    dist = tmp_path_factory.mktemp("reference")
+    build(dist, NEW_BASE)
+    old, new = published(first), published(dist)
+    assert old["kg.nt"] != new["kg.nt"]
+    return old, new
 
 
 def test_published_names_link_through_one_switch(tmp_path: Path) -> None:
@@ -121,15 +134,19 @@ def test_published_names_link_through_one_switch(tmp_path: Path) -> None:
     ids=["before-folder-rename", "before-switch", "after-switch", "mid-write"],
 )
 def test_a_killed_build_leaves_one_whole_build(
-    tmp_path: Path, builds: tuple[dict[str, bytes], dict[str, bytes]], function: str, call: int, outcome: str
+    tmp_path: Path,
+    first: Path,
+    builds: tuple[dict[str, bytes], dict[str, bytes]],
+    function: str,
+    call: int,
+    outcome: str,
 ) -> None:
     """Killed at the chosen call, the reader sees the whole old build or the whole new one; the next run cleans up.
 
     The second build changes every file (another base IRI). Its renames, in order: os.rename of the
     written build folder, os.replace of the `current` link (the switch), os.replace of cache files.
     """
-    dist = tmp_path / "dist"
-    build(dist, OLD_BASE)
+    dist = copy_of(first, tmp_path)
     args = ["build", *INPUTS, "--dist", str(dist), "--base", NEW_BASE]
     proc = subprocess.run([sys.executable, "-c", KILLER, function, str(call), *args], capture_output=True)
     assert proc.returncode == -signal.SIGKILL, proc.stderr.decode()
@@ -141,11 +158,10 @@ def test_a_killed_build_leaves_one_whole_build(
     assert leftovers(dist) == []
 
 
-def test_a_kill_leftover_is_removed_even_when_nothing_is_rebuilt(tmp_path: Path) -> None:
+def test_a_kill_leftover_is_removed_even_when_nothing_is_rebuilt(tmp_path: Path, first: Path) -> None:
     """Killed before its switch, a build of the same inputs as the last leaves nothing to write: its
     leftovers still go."""
-    dist = tmp_path / "dist"
-    build(dist, OLD_BASE)
+    dist = copy_of(first, tmp_path)
     proc = subprocess.run(
         [
             sys.executable,
@@ -186,10 +202,9 @@ def test_files_of_an_older_kg_are_adopted_whole(
     assert leftovers(dist) == []
 
 
-def test_a_reader_resolving_the_build_once_keeps_it(tmp_path: Path) -> None:
+def test_a_reader_resolving_the_build_once_keeps_it(tmp_path: Path, first: Path) -> None:
     """A reader (kg serve, kg push) that resolved published_dir keeps reading one build across a publish."""
-    dist = tmp_path / "dist"
-    build(dist, OLD_BASE)
+    dist = copy_of(first, tmp_path)
     folder = published_dir(dist)
     before = {name: (folder / name).read_bytes() for name in NAMES}
     build(dist, NEW_BASE)
@@ -198,23 +213,32 @@ def test_a_reader_resolving_the_build_once_keeps_it(tmp_path: Path) -> None:
     assert_consistent(folder)
 
 
-def no_space(real: Callable[..., Any]) -> Callable[..., Any]:
-    def fails(*args: Any, **kwargs: Any) -> Any:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+def test_a_store_names_its_build_then_the_dist_once_that_build_is_removed(tmp_path: Path) -> None:
+    """`kg serve --store` takes its dumps from the build the store was loaded from, while it is kept."""
+    dist, store = tmp_path / "dist", tmp_path / "store"
+    build(dist, OLD_BASE)
+    folder = published_dir(dist)
+    write_manifest(store, [dist / "kg.nt", dist / "ontology.ttl"])  # what `kg build --store` records
+    assert store_dist_dir(store) == folder.resolve()
+    build(dist, NEW_BASE)
+    assert store_dist_dir(store) == folder.resolve()  # the previous build is kept
+    build(dist, OLD_BASE)
+    assert not folder.exists() and store_dist_dir(store) == dist.resolve()
 
-    return fails
+
+def no_space(*args: Any, **kwargs: Any) -> Any:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
 @pytest.mark.parametrize("function", ["write", "fsync", "rename", "replace", "symlink", "mkdir"])
 def test_a_full_disk_is_one_line_and_exit_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], function: str
+    tmp_path: Path, first: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], function: str
 ) -> None:
     """ENOSPC from any of the calls a build writes with: one line, exit 2, the last build untouched."""
-    dist = tmp_path / "dist"
-    build(dist, OLD_BASE)
+    dist = copy_of(first, tmp_path)
     before = published(dist)
     capsys.readouterr()
-    monkeypatch.setattr(os, function, no_space(getattr(os, function)))
+    monkeypatch.setattr(os, function, no_space)
     if function == "mkdir":  # pathlib's mkdir calls os.mkdir: a fresh cache folder must be made
         code = main(["build", *INPUTS, "--dist", str(dist), "--base", NEW_BASE, "--cache", str(tmp_path / "c")])
     else:

@@ -294,11 +294,11 @@ _TEMP = re.compile(r"\..+\.(?P<pid>[0-9]+)(?:\.[A-Za-z0-9_]+)?" + re.escape(_TMP
 
 def _gone(pid: int) -> bool:
     """True if no process `pid` runs (a zombie counts as running until its parent reaps it)."""
-    if pid == os.getpid():
+    if pid in (0, os.getpid()):  # 0 would name our process group
         return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):  # no such process, or a number no process can have
         return True
     except PermissionError:  # another user's process
         return False

@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.atomic import leftovers, published_dir, write_file_atomically
+from kg.atomic import BUILDS, leftovers, published_dir, write_file_atomically
 from kg.errors import StoreError
 
 #: file suffix → rdflib parser name
@@ -191,7 +191,10 @@ def read_manifest(location: Path) -> dict[str, Any]:
 def store_dist_dir(location: Path) -> Path | None:
     """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
     folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
-    return folders.pop() if len(folders) == 1 else None
+    folder = folders.pop() if len(folders) == 1 else None
+    if folder is not None and folder.parent.name == BUILDS and not folder.is_dir():
+        return folder.parent.parent  # its build was removed by later builds: the dist/ that published it
+    return folder
 
 
 def write_manifest(location: Path, files: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:
