@@ -202,6 +202,27 @@ def test_files_of_an_older_kg_are_adopted_whole(
     assert leftovers(dist) == []
 
 
+def test_a_dist_copied_by_following_its_links_is_published_again(
+    tmp_path: Path, first: Path, builds: tuple[dict[str, bytes], dict[str, bytes]]
+) -> None:
+    """`cp -rL` or shutil.copytree make the links regular files and `current` a folder: a failed build
+    leaves that copy as it is, and a build adopts its files and publishes as usual."""
+    dist = tmp_path / "dist"
+    shutil.copytree(first, dist)  # follows the links
+    assert not (dist / "kg.ttl").is_symlink() and not (dist / BUILDS / CURRENT).is_symlink()
+    before = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if ".kg-cache" not in p.parts)
+    assert main(["build", *INPUTS, "--dist", str(dist), "--base", "not-an-iri"]) == 2
+    assert main(["build", "--registry", str(tmp_path / "nope.yaml"), "--dist", str(dist)]) == 2
+    assert sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if ".kg-cache" not in p.parts) == before
+    build(dist, NEW_BASE)
+    assert published(dist) == builds[1]
+    assert_consistent(dist)
+    versions = sorted(p.name for p in (dist / BUILDS).iterdir() if p.name[0].isdigit())
+    assert versions[0].endswith("-unversioned") and len(versions) == 2
+    assert {name: (dist / BUILDS / versions[0] / name).read_bytes() for name in NAMES} == builds[0]
+    assert leftovers(dist) == []
+
+
 def test_a_reader_resolving_the_build_once_keeps_it(tmp_path: Path, first: Path) -> None:
     """A reader (kg serve, kg push) that resolved published_dir keeps reading one build across a publish."""
     dist = copy_of(first, tmp_path)

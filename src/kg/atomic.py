@@ -359,6 +359,10 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
         builds.mkdir(exist_ok=True)
     with _locked(builds):
         _clean(dist)
+        current = builds / CURRENT
+        with _reported(current):
+            if current.is_dir() and not current.is_symlink():  # dist/ copied by following links (cp -L)
+                shutil.rmtree(current)
         _adopt_unversioned(dist, [*files, *stale])
         version = _stage(builds, {dist / name: data for name, data in files.items()})
         for name in files:
@@ -419,14 +423,11 @@ def _clean(dist: Path) -> None:
     with _reported(builds):
         versions = _versions(builds)
         current = _current(builds)
-        keep = set()
-        if current in versions:
-            keep.add(current)
-            older = versions[: versions.index(current)]
-            keep.update(older[-1:])
-        for name in versions:
-            if name not in keep:  # an old build, or one written but never published (killed before the switch)
-                shutil.rmtree(builds / name)
+        if current in versions:  # else nothing is known to be published: no build is removed
+            keep = {current, *versions[: versions.index(current)][-1:]}
+            for name in versions:
+                if name not in keep:  # an old build, or one written but never published (killed before the switch)
+                    shutil.rmtree(builds / name)
         for entry in os.scandir(builds):
             staging = _STAGING.fullmatch(entry.name)
             if staging and _gone(int(staging["pid"])):
@@ -490,7 +491,9 @@ def _adopt_unversioned(dist: Path, names: Iterable[str]) -> None:
     found = [dist / n for n in names if (dist / n).is_file() and not (dist / n).is_symlink()]
     if not found:
         return
-    version = _new_build(dist / BUILDS, f"{0:06d}-unversioned", {f: f for f in found})
+    with _reported(dist / BUILDS):
+        n = 1 + max(map(_number, _versions(dist / BUILDS)), default=-1)
+    version = _new_build(dist / BUILDS, f"{n:06d}-unversioned", {f: f for f in found})
     _switch(dist / BUILDS, version)
     for f in found:
         _link(dist, f.name)
