@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import json
 import os
 import shutil
 import signal
@@ -25,7 +26,7 @@ from rdflib.namespace import DCAT
 from kg.atomic import BUILDS, CURRENT, published_dir
 from kg.cli import main
 from kg.namespaces import SPDX
-from kg.store import store_dist_dir, write_manifest
+from kg.store import STORE_MANIFEST, store_dist_dir, write_manifest
 
 MINIMAL = Path(__file__).parent / "cases" / "mapping" / "minimal"
 INPUTS = ["--articles", str(MINIMAL / "articles"), "--registry", str(MINIMAL / "registry.yaml")]
@@ -234,17 +235,13 @@ def test_a_reader_resolving_the_build_once_keeps_it(tmp_path: Path, first: Path)
     assert_consistent(folder)
 
 
-def test_a_store_names_its_build_then_the_dist_once_that_build_is_removed(tmp_path: Path) -> None:
-    """`kg serve --store` takes its dumps from the build the store was loaded from, while it is kept."""
-    dist, store = tmp_path / "dist", tmp_path / "store"
-    build(dist, OLD_BASE)
-    folder = published_dir(dist)
+def test_a_store_names_the_dist_it_was_loaded_from(tmp_path: Path, first: Path) -> None:
+    """`kg serve --store` takes its dumps from the dist/ the store was loaded from, not from one build's folder
+    (which later builds remove); its manifest records the files' real paths, inside .kg-builds/."""
+    dist, store = copy_of(first, tmp_path), tmp_path / "store"
     write_manifest(store, [dist / "kg.nt", dist / "ontology.ttl"])  # what `kg build --store` records
-    assert store_dist_dir(store) == folder.resolve()
-    build(dist, NEW_BASE)
-    assert store_dist_dir(store) == folder.resolve()  # the previous build is kept
-    build(dist, OLD_BASE)
-    assert not folder.exists() and store_dist_dir(store) == dist.resolve()
+    assert BUILDS in json.loads((store / STORE_MANIFEST).read_text())["files"].popitem()[0]
+    assert store_dist_dir(store) == dist.resolve()
 
 
 def no_space(*args: Any, **kwargs: Any) -> Any:

@@ -367,7 +367,8 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
         version = _stage(builds, {dist / name: data for name, data in files.items()})
         for name in files:
             _link(dist, name)
-        _fsync_folder(dist)
+        with _reported(dist):
+            _fsync_folder(dist)
         _switch(builds, version)
         for name in [p.name for p in _published_links(dist)] + list(stale):
             if name not in files:

@@ -192,8 +192,8 @@ def store_dist_dir(location: Path) -> Path | None:
     """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
     folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
     folder = folders.pop() if len(folders) == 1 else None
-    if folder is not None and folder.parent.name == BUILDS and not folder.is_dir():
-        return folder.parent.parent  # its build was removed by later builds: the dist/ that published it
+    if folder is not None and folder.parent.name == BUILDS:
+        return folder.parent.parent  # a build's own folder (kg.atomic.publish_build): the dist/ that published it
     return folder
 
 
