@@ -195,6 +195,7 @@ def test_files_of_an_older_kg_are_adopted_whole(
     for name, data in builds[0].items():
         (dist / name).write_bytes(data)
     (dist / ".kg.nt.999999999.abcd1234.tmp").write_bytes(b"left by a killed writer")
+    (dist / ".kg.ttl.k2x_9qwe.tmp").write_bytes(b"left by a killed writer of an older kg, without its pid")
     build(dist, NEW_BASE)
     assert published(dist) == builds[1]
     previous = sorted(p for p in (dist / BUILDS).iterdir() if p.name[0].isdigit())[0]

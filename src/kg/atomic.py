@@ -421,6 +421,11 @@ def _clean(dist: Path) -> None:
     builds = dist / BUILDS
     remove_leftovers(dist)
     remove_leftovers(builds)
+    with _reported(dist):
+        for link in _published_links(dist):  # an older kg named its temporary files without its pid
+            for old in leftovers(link):
+                if _TEMP.fullmatch(old.name) is None:
+                    old.unlink(missing_ok=True)
     with _reported(builds):
         versions = _versions(builds)
         current = _current(builds)
