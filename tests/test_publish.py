@@ -23,10 +23,10 @@ import pytest
 from rdflib import Graph
 from rdflib.namespace import DCAT
 
-from kg.atomic import BUILDS, CURRENT, published_dir
+from kg.atomic import BUILDS, CURRENT, published_dir, write_files_atomically
 from kg.cli import main
 from kg.namespaces import SPDX
-from kg.store import STORE_MANIFEST, store_dist_dir, write_manifest
+from kg.store import STORE_MANIFEST, published_files, store_dist_dir, write_manifest
 
 MINIMAL = Path(__file__).parent / "cases" / "mapping" / "minimal"
 INPUTS = ["--articles", str(MINIMAL / "articles"), "--registry", str(MINIMAL / "registry.yaml")]
@@ -243,6 +243,15 @@ def test_a_store_names_the_dist_it_was_loaded_from(tmp_path: Path, first: Path) 
     write_manifest(store, [dist / "kg.nt", dist / "ontology.ttl"])  # what `kg build --store` records
     assert BUILDS in json.loads((store / STORE_MANIFEST).read_text())["files"].popitem()[0]
     assert store_dist_dir(store) == dist.resolve()
+
+
+def test_inferred_triples_of_kg_reason_are_read_beside_the_build(tmp_path: Path, first: Path) -> None:
+    """`kg reason` writes dist/kg-inferred.ttl, not into a build: readers of the build find it there."""
+    dist = copy_of(first, tmp_path)
+    assert not (dist / "kg-inferred.ttl").exists()
+    write_files_atomically({dist / "kg-inferred.ttl": b"# inferred\n"})  # what `kg reason` does
+    files = published_files(dist, include_inferred=True)
+    assert files == [published_dir(dist) / "kg.ttl", published_dir(dist) / "ontology.ttl", dist / "kg-inferred.ttl"]
 
 
 def no_space(*args: Any, **kwargs: Any) -> Any:

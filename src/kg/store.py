@@ -146,8 +146,9 @@ def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path
     """The files of a build that make up the queryable graph: data, ontology (+ inferred triples)."""
     names = ["kg.ttl", "ontology.ttl"] + (["kg-inferred.ttl"] if include_inferred else [])
     folder = published_dir(dist_dir)  # resolved once: one build's files, even if another is published meanwhile
-    files = [folder / n for n in names]
-    missing = [dist_dir / f.name for f in files if not f.is_file()]
+    # kg-inferred.ttl of `kg reason` (not of `kg build --reason`) is beside the links, not in the build
+    files = [folder / n if (folder / n).is_file() else dist_dir / n for n in names]
+    missing = [f for f in files if not f.is_file()]
     if missing:
         raise StoreError(
             f"{', '.join(str(m) for m in missing)} not found",
