@@ -25,9 +25,9 @@ FILES = ("kg.jsonld", "kg.nt", "kg.ttl", "ontology.ttl", "void.ttl")
 
 
 def test_build_writes_every_output(built_dist: Path) -> None:
-    """The published files, and beside them only the hidden build cache."""
+    """The published files, and beside them only the hidden builds (see test_publish) and build cache."""
     assert sorted(p.name for p in built_dist.iterdir() if not p.name.startswith(".")) == sorted(FILES)
-    assert [p.name for p in built_dist.iterdir() if p.name.startswith(".")] == [".kg-cache"]
+    assert sorted(p.name for p in built_dist.iterdir() if p.name.startswith(".")) == [".kg-builds", ".kg-cache"]
 
 
 def test_dumps_are_the_same_graph(built_dist: Path) -> None:

@@ -449,8 +449,12 @@ class _Builder:
         date = parse_date(ev.date, ev.precision)
         self.g.add((report, KGO.startDate, _date(date.start.isoformat())))
         self.g.add((report, KGO.datePrecision, PRECISIONS[ev.precision]))
-        if ev.end_date is not None:
-            self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
+        end = ev.end_date
+        if end is None and ev.precision == "start-of-year":
+            # "since the start of the year" runs from 1 January to the day the document says so
+            end = article.annotation.document.published
+        if end is not None:
+            self.g.add((report, KGO.endDate, _date(parse_iso_day(end).isoformat())))
         self.g.add((report, KGO.location, refs[ev.location]))
         # a source that names only a country places the event no closer: say so, so that the country's
         # centroid is never taken for the event's own coordinates

@@ -229,7 +229,8 @@ def whole_graph(name: str, path: Path) -> Upload:
 def load_uploads(dist_dir: Path, prefix: str, base: str, include_inferred: bool = False) -> list[Upload]:
     """The named graphs of a build in dist/ (kg.nt, or kg.ttl; ontology.ttl; kg-inferred.ttl), sorted by name."""
     files = published_files(dist_dir, include_inferred=include_inferred)
-    data = dist_dir / "kg.nt" if (dist_dir / "kg.nt").is_file() else files[0]
+    nt = files[0].with_name("kg.nt")  # in the same build as the other files
+    data = nt if nt.is_file() else files[0]
     uploads = split_data(ntriples_of(data), prefix, base, source=str(data))
     uploads.append(whole_graph(f"{prefix}ontology", files[1]))
     if include_inferred:

@@ -28,7 +28,7 @@ from rdflib import Graph, URIRef
 
 import kg
 from kg import paths
-from kg.atomic import write_files_atomically
+from kg.atomic import clean_builds, publish_build, published_dir
 from kg.build import dumps
 from kg.build.cache import Cache, ChunkEntry, FileDigests, State
 from kg.config import Settings
@@ -361,7 +361,7 @@ class Build:
         """The graph the last build wrote, if the dumps in dist/ are still the ones it wrote."""
         if self.state is None or not self.intact():
             return None
-        dist = self.settings.dist_dir
+        dist = published_dir(self.settings.dist_dir)
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
         return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
@@ -399,8 +399,9 @@ class Build:
 
     # -- write -------------------------------------------------------------------------------
     def write(self, payloads: dict[str, bytes], union: dumps.Union) -> list[Path]:
-        out = {self.settings.dist_dir / name: data for name, data in payloads.items()}
-        write_files_atomically(out, stale=[self.settings.dist_dir / paths.INFERRED_NAME])
+        """Publish the files as one build (kg.atomic.publish_build: a new folder, one symlink switch), then
+        record it in the cache. A file added to `payloads` is published with the others, nothing more."""
+        out = publish_build(self.settings.dist_dir, payloads, stale=[paths.INFERRED_NAME])
         chunks = {}
         for c in self.chunks:
             assert c.entry is not None
@@ -536,6 +537,8 @@ def build(
 ) -> BuildResult:
     """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build."""
     b = Build(settings, cache_dir, engine, workers, store)
+    clean_builds(settings.dist_dir)  # what a killed run left, even if this one has nothing to write
+    b.cache.clean()
     full = full or reason
     chunks = b.discover()
     b.lap("discover")
