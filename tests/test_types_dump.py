@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.namespace import DCAT
 from ruamel.yaml import YAML
 
-from kg.exporters.types import TYPES_NAME, type_closure
+from kg.exporters.types import TYPES_NAME, type_closure, update_type_closure
 from kg.push import load_uploads
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -68,6 +68,28 @@ def test_closure_adds_every_superclass_once() -> None:
         f"<{BASE}event/a> {TYPE} <{KGO}ViolentEvent> .",
     ]
     assert type_closure(nt, ontology).decode().splitlines() == expected
+
+
+def test_an_incremental_update_equals_the_whole_closure(built_dist: Path, ontology_graph: Graph) -> None:
+    """Take every line of an event, a claim and a place out of the dump and put them back: recomputing
+    only the subjects whose types changed gives the bytes of the closure computed from scratch."""
+    nt = (built_dist / "kg.nt").read_bytes()
+    full = (built_dist / TYPES_NAME).read_bytes()
+    assert type_closure(nt, ontology_graph) == full
+    victims = tuple(
+        f"<{BASE}{key}> ".encode()
+        for key in (
+            "event/zhanaozen-protests-2022",
+            "claim/wikipedia-en-2022-kazakh-unrest/officials-toll",
+            "place/almaty",
+        )
+    )
+    lines = nt.splitlines()
+    gone = [line for line in lines if line.startswith(victims)]
+    rest = b"".join(line + b"\n" for line in lines if not line.startswith(victims))
+    smaller = update_type_closure(full, gone, [], rest, ontology_graph)
+    assert smaller == type_closure(rest, ontology_graph) and len(smaller) < len(full)
+    assert update_type_closure(smaller, [], gone, nt, ontology_graph) == full
 
 
 def test_plain_sparql_finds_events_by_any_class(built_dist: Path) -> None:

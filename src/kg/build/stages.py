@@ -35,7 +35,7 @@ from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
 from kg.exporters.rdf import DatasetInfo, VoidStats, checksums, void_graph
 from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank nodes
-from kg.exporters.types import TYPES_NAME, type_closure
+from kg.exporters.types import TYPES_NAME, type_closure, update_type_closure
 from kg.mapping import Origin
 from kg.reasoning import INFERRED_FILE
 from kg.sources import ChunkInput, get_source
@@ -173,6 +173,7 @@ class Build:
         self.loader: _StoreLoader | None = None
         self.published: dict[str, str] = {}  # SHA-256 of the kg.nt, ontology.ttl and kg-types.nt written
         self.old_types: bytes | None = None  # the type closure the last build wrote (for the store's diff)
+        self.new_types: bytes | None = None  # the type closure of this build
         #: what decides the files besides the chunks' lines: when it and the lines are unchanged, nothing is written
         self.render_key = _sha(
             settings.base.encode(), settings.license.encode(), self.checks.encode(), TYPES_NAME.encode()
@@ -369,10 +370,19 @@ class Build:
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
         return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
-    def render(self, union: dumps.Union) -> dict[str, bytes]:
-        """The dumps of the union, VoID's description of them, and the ontology."""
+    def render(
+        self, union: dumps.Union, removed: Sequence[bytes] = (), added: Sequence[bytes] = ()
+    ) -> dict[str, bytes]:
+        """The dumps of the union, VoID's description of them, the ontology, and the type closure (from
+        the last build's and the lines that changed, when it is known)."""
         payloads = dumps.payloads(union)
-        payloads[TYPES_NAME] = type_closure(union.nt, self.ontology)
+        if self.new_types is None:  # (the store's loader computed it already)
+            self.new_types = (
+                type_closure(union.nt, self.ontology)
+                if self.old_types is None
+                else update_type_closure(self.old_types, removed, added, union.nt, self.ontology)
+            )
+        payloads[TYPES_NAME] = self.new_types
         void = void_graph(self.void_stats(union), checksums(payloads), self.dataset_info(union))
         payloads["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
         payloads["ontology.ttl"] = self.ontology_ttl
@@ -460,9 +470,8 @@ class Build:
     def start_store(self, nt: bytes) -> None:
         """Bulk-load the store from the new N-Triples in a thread while the other dumps are rendered."""
         assert self.store is not None
-        self.loader = _StoreLoader(
-            self.store, nt, self.ontology_ttl, type_closure(nt, self.ontology), self.settings.dist_dir
-        )
+        self.new_types = type_closure(nt, self.ontology)
+        self.loader = _StoreLoader(self.store, nt, self.ontology_ttl, self.new_types, self.settings.dist_dir)
 
     # -- reason ------------------------------------------------------------------------------
     def reason(self, union: dumps.Union) -> bytes:
@@ -604,12 +613,12 @@ def build(
         lines, shared = dumps.first_union([c.lines or [] for c in chunks])
         removed, added = [], lines
         union = dumps.apply(dumps.Union(), [], lines, shared, settings.base, start_store)
-    payloads = b.render(union)
+    if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
+        b.old_types = _read_or_none(settings.dist_dir / TYPES_NAME)
+    payloads = b.render(union, removed, added)
     if reason:
         payloads[INFERRED_FILE] = b.reason(union)
     b.lap("render")
-    if store is not None and previous is not None:  # the closure the store holds, for its diff
-        b.old_types = _read_or_none(settings.dist_dir / TYPES_NAME)
     written = b.write(payloads, union)
     b.lap("write")
     if store is not None:

@@ -13,6 +13,7 @@ else OWL implies, are `kg reason`'s (`kg-inferred.ttl`).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -45,6 +46,49 @@ def superclasses(ontology: Graph) -> dict[bytes, tuple[bytes, ...]]:
     return out
 
 
+def _closure_lines(asserted: dict[bytes, set[bytes]], supers: dict[bytes, tuple[bytes, ...]]) -> Iterable[bytes]:
+    for subject, classes in asserted.items():
+        for cls in classes:
+            if cls.startswith(_KGO):
+                for sup in supers.get(cls, ()):
+                    if sup not in classes:
+                        yield subject + _TYPE + sup + b" ."
+
+
+def _type_of(line: bytes) -> tuple[bytes, bytes] | None:
+    """(subject, class) of a canonical N-Triples line that types an IRI with an IRI, else None."""
+    at = line.find(_TYPE)
+    subject, cls = line[:at], line[at + len(_TYPE) :].removesuffix(b" .")
+    # an IRI subject and class (IRIs hold no spaces), never the same bytes inside a literal
+    if at > 0 and subject[:1] == b"<" and b" " not in subject and cls[:1] == b"<" and b" " not in cls:
+        return subject, cls
+    return None
+
+
+def update_type_closure(
+    old: bytes, removed: Sequence[bytes], added: Sequence[bytes], nt: bytes, ontology: Graph
+) -> bytes:
+    """The closure after an incremental build took `removed` lines out of the dumps and put `added` in:
+    the same bytes as `type_closure(nt, ontology)`, recomputing only the subjects whose types changed."""
+    from kg.build.dumps import _bisect  # the dumps' own search of their sorted lines
+
+    touched = {t[0] for t in map(_type_of, (*removed, *added)) if t is not None}
+    if not touched:
+        return old
+    kept = [line for line in old.splitlines() if line[: line.find(b" ")] not in touched]
+    asserted: dict[bytes, set[bytes]] = defaultdict(set)
+    for subject in touched:  # its lines are one block of the sorted dump
+        at = _bisect(nt, subject + b" ")
+        while nt.startswith(subject + b" ", at):
+            end = nt.find(b"\n", at)
+            typed = _type_of(nt[at:end])
+            if typed is not None:
+                asserted[subject].add(typed[1])
+            at = end + 1
+    lines = sorted({*kept, *_closure_lines(asserted, superclasses(ontology))})
+    return b"".join(line + b"\n" for line in lines)
+
+
 def type_closure(nt: bytes, ontology: Graph) -> bytes:
     """The rdf:type triples the ontology's class hierarchy adds to the sorted canonical N-Triples `nt`,
     for subjects of a `kgo:` class, as sorted canonical N-Triples (read from the lines as bytes: every
@@ -56,17 +100,8 @@ def type_closure(nt: bytes, ontology: Graph) -> bytes:
         line_start = nt.rfind(b"\n", 0, at) + 1
         line_end = nt.find(b"\n", at)
         line_end = len(nt) if line_end < 0 else line_end
-        subject, cls = nt[line_start:at], nt[at + len(_TYPE) : line_end].rstrip()[:-1].rstrip()
-        # an IRI subject and class (IRIs hold no spaces), never the same bytes inside a literal
-        if subject[:1] == b"<" and b" " not in subject and cls[:1] == b"<" and b" " not in cls:
-            asserted[subject].add(cls)
+        typed = _type_of(nt[line_start:line_end])
+        if typed is not None:
+            asserted[typed[0]].add(typed[1])
         start = line_end
-    lines = {
-        subject + _TYPE + sup + b" ."
-        for subject, classes in asserted.items()
-        for cls in classes
-        if cls.startswith(_KGO)
-        for sup in supers.get(cls, ())
-        if sup not in classes
-    }
-    return b"".join(line + b"\n" for line in sorted(lines))
+    return b"".join(line + b"\n" for line in sorted(set(_closure_lines(asserted, supers))))
