@@ -143,7 +143,8 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
 
 
 def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path]:
-    """The files of a build that make up the queryable graph: data, ontology (+ inferred triples)."""
+    """The files of a build that make up the queryable graph: data, ontology (+ inferred triples), and
+    last the type closure (`kg-types.nt`) where the build wrote one (builds before it did not)."""
     names = ["kg.ttl", "ontology.ttl"] + (["kg-inferred.ttl"] if include_inferred else [])
     folder = published_dir(dist_dir)  # resolved once: one build's files, even if another is published meanwhile
     # kg-inferred.ttl of `kg reason` (not of `kg build --reason`) is beside the links, not in the build
@@ -154,7 +155,8 @@ def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path
             f"{', '.join(str(m) for m in missing)} not found",
             hint="run `kg build` first" + (" and `kg reason`" if include_inferred else ""),
         )
-    return files
+    types = dist_dir / "kg-types.nt"
+    return [*files, types] if types.is_file() else files
 
 
 # ----------------------------------------------------------------------------------------------

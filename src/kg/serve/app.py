@@ -123,6 +123,7 @@ DUMPS: dict[str, str] = {
     "kg.ttl": "text/turtle; charset=utf-8",
     "kg.nt": "application/n-triples",
     "kg.jsonld": "application/ld+json",
+    "kg-types.nt": "application/n-triples",  # the type closure, loaded beside the data (kg.exporters.types)
 }
 
 
