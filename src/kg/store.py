@@ -155,7 +155,7 @@ def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path
             f"{', '.join(str(m) for m in missing)} not found",
             hint="run `kg build` first" + (" and `kg reason`" if include_inferred else ""),
         )
-    types = dist_dir / "kg-types.nt"
+    types = folder / "kg-types.nt"  # of the same build as the data
     return [*files, types] if types.is_file() else files
 
 
