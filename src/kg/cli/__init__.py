@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Sequence
 from types import ModuleType
 
-from kg.errors import KGError, ValidationFailed
+from kg.errors import AnnotationErrors, KGError, ValidationFailed
 
 #: exit code after a broken pipe (`kg … | head`): 128 + SIGPIPE, what a shell reports for `cat` there
 BROKEN_PIPE = 141
@@ -23,6 +23,9 @@ BROKEN_PIPE = 141
 USER_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR}
 )
+
+#: errors of one file shown at once; the rest are counted ("… and N more")
+MAX_ERRORS_SHOWN = 20
 
 #: subcommand name → module under kg.cli
 COMMANDS: dict[str, str] = {
@@ -72,6 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(line, file=sys.stderr)
         print(f"kg {args.command}: {exc}", file=sys.stderr)
         return exc.exit_code
+    except AnnotationErrors as exc:
+        _print_errors(args.command, exc)
+        return exc.exit_code
     except KGError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -86,6 +92,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Exception as exc:
         return _internal_error(args, exc)
+
+
+def _print_errors(command: str, exc: AnnotationErrors) -> None:
+    """Every error of a file, one line each in file order, the tail cut at MAX_ERRORS_SHOWN with a count."""
+    for error in exc.errors[:MAX_ERRORS_SHOWN]:
+        print(f"kg {command}: error: {error}", file=sys.stderr)
+    rest = len(exc.errors) - MAX_ERRORS_SHOWN
+    if rest > 0:
+        print(f"kg {command}: error: … and {rest} more error(s) in {exc.file}", file=sys.stderr)
 
 
 def _internal_error(args: argparse.Namespace, exc: Exception) -> int:
