@@ -9,6 +9,7 @@ from rdflib import URIRef
 
 from kg import iris, paths
 from kg.annotation import Article, Corpus, load_article, read_yaml_fast
+from kg.errors import AnnotationError
 from kg.mapping import Origin, build_graph, map_article
 from kg.sources import ChunkInput, ChunkRead, Reference, Triple
 from kg.sources.registry import Provided
@@ -19,14 +20,40 @@ def _folder_files(folder: Path) -> tuple[Path, ...]:
     return tuple(sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")))
 
 
+def _annotation_files(folder: Path) -> list[Path]:
+    """The annotations of a folder of article folders; raise AnnotationError naming what was expected."""
+    expected = f"a folder of article folders, each with its {paths.ANNOTATION_NAME} (like data/articles)"
+    if not folder.is_dir():
+        what = "not a folder" if folder.exists() else "no such folder"
+        raise AnnotationError(f"articles: {what}; expected {expected}", file=folder, hint="check the path")
+    if (folder / paths.ANNOTATION_NAME).is_file():
+        raise AnnotationError(
+            f"articles: this is one article's folder; expected {expected}",
+            file=folder,
+            hint=f"give its parent folder ({folder.resolve().parent}) or the file {folder / paths.ANNOTATION_NAME}",
+        )
+    files = paths.annotation_files(folder)
+    if not files:
+        raise AnnotationError(
+            f"articles: the folder holds no article; expected {expected}",
+            file=folder,
+            hint=f"put each article in a folder of its own: {folder}/<key>/{paths.ANNOTATION_NAME}",
+        )
+    return files
+
+
 class ArticlesSource:
     """A folder of article folders; an article's triples depend on its folder and the registry."""
 
     needs: tuple[str, ...] = ("registry",)
 
     def discover(self, path: Path) -> list[ChunkInput]:
-        """Every article under a folder of article folders, or the one article an annotation file is."""
-        files = [path] if path.is_file() else paths.annotation_files(path)
+        """Every article under a folder of article folders, or the one article an annotation file is.
+
+        A folder that does not exist, holds no article or is one article's own folder is refused: a
+        mistyped path must not build a graph of the registry alone and replace dist/ with it.
+        """
+        files = [path] if path.is_file() else _annotation_files(path)
         return [ChunkInput("articles", f"articles/{f.parent.name}", _folder_files(f.parent), f) for f in files]
 
     def _load(self, chunk: ChunkInput, registry: Provided) -> Article:
