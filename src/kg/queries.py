@@ -34,7 +34,8 @@ from ruamel.yaml.error import YAMLError
 
 from kg import paths
 from kg.errors import QueryError, StoreError
-from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes, kind_prefixes, prefixed_name
+from kg.suggest import did_you_mean
 
 # --------------------------------------------------------------------------------------------------
 # records
@@ -770,8 +771,9 @@ def query_prefixes(query: StoredQuery | str) -> dict[str, str]:
 
 
 def data_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """kg's prefixes and `kg:` for the data's instances (`<base>id/`): what users may write in values."""
-    return {**PREFIXES, "kg": base + "id/"}
+    """kg's prefixes, `kg:` for the data's instances (`<base>id/`) and `kg<kind>:` for each kind's
+    (`kgperson:` is `<base>id/person/`): what users may write in values and ad-hoc queries."""
+    return {**PREFIXES, "kg": base + "id/", **kind_prefixes(base)}
 
 
 class MissingParameters(QueryError):
@@ -821,6 +823,46 @@ def bind_params(
         value = values.get(param.name, param.default)
         if value is not None:
             out[param.variable] = make_term(param, value, usable)
+    return out
+
+
+#: IRI schemes a value may start with unannounced; any other `name:` before the value looks like a prefix
+IRI_SCHEMES = frozenset({"http", "https", "urn", "mailto", "tag", "file", "ftp", "data", "doi", "geo", "info"})
+
+
+def param_warnings(
+    query: StoredQuery,
+    values: Mapping[str, str],
+    bindings: Mapping[str, Node],
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+) -> list[str]:
+    """What is legal but gives no rows: an IRI value whose `prefix:` is declared nowhere (it stays an IRI
+    of that scheme), and a `from` later than its `to`."""
+    usable = {**data_prefixes(base), **(prefixes or {}), **declared_prefixes(query.text)}
+    out = []
+    for param in query.params:
+        value = values.get(param.name, "").strip()
+        curie = _CURIE.match(value) if param.kind == "iri" and not value.startswith("<") else None
+        prefix = (curie.group(1) or "") if curie else ""
+        if curie and prefix and prefix not in usable and prefix.lower() not in IRI_SCHEMES:
+            close = did_you_mean(prefix, usable)
+            out.append(
+                f"{param.name}: the prefix {prefix + ':'!r} of {value!r} is not declared, so the value is the IRI "
+                f"<{value}>, which kg's data does not use"
+                + (f" — {close}" if close else " — use a kg prefix (kgplace:almaty, kget:riot) or a full IRI")
+            )
+    params = {p.name: p for p in query.params}
+    if "from" in params and "to" in params:
+        start, end = bindings.get(params["from"].variable), bindings.get(params["to"].variable)
+        if isinstance(start, Literal) and isinstance(end, Literal) and start.datatype == end.datatype:
+            try:
+                later = bool(start.toPython() > end.toPython())
+            except TypeError:  # values that do not compare (mixed time zones)
+                later = False
+            if later:
+                out.append(f"from {start} is later than to {end}: no period lies between them, so no rows match")
     return out
 
 
@@ -1165,18 +1207,17 @@ def _csv(result: Result) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-_DISPLAY_PREFIXES: dict[str, str] = {"kg": DEFAULT_BASE + "id/", **PREFIXES}
+#: the prefixes of `--format table`: every name it prints is a valid SPARQL and Turtle prefixed name
+_DISPLAY_PREFIXES: dict[str, str] = {**PREFIXES, **kind_prefixes(DEFAULT_BASE)}
 
 
 def display_term(term: Node | None) -> str:
-    """A term as a person reads it: CURIE for known IRIs, the lexical form for literals."""
+    """A term as a person reads it: a prefixed name that pastes into SPARQL or Turtle (`kgplace:almaty`), else
+    the full `<IRI>`; the lexical form for literals."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, iri in sorted(_DISPLAY_PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.startswith(iri) and re.fullmatch(r"[\w./-]*", term[len(iri) :]):
-                return f"{prefix}:{term[len(iri) :]}"
-        return f"<{term}>"
+        return prefixed_name(str(term), _DISPLAY_PREFIXES) or f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     return " ".join(str(term).split())

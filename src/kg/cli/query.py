@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +61,13 @@ def run(args: argparse.Namespace) -> int:
         return 0
     settings = Settings(dist_dir=args.dist) if args.dist else Settings()
     query, prefixes = _chosen_query(args, folder, settings.base)
+    values = queries.parse_param_args(args.param)
     try:
-        bindings = queries.bind_params(query, queries.parse_param_args(args.param), base=settings.base)
+        bindings = queries.bind_params(query, values, base=settings.base)
     except queries.MissingParameters as exc:
         raise exc.hinted("add " + " ".join(f"--param {p.name}=VALUE" for p in exc.params)) from None
+    for warning in queries.param_warnings(query, values, bindings, base=settings.base):
+        print(f"kg query: warning: {warning}", file=sys.stderr)
     renderer = queries.get_renderer(args.format)
     if query.form not in renderer.forms:
         fitting = sorted(k for k, r in queries.RENDERERS.items() if query.form in r.forms)
