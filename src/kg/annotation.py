@@ -680,6 +680,7 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
 _YAML_INT = re.compile(r"[-+]?[0-9]+")
 _YAML_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 _YAML_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YAML_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 _YAML_WORDS: dict[str, object] = {
     **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
     **dict.fromkeys(("true", "True", "TRUE"), True),
@@ -701,7 +702,9 @@ def _plain_scalar(value: str) -> object:
         return int(value)
     if _YAML_FLOAT.fullmatch(value):
         return float(value)
-    if _YAML_DATE.fullmatch(value):
+    if _YAML_DATE.fullmatch(value) or _YAML_MONTH.fullmatch(value) or " " in value:
+        # YAML 1.2 has no month type, and no type but a timestamp (kept as written) has a space:
+        # ruamel reads `2022-01` and `2022 Kazakh unrest` as these strings too
         return value
     raise _NotPlain(value)
 

@@ -20,13 +20,10 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
 from rdflib.term import Node, XSDToPython
 from ruamel.yaml import YAML
@@ -36,6 +33,9 @@ from kg import paths
 from kg.errors import QueryError, StoreError
 from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes, kind_prefixes, prefixed_name
 from kg.suggest import did_you_mean
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~0.4 s to import: only queries that run need it
+    from rdflib.plugins.sparql.sparql import Query
 
 # --------------------------------------------------------------------------------------------------
 # records
@@ -154,6 +154,7 @@ def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: P
     SELECT, CONSTRUCT, ASK and DESCRIBE parse.
     """
     from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import prepareQuery
 
     check_nesting(text, file=file)
     try:
@@ -345,6 +346,8 @@ def remote_access_in_text(text: str, prefixes: Mapping[str, str] | None = None) 
 
 def remote_access_in_algebra(parsed: Query) -> str | None:
     """ "SERVICE" or "FROM" if rdflib, evaluating the parsed query, would read that clause (and fetch)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if parsed.algebra.get("datasetClause"):
         return "FROM"
     stack: list[Any] = [parsed.algebra]
@@ -474,43 +477,73 @@ def _param_key(variable_or_name: str, params: Mapping[str, Param]) -> str | None
     return None
 
 
-def load_query(path: Path) -> StoredQuery:
-    """Read one `.rq` file into a StoredQuery; parse it strictly (it must declare its own prefixes)."""
+def load_query(path: Path, *, check: bool = True) -> StoredQuery:
+    """Read one `.rq` file into a StoredQuery; parse it strictly (it must declare its own prefixes).
+
+    `check=False` reads the header, form and parameters with kg's lexer without parsing the SPARQL
+    (~0.25 s a query with rdflib): enough to list the queries, or to run one, which parses it then.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"cannot read query file: {exc.strerror}", file=path) from None
-    query = make_query(text, name=path.stem, path=path)
+    query = make_query(text, name=path.stem, path=path, check=check)
     if not query.summary:
         raise QueryError("stored query has no `#+ summary:` line", file=path, field="summary")
     return query
 
 
 def make_query(
-    text: str, *, name: str, path: Path | None = None, prefixes: Mapping[str, str] | None = None
+    text: str,
+    *,
+    name: str,
+    path: Path | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    check: bool = True,
 ) -> StoredQuery:
     """A StoredQuery from query text (header, parameters, form); `prefixes` are declared implicitly.
 
-    `path` is the file the text came from (named in errors); None for text given inline.
+    `path` is the file the text came from (named in errors); None for text given inline. With
+    `check=False` the text is not parsed: form and parameters come from kg's lexer (`lexical_outline`).
     """
     header = read_header(text, file=path)
-    parsed = parse_query(text, prefixes, file=path)
+    if check:
+        parsed = parse_query(text, prefixes, file=path)
+        form, variables = query_form(parsed), query_variables(parsed)
+    else:
+        check_nesting(text, file=path)
+        form, variables = lexical_outline(text, file=path)
     tags = header.get("tags") or ()
     return StoredQuery(
         name=name,
         summary=" ".join(str(header.get("summary") or "").split()),
         description=" ".join(str(header.get("description") or "").split()),
         tags=(str(tags),) if isinstance(tags, str) else tuple(str(t) for t in tags),
-        params=_params_of(parsed, header, path),
+        params=_params_of(variables, header, path),
         text=text,
         path=path if path is not None else Path(f"<{name}>"),
-        form=query_form(parsed),
+        form=form,
     )
 
 
-def _params_of(parsed: Query, header: Mapping[str, Any], file: Path | str | None) -> tuple[Param, ...]:
+def lexical_outline(text: str, *, file: Path | str | None = None) -> tuple[str, set[str]]:
+    """The form and the variables of a query, read by kg's lexer (comments, strings and IRIs skipped)
+    without parsing it; tests/test_latency_cli.py checks that every stored query gives what parsing gives."""
+    form: str | None = None
+    variables: set[str] = set()
+    for token in _tokens(text):
+        if token.kind == "var":
+            variables.add(token.text[1:])
+        elif form is None and token.kind == "word" and token.text.upper() in FORMS.values():
+            form = token.text.upper()
+    if form is None:
+        raise QueryError("no SELECT, CONSTRUCT, ASK or DESCRIBE in the query", file=file)
+    return form, variables
+
+
+def _params_of(variables: set[str], header: Mapping[str, Any], file: Path | str | None) -> tuple[Param, ...]:
     by_name: dict[str, Param] = {}
-    for variable in sorted(query_variables(parsed)):
+    for variable in sorted(variables):
         if not variable.startswith("_"):
             continue
         param = param_from_variable(variable)
@@ -557,18 +590,18 @@ def _scalar(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def load_queries(folder: Path = paths.QUERIES_DIR) -> dict[str, StoredQuery]:
-    """Every `*.rq` in `folder`, by name (sorted)."""
+def load_queries(folder: Path = paths.QUERIES_DIR, *, check: bool = True) -> dict[str, StoredQuery]:
+    """Every `*.rq` in `folder`, by name (sorted); `check` as for `load_query`."""
     if not folder.is_dir():
         raise QueryError("query folder not found", file=folder)
-    return {q.name: q for q in (load_query(p) for p in sorted(folder.glob("*.rq")))}
+    return {q.name: q for q in (load_query(p, check=check) for p in sorted(folder.glob("*.rq")))}
 
 
-def get_query(name: str, folder: Path = paths.QUERIES_DIR) -> StoredQuery:
+def get_query(name: str, folder: Path = paths.QUERIES_DIR, *, check: bool = True) -> StoredQuery:
     """The stored query called `name`; an unknown name raises QueryError listing the known ones."""
     path = folder / f"{name}.rq"
     if QUERY_NAME.match(name) and path.is_file():
-        return load_query(path)
+        return load_query(path, check=check)
     known = sorted(p.stem for p in folder.glob("*.rq"))
     raise QueryError(
         f"unknown query {name!r}", hint=f"known queries: {', '.join(known) or '(none)'}; see `kg query --list`"

@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.build.stages import build
 from kg.cli.options import add_input_options, settings_from
 
 
@@ -42,6 +41,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.build.stages import build  # here, not at the top: `kg build --help` answers at once
+
     settings = settings_from(args)
     result = build(
         settings,

@@ -6,17 +6,21 @@ import argparse
 import json
 from pathlib import Path
 
-from kg.annotation import SCHEMAS, json_schema
 from kg.atomic import write_output
+
+#: the names of kg.annotation.SCHEMAS, here so that `kg schema --help` need not import pydantic
+SCHEMA_NAMES = ("annotation", "registry")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("schema", help="print the JSON Schema of the annotation or registry YAML format")
-    p.add_argument("name", choices=sorted(SCHEMAS), help="which file format")
+    p.add_argument("name", choices=SCHEMA_NAMES, help="which file format")
     p.add_argument("-o", "--output", type=Path, help="write the schema to this file (default, or -: stdout)")
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.annotation import json_schema
+
     text = json.dumps(json_schema(args.name), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_output(args.output, text.encode())
     return 0

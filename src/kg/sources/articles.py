@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import URIRef
 
 from kg import iris, paths
-from kg.annotation import Article, Corpus, load_article, read_yaml_fast
+from kg.annotation import Article, Corpus, LoadedRegistry, load_article, read_yaml_fast
 from kg.errors import AnnotationError
 from kg.mapping import Origin, build_graph, map_article
 from kg.sources import ChunkInput, ChunkRead, Reference, Triple
@@ -42,6 +42,11 @@ def _annotation_files(folder: Path) -> list[Path]:
     return files
 
 
+#: articles loaded in this process, by path and the size and modification time of their files
+_LOADED: dict[tuple[object, ...], tuple[LoadedRegistry, Article]] = {}
+_MAX_LOADED = 1024
+
+
 class ArticlesSource:
     """A folder of article folders; an article's triples depend on its folder and the registry."""
 
@@ -57,7 +62,20 @@ class ArticlesSource:
         return [ChunkInput("articles", f"articles/{f.parent.name}", _folder_files(f.parent), f) for f in files]
 
     def _load(self, chunk: ChunkInput, registry: Provided) -> Article:
-        return load_article(chunk.path, registry.loaded, read=read_yaml_fast)
+        """The checked article, loaded once per process while its files are unchanged (`kg validate` asks
+        for it twice: to map it, then for the origins of its resources)."""
+        try:
+            key = (chunk.path, *((f, f.stat().st_size, f.stat().st_mtime_ns) for f in chunk.files))
+        except OSError:  # the loader says what is wrong, in one line
+            return load_article(chunk.path, registry.loaded, read=read_yaml_fast)
+        seen = _LOADED.get(key)
+        if seen is not None and seen[0] is registry.loaded:
+            return seen[1]
+        article = load_article(chunk.path, registry.loaded, read=read_yaml_fast)
+        if len(_LOADED) >= _MAX_LOADED:
+            _LOADED.clear()
+        _LOADED[key] = (registry.loaded, article)
+        return article
 
     def read(self, chunk: ChunkInput, needs: Mapping[str, object], base: str) -> ChunkRead:
         registry = _registry(needs)
