@@ -157,6 +157,8 @@ def _run(
         # a table shows lexical forms only, which both engines give alike: Oxigraph loads and answers the
         # seed ~1 s sooner; the SPARQL result formats keep rdflib's exact datatypes unless --backend says
         backend = args.backend or ("oxigraph" if args.format == "table" else "memory")
+        if backend == "oxigraph" and queries.can_run_on_files(files):
+            return queries.run_on_files(files, query.text, bindings, prefixes)
         graph = open_graph(files, backend=backend)
     return queries.run_query(graph, query.text, bindings, prefixes)
 

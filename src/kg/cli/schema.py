@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from kg.atomic import write_output
 
@@ -18,9 +19,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("-o", "--output", type=Path, help="write the schema to this file (default, or -: stdout)")
 
 
-def run(args: argparse.Namespace) -> int:
-    from kg.annotation import json_schema
+def json_schema(name: str) -> dict[str, Any]:
+    """kg.annotation.json_schema, imported when it is used (pydantic is not needed for `--help`)."""
+    from kg.annotation import json_schema as schema_of
 
+    return schema_of(name)
+
+
+def run(args: argparse.Namespace) -> int:
     text = json.dumps(json_schema(args.name), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     write_output(args.output, text.encode())
     return 0
