@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -42,9 +43,9 @@ def _annotation_files(folder: Path) -> list[Path]:
     return files
 
 
-#: articles loaded in this process, by path and the size and modification time of their files
+#: articles loaded in this process, by path and the SHA-256 of their files
 _LOADED: dict[tuple[object, ...], tuple[LoadedRegistry, Article]] = {}
-_MAX_LOADED = 1024
+_MAX_LOADED = 16  # a few: enough for one article or a small corpus, no memory held by a large build
 
 
 class ArticlesSource:
@@ -64,8 +65,8 @@ class ArticlesSource:
     def _load(self, chunk: ChunkInput, registry: Provided) -> Article:
         """The checked article, loaded once per process while its files are unchanged (`kg validate` asks
         for it twice: to map it, then for the origins of its resources)."""
-        try:
-            key = (chunk.path, *((f, f.stat().st_size, f.stat().st_mtime_ns) for f in chunk.files))
+        try:  # by content, not modification time: a rewrite within one clock tick must not be missed
+            key = (chunk.path, *((f, hashlib.sha256(f.read_bytes()).digest()) for f in chunk.files))
         except OSError:  # the loader says what is wrong, in one line
             return load_article(chunk.path, registry.loaded, read=read_yaml_fast)
         seen = _LOADED.get(key)
