@@ -40,13 +40,14 @@ def test_the_copied_constants_agree() -> None:
     assert tuple(SCHEMAS) == cli_schema.SCHEMA_NAMES
 
 
-def test_help_imports_no_rdf_library() -> None:
-    """One process asks every command for --help, then says which heavy modules got imported."""
-    commands = [[], *([c] for c in COMMANDS if c not in HEAVY_HELP)]
+def test_help_and_list_import_no_rdf_library() -> None:
+    """One process asks every command for --help, and for `query --list`, then says which heavy modules got
+    imported."""
+    commands = [["--help"], *([c, "--help"] for c in COMMANDS if c not in HEAVY_HELP), ["query", "--list"]]
     script = (
         "import sys\nfrom kg.cli import main\n"
         f"for argv in {commands!r}:\n"
-        "    try:\n        main([*argv, '--help'])\n    except SystemExit:\n        pass\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
         "print(sorted(m for m in ('rdflib', 'pyshacl', 'pydantic', 'pyoxigraph', 'owlready2') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)

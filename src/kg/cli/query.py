@@ -14,6 +14,7 @@ from kg.errors import QueryError
 
 if TYPE_CHECKING:
     from kg import queries
+    from kg.query_records import StoredQuery
 
 #: the names of kg.queries.RENDERERS and kg.store.BACKENDS, here so that `kg query --help` need not import
 #: rdflib (tests/test_latency_cli.py checks they agree)
@@ -61,14 +62,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    from kg import queries  # here, not at the top: `kg query --help` answers at once
-
     folder: Path = args.queries or paths.QUERIES_DIR
+    if args.list:  # read by the lexer alone: no RDF library is imported
+        from kg.query_records import outline_queries
+
+        print(list_text(outline_queries(folder)), end="")
+        return 0
+    from kg import queries  # here, not at the top: `kg query --help` and `--list` answer at once
+
     if args.readme:
         print(queries.readme_table(queries.load_queries(folder, check=False)), end="")
-        return 0
-    if args.list:
-        print(list_text(queries.load_queries(folder, check=False)), end="")
         return 0
     settings = Settings(dist_dir=args.dist) if args.dist else Settings()
     query, prefixes = _chosen_query(args, folder, settings.base)
@@ -163,13 +166,13 @@ def _run(
     return queries.run_query(graph, query.text, bindings, prefixes)
 
 
-def list_text(stored: dict[str, queries.StoredQuery]) -> str:
+def list_text(stored: dict[str, StoredQuery]) -> str:
     """`--list` output: name, summary and parameters of every stored query."""
-    from kg import queries
+    from kg.query_records import param_signature
 
     lines = []
     for q in stored.values():
         lines.append(f"{q.name}  [{q.form}]")
         lines.append(f"    {q.summary}")
-        lines += [f"    --param {queries.param_signature(p)}" for p in q.params]
+        lines += [f"    --param {param_signature(p)}" for p in q.params]
     return "\n".join(lines) + ("\n" if lines else "")
