@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/latency.py [--repeat 5] [--json benchmarks/results/latency.json]
 
 Each row is the median (and minimum) wall time of `--repeat` runs of one command started as a new
-process, output to /dev/null. The seed is built once into a temporary dist/ first (not timed). The
-bounds are issue 20's: `--help` of every command 0.3 s; `query --list`, one stored query and
-`validate` of one annotation 0.5 s. Prints a markdown table for benchmarks/NOTES.md.
+process, output to /dev/null; the runs go round-robin (every command once, then again), so that a
+change of the machine's load during the run hits every row alike. The seed is built once into a
+temporary dist/ first (not timed). The bounds are issue 20's: `--help` of every command 0.3 s;
+`query --list`, one stored query and `validate` of one annotation 0.5 s. Prints a markdown table for
+benchmarks/NOTES.md.
 """
 
 from __future__ import annotations
@@ -59,15 +61,14 @@ def rows(dist: Path) -> list[tuple[str, list[str], float | None]]:
     return out
 
 
-def time_process(argv: list[str], repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, check=False)
-        times.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
-    return times
+def time_process(argv: list[str]) -> float:
+    """Wall time of one run of `argv` as a new process."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, check=False)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return took
 
 
 def table(results: list[dict[str, object]], rdflib_median: float) -> str:
@@ -94,13 +95,16 @@ def main() -> int:
         dist = Path(tmp) / "dist"
         subprocess.run([str(BIN / "kg"), "build", "--dist", str(dist)], check=True, capture_output=True, cwd=ROOT)
         load_before = os.getloadavg()
-        results = []
-        for label, argv, bound in rows(dist):
-            times = time_process(argv, args.repeat)
-            results.append(
-                {"label": label, "median": statistics.median(times), "min": min(times), "bound": bound, "runs": times}
-            )
-            print(f"{label}: {statistics.median(times):.3f} s", file=sys.stderr, flush=True)
+        table_rows = rows(dist)
+        times: list[list[float]] = [[] for _ in table_rows]
+        for round_ in range(args.repeat):  # round-robin: a change of the machine's load hits every row alike
+            for i, (_, argv, _) in enumerate(table_rows):
+                times[i].append(time_process(argv))
+            print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
+        results: list[dict[str, object]] = [
+            {"label": label, "median": statistics.median(t), "min": min(t), "bound": bound, "runs": t}
+            for (label, _, bound), t in zip(table_rows, times, strict=True)
+        ]
         load_after = os.getloadavg()
     rdflib_median = float(results[1]["median"])  # type: ignore[arg-type]
     text = table(results, rdflib_median)
