@@ -563,8 +563,13 @@ def build(
     store: Path | None = None,
     cache_dir: Path | None = None,
     workers: int | None = None,
+    guard_shrink: bool = False,
 ) -> BuildResult:
-    """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build."""
+    """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build.
+
+    With `guard_shrink`, a build of less than half the triples of the one in dist/ is refused (KGError)
+    before anything is written: the sign of a mistyped or half-empty input folder.
+    """
     b = Build(settings, cache_dir, engine, workers, store)
     clean_builds(settings.dist_dir)  # what a killed run left, even if this one has nothing to write
     b.cache.clean()
@@ -618,6 +623,8 @@ def build(
         union = dumps.apply(dumps.Union(), [], lines, shared, settings.base, start_store)
     if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
         b.old_types = _read_or_none(settings.dist_dir / TYPES_NAME)
+    if guard_shrink:
+        _refuse_shrink(b, union.counts.triples)
     payloads = b.render(union, removed, added)
     if reason:
         payloads[INFERRED_FILE] = b.reason(union)
@@ -638,6 +645,27 @@ def build(
         warnings=tuple(b.cache.warnings),
         timings=b.timings,
     )
+
+
+#: a build keeping less than this share of the triples in dist/ needs `kg build --allow-shrink`
+SHRINK_SHARE = 0.5
+
+
+def _refuse_shrink(b: Build, triples: int) -> None:
+    """Raise KGError if dist/ holds a build more than twice as large as this one."""
+    before = int(b.state.union.get("triples", 0)) if b.state is not None and b.intact() else None
+    if before is None:
+        try:
+            with (b.settings.dist_dir / "kg.nt").open("rb") as f:
+                before = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        except OSError:
+            return  # no previous build to protect
+    if triples < SHRINK_SHARE * before:
+        raise KGError(
+            f"this build has {triples} triples, less than half of the {before} in {b.settings.dist_dir}; "
+            f"nothing was written ({len(b.chunks)} input(s) read)",
+            hint="check --articles/--registry and kg.toml, or rerun with --allow-shrink to replace it",
+        )
 
 
 def _unchanged(b: Build, chunks: Sequence[Chunk]) -> BuildResult:
