@@ -35,6 +35,7 @@ from kg.annotation import (
     registry_kinds,
 )
 from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGG, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
+from kg.records import Release, RowActor, RowPlace, RowReport
 
 # ----------------------------------------------------------------------------------------------
 # Dispatch tables from the annotation's closed vocabularies to ontology terms
@@ -602,15 +603,176 @@ class RegistryTerms:
     refs: dict[str, URIRef]
     names: dict[URIRef, Labels]
     place_types: dict[URIRef, str] = field(default_factory=dict)
+    states: dict[URIRef, URIRef] = field(default_factory=dict)  # country → the state whose territory it is
 
 
 def registry_terms(registry: LoadedRegistry, base: str, sink: TripleSink | None = None) -> RegistryTerms:
     """Map the registry alone (into `sink`, or nowhere) and keep its IRIs and labels."""
     b = _Builder(base, sink if sink is not None else _Discard())
     refs = b.registry(registry)
-    return RegistryTerms(refs, b.names, b.place_types)
+    states = {refs[st.territory]: refs[st.id] for st in registry.registry.states}
+    return RegistryTerms(refs, b.names, b.place_types, states)
 
 
 def map_article(article: Article, registry: RegistryTerms, base: str, sink: TripleSink) -> None:
     """Add one article's triples to `sink` (the registry's own triples are not repeated)."""
     _Builder(base, sink, registry.names, registry.place_types).article(article, registry.refs)
+
+
+# ----------------------------------------------------------------------------------------------
+# Dataset rows (UCDP GED, ACLED, GDELT): the same tables as an article's reports, a row as evidence
+# ----------------------------------------------------------------------------------------------
+
+
+def release_iri(base: str, release: Release) -> URIRef:
+    """The IRI of a dataset release: the document its reports derive from, and its named graph."""
+    return iris.mint(base, "document", release.dataset, release.release)
+
+
+def map_release(release: Release, base: str, sink: TripleSink) -> URIRef:
+    """Add the triples describing a dataset release (title, licence, citation, terms); return its IRI."""
+    doc = release_iri(base, release)
+    sink.add((doc, RDF.type, KGO.DatasetRelease))
+    sink.add((doc, RDFS.label, Literal(release.title, lang="en")))
+    sink.add((doc, DCTERMS.title, Literal(release.title, lang="en")))
+    if release.licence is not None:
+        sink.add((doc, DCTERMS.license, URIRef(release.licence)))
+    if release.citation is not None:
+        sink.add((doc, DCTERMS.bibliographicCitation, Literal(release.citation)))
+    sink.add((doc, DCTERMS.rights, Literal(release.terms, lang="en")))
+    sink.add((doc, KGO.redistributable, Literal(release.redistributable)))
+    return doc
+
+
+def map_dataset_reports(
+    release: Release,
+    reports: Iterable[RowReport],
+    registry: RegistryTerms,
+    base: str,
+    sink: TripleSink,
+) -> dict[URIRef, Origin]:
+    """Add the triples of a release's row reports to `sink`; return the file and line of each resource."""
+    b = _Builder(base, sink, registry.names, registry.place_types)
+    doc = map_release(release, base, sink)
+    for rec in reports:
+        b.origin(doc, rec.file, 1)
+        _row_report(b, release, doc, rec)
+    return b.origins
+
+
+def _row_place(b: _Builder, doc: URIRef, place: RowPlace) -> URIRef:
+    if place.registry is not None:
+        return place.registry
+    s = iris.mint(b.base, "place", *place.kind_key)
+    b.g.add((s, RDF.type, PLACE_CLASSES[place.type]))
+    b.g.add((s, RDFS.label, Literal(place.label, lang="en")))
+    b.g.add((s, PROV.wasDerivedFrom, doc))
+    b.place_types[s] = place.type
+    if place.within is not None:
+        b.g.add((s, KGO.withinPlace, _row_place(b, doc, place.within)))
+    if place.latitude is not None and place.longitude is not None:
+        b.g.add((s, KGO.latitude, Literal(place.latitude, datatype=XSD.decimal)))
+        b.g.add((s, KGO.longitude, Literal(place.longitude, datatype=XSD.decimal)))
+    b.add(s, KGO.datasetCode, Literal(place.code) if place.code else None)
+    return s
+
+
+def _row_actor(b: _Builder, doc: URIRef, actor: RowActor) -> URIRef:
+    if actor.registry is not None:
+        return actor.registry
+    s = iris.mint(b.base, actor.kind, actor.key)
+    b.g.add((s, RDF.type, KGO.State if actor.cls == "state" else GROUP_CLASSES[actor.cls]))
+    b.g.add((s, RDFS.label, Literal(actor.label, lang="en")))
+    b.g.add((s, PROV.wasDerivedFrom, doc))
+    b.g.add((s, KGO.datasetCode, Literal(actor.code)))
+    if actor.territory is not None:
+        b.g.add((s, KGO.territory, _row_place(b, doc, actor.territory)))
+    return s
+
+
+def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> None:
+    base, g, ds, rel = b.base, b.g, release.dataset, release.release
+    event = iris.mint(base, "event", ds, rel, rec.row)  # linking relates it to others
+    report = iris.mint(base, "report", ds, rel, rec.row)
+    ann = iris.mint(base, "evidence", ds, rel, rec.row)
+    target, selector = URIRef(f"{ann}/target"), URIRef(f"{ann}/row")
+    row_name = f"{release.title}, row {rec.row}"
+
+    def fact(s: URIRef) -> None:
+        g.add((s, PROV.wasDerivedFrom, doc))
+        g.add((s, KGO.evidence, ann))
+        g.add((ann, OA.hasBody, s))
+        b.origin(s, rec.file, rec.line)
+
+    # the row itself is the evidence: a Web Annotation whose target selects the row of the release
+    g.add((ann, RDF.type, KGO.Evidence))
+    g.add((ann, RDF.type, OA.Annotation))
+    g.add((ann, OA.motivatedBy, OA.describing))
+    g.add((ann, OA.hasTarget, target))
+    g.add((ann, PROV.wasDerivedFrom, doc))
+    g.add((ann, RDFS.label, Literal(row_name, lang="en")))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, doc))
+    g.add((target, OA.hasSelector, selector))
+    g.add((selector, RDF.type, KGO.RowSelector))
+    g.add((selector, KGO.rowId, Literal(rec.row)))
+    g.add((selector, KGO.rowLine, _nni(rec.line)))
+    for prop, value in rec.sources:
+        g.add((selector, prop, Literal(value)))
+
+    cls, concept = EVENT_CLASSES[rec.event_type]
+    g.add((event, RDF.type, cls))
+    g.add((event, KGO.eventType, concept))
+    g.add((event, RDFS.label, Literal(rec.label, lang="en")))
+    g.add((event, KGO.declaredIn, doc))
+    b.origin(event, rec.file, rec.line)
+
+    g.add((report, RDF.type, KGO.Report))
+    g.add((report, KGO.reportOf, event))
+    g.add((report, RDFS.label, Literal(f"{rec.label} (report: {row_name})", lang="en")))
+    g.add((report, KGO.startDate, _date(rec.start)))
+    g.add((report, KGO.datePrecision, PRECISIONS[rec.precision]))
+    b.add(report, KGO.endDate, _date(rec.end) if rec.end is not None else None)
+    g.add((report, KGO.location, _row_place(b, doc, rec.place)))
+    g.add((report, KGO.geoPrecision, KGG[rec.geo_precision]))
+    g.add((report, KGO.reportedType, concept))
+    for prop, code in rec.codes:
+        g.add((report, prop, code))
+    b.add(report, KGO.claimantName, Literal(rec.claimant) if rec.claimant else None)
+    b.add(report, KGO.description, Literal(rec.description, lang="en") if rec.description else None)
+    fact(report)
+
+    for actor in rec.actors:
+        agent = _row_actor(b, doc, actor)
+        prop, role_concept = ROLE_PROPERTIES[actor.role]
+        g.add((event, prop, agent))
+        part = iris.mint(base, "participation", ds, rel, rec.row, actor.role, actor.kind, actor.key)
+        g.add((part, RDF.type, KGO.Participation))
+        g.add((part, KGO.inEvent, event))
+        g.add((part, KGO.inReport, report))
+        g.add((part, KGO.agent, agent))
+        g.add((part, KGO.role, role_concept))
+        text = f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}"
+        g.add((part, RDFS.label, Literal(text, lang="en")))
+        fact(part)
+
+    for fig in rec.figures:
+        s = iris.mint(base, "figure", ds, rel, rec.row, fig.key)
+        exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
+        qualifier = "exact" if exact else "about"
+        low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
+        g.add((s, RDF.type, KGO.Figure))
+        g.add((s, KGO.figureOf, event))
+        g.add((s, KGO.inReport, report))
+        g.add((s, KGO.counts, KGC[fig.counts]))
+        g.add((s, KGO.qualifier, QUALIFIERS[qualifier][0]))
+        g.add((s, SCHEMA.value, _nni(fig.value)))
+        b.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
+        b.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
+        g.add((s, KGO.asOf, _date(rec.as_of)))
+        b.add(s, KGO.countedGroup, Literal(fig.group, lang="en") if fig.group else None)
+        for n, lang in enumerate(("en", "id")):
+            span = "–".join("?" if b is None else str(b) for b in (low, high))
+            number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
+            g.add((s, RDFS.label, Literal(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang=lang)))
+        fact(s)

@@ -34,6 +34,7 @@ COMMANDS: dict[str, str] = {
     "serve": "kg.cli.serve",
     "push": "kg.cli.push",
     "export": "kg.cli.export",
+    "import": "kg.cli.import_",
 }
 
 

@@ -77,9 +77,9 @@ class Source(Protocol):
 
 
 def _table() -> dict[str, Source]:
-    from kg.sources import articles, registry
+    from kg.sources import articles, registry, ucdp
 
-    return {"registry": registry.SOURCE, "articles": articles.SOURCE}
+    return {"registry": registry.SOURCE, "articles": articles.SOURCE, ucdp.DATASET.name: ucdp.SOURCE}
 
 
 #: The source types by name, as a project's kg.toml names them.
