@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, VOID
 
 from kg.build.stages import build
 from kg.cli import main
+from kg.namespaces import KGO
 from kg.project import load_settings
 
 CASES = Path(__file__).parent / "cases" / "ucdp"
@@ -99,6 +102,14 @@ def test_a_project_rebuilds_only_the_changed_partition(tmp_path: Path) -> None:
     nt = (tmp_path / "dist" / "kg.nt").read_bytes()
     assert b"<https://example.org/kg/id/report/ucdp-ged/ged/900101>" in nt
     assert b"<https://example.org/kg/id/report/ucdp-ged/ged/900001>" in nt
+    void = Graph().parse(tmp_path / "dist" / "void.ttl")
+    release = URIRef("https://example.org/kg/id/document/ucdp-ged/ged")
+    dataset = void.value(None, VOID.subset, release)
+    assert dataset is not None
+    assert void.value(release, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/3.0/igo/")
+    assert "Sundberg" in str(void.value(release, DCTERMS.bibliographicCitation))
+    assert void.value(release, KGO.redistributable) == Literal(True)
+    assert void.value(dataset, DCTERMS.rights) is None  # nothing in it forbids redistribution
     b = ged / "b.csv"
     b.write_text(b.read_text(encoding="utf-8").replace("Villagers killed", "Villagers were killed"), encoding="utf-8")
     second = build(settings, engine="fast")

@@ -394,8 +394,18 @@ class Build:
         """What VoID says besides its counts; the date comes from the inputs, never from the clock."""
         dates = [dt.date.fromisoformat(str(c.entry.date)) for c in self.chunks if c.entry and c.entry.date]
         generated = max(dates) if dates else dt.date(1970, 1, 1)
-        sources, summits = (sorted(URIRef(s[1:-1].decode()) for s in union.counts.typed[t]) for t in dumps.TYPED)
-        return DatasetInfo(self.settings.base, self.settings.license, generated, tuple(sources), tuple(summits[:3]))
+        sources, summits, releases = (
+            sorted(URIRef(s[1:-1].decode()) for s in union.counts.typed[t]) for t in dumps.TYPED
+        )
+        described = Graph().parse(data=b"".join(dumps.subject_lines(union.nt, r) for r in releases), format="nt")
+        return DatasetInfo(
+            self.settings.base,
+            self.settings.license,
+            generated,
+            tuple(sources),
+            tuple(summits[:3]),
+            releases=tuple(sorted(described)),  # type: ignore[arg-type]
+        )
 
     # -- write -------------------------------------------------------------------------------
     def write(self, payloads: dict[str, bytes], union: dumps.Union) -> list[Path]:

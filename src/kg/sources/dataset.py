@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Protocol
 
@@ -86,6 +87,35 @@ def slug(text: str) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return key or "x"
+
+
+def degrees(value: str, column: str, limit: int, line: int, file: Path) -> Decimal:
+    """A latitude (limit 90) or longitude (180) in decimal degrees; RowError otherwise."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) > limit:
+        message = f"{value!r} is not a number of degrees from -{limit} to {limit}"
+        raise RowError(message, file=file, line=line, column=column)
+    return number
+
+
+def count(value: str, column: str, line: int, file: Path) -> int:
+    """A count of people or things: a whole number, 0 or more; RowError otherwise."""
+    value = value.strip()
+    if not value.isdigit() or not value.isascii():
+        raise RowError(f"{value!r} is not a count (a whole number, 0 or more)", file=file, line=line, column=column)
+    return int(value)
+
+
+def registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | None:
+    """The registry's place of that type and English name, if it has one (the same entity as a dataset's)."""
+    for iri, kind in registry.place_types.items():
+        names = registry.names.get(iri)
+        if kind == type_ and names is not None and names.en == label:
+            return iri
+    return None
 
 
 def read_csv(
@@ -226,9 +256,9 @@ class DatasetSource:
 
 def datasets() -> dict[str, Dataset]:
     """The datasets `kg import` knows, by the name it and kg.toml use."""
-    from kg.sources import ucdp
+    from kg.sources import acled, ucdp
 
-    return {d.name: d for d in (ucdp.DATASET,)}
+    return {d.name: d for d in (ucdp.DATASET, acled.DATASET)}
 
 
 def get_dataset(name: str) -> Dataset:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator, Mapping
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import URIRef
@@ -17,7 +16,7 @@ from rdflib import URIRef
 from kg.mapping import RegistryTerms
 from kg.namespaces import ACLED, KGO, UCDP
 from kg.records import Release, RowActor, RowFigure, RowPlace, RowReport
-from kg.sources.dataset import DatasetSource, RowError, read_csv
+from kg.sources.dataset import DatasetSource, RowError, count, degrees, read_csv, registry_place
 
 #: the columns both layouts have and the importer reads
 COLUMNS = (
@@ -80,31 +79,11 @@ def _day(row: Mapping[str, str], column: str, line: int, file: Path) -> str:
         raise RowError(f"{value!r} is not a date (YYYY-MM-DD)", file=file, line=line, column=column) from None
 
 
-def _count(row: Mapping[str, str], column: str, line: int, file: Path) -> int:
-    value = row[column].strip()
-    if not value.isdigit() or not value.isascii():
-        raise RowError(f"{value!r} is not a count (a whole number, 0 or more)", file=file, line=line, column=column)
-    return int(value)
-
-
 def _code(row: Mapping[str, str], column: str, table: Mapping[str, object], line: int, file: Path) -> str:
     value = row[column].strip()
     if value not in table:
         raise RowError(f"{value!r} is not one of {', '.join(table)}", file=file, line=line, column=column)
     return value
-
-
-def _degrees(row: Mapping[str, str], column: str, limit: int, line: int, file: Path) -> Decimal:
-    value = row[column].strip()
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or abs(number) > limit:
-        raise RowError(
-            f"{value!r} is not a number of degrees from -{limit} to {limit}", file=file, line=line, column=column
-        )
-    return number
 
 
 def _id(row: Mapping[str, str], column: str, line: int, file: Path) -> str:
@@ -114,20 +93,11 @@ def _id(row: Mapping[str, str], column: str, line: int, file: Path) -> str:
     return str(int(value))
 
 
-def _registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | None:
-    """The registry's place of that type and English name, if it has one (the same entity)."""
-    for iri, kind in registry.place_types.items():
-        names = registry.names.get(iri)
-        if kind == type_ and names is not None and names.en == label:
-            return iri
-    return None
-
-
 def _country(row: Mapping[str, str], gwno: str, label: str, registry: RegistryTerms) -> RowPlace:
     """A country by its Gleditsch–Ward number; the registry's own place when it has one of that name."""
     iso3 = row.get("iso3", "").strip() if gwno == row["country_id"].strip() else ""
     return RowPlace(
-        ("gw-" + gwno,), "country", label, code=iso3 or None, registry=_registry_place(registry, label, "country")
+        ("gw-" + gwno,), "country", label, code=iso3 or None, registry=registry_place(registry, label, "country")
     )
 
 
@@ -178,12 +148,12 @@ class UcdpGed:
         if geo == "country":  # placed only at the country: the row's point is the country's, not the event's
             place = country
         else:
-            lat = _degrees(row, "latitude", 90, line, file)
-            lon = _degrees(row, "longitude", 180, line, file)
+            lat = degrees(row["latitude"], "latitude", 90, line, file)
+            lon = degrees(row["longitude"], "longitude", 180, line, file)
             name = row["where_coordinates"].strip() or country_name
             within = None if geo == "international" else country
             place = RowPlace((self.key, release, row_id), place_type, name, within, lat, lon)
-        best, low, high = (_count(row, c, line, file) for c in ("best", "low", "high"))
+        best, low, high = (count(row[c], c, line, file) for c in ("best", "low", "high"))
         # a bound that does not bracket the best estimate is left out rather than contradict it (the
         # sample's 1991 row 84006 gives low 0, best 3, high 0)
         bounds = (low if low <= best else None, high if high >= best else None)
@@ -199,7 +169,9 @@ class UcdpGed:
             ("deaths_civilians", "civilians"),
             ("deaths_unknown", "unknown"),
         ):
-            figures.append(RowFigure(column.replace("_", "-"), "killed", _count(row, column, line, file), group=group))
+            figures.append(
+                RowFigure(column.replace("_", "-"), "killed", count(row[column], column, line, file), group=group)
+            )
         dyad = row["dyad_name"].strip() or f"{actors[0].label} - {actors[1].label}"
         where = place.label
         return RowReport(
