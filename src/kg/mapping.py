@@ -624,6 +624,13 @@ def map_article(article: Article, registry: RegistryTerms, base: str, sink: Trip
 # ----------------------------------------------------------------------------------------------
 
 
+#: event types only dataset rows use (kg's curated types live in EVENT_CLASSES, one per annotation type)
+DATASET_EVENT_CLASSES: dict[str, tuple[URIRef, URIRef]] = {
+    **EVENT_CLASSES,
+    "interaction": (KGO.Event, KGET.interaction),
+}
+
+
 def release_iri(base: str, release: Release) -> URIRef:
     """The IRI of a dataset release: the document its reports derive from, and its named graph."""
     return iris.mint(base, "document", release.dataset, release.release)
@@ -720,7 +727,7 @@ def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> N
     for prop, value in rec.sources:
         g.add((selector, prop, Literal(value)))
 
-    cls, concept = EVENT_CLASSES[rec.event_type]
+    cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
     g.add((event, RDF.type, cls))
     g.add((event, KGO.eventType, concept))
     g.add((event, RDFS.label, Literal(rec.label, lang="en")))
@@ -740,6 +747,8 @@ def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> N
         g.add((report, prop, code))
     b.add(report, KGO.claimantName, Literal(rec.claimant) if rec.claimant else None)
     b.add(report, KGO.description, Literal(rec.description, lang="en") if rec.description else None)
+    for prop, measure in rec.numbers:
+        g.add((report, prop, _nni(measure) if isinstance(measure, int) else Literal(measure, datatype=XSD.decimal)))
     fact(report)
 
     for actor in rec.actors:

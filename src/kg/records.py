@@ -90,3 +90,4 @@ class RowReport:
     claimant: str | None = None  # who the row's source quotes (UCDP source_original)
     sources: tuple[tuple[URIRef, str], ...] = ()  # the dataset's own source fields, (kgo property, value), non-empty
     description: str | None = None  # the row's notes, in English
+    numbers: tuple[tuple[URIRef, Decimal | int], ...] = ()  # (kgo property, value): the dataset's own measures

@@ -77,9 +77,9 @@ class Source(Protocol):
 
 
 def _table() -> dict[str, Source]:
-    from kg.sources import acled, articles, registry, ucdp
+    from kg.sources import acled, articles, gdelt, registry, ucdp
 
-    datasets = (ucdp, acled)
+    datasets = (ucdp, acled, gdelt)
     return {"registry": registry.SOURCE, "articles": articles.SOURCE, **{d.DATASET.name: d.SOURCE for d in datasets}}
 
 

@@ -256,9 +256,9 @@ class DatasetSource:
 
 def datasets() -> dict[str, Dataset]:
     """The datasets `kg import` knows, by the name it and kg.toml use."""
-    from kg.sources import acled, ucdp
+    from kg.sources import acled, gdelt, ucdp
 
-    return {d.name: d for d in (ucdp.DATASET, acled.DATASET)}
+    return {d.name: d for d in (ucdp.DATASET, acled.DATASET, gdelt.DATASET)}
 
 
 def get_dataset(name: str) -> Dataset:
