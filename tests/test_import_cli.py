@@ -15,11 +15,13 @@ from kg.build.stages import build
 from kg.cli import main
 from kg.namespaces import KGO
 from kg.project import load_settings
+from kg.push import split_data
 
 CASES = Path(__file__).parent / "cases" / "ucdp"
 FULL = CASES / "ged_full_layout.csv"
 REGISTRY = CASES / "project" / "registry.yaml"
 GRAPH = b"<https://w3id.org/conflict-kg/id/document/ucdp-ged/ged-full-layout>"
+ID = "https://example.org/kg/id/"
 
 
 def _bad_copy(folder: Path) -> Path:
@@ -117,3 +119,10 @@ def test_a_project_rebuilds_only_the_changed_partition(tmp_path: Path) -> None:
     assert b'"Villagers were killed"' in (tmp_path / "dist" / "kg.nt").read_bytes()
     third = build(settings, engine="fast")
     assert third.remapped == ()
+    # `kg push` sends the release as one named graph: every report, figure and participation of its rows
+    uploads = {u.name: u.ntriples for u in split_data(nt, "https://example.org/kg/graph/", "https://example.org/kg/")}
+    release_graph = uploads["https://example.org/kg/graph/doc/ucdp-ged/ged"]
+    for kind in ("report", "figure", "participation", "evidence"):
+        assert all(
+            line in release_graph for line in nt.splitlines() if line.startswith(f"<{ID}{kind}/ucdp-ged/".encode())
+        ), kind
