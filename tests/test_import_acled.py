@@ -53,6 +53,9 @@ def test_every_row_imports_with_its_sub_event_type(imported: tuple[Imported, Gra
     assert len(types) == 25  # one row for each of the 25 sub-event types
     for concept in types:
         assert (concept, SKOS.inScheme, ACLED.scheme) in ontology_graph, concept
+    categories = set(g.objects(None, KGO.actorCategory))
+    assert categories == {ACLED[f"inter-{n}"] for n in (1, 2, 3, 5, 6, 7)}
+    assert all((c, SKOS.inScheme, ACLED.inter) in ontology_graph for c in categories)
     assert g.value(_report("tst7"), KGO.acledType) == ACLED["shelling-artillery-missile-attack"]
     assert g.value(_report("tst23"), KGO.acledType) == ACLED["looting-property-destruction"]
 
@@ -94,7 +97,11 @@ def test_associated_actors_share_their_actors_role(imported: tuple[Imported, Gra
         (KGR.target, "Herders (Testland)"),
     }
     assert (URIRef(ID + "group/acled-civilians-testland"), RDF.type, KGO.Civilians) in g
-    assert (URIRef(ID + "group/acled-police-forces-of-testland-2020"), RDF.type, KGO.SecurityForces) in g
+    police = URIRef(ID + "group/acled-police-forces-of-testland-2020")
+    assert (police, RDF.type, KGO.SecurityForces) in g
+    assert g.value(police, KGO.actorCategory) == ACLED["inter-1"]  # inter2 1 in TST6, TST14 …
+    assert g.value(URIRef(ID + "group/acled-protesters-testland"), KGO.actorCategory) == ACLED["inter-6"]
+    assert g.value(URIRef(ID + "group/acled-farmers-testland"), KGO.actorCategory) is None  # an associated actor
 
 
 def test_fatalities_and_the_rows_timestamp(imported: tuple[Imported, Graph]) -> None:

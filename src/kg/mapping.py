@@ -692,6 +692,7 @@ def _row_actor(b: _Builder, doc: URIRef, actor: RowActor) -> URIRef:
     b.g.add((s, RDFS.label, Literal(actor.label, lang="en")))
     b.g.add((s, PROV.wasDerivedFrom, doc))
     b.g.add((s, KGO.datasetCode, Literal(actor.code)))
+    b.add(s, KGO.actorCategory, actor.category)
     if actor.territory is not None:
         b.g.add((s, KGO.territory, _row_place(b, doc, actor.territory)))
     return s

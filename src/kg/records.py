@@ -55,6 +55,7 @@ class RowActor:
     code: str  # the dataset's own id of the actor
     territory: RowPlace | None = None  # a state's country
     registry: URIRef | None = None  # the registry's IRI when the row names a registry actor
+    category: URIRef | None = None  # the dataset's category of the actor (ACLED inter code), a concept
 
 
 @dataclass(frozen=True)

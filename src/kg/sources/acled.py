@@ -80,16 +80,16 @@ SUB_EVENTS: dict[str, dict[str, tuple[str, str, str]]] = {
 TIME_PRECISIONS = {"1": "day", "2": "week", "3": "month"}
 #: geo_precision → (kg geographic precision, the kind of place the row's point is)
 GEO_PRECISIONS = {"1": ("exact", "city"), "2": ("near", "city"), "3": ("admin1", "region")}
-#: inter1/inter2 (the number, or the name newer exports give) → kg group class of the actor
+#: inter1/inter2 (the number, or the name newer exports give) → (kg group class of the actor, inter code)
 INTER = {
-    "1": "security-forces", "State forces": "security-forces",
-    "2": "armed-group", "Rebel group": "armed-group",
-    "3": "armed-group", "Political militia": "armed-group",
-    "4": "armed-group", "Identity militia": "armed-group",
-    "5": "group", "Rioters": "group",
-    "6": "group", "Protesters": "group",
-    "7": "civilians", "Civilians": "civilians",
-    "8": "group", "External/Other forces": "group",
+    "1": ("security-forces", "1"), "State forces": ("security-forces", "1"),
+    "2": ("armed-group", "2"), "Rebel group": ("armed-group", "2"),
+    "3": ("armed-group", "3"), "Political militia": ("armed-group", "3"),
+    "4": ("armed-group", "4"), "Identity militia": ("armed-group", "4"),
+    "5": ("group", "5"), "Rioters": ("group", "5"),
+    "6": ("group", "6"), "Protesters": ("group", "6"),
+    "7": ("civilians", "7"), "Civilians": ("civilians", "7"),
+    "8": ("group", "8"), "External/Other forces": ("group", "8"),
 }  # fmt: skip
 
 
@@ -113,7 +113,8 @@ def _actors(row: Mapping[str, str], n: int, role: str, line: int, file: Path) ->
         raise RowError(
             f"{inter!r} is not an ACLED inter code (1-8 or its name)", file=file, line=line, column=f"inter{n}"
         )
-    out = [RowActor("group", "acled-" + slug(name), INTER[inter], name, role, name)]
+    cls, code = INTER[inter]
+    out = [RowActor("group", "acled-" + slug(name), cls, name, role, name, category=ACLED[f"inter-{code}"])]
     for other in row[f"assoc_actor_{n}"].split(";"):
         other = other.strip()
         if other:
