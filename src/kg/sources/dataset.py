@@ -302,6 +302,7 @@ def import_dataset(
     from kg.errors import ValidationFailed
     from kg.mapping import release_iri
     from kg.sources.registry import SOURCE as REGISTRY
+    from kg.sources.registry import Provided
 
     dataset = get_dataset(name)
     if not iris.is_key(release):
@@ -309,8 +310,8 @@ def import_dataset(
     reg_chunk = ChunkInput("registry", "registry", (registry_file,), registry_file)
     reg = REGISTRY.read(reg_chunk, {}, base)
     provided = reg.provides
-    assert provided is not None and hasattr(provided, "terms")
-    terms: RegistryTerms = provided.terms
+    assert isinstance(provided, Provided)
+    terms = provided.terms
     imported = import_files(dataset, files, release, terms, strict=strict, on_refused=on_refused)
     triples: set[Triple] = set()
     origins = map_dataset_reports(imported.release, imported.reports, terms, base, triples)
