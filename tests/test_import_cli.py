@@ -13,6 +13,7 @@ from rdflib.namespace import DCTERMS, VOID
 
 from kg.build.stages import build
 from kg.cli import main
+from kg.errors import KGError
 from kg.namespaces import KGO
 from kg.project import load_settings
 from kg.push import split_data
@@ -126,3 +127,20 @@ def test_a_project_rebuilds_only_the_changed_partition(tmp_path: Path) -> None:
         assert all(
             line in release_graph for line in nt.splitlines() if line.startswith(f"<{ID}{kind}/ucdp-ged/".encode())
         ), kind
+
+
+def test_two_partitions_with_the_same_row_id_are_refused(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(CASES / "project", project)
+    ged = project / "ged"
+    ged.mkdir()
+    shutil.copy(FULL, ged / "a.csv")
+    shutil.copy(FULL, ged / "b.csv")
+    settings = load_settings({"dist_dir": tmp_path / "dist"}, file=project / "kg.toml")
+    with pytest.raises(KGError) as err:
+        build(settings, engine="fast")
+    assert str(err.value).startswith(
+        f"{ged / 'b.csv'}: <https://example.org/kg/id/event/ucdp-ged/ged/900001> is declared by two inputs "
+        "(ucdp/ged/a-csv and ucdp/ged/b-csv)"
+    )
+    assert not (tmp_path / "dist").exists()

@@ -283,7 +283,16 @@ class Build:
     def check_references(self) -> dict[str, list[Chunk]]:
         """Every resource a chunk names in another chunk is declared by one; return, for each chunk
         key, the chunks that declare what it names (validated with it, as it describes their events)."""
-        declared = {iri: c for c in self.chunks if c.entry for iri in c.entry.declares}
+        declared: dict[str, Chunk] = {}
+        for c in self.chunks:
+            for iri in c.entry.declares if c.entry else ():
+                first = declared.setdefault(iri, c)
+                if first is not c:  # two partitions of a dataset release with the same row id
+                    raise KGError(
+                        f"<{iri}> is declared by two inputs ({first.input.key} and {c.input.key})",
+                        file=c.input.path,
+                        hint="a row id is unique in its release; remove the row from one of the files",
+                    )
         others: dict[str, list[Chunk]] = {}
         for c in self.chunks:
             for iri, line, field_ in c.entry.refers if c.entry else ():

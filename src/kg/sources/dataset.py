@@ -244,7 +244,11 @@ class DatasetSource:
         imported, terms = self._import(chunk, needs)
         triples: set[Triple] = set()
         map_dataset_reports(imported.release, imported.reports, terms, base, triples)
-        return ChunkRead(triples, name=chunk.key)
+        # the events it declares: the build refuses two files of a release declaring the same row
+        declares = tuple(
+            str(iris.mint(base, "event", self.dataset.key, imported.release.release, r.row)) for r in imported.reports
+        )
+        return ChunkRead(triples, name=chunk.key, declares=declares)
 
     def origins(self, chunks: Sequence[ChunkInput], needs: Mapping[str, object], base: str) -> dict[URIRef, Origin]:
         origins: dict[URIRef, Origin] = {}
