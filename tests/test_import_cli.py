@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from rdflib.namespace import DCTERMS, VOID
 
 from kg.build.stages import build
 from kg.cli import main
+from kg.cli.import_ import Progress
 from kg.errors import KGError
 from kg.namespaces import KGO
 from kg.project import load_settings
@@ -144,3 +146,35 @@ def test_two_partitions_with_the_same_row_id_are_refused(tmp_path: Path) -> None
         "(ucdp/ged/a-csv and ucdp/ged/b-csv)"
     )
     assert not (tmp_path / "dist").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_shows_on_a_terminal_after_a_second(tmp_path: Path) -> None:
+    data = tmp_path / "rows.csv"
+    data.write_text("header\n" + "row\n" * 99, encoding="utf-8")  # 100 lines
+    now = [0.0]
+    shown = _Terminal()
+    progress = Progress(shown, [data], clock=lambda: now[0])
+    progress.update(0, 2)  # at 0 s: nothing yet
+    assert shown.getvalue() == ""
+    now[0] = 0.5
+    for line in range(3, 25):  # before a second: still nothing
+        progress.update(0, line)
+    assert shown.getvalue() == ""
+    now[0] = 2.0
+    progress.update(0, 25)  # 24 rows in 2 s; 25 of the 100 lines read, 75 to go at that pace
+    assert shown.getvalue() == "\rkg import: read 24 rows, 12 rows/s, 0:06 left to read "
+    now[0] = 2.1
+    progress.update(0, 26)  # within 0.2 s of the last: not redrawn
+    progress.close()
+    assert shown.getvalue().count("\r") == 1 and shown.getvalue().endswith("\n")
+    quiet = io.StringIO()  # not a terminal: never written
+    progress = Progress(quiet, [data], clock=lambda: now[0])
+    now[0] = 9.0
+    progress.update(0, 50)
+    progress.close()
+    assert quiet.getvalue() == ""

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from kg.atomic import write_outputs
 from kg.cli.options import settings_from
-from kg.sources.dataset import RowError, datasets, import_dataset, slug
+from kg.config import Settings
+from kg.sources.dataset import ImportResult, RowError, datasets, import_dataset, slug
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,24 +35,74 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--dist", type=Path, help="output folder (default: dist/)")
 
 
+class Progress:
+    """`read N rows, R rows/s, T left to read` on one line of a terminal, once an import has run a second.
+
+    Off when the stream is not a terminal. The time left comes from the lines read of the files'
+    lines (counted first: a pass over the bytes, far quicker than the import). It covers reading and
+    checking the rows; mapping and validating them follow.
+    """
+
+    def __init__(self, stream: TextIO, files: Sequence[Path], clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream, self.clock = stream, clock
+        self.on = stream.isatty()
+        self.before = [0]  # lines of the files before each file
+        for f in files if self.on else ():
+            self.before.append(self.before[-1] + _count_lines(f))
+        self.start = self.last = clock()
+        self.rows = 0
+        self.shown = False
+
+    def update(self, index: int, line: int) -> None:
+        self.rows += 1
+        if not self.on:
+            return
+        now = self.clock()
+        if now - self.start < 1.0 or now - self.last < 0.2:
+            return
+        self.last, self.shown = now, True
+        done, total = self.before[index] + line, self.before[-1]
+        rate = self.rows / (now - self.start)
+        left = (now - self.start) * (total - done) / done if done else 0.0
+        self.stream.write(f"\rkg import: read {self.rows:,} rows, {rate:,.0f} rows/s, {_duration(left)} left to read ")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+            self.shown = False
+
+
+def _count_lines(file: Path) -> int:
+    """The file's lines, or 0 if it cannot be read (the import then says why, in one line)."""
+    lines = 0
+    try:
+        with file.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                lines += chunk.count(b"\n")
+    except OSError:
+        return 0
+    return lines
+
+
+def _duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"
+
+
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     release = args.release or slug(args.files[0].stem)
+    progress = Progress(sys.stderr, args.files)
 
     def refused(error: RowError) -> None:
+        progress.close()
         print(error.render(), file=sys.stderr)
 
-    result = import_dataset(
-        args.dataset,
-        args.files,
-        release,
-        settings.registry_file,
-        settings.base,
-        settings.shapes_file,
-        settings.ontology_files,
-        strict=args.strict,
-        on_refused=refused,
-    )
+    try:
+        result = _import(args, settings, release, refused, progress)
+    finally:
+        progress.close()
     output = args.output or settings.dist_dir / f"{result.release.dataset}-{result.release.release}.nq"
     write_outputs({output: result.nquads}, make_folders=args.output is None)
     n = len(result.refused)
@@ -58,3 +112,20 @@ def run(args: argparse.Namespace) -> int:
     )
     print(output)
     return 1 if n else 0
+
+
+def _import(
+    args: argparse.Namespace, settings: Settings, release: str, refused: Callable[[RowError], None], progress: Progress
+) -> ImportResult:
+    return import_dataset(
+        args.dataset,
+        args.files,
+        release,
+        settings.registry_file,
+        settings.base,
+        settings.shapes_file,
+        settings.ontology_files,
+        strict=args.strict,
+        on_refused=refused,
+        on_row=progress.update,
+    )

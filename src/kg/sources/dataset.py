@@ -182,12 +182,18 @@ def import_files(
     *,
     strict: bool = False,
     on_refused: Callable[[RowError], None] | None = None,
+    on_row: Callable[[int, int], None] | None = None,
 ) -> Imported:
-    """Read every row of `files` into reports; a refused row is kept in `refused` (raised with `strict`)."""
+    """Read every row of `files` into reports; a refused row is kept in `refused` (raised with `strict`).
+
+    `on_row(index of the file, line)` is called before each row (for a progress bar).
+    """
     out = Imported(dataset.release(release), [], [])
     seen: dict[str, tuple[Path, int]] = {}
-    for file in files:
+    for index, file in enumerate(files):
         for line, row in dataset.rows(file):
+            if on_row is not None:
+                on_row(index, line)
             try:
                 if "" in row:
                     raise RowError(row[""], file=file, line=line, column="(row)")
@@ -296,6 +302,7 @@ def import_dataset(
     *,
     strict: bool = False,
     on_refused: Callable[[RowError], None] | None = None,
+    on_row: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read, map and validate the rows of `files` as one release; the graph of the rows that were not refused.
 
@@ -316,7 +323,7 @@ def import_dataset(
     provided = reg.provides
     assert isinstance(provided, Provided)
     terms = provided.terms
-    imported = import_files(dataset, files, release, terms, strict=strict, on_refused=on_refused)
+    imported = import_files(dataset, files, release, terms, strict=strict, on_refused=on_refused, on_row=on_row)
     triples: set[Triple] = set()
     origins = map_dataset_reports(imported.release, imported.reports, terms, base, triples)
     lines = dumps.ntriples_lines(triples)
