@@ -104,7 +104,16 @@ def test_a_row_is_a_report_of_its_event_with_dates_and_precision(sample: tuple[I
     assert g.value(place, RDFS.label) == Literal("Bhāndāria town", lang="en")
     assert g.value(place, KGO.latitude) == Literal(Decimal("22.488976"), datatype=XSD.decimal)
     assert g.value(place, KGO.longitude) == Literal(Decimal("90.062732"), datatype=XSD.decimal)
-    assert g.value(place, KGO.withinPlace) == URIRef(ID + "place/gw-771")
+    # adm_2 Pirojpur District within adm_1 Barisāl Division within Bangladesh (GW 771)
+    district = g.value(place, KGO.withinPlace)
+    assert district == URIRef(ID + "place/ucdp-adm/gw-771/barisal-division/pirojpur-district")
+    assert g.value(district, RDFS.label) == Literal("Pirojpur District", lang="en")
+    division = g.value(district, KGO.withinPlace)
+    # the sample spells it "Barisāl Division" here and "Barisal Division" in other rows: one division, two labels
+    assert set(g.objects(division, RDFS.label)) == {
+        Literal(n, lang="en") for n in ("Barisāl Division", "Barisal Division")
+    }
+    assert g.value(division, KGO.withinPlace) == URIRef(ID + "place/gw-771")
     assert g.value(report, KGO.claimantName) == Literal("police")
 
 
@@ -186,6 +195,10 @@ def test_events_in_a_row_place_and_in_the_country(sample_with_vocab: Graph) -> N
     in_country = set(_column(_run(sample_with_vocab, "events-in-place", {"place": f"{ID}place/gw-771"}), "event"))
     assert {str(_ev(r)) for r in ("71663", "73855", "72633", "84006")} <= in_country
     assert str(_ev("51122")) not in in_country  # where_prec 7, the Bay of Bengal: in no country
+    division = f"{ID}place/ucdp-adm/gw-771/chittagong-division"
+    in_division = set(_column(_run(sample_with_vocab, "events-in-place", {"place": division}), "event"))
+    assert {str(_ev("73855")), str(_ev("73906"))} <= in_division  # adm_1 Chittagong Division
+    assert str(_ev("71663")) not in in_division  # Barisāl Division
 
 
 def test_timeline_follows_each_rows_date_precision(sample_with_vocab: Graph) -> None:

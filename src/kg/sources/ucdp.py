@@ -16,7 +16,7 @@ from rdflib import URIRef
 from kg.mapping import RegistryTerms
 from kg.namespaces import ACLED, KGO, UCDP
 from kg.records import Release, RowActor, RowFigure, RowPlace, RowReport
-from kg.sources.dataset import DatasetSource, RowError, count, degrees, read_csv, registry_place
+from kg.sources.dataset import DatasetSource, RowError, count, degrees, read_csv, registry_place, slug
 
 #: the columns both layouts have and the importer reads
 COLUMNS = (
@@ -101,6 +101,22 @@ def _country(row: Mapping[str, str], gwno: str, label: str, registry: RegistryTe
     )
 
 
+def _admin(row: Mapping[str, str], gw: str, country: RowPlace, registry: RegistryTerms) -> RowPlace:
+    """The smallest administrative division the row names (adm_2 within adm_1 within the country), keyed
+    by the country's GW number and the division's name as a key (UCDP gives divisions no ids), so that
+    spellings with and without diacritics ("Barisāl", "Barisal") are one division with both labels."""
+    within = country
+    path = ["ucdp-adm", "gw-" + gw]
+    for column in ("adm_1", "adm_2"):
+        name = row[column].strip()
+        if not name:
+            break
+        path.append(slug(name))
+        known = registry_place(registry, name, "region")
+        within = RowPlace(tuple(path), "region", name, within, registry=known)
+    return within
+
+
 def _side(row: Mapping[str, str], side: str, role: str, line: int, file: Path, registry: RegistryTerms) -> RowActor:
     """side_a or side_b: a state (a government, by its GW number) or a group (by UCDP's actor id)."""
     name = row[f"side_{side}"].strip()
@@ -151,7 +167,7 @@ class UcdpGed:
             lat = degrees(row["latitude"], "latitude", 90, line, file)
             lon = degrees(row["longitude"], "longitude", 180, line, file)
             name = row["where_coordinates"].strip() or country_name
-            within = None if geo == "international" else country
+            within = None if geo == "international" else _admin(row, gw, country, registry)
             place = RowPlace((self.key, release, row_id), place_type, name, within, lat, lon)
         best, low, high = (count(row[c], c, line, file) for c in ("best", "low", "high"))
         # a bound that does not bracket the best estimate is left out rather than contradict it (the
