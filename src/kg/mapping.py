@@ -409,6 +409,65 @@ class _Builder:
         for i, cl in enumerate(ann.claims):
             self.claim(refs, events, cl, i, fact)
 
+    # -- what reports, participations and figures from every source share -----------------------
+    def report_core(
+        self,
+        report: URIRef,
+        event: URIRef,
+        start: str,
+        precision: str,
+        end: str | None,
+        location: URIRef,
+        geo: str | None,
+        reported: URIRef | None,
+    ) -> None:
+        """A report of an event (from an article or a dataset row): its dates with their precision and its place."""
+        self.g.add((report, RDF.type, KGO.Report))
+        self.g.add((report, KGO.reportOf, event))
+        self.g.add((report, KGO.startDate, _date(start)))
+        self.g.add((report, KGO.datePrecision, PRECISIONS[precision]))
+        self.add(report, KGO.endDate, _date(end) if end is not None else None)
+        self.g.add((report, KGO.location, location))
+        # a source that names only a country places the event no closer: say so, so that the country's
+        # centroid is never taken for the event's own coordinates
+        at_country = self.place_types.get(location) == "country"
+        geo = geo or ("country" if at_country else None)
+        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
+        self.add(report, KGO.reportedType, reported)
+
+    def participation_core(self, part: URIRef, event: URIRef, report: URIRef, agent: URIRef, role: str) -> None:
+        """That `agent` had `role` in `event`, as `report` says (the direct property and the participation record)."""
+        prop, role_concept = ROLE_PROPERTIES[role]
+        self.g.add((event, prop, agent))
+        self.g.add((part, RDF.type, KGO.Participation))
+        self.g.add((part, KGO.inEvent, event))
+        self.g.add((part, KGO.inReport, report))
+        self.g.add((part, KGO.agent, agent))
+        self.g.add((part, KGO.role, role_concept))
+
+    def figure_core(
+        self,
+        s: URIRef,
+        event: URIRef,
+        report: URIRef,
+        counts: str,
+        qualifier: str,
+        value: int | None,
+        bounds: tuple[int | None, int | None],
+        as_of: str,
+    ) -> None:
+        """A figure of an event in a report: what it counts, its qualifier, value, bounds and as-of day."""
+        self.g.add((s, RDF.type, KGO.Figure))
+        self.g.add((s, KGO.figureOf, event))
+        self.g.add((s, KGO.inReport, report))
+        self.g.add((s, KGO.counts, KGC[counts]))
+        self.g.add((s, KGO.qualifier, QUALIFIERS[qualifier][0]))
+        low, high = bounds
+        self.add(s, SCHEMA.value, _nni(value) if value is not None else None)
+        self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
+        self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
+        self.g.add((s, KGO.asOf, _date(as_of)))
+
     def event(
         self,
         article: Article,
@@ -435,25 +494,16 @@ class _Builder:
             self.g.add((event, KGO.precededBy, events[p]))
 
         # the report: what this source says of the event
-        self.g.add((report, RDF.type, KGO.Report))
-        self.g.add((report, KGO.reportOf, event))
+        date = parse_date(ev.date, ev.precision)
+        end = parse_iso_day(ev.end_date).isoformat() if ev.end_date is not None else None
+        reported = EVENT_CLASSES[ev.type][1] if ev.type else None
+        location = refs[ev.location]
+        self.report_core(report, event, date.start.isoformat(), ev.precision, end, location, ev.geo_precision, reported)
         doc_label = article.annotation.document.id
         for lang in ("en", "id"):
             name = ev.label.get(lang) if ev.label is not None else self._label(event, lang)
             word = "report" if lang == "en" else "laporan"
             self.g.add((report, RDFS.label, Literal(f"{name} ({word}: {doc_label})", lang=lang)))
-        date = parse_date(ev.date, ev.precision)
-        self.g.add((report, KGO.startDate, _date(date.start.isoformat())))
-        self.g.add((report, KGO.datePrecision, PRECISIONS[ev.precision]))
-        if ev.end_date is not None:
-            self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
-        self.g.add((report, KGO.location, refs[ev.location]))
-        # a source that names only a country places the event no closer: say so, so that the country's
-        # centroid is never taken for the event's own coordinates
-        at_country = self.place_types.get(refs[ev.location]) == "country"
-        geo = ev.geo_precision or ("country" if at_country else None)
-        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
-        self.add(report, KGO.reportedType, EVENT_CLASSES[ev.type][1] if ev.type else None)
         if ev.description is not None:  # a declared event's description is its declaring source's
             self.labels(event if ev.event is None else report, ev.description, KGO.description)
         self.add(report, KGO.acledType, ACLED[ev.acled] if ev.acled else None)
@@ -463,15 +513,9 @@ class _Builder:
         fact(report, ev.evidence, ("events", i), ev.according_to)
         doc_key = article.key
         for j, role in enumerate(ev.roles):
-            prop, role_concept = ROLE_PROPERTIES[role.role]
             agent = refs[role.actor]
-            self.g.add((event, prop, agent))
             part = iris.participation_iri(self.base, doc_key, ev.id, role.role, role.actor)
-            self.g.add((part, RDF.type, KGO.Participation))
-            self.g.add((part, KGO.inEvent, event))
-            self.g.add((part, KGO.inReport, report))
-            self.g.add((part, KGO.agent, agent))
-            self.g.add((part, KGO.role, role_concept))
+            self.participation_core(part, event, report, agent, role.role)
             if role.as_ is not None:
                 self.g.add((part, KGO.inCapacityOf, refs[role.as_]))
             for n, lang in enumerate(("en", "id")):
@@ -490,20 +534,14 @@ class _Builder:
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
     ) -> None:
         s = refs[fig.id]
-        qualifier, bounds = QUALIFIERS[fig.qualifier]
-        self.g.add((s, RDF.type, KGO.Figure))
-        self.g.add((s, KGO.figureOf, events[fig.event]))
-        self.g.add((s, KGO.inReport, refs[fig.event]))
-        self.g.add((s, KGO.counts, KGC[fig.counts]))
-        self.g.add((s, KGO.qualifier, qualifier))
+        bounds = QUALIFIERS[fig.qualifier][1]
         low, high = bounds(fig.value) if fig.value is not None else (None, None)
         low = fig.low if fig.low is not None else low
         high = fig.high if fig.high is not None else high
-        self.add(s, SCHEMA.value, _nni(fig.value) if fig.value is not None else None)
-        self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
-        self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
-        meta = article.annotation.document
-        self.g.add((s, KGO.asOf, _date(parse_iso_day(fig.as_of or meta.published).isoformat())))
+        as_of = parse_iso_day(fig.as_of or article.annotation.document.published).isoformat()
+        self.figure_core(
+            s, events[fig.event], refs[fig.event], fig.counts, fig.qualifier, fig.value, (low, high), as_of
+        )
         self.add(s, KGO.status, FIGURE_STATUSES[fig.status])
         for ref in fig.supersedes:
             doc, _, key = ref.partition("/")
@@ -735,15 +773,9 @@ def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> N
     g.add((event, KGO.declaredIn, doc))
     b.origin(event, rec.file, rec.line)
 
-    g.add((report, RDF.type, KGO.Report))
-    g.add((report, KGO.reportOf, event))
+    location = _row_place(b, doc, rec.place)
+    b.report_core(report, event, rec.start, rec.precision, rec.end, location, rec.geo_precision, concept)
     g.add((report, RDFS.label, Literal(f"{rec.label} (report: {row_name})", lang="en")))
-    g.add((report, KGO.startDate, _date(rec.start)))
-    g.add((report, KGO.datePrecision, PRECISIONS[rec.precision]))
-    b.add(report, KGO.endDate, _date(rec.end) if rec.end is not None else None)
-    g.add((report, KGO.location, _row_place(b, doc, rec.place)))
-    g.add((report, KGO.geoPrecision, KGG[rec.geo_precision]))
-    g.add((report, KGO.reportedType, concept))
     for prop, code in rec.codes:
         g.add((report, prop, code))
     b.add(report, KGO.claimantName, Literal(rec.claimant) if rec.claimant else None)
@@ -754,14 +786,8 @@ def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> N
 
     for actor in rec.actors:
         agent = _row_actor(b, doc, actor)
-        prop, role_concept = ROLE_PROPERTIES[actor.role]
-        g.add((event, prop, agent))
         part = iris.mint(base, "participation", ds, rel, rec.row, actor.role, actor.kind, actor.key)
-        g.add((part, RDF.type, KGO.Participation))
-        g.add((part, KGO.inEvent, event))
-        g.add((part, KGO.inReport, report))
-        g.add((part, KGO.agent, agent))
-        g.add((part, KGO.role, role_concept))
+        b.participation_core(part, event, report, agent, actor.role)
         text = f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}"
         g.add((part, RDFS.label, Literal(text, lang="en")))
         fact(part)
@@ -771,15 +797,7 @@ def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> N
         exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
         qualifier = "exact" if exact else "about"
         low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
-        g.add((s, RDF.type, KGO.Figure))
-        g.add((s, KGO.figureOf, event))
-        g.add((s, KGO.inReport, report))
-        g.add((s, KGO.counts, KGC[fig.counts]))
-        g.add((s, KGO.qualifier, QUALIFIERS[qualifier][0]))
-        g.add((s, SCHEMA.value, _nni(fig.value)))
-        b.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
-        b.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
-        g.add((s, KGO.asOf, _date(rec.as_of)))
+        b.figure_core(s, event, report, fig.counts, qualifier, fig.value, (low, high), rec.as_of)
         b.add(s, KGO.countedGroup, Literal(fig.group, lang="en") if fig.group else None)
         for n, lang in enumerate(("en", "id")):
             span = "–".join("?" if b is None else str(b) for b in (low, high))
