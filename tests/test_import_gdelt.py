@@ -6,6 +6,7 @@ from the GDELT 2.0 codebook (quad classes of the root codes).
 
 from __future__ import annotations
 
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from rdflib.namespace import RDFS, SKOS, XSD
 from kg import queries
 from kg.cli import main
 from kg.config import Settings
+from kg.errors import KGError
 from kg.mapping import RegistryTerms, map_dataset_reports
 from kg.namespaces import CAMEO, KGET, KGG, KGO, KGR, OA
 from kg.sources import gdelt
@@ -146,3 +148,19 @@ def test_import_validates_and_events_by_cameo_root(tmp_path: Path, capsys: pytes
     rows = queries.run_query(store, query.text, queries.bind_params(query, {}))
     counts = {str(r[1]): int(r[3]) for r in rows}  # type: ignore[index]
     assert counts == {"19": 1, "04": 1, "14": 1, "03": 1, "01": 1, "05": 1}
+
+
+def test_a_zipped_file_reads_like_the_file(tmp_path: Path) -> None:
+    """GDELT publishes `20230105.export.CSV.zip`, one file per archive."""
+    archive = tmp_path / "20230105.export.CSV.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(WRITTEN, "20230105.export.CSV")
+    zipped, plain = _import(archive), _import(WRITTEN)
+    assert [r.row for r in zipped[0].reports] == [r.row for r in plain[0].reports]
+    assert set(zipped[1]) == set(plain[1])
+    two = tmp_path / "two.zip"
+    with zipfile.ZipFile(two, "w") as z:
+        z.write(WRITTEN, "a.CSV")
+        z.write(WRITTEN, "b.CSV")
+    with pytest.raises(KGError, match="not a zip file of one GDELT file: 2 members, expected 1"):
+        _import(two)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
+import zipfile
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TextIO
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -179,22 +182,36 @@ def _kg_type(code: str, actors: int) -> str:
     return "interaction"
 
 
+def _open(file: Path) -> TextIO:
+    if file.suffix.lower() != ".zip":
+        return file.open(encoding="utf-8", newline="")
+    archive = zipfile.ZipFile(file)
+    members = archive.namelist()
+    if len(members) != 1:
+        archive.close()
+        raise zipfile.BadZipFile(f"{len(members)} members, expected 1")
+    return io.TextIOWrapper(archive.open(members[0]), encoding="utf-8", newline="")
+
+
 class Gdelt:
     """GDELT: the dataset's terms, its tab-separated layouts and its rows as reports."""
 
     name: str = "gdelt"
     key: str = "gdelt"
-    suffixes: tuple[str, ...] = (".csv", ".CSV", ".tsv", ".txt")
+    suffixes: tuple[str, ...] = (".csv", ".CSV", ".tsv", ".txt", ".zip")
 
     def release(self, key: str) -> Release:
         return Release(self.key, key, f"GDELT events ({key})", None, CITATION, TERMS, redistributable=True)
 
     def rows(self, file: Path) -> Iterator[tuple[int, Mapping[str, str]]]:
-        """One row per line (GDELT quotes nothing; a tab or newline never occurs inside a field)."""
+        """One row per line (GDELT quotes nothing; a tab or newline never occurs inside a field); a
+        `.zip` as GDELT publishes its files is read from its one member."""
         try:
-            handle = file.open(encoding="utf-8", newline="")
+            handle = _open(file)
         except OSError as exc:
             raise KGError(f"cannot read: {exc.strerror}", file=file) from None
+        except zipfile.BadZipFile as exc:
+            raise KGError(f"not a zip file of one GDELT file: {exc}", file=file) from None
         with handle:
             try:
                 for n, text in enumerate(handle, 1):
