@@ -5,6 +5,9 @@ Every resource gets a deterministic slash IRI from `kg.iris`; no blank nodes are
 source document and `kgo:evidence` a Web Annotation whose target selects the quote by text and by
 position. The file and line every resource came from is kept beside the graph (`Mapped.origins`)
 so that validation and reasoning can point curators back to the annotation.
+
+Dataset rows (UCDP GED, ACLED, GDELT, read into `kg.records`) are mapped by `map_dataset_reports`
+through the same report, participation and figure core; a row is its own evidence.
 """
 
 from __future__ import annotations
