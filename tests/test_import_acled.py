@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, VOID, XSD
+from tests.datasets import BASE, import_graph
 
 from kg import queries
 from kg.build import dumps
 from kg.build.stages import build
 from kg.cli import main
-from kg.mapping import RegistryTerms, map_dataset_reports
+from kg.mapping import RegistryTerms
 from kg.namespaces import ACLED, KGG, KGO, KGP, KGR
 from kg.project import load_settings
 from kg.redistribution import check_redistribution
@@ -25,20 +26,12 @@ from kg.store import open_graph
 
 CASES = Path(__file__).parent / "cases"
 ROWS = CASES / "acled" / "acled_invented.csv"
-BASE = "https://example.org/kg/"
 ID = BASE + "id/"
 
 
 @pytest.fixture(scope="module")
 def imported() -> tuple[Imported, Graph]:
-    registry = RegistryTerms({}, {}, {})
-    result = import_files(acled.DATASET, [ROWS], "test", registry)
-    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
-    map_dataset_reports(result.release, result.reports, registry, BASE, triples)
-    graph = Graph()
-    for t in triples:
-        graph.add(t)
-    return result, graph
+    return import_graph(acled.DATASET, [ROWS], "test")
 
 
 def _report(row: str) -> URIRef:

@@ -13,34 +13,26 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS, XSD
+from tests.datasets import BASE, import_graph
 
 from kg import queries
 from kg.cli import main
 from kg.config import Settings
 from kg.errors import KGError
-from kg.mapping import RegistryTerms, map_dataset_reports
 from kg.namespaces import CAMEO, KGET, KGG, KGO, KGR, OA
 from kg.sources import gdelt
-from kg.sources.dataset import Imported, import_files
+from kg.sources.dataset import Imported
 from kg.store import open_graph
 
 CASES = Path(__file__).parent / "cases" / "gdelt"
 WRITTEN = CASES / "gdelt2_written.tsv"
 REAL = CASES / "gdelt1_real.tsv"
 REAL_57 = CASES / "gdelt1_real_57.tsv"
-BASE = "https://example.org/kg/"
 ID = BASE + "id/"
 
 
 def _import(*files: Path) -> tuple[Imported, Graph]:
-    registry = RegistryTerms({}, {}, {})
-    result = import_files(gdelt.DATASET, list(files), "test", registry)
-    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
-    map_dataset_reports(result.release, result.reports, registry, BASE, triples)
-    graph = Graph()
-    for t in triples:
-        graph.add(t)
-    return result, graph
+    return import_graph(gdelt.DATASET, files, "test")
 
 
 def _report(row: str) -> URIRef:

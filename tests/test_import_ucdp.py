@@ -13,33 +13,26 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.query import Result
+from tests.datasets import BASE, NO_REGISTRY, import_graph
 
 from kg import queries
 from kg.annotation import load_registry
 from kg.build import dumps
 from kg.config import Settings
-from kg.mapping import RegistryTerms, map_dataset_reports, registry_terms
+from kg.mapping import RegistryTerms, registry_terms
 from kg.namespaces import ACLED, KGG, KGO, KGP, KGR, OA, SCHEMA, UCDP
 from kg.sources import ucdp
-from kg.sources.dataset import Imported, import_files
+from kg.sources.dataset import Imported
 from kg.store import open_graph
 
 CASES = Path(__file__).parent / "cases" / "ucdp"
 SAMPLE = CASES / "conflict_data_BGD.csv"
 FULL = CASES / "ged_full_layout.csv"
-BASE = "https://example.org/kg/"
 ID = BASE + "id/"
-NO_REGISTRY = RegistryTerms({}, {}, {})
 
 
 def _import(file: Path, release: str, registry: RegistryTerms = NO_REGISTRY) -> tuple[Imported, Graph]:
-    imported = import_files(ucdp.DATASET, [file], release, registry)
-    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
-    map_dataset_reports(imported.release, imported.reports, registry, BASE, triples)
-    graph = Graph()
-    for t in triples:
-        graph.add(t)
-    return imported, graph
+    return import_graph(ucdp.DATASET, [file], release, registry)
 
 
 @pytest.fixture(scope="module")
