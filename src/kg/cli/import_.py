@@ -18,7 +18,8 @@ from kg.sources.dataset import ImportResult, RowError, datasets, import_dataset,
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import",
-        help="import rows of an event dataset (UCDP GED) as reports in one named graph per release (N-Quads)",
+        help="import rows of an event dataset (UCDP GED, ACLED, GDELT) as reports in one named graph per release "
+        "(N-Quads)",
         description="Map every row of the files to a report of an event, validate them with the shapes and "
         "write the release's named graph as N-Quads. A refused row is one line on stderr (file:line:column: "
         "what is wrong); the other rows are imported, and the exit code is 1.",

@@ -1,0 +1,124 @@
+"""The dev set of `kg extract` (tests/cases/extract/): every gold and held-aside annotation is valid
+through kg's own API (loader checks and SHACL, against the set's own registry), and every folder
+says where its text came from, under which licence, in words that agree with its document record.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from kg import pipeline
+from kg.annotation import Annotation, Corpus, load_corpus
+from kg.config import Settings
+
+EXTRACT = Path(__file__).parent / "cases" / "extract"
+REGISTRY = EXTRACT / "registry.yaml"
+SPLITS = ("gold", "aside")
+#: the seed of the shuffle that chose the held-aside third (README, "Extraction dev set")
+ASIDE_SEED = 16
+ASIDE_PER_LANGUAGE = 2
+
+
+def folders(split: str) -> list[Path]:
+    """The document folders of one split, sorted."""
+    return sorted(p for p in (EXTRACT / split).iterdir() if p.is_dir())
+
+
+def annotation_files() -> list[Path]:
+    """Every annotation of the dev set, gold then aside."""
+    return [f / "annotation.yaml" for split in SPLITS for f in folders(split)]
+
+
+def source_fields(source_md: str) -> dict[str, str]:
+    """The `- URL:` and `- Licence:` items of a SOURCE.md (the licence item may run over lines)."""
+    fields: dict[str, str] = {}
+    for name in ("URL", "Licence"):
+        match = re.search(rf"^- {name}: (.+(?:\n  .+)*)", source_md, flags=re.MULTILINE)
+        if match:
+            fields[name] = " ".join(match.group(1).split())
+    return fields
+
+
+def source_problems(folder: Path, annotation: Annotation) -> list[str]:
+    """What is wrong with a folder's SOURCE.md and text file against its document record (empty if nothing)."""
+    doc = annotation.document
+    problems: list[str] = []
+    source = folder / "SOURCE.md"
+    if not source.is_file():
+        return [f"{folder.name}: no SOURCE.md"]
+    fields = source_fields(source.read_text(encoding="utf-8"))
+    if doc.url is None or doc.licence is None:
+        problems.append(f"{folder.name}: the document record lacks url or licence")
+    if fields.get("URL") != doc.url:
+        problems.append(f"{folder.name}: SOURCE.md URL {fields.get('URL')!r} is not the record's url {doc.url!r}")
+    licence = fields.get("Licence", "")
+    if doc.licence is None or doc.licence not in licence.split():
+        problems.append(f"{folder.name}: SOURCE.md licence {licence!r} does not give the record's {doc.licence!r}")
+    if doc.id != folder.name:
+        problems.append(f"{folder.name}: the record's id is {doc.id!r}")
+    if doc.text != f"article.{doc.language}.txt":
+        problems.append(f"{folder.name}: text file {doc.text!r} does not name the language {doc.language!r}")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def corpus() -> Corpus:
+    """The whole dev set loaded with the loader's checks (quotes, references, dates)."""
+    return load_corpus(REGISTRY, annotation_files())
+
+
+def test_every_annotation_conforms_to_the_shapes() -> None:
+    """All gold and aside annotations mapped together, as `kg validate --registry …` does, conform."""
+    settings = Settings(registry_file=REGISTRY)
+    report = pipeline.check(pipeline.map_corpus(settings, annotation_files()), settings)
+    assert report.conforms, "\n".join(report.lines())
+
+
+def test_every_folder_has_its_source_and_matching_record(corpus: Corpus) -> None:
+    by_file = {a.file.resolve(): a.annotation for a in corpus.articles}
+    problems = [p for f in annotation_files() for p in source_problems(f.parent, by_file[f.resolve()])]
+    assert problems == []
+
+
+def test_the_set_has_the_size_and_mix_issue_16_asks(corpus: Corpus) -> None:
+    docs = [a.annotation.document for a in corpus.articles]
+    languages = [d.language for d in docs]
+    assert len(docs) >= 12
+    assert languages.count("id") >= 6 and languages.count("en") >= 6
+    aside = {f.name for f in folders("aside")}
+    gold = {f.name for f in folders("gold")}
+    assert not aside & gold
+    assert 3 * len(aside) >= len(docs)
+
+
+def test_the_aside_third_is_the_recorded_seeded_shuffle(corpus: Corpus) -> None:
+    """The held-aside documents are the first two of each language after random.Random(16).shuffle."""
+    by_language: dict[str, list[str]] = {}
+    for a in corpus.articles:
+        by_language.setdefault(a.annotation.document.language, []).append(a.key)
+    chosen: set[str] = set()
+    for keys in by_language.values():
+        order = sorted(keys)
+        random.Random(ASIDE_SEED).shuffle(order)
+        chosen.update(order[:ASIDE_PER_LANGUAGE])
+    assert chosen == {f.name for f in folders("aside")}
+
+
+def test_a_source_that_disagrees_with_its_record_is_reported(corpus: Corpus, tmp_path: Path) -> None:
+    """The source check is not vacuous: a copied folder whose SOURCE.md names another URL and licence fails."""
+    article = corpus.articles[0]
+    folder = tmp_path / article.key
+    folder.mkdir()
+    text = (article.file.parent / "SOURCE.md").read_text(encoding="utf-8")
+    assert article.annotation.document.url is not None and article.annotation.document.licence is not None
+    text = text.replace(article.annotation.document.url, "https://example.org/elsewhere")
+    text = text.replace(article.annotation.document.licence, "https://example.org/licence")
+    (folder / "SOURCE.md").write_text(text, encoding="utf-8")
+    problems = source_problems(folder, article.annotation)
+    assert len(problems) == 2, problems
+    (folder / "SOURCE.md").unlink()
+    assert source_problems(folder, article.annotation) == [f"{article.key}: no SOURCE.md"]
