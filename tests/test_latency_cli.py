@@ -15,10 +15,12 @@ import pytest
 from kg import queries, reasoning, store
 from kg.annotation import SCHEMAS
 from kg.cli import COMMANDS, SUMMARIES, make_parser
+from kg.cli import import_ as cli_import
 from kg.cli import query as cli_query
 from kg.cli import reason as cli_reason
 from kg.cli import schema as cli_schema
 from kg.errors import QueryError
+from kg.sources.dataset import datasets
 from kg.store import published_files
 
 #: `kg export --help` still imports the exporters to list their formats (see benchmarks/NOTES.md)
@@ -38,6 +40,7 @@ def test_the_copied_constants_agree() -> None:
     assert cli_query.BACKENDS == store.BACKENDS
     assert (cli_reason.ENGINES, cli_reason.HERMIT_MAX_TRIPLES) == (reasoning.ENGINES, reasoning.HERMIT_MAX_TRIPLES)
     assert tuple(SCHEMAS) == cli_schema.SCHEMA_NAMES
+    assert tuple(sorted(datasets())) == cli_import.DATASETS
 
 
 def test_help_and_list_import_no_rdf_library() -> None:

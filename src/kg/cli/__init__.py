@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "push": "kg.cli.push",
     "export": "kg.cli.export",
     "extract": "kg.cli.extract",
+    "import": "kg.cli.import_",
 }
 
 
@@ -64,6 +65,8 @@ SUMMARIES: dict[str, str] = {
     "add": "copy an article's text into the project with a draft annotation.yaml to complete",
     "status": "what the project holds: documents and facts (curated vs draft), sources, whether the build is stale",
     "extract": "draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
+    "import": "import rows of an event dataset (UCDP GED, ACLED, GDELT) as reports in one named graph per release "
+    "(N-Quads)",
 }
 
 
