@@ -63,6 +63,8 @@ RULES: dict[str, float] = {
     "group.lexicon": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
+    "figure.row-label": 0.8,
+    "figure.breakdown": 0.7,
     "figure.unknown-number": 0.6,
     "claim.reporting-verb": 0.7,
     "claim.according-to": 0.7,
@@ -109,6 +111,8 @@ class _Figure:
     sentence: int
     victim: str | None
     rule: str
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass
@@ -436,12 +440,12 @@ class _Draft:
         return events
 
     # -- figures -------------------------------------------------------------------------------
-    def figures(self) -> list[_Figure]:
-        out: list[_Figure] = []
-        seen: set[tuple[int | None, str, str, int]] = set()
-        lang = self.opts.lang
-        candidates: list[tuple[int, int, int, bool]] = [
-            (n.value, n.start, n.end, n.plus) for n in numbers.find_numbers(self.text, lang)
+    def _number_candidates(self) -> list[tuple[int, int, int, str]]:
+        """(value, start, end, kind) of every count: digits ("plus" when a `+` follows), number words, and
+        orders of magnitude ("hundreds", "ratusan": kind "magnitude", a lower bound)."""
+        candidates: list[tuple[int, int, int, str]] = [
+            (n.value, n.start, n.end, "plus" if n.plus else "plain")
+            for n in numbers.find_numbers(self.text, self.opts.lang)
         ]
         for m in re.finditer(r"[A-Za-z]+(?:[\s-]+[A-Za-z]+)*", self.text):
             words = re.findall(r"[A-Za-z]+", m.group(0))
@@ -455,12 +459,39 @@ class _Draft:
                 if k > j and not (k - j == 1 and words[j].lower() in ("a", "se")):
                     value = numbers.parse_words(words[j:k], self.lex)
                     if value is not None:
-                        candidates.append((value, spans[j][0], spans[k - 1][1], False))
+                        candidates.append((value, spans[j][0], spans[k - 1][1], "plain"))
                     j = k
                 else:
                     j += 1
+        taken: list[tuple[int, int]] = []
+        for phrase in sorted(self.lex.magnitudes, key=len, reverse=True):
+            for m in re.finditer(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", self.text, re.I):
+                if all(m.end() <= ts or m.start() >= te for ts, te in taken):
+                    taken.append((m.start(), m.end()))
+                    candidates.append((self.lex.magnitudes[phrase], m.start(), m.end(), "magnitude"))
+        return sorted(candidates, key=lambda c: c[1])
+
+    def _row_label(self, start: int) -> str | None:
+        """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil")."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", self.text[line_start:start])
+        if m is None:
+            return None
+        label = " ".join(re.sub(r"[^\w\s-]|\d", " ", m.group(1).lower()).split())
+        return next((k for p, k in self.lex.counted_labels if label == p or label.endswith(f" {p}")), None)
+
+    def figures(self) -> list[_Figure]:
+        out: list[_Figure] = []
+        seen: set[int] = set()
+        lang = self.opts.lang
+        candidates = self._number_candidates()
         months = set(self.lex.months)
-        for value, start, end, plus in sorted(candidates, key=lambda c: c[1]):
+        number_end: dict[int, int] = {}  # id of a figure → where its number ends
+        in_brackets: list[tuple[int, int, int, int]] = []  # value, start, end, where the "(" stands
+        range_highs: set[int] = set()
+        for value, start, end, kind in candidates:
+            if start in range_highs:
+                continue
             i = self.sentence_of(start)
             s, e = self.sents[i]
             if start > 0 and self.text[start - 1] == "[":
@@ -468,7 +499,19 @@ class _Draft:
             raw = self.text[start:end]
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
-            after = re.split(r"[.;:()\[\n]|\d", self.text[end:e], maxsplit=1)[0]
+            opening = self.text.rfind("(", s, start)
+            if opening >= 0 and ")" not in self.text[opening:start]:
+                in_brackets.append((value, start, end, opening))
+                continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
+            # a range "31–33": the low bound, at least; the high bound is no figure of its own
+            rng = re.match(r"\s*[–—-]\s*(\d+)(?![\d.,]\d)", self.text[end:e]) if kind == "plain" else None
+            high = None
+            if rng is not None and int(rng.group(1)) > value:
+                high = int(rng.group(1))
+                range_highs.add(end + rng.start(1))
+                end = end + rng.end()
+            tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
+            after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             after_words = after.lower().split()[: self.lex.window]
             before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
             if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
@@ -480,29 +523,40 @@ class _Draft:
             counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
             rule = "figure.counted-after"
             if counts is None:
-                counts = next((k for p, k in self.lex.counted_before if f" {p} " in before_text), None)
+                counts, rule = self._row_label(start), "figure.row-label"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_before if before_text.endswith(f" {p} ")), None)
                 rule = "figure.counted-before"
             if counts is None:
                 continue
             q = numbers.parse_qualifier(self.text[s:start], lang)
-            qualifier = "more-than" if plus else (q[0] if q else "exact")
+            if kind in ("plus", "magnitude"):
+                qualifier = "more-than"
+            elif high is not None:
+                qualifier = "at-least"
+            else:
+                qualifier = q[0] if q else "exact"
             span_start = s + q[1] if q else start
-            tail = max(
+            reach = max(
                 (after_text.find(f" {p} ") + len(p) + 1 for p, _ in self.lex.counted_after if f" {p} " in after_text),
                 default=0,
             )
-            span_end = self._end_of_words(end, tail) if rule == "figure.counted-after" else end
+            span_end = self._end_of_words(end, reach) if rule == "figure.counted-after" else end
             if rule == "figure.counted-before":
                 span_start = min(span_start, self._before_start(s, start, self.lex.counted_before))
             context = before_text + after_text
             victim = next((k for p, k in self.lex.victims if f" {p} " in context), None)
             if victim is not None and victim not in self.idx.actors:
                 victim = None
-            key = (value, qualifier, counts, i)
-            if key in seen:
+            if start in seen:
                 continue
-            seen.add(key)
-            out.append(_Figure(value, qualifier, counts, (span_start, span_end), i, victim, rule))
+            seen.add(start)
+            fig = _Figure(
+                value, qualifier, counts, (span_start, span_end), i, victim, rule, low=high and value, high=high
+            )
+            number_end[id(fig)] = end
+            out.append(fig)
+        out.extend(self._breakdowns(out, number_end, in_brackets))
         for h in self.hits:
             if h.table == "unknown-figure":
                 out.append(
@@ -517,6 +571,33 @@ class _Draft:
                     )
                 )
         return sorted(out, key=lambda f: f.span)
+
+    def _breakdowns(
+        self, figures: list[_Figure], number_end: dict[int, int], in_brackets: list[tuple[int, int, int, int]]
+    ) -> list[_Figure]:
+        """The parts of a figure listed in brackets right after it ("28 (15 victims, 13 attackers)",
+        "delapan orang (empat pelaku dan empat warga sipil)"): each part counts the same, exactly."""
+        out = []
+        for value, start, end, opening in in_brackets:
+            whole = next(
+                (
+                    f
+                    for f in figures
+                    if f.value is not None
+                    and (ne := number_end.get(id(f))) is not None
+                    and ne <= opening
+                    and re.fullmatch(r"\s*(?:[^\W\d]+\s+){0,4}", self.text[ne:opening])
+                ),
+                None,
+            )
+            if whole is None or whole.value is None or value > whole.value:
+                continue
+            part = re.match(r"[^,;()]*?(?=\s+(?:and|dan)\s|[,;)]|$)", self.text[end:])
+            span_end = end + (part.end() if part else 0)
+            out.append(
+                _Figure(value, "exact", whole.counts, (start, span_end), whole.sentence, None, "figure.breakdown")
+            )
+        return out
 
     def _end_of_words(self, end: int, chars: int) -> int:
         """The offset `chars` characters of normalised words after `end` (the counted phrase's end)."""
@@ -743,6 +824,8 @@ class _Draft:
                     counts=fig.counts,  # type: ignore[arg-type]
                     value=fig.value,
                     qualifier=fig.qualifier,  # type: ignore[arg-type]
+                    low=fig.low,
+                    high=fig.high,
                     victim=fig.victim,
                     according_to=resting_on(fig.span),
                     evidence=quote(text, *fig.span),

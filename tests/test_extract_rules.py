@@ -1,0 +1,95 @@
+"""`kg extract`'s general rules, each on an invented sentence (none copied from a dev or curated text).
+
+Figures: orders of magnitude, ranges, `N+`, infobox row labels, breakdowns in brackets, a filler word
+between qualifier and number, counts named right before the number, counted nouns of crowds and
+shops. Expected rows are written by hand from each sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kg.annotation import Annotation, LoadedRegistry, load_registry
+from kg.extract.engine import DraftOptions, extract
+
+REGISTRY = Path(__file__).parents[1] / "data" / "registry.yaml"
+
+
+@pytest.fixture(scope="module")
+def registry() -> LoadedRegistry:
+    return load_registry(REGISTRY)
+
+
+def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
+    opts = DraftOptions(lang, dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
+    return extract(text, registry.registry, opts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # orders of magnitude are lower bounds
+        (
+            "en",
+            "Hundreds were injured and thousands of protesters marched in Almaty.",
+            {(100, "more-than", "injured"), (1000, "more-than", "participants")},
+        ),
+        (
+            "id",
+            "Ratusan orang terluka dan puluhan ditangkap di Almaty.",
+            {(100, "more-than", "injured"), (10, "more-than", "arrested")},
+        ),
+        # a range: its low bound, at least (the high bound is no figure of its own)
+        ("en", "Between clashes in Almaty, 12–15 people died.", {(12, "at-least", "killed")}),
+        # N+
+        ("en", "In Almaty 70+ people were arrested.", {(70, "more-than", "arrested")}),
+        # an infobox row: the label counts every number of the row
+        (
+            "en",
+            "Protests in Almaty\n- Injuries: 44\n- Deaths: 6 civilians, 2 officers",
+            {(44, "exact", "injured"), (6, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Unjuk rasa di Almaty\nKorban luka | 17 orang |\nKorban tewas | 3 warga 1 polisi |",
+            {(17, "exact", "injured"), (3, "exact", "killed"), (1, "exact", "killed")},
+        ),
+        # a breakdown in brackets right after a figure counts the same, exactly
+        (
+            "en",
+            "In Almaty 11 people were killed (7 protesters, 4 officers).",
+            {(11, "exact", "killed"), (7, "exact", "killed"), (4, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Sedikitnya sembilan orang (lima warga dan empat polisi) tewas di Almaty.",
+            {(9, "at-least", "killed"), (5, "exact", "killed"), (4, "exact", "killed")},
+        ),
+        # a filler verb between the qualifier and the number
+        ("id", "Setidaknya terdapat 21 orang tewas di Almaty.", {(21, "at-least", "killed")}),
+        # the count named right before the number
+        ("en", "The blast in Almaty injured 14 people.", {(14, "exact", "injured")}),
+        ("id", "Ledakan di Almaty menewaskan 6 orang.", {(6, "exact", "killed")}),
+        ("en", "Police confirmed the arrests of 19 students in Almaty.", {(19, "exact", "arrested")}),
+        # crowds, perpetrators and shops
+        (
+            "id",
+            "Sekitar dua ribu massa berkumpul dan 40 unit ruko terbakar di Almaty.",
+            {(2000, "about", "participants"), (40, "exact", "businesses-affected")},
+        ),
+        ("en", "Three attackers opened fire in Almaty.", {(3, "exact", "participants")}),
+        # no count kind named: no figure
+        ("en", "Hundreds of buses left Almaty on 3 March.", set()),
+    ],
+)
+def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:
+    ann = _draft(lang, text, registry)
+    assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
+
+
+def test_a_range_keeps_its_bounds(registry: LoadedRegistry) -> None:
+    ann = _draft("en", "Between clashes in Almaty, 12–15 people died.", registry)
+    assert [(f.low, f.high) for f in ann.figures] == [(12, 15)]
