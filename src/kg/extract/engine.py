@@ -31,7 +31,7 @@ from kg.extract import numbers
 from kg.extract.dates import DateFound, dates_in
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
 from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, REGISTRY_GROUP, STATE
 from kg.iris import is_key
 
 #: rule id → confidence of the facts it proposes
@@ -61,6 +61,11 @@ RULES: dict[str, float] = {
     "role.perpetrator-agent": 0.6,
     "role.participant-in-sentence": 0.5,
     "group.lexicon": 0.6,
+    "role.infobox-row": 0.8,
+    "role.civilians-attacked": 0.5,
+    "role.deployed": 0.6,
+    "role.agent-of-harm": 0.6,
+    "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
     "figure.row-label": 0.8,
@@ -78,6 +83,11 @@ _CROWD = {"protest", "unrest", "deployment"}
 _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
+_ATTACKS = {"armed-attack"}
+#: the type of a new group an infobox row names, by its role
+#: an infobox row naming more people than this is a roster, not the parties to the event
+_ROW_MAX_PEOPLE = 3
+_ROW_GROUP_TYPES = {"perpetrator": "armed-group", "target": "civilians", "participant": "unnamed-group"}
 
 
 class ExtractError(KGError):
@@ -243,7 +253,7 @@ class _Draft:
 
     def speaker_at(self, h: Hit) -> str | None:
         """The actor a speaker mention names: a registry person or state, a group, or an alias."""
-        if h.table in (PERSON, STATE, ORGANISATION):
+        if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP):
             return h.value
         if h.table == GROUP:
             return self.group_key(h)
@@ -356,6 +366,8 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
+            elif ev.type in _ATTACKS and g.value == "civilians":
+                ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start:
@@ -364,7 +376,14 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
         if ev.type in _VIOLENT:
             within = ev.location if ev.location in self.idx.place_types else self.main_country
-            s_end = min((h.start for h in sent_hits if h.table == "trigger" and h.start > ev.trigger.start), default=e)
+            s_end = min(
+                (
+                    h.start
+                    for h in sent_hits
+                    if h.table == "trigger" and h.start > ev.trigger.start and h.value != ev.type
+                ),
+                default=e,
+            )
             passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
             prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
             window = (prev_end, ev.trigger.start) if passive else (ev.trigger.start, s_end)
@@ -375,6 +394,85 @@ class _Draft:
         if ev.type == "deployment":
             for p in people:
                 ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
+            for a in (h for h in sent_hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
+                ev.roles.append(("participant", a.value, (a.start, a.end), "role.deployed"))
+
+    def infobox_roles(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Roles from infobox rows whose label names one ("Perps: X", "Target: A, B", "Pelaku | X"): each item of
+        the row is a registry actor it names, or else a new group of the article (its words are the group)."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        actors = (PERSON, STATE, ORGANISATION, REGISTRY_GROUP)
+        for line in re.finditer(r"^[ \t]*-?[ \t]*([^|:\n]{2,40}?)[ \t]*[|:][ \t]*(.*)$", self.text, re.M):
+            label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
+            role = self.lex.role_labels.get(label)
+            if role is None:
+                continue
+            people = [h for h in self.hits if line.start(2) <= h.start < line.end(2) and h.table == PERSON]
+            if len(people) > _ROW_MAX_PEOPLE:
+                continue  # a long roster of officials is who governed, not who took part
+            for item in re.finditer(r"[^,|*;]+", line.group(2)):
+                words = item.group(0).strip(" \t-")
+                first = words.split()[0].lower() if words.split() else ""
+                start = line.start(2) + item.start() + item.group(0).index(words) if words else 0
+                end = start + len(words)
+                inside = [h for h in self.hits if start <= h.start and h.end <= end]
+                common_noun = any(h.table == GROUP for h in inside)
+                if not re.search(r"[^\W\d]", words) or first in self.lex.numbers:
+                    continue  # a count ("Tiga gereja …"), not an actor
+                if not words[0].isupper() and not common_noun:
+                    continue  # a description ("cabang Asia Tenggara dari …"), not an actor
+                bracket = re.search(r"\(([^()]*)\)\s*$", words)
+                if bracket and any(m in bracket.group(1).lower() for m in self.lex.supporter_markers):
+                    continue  # "X (alleged support)": a supporter, not one who took part
+                name_end = start + bracket.start() if bracket else end  # "X (branch of Y)": Y is not in the row
+                named = [h for h in inside if h.table in actors and h.end <= name_end]
+                if named:
+                    out.extend((role, h.value, (start, end), "role.infobox-row") for h in named)
+                    continue
+                if any(h.table == PLACE for h in inside):
+                    continue  # a place is no actor
+                bare = re.sub(r"\s*\([^()]*\)\s*$", "", words)
+                short = self.short_name_of(bare)
+                if short is not None:
+                    out.append((role, short, (start, end), "role.infobox-row"))
+                    continue
+                group_type = next((h.value for h in inside if h.table == GROUP and h.value != "group"), None)
+                hit = Hit(start, start + len(bare), GROUP, group_type or _ROW_GROUP_TYPES[role])
+                out.append((role, self.group_key(hit), (start, end), "role.infobox-row"))
+        return out
+
+    def agents_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators named as the agent of a harm verb: "killed by security officers", "ditembak oleh polisi"."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        verbs = "|".join(map(re.escape, self.lex.harm_verbs))
+        agents = "|".join(self.lex.agent_markers)
+        if not verbs or not agents:
+            return out
+        for h in self.hits:
+            if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
+                h.table == GROUP and h.value == "group"
+            ):
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            m = re.search(rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
+            if m is None:
+                continue
+            actor = self.group_key(h) if h.table == GROUP else h.value
+            out.append(("perpetrator", actor, (s + m.start(), h.end), "role.agent-of-harm"))
+        return out
+
+    def short_name_of(self, words: str) -> str | None:
+        """The one registry actor whose name contains every word of `words` (two words or more): "Indonesian
+        Police" is "Indonesian National Police"; None when no actor or several do."""
+        wanted = set(words.lower().split())
+        if len(wanted) < 2:
+            return None
+        keys = {
+            key
+            for phrase, (table, key) in self.idx.phrases.items()
+            if table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP) and wanted <= set(phrase.split())
+        }
+        return keys.pop() if len(keys) == 1 else None
 
     def _words_after(self, offset: int, n: int) -> int:
         m = re.match(rf"(?:\s+[\w-]+){{0,{n}}}", self.text[offset:])
@@ -620,7 +718,9 @@ class _Draft:
     # -- claims --------------------------------------------------------------------------------
     def claims(self) -> list[_Claim]:
         out: list[_Claim] = []
-        speakers = [h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, GROUP, "speaker-alias")]
+        speakers = [
+            h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP, GROUP, "speaker-alias")
+        ]
         for verb in (h for h in self.hits if h.table == "reporting"):
             i = self.sentence_of(verb.start)
             s, e = self.sents[i]
@@ -750,6 +850,14 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
+        row_roles = self.infobox_roles() + self.agents_of_harm()
+        main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
+        if main_event is not None:
+            have = {(r[0], r[1]) for r in main_event.roles}
+            for r in row_roles:
+                if (r[0], r[1]) not in have:
+                    have.add((r[0], r[1]))
+                    main_event.roles.append(r)
 
         def resting_on(span: tuple[int, int]) -> list[str]:
             return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]

@@ -44,6 +44,9 @@ class Lexicon:
     counted_unknown: tuple[tuple[str, str], ...]
     counted_labels: tuple[tuple[str, str], ...]
     magnitudes: dict[str, int]
+    role_labels: dict[str, str]
+    supporter_markers: tuple[str, ...]
+    harm_verbs: tuple[str, ...]
     qualifier_gap: tuple[str, ...]
     victims: tuple[tuple[str, str], ...]
     numbers: dict[str, int]
@@ -96,6 +99,9 @@ def load_lexicon(lang: Lang) -> Lexicon:
             counted_unknown=_pairs(counted["unknown"], file, "counted.unknown"),
             counted_labels=_pairs(counted["labels"], file, "counted.labels"),
             magnitudes={str(k).lower(): int(v) for k, v in data["magnitudes"].items()},
+            role_labels={str(k).lower(): str(v) for k, v in data["role_labels"].items()},
+            supporter_markers=tuple(str(v).lower() for v in data["supporter_markers"]),
+            harm_verbs=tuple(str(v).lower() for v in data["harm_verbs"]),
             qualifier_gap=tuple(str(v).lower() for v in data["qualifier_gap"]),
             victims=_pairs(counted["victims"], file, "counted.victims"),
             numbers={str(k).lower(): int(v) for k, v in data["numbers"].items()},

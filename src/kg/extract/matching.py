@@ -11,7 +11,17 @@ from typing import Any
 from kg.annotation import QuoteRef, Registry
 from kg.errors import MissingExtra
 from kg.extract.lexicon import Lang, Lexicon, load_lexicon
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE, NameIndex, build_index
+from kg.extract.names import (
+    GROUP,
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    POSITION,
+    REGISTRY_GROUP,
+    STATE,
+    NameIndex,
+    build_index,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Matching
@@ -111,7 +121,18 @@ def name_index(lang: Lang, registry_json: str) -> NameIndex:
     return build_index(Registry.model_validate_json(registry_json), load_lexicon(lang))
 
 
-_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue", "facility"}
+_ENTITY_TABLES = {
+    PLACE,
+    PERSON,
+    STATE,
+    ORGANISATION,
+    REGISTRY_GROUP,
+    POSITION,
+    GROUP,
+    "speaker-alias",
+    "venue",
+    "facility",
+}
 
 
 def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
@@ -138,7 +159,8 @@ def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
 # Sentences and quotes
 # ----------------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
+#: a sentence ends at . ! ? (and the reference markers after it, "….[4] Next") before a capital, or at a line break
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\w{1,6}\])*[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
