@@ -854,10 +854,10 @@ class _Draft:
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:
             have = {(r[0], r[1]) for r in main_event.roles}
-            for r in row_roles:
-                if (r[0], r[1]) not in have:
-                    have.add((r[0], r[1]))
-                    main_event.roles.append(r)
+            for row in row_roles:
+                if (row[0], row[1]) not in have:
+                    have.add((row[0], row[1]))
+                    main_event.roles.append(row)
 
         def resting_on(span: tuple[int, int]) -> list[str]:
             return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]
