@@ -14,6 +14,7 @@ import pytest
 
 from kg.annotation import Annotation, LoadedRegistry, load_registry
 from kg.extract.engine import DraftOptions, extract
+from kg.extract.matching import sentences
 
 REGISTRY = Path(__file__).parents[1] / "data" / "registry.yaml"
 
@@ -93,3 +94,110 @@ def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], regis
 def test_a_range_keeps_its_bounds(registry: LoadedRegistry) -> None:
     ann = _draft("en", "Between clashes in Almaty, 12–15 people died.", registry)
     assert [(f.low, f.high) for f in ann.figures] == [(12, 15)]
+
+
+# --------------------------------------------------------------------------------------------------
+# participants: an invented registry (a country, a city, an organisation, a group with a short name, a person)
+
+INVENTED_REGISTRY = """\
+places:
+  - id: ruritania
+    type: country
+    label: {en: Ruritania, id: Ruritania}
+  - id: strelsau
+    type: city
+    label: {en: Strelsau, id: Strelsau}
+    within: ruritania
+states:
+  - id: kingdom-of-ruritania
+    label: {en: Kingdom of Ruritania, id: Kerajaan Ruritania}
+    territory: ruritania
+organisations:
+  - id: voa
+    label: {en: Voice of America, id: Voice of America}
+  - id: ruritanian-national-guard
+    label: {en: Ruritanian National Guard, id: Garda Nasional Ruritania}
+groups:
+  - id: red-hand
+    type: armed-group
+    label: {en: Red Hand Brigade (RHB), id: Brigade Tangan Merah (RHB)}
+people:
+  - id: rudolf-rassendyll
+    label: {en: Rudolf Rassendyll, id: Rudolf Rassendyll}
+"""
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
+    file = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY, encoding="utf-8")
+    return load_registry(file)
+
+
+def _roles(ann: Annotation) -> set[tuple[str, str]]:
+    local = {g.id: g.label.get(ann.document.language) for g in ann.groups}
+    return {(r.role, f"group:{local[r.actor]}" if r.actor in local else r.actor) for ev in ann.events for r in ev.roles}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # infobox role rows: registry actors by label or bracketed short name, else new groups of the article
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n- Perps: RHB (suspected)\n- Target: Shopkeepers",
+            {("perpetrator", "red-hand"), ("target", "group:shopkeepers")},
+        ),
+        # a bracketed description names no party; a supporter is not one; a count is no actor
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n"
+            "- Perps: Red Hand Brigade (a wing of the Ruritanian National Guard), Blue Lodge (alleged support)\n"
+            "- Target: Three shops",
+            {("perpetrator", "red-hand")},
+        ),
+        # a side written shorter than the registry's name, with every word of it
+        (
+            "en",
+            "Protests in Strelsau\n- Side1: Ruritanian Guard, Students\n- Leadfigures2: Rudolf Rassendyll",
+            {
+                ("participant", "ruritanian-national-guard"),
+                ("participant", "group:students"),
+                ("participant", "rudolf-rassendyll"),
+            },
+        ),
+        (
+            "id",
+            "Serangan di Strelsau\nPelaku | Brigade Tangan Merah, cabang dari kelompok lain |\nSasaran | Dua gereja |",
+            {("perpetrator", "red-hand")},
+        ),
+        # the agent of a harm verb is a perpetrator
+        (
+            "en",
+            "Riots broke out in Strelsau, where four people were shot by security officers.",
+            {("perpetrator", "group:security officers")},
+        ),
+        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", {("perpetrator", "group:polisi")}),
+        # a deployed unit of the registry takes part in the deployment
+        (
+            "id",
+            "Pasukan Garda Nasional Ruritania dikerahkan ke Strelsau.",
+            {("participant", "ruritanian-national-guard")},
+        ),
+        # civilians in an attack are its targets
+        ("id", "Serangan di Strelsau melukai warga sipil.", {("target", "group:warga sipil")}),
+    ],
+)
+def test_participants(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, invented)) == roles
+
+
+def test_a_long_roster_of_leaders_is_no_list_of_parties(invented: LoadedRegistry) -> None:
+    row = ", ".join(["Rudolf Rassendyll", "Rudolf Rassendyll", "Rudolf Rassendyll", "Rudolf Rassendyll"])
+    ann = _draft("en", f"Protests in Strelsau\n- Leadfigures2: {row}", invented)
+    assert _roles(ann) == set()
+
+
+def test_a_sentence_ends_after_its_reference_markers() -> None:
+    text = "Riots began in Strelsau.[4][b] Police fired."
+    assert [text[s:e] for s, e in sentences(text)] == ["Riots began in Strelsau.[4][b]", "Police fired."]
