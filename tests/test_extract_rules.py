@@ -201,3 +201,30 @@ def test_a_long_roster_of_leaders_is_no_list_of_parties(invented: LoadedRegistry
 def test_a_sentence_ends_after_its_reference_markers() -> None:
     text = "Riots began in Strelsau.[4][b] Police fired."
     assert [text[s:e] for s, e in sentences(text)] == ["Riots began in Strelsau.", "Police fired."]
+
+
+# --------------------------------------------------------------------------------------------------
+# `kg add --draft extract`: the extractor as the drafter of a new article
+
+
+def test_kg_add_draft_extract_writes_the_extractors_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ruamel.yaml import YAML
+
+    from kg.cli import main
+    from kg.project import create_project
+
+    monkeypatch.delenv("KG_HOME", raising=False)
+    create_project(tmp_path / "p")
+    (tmp_path / "p" / "data" / "registry.yaml").write_text(INVENTED_REGISTRY, encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text("Riots broke out in Strelsau on Monday; at least 9 people were injured.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "p")
+    argv = ["add", str(story), "--id", "strelsau-riots", "--lang", "en", "--published", "2023-03-08"]
+    assert main([*argv, "--publisher", "voa", "--draft", "extract"]) == 0
+    capsys.readouterr()
+    data = YAML(typ="safe").load(tmp_path / "p" / "data" / "articles" / "strelsau-riots" / "annotation.yaml")
+    assert [(e["type"], e["date"], e["location"]) for e in data["events"]] == [("riot", "2023-03-06", "strelsau")]
+    assert [(f["value"], f["qualifier"], f["counts"]) for f in data["figures"]] == [(9, "at-least", "injured")]
+    assert data["document"]["publisher"] == "voa"
