@@ -228,3 +228,33 @@ def test_kg_add_draft_extract_writes_the_extractors_facts(
     assert [(e["type"], e["date"], e["location"]) for e in data["events"]] == [("riot", "2023-03-06", "strelsau")]
     assert [(f["value"], f["qualifier"], f["counts"]) for f in data["figures"]] == [(9, "at-least", "injured")]
     assert data["document"]["publisher"] == "voa"
+
+
+# --------------------------------------------------------------------------------------------------
+# events of a text that looks back (its dateline, the day it was read, years after its dates)
+
+
+def test_a_retrospective_text_folds_vague_mentions_and_dates_them_from_its_own_dates(
+    invented: LoadedRegistry,
+) -> None:
+    text = (
+        "The Strelsau bombing happened on 4 June 2015 in Strelsau.\n"
+        "The bombing was condemned across Ruritania.\n"  # undated, at the country: the same bombing
+        "Riots followed in Strelsau.\n"  # undated, no riot dated elsewhere: dated from the text's first date
+    )
+    opts = DraftOptions("en", dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, invented.registry, opts)
+    assert {(e.type, e.date, e.precision, e.location) for e in ann.events} == {
+        ("armed-attack", "2015-06-04", "day", "strelsau"),
+        ("riot", "2015-06-04", "day", "strelsau"),
+    }
+
+
+def test_a_news_report_keeps_its_dateline_month_for_undated_events(invented: LoadedRegistry) -> None:
+    text = "The Strelsau bombing happened on 4 March 2023 in Strelsau.\nRiots followed in Strelsau.\n"
+    opts = DraftOptions("en", dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, invented.registry, opts)
+    assert {(e.type, e.date, e.precision) for e in ann.events} == {
+        ("armed-attack", "2023-03-04", "day"),
+        ("riot", "2023-03", "month"),
+    }

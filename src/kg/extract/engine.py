@@ -50,6 +50,7 @@ RULES: dict[str, float] = {
     "date.relative": 0.7,
     "date.start-of-year-main-event": 0.6,
     "date.default-month": 0.4,
+    "date.first-of-text": 0.4,
     "role.attendee": 0.9,
     "role.chair": 0.8,
     "role.speaker": 0.7,
@@ -84,6 +85,8 @@ _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 _ATTACKS = {"armed-attack"}
+#: a text whose first full date lies this many days or more before its dateline looks back on the events
+_RETROSPECTIVE_DAYS = 365
 #: the type of a new group an infobox row names, by its role
 #: an infobox row naming more people than this is a roster, not the parties to the event
 _ROW_MAX_PEOPLE = 3
@@ -210,6 +213,10 @@ class _Draft:
             for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ())
             if d.rule in ("date.explicit", "date.day-month") and d.precision == "day"
         ]
+        # an encyclopedia article read years later: its dateline is the day it was read, not the news day
+        self.retrospective = bool(self.full_dates) and (
+            opts.dateline - dt.date.fromisoformat(self.full_dates[0].date)
+        ) >= dt.timedelta(days=_RETROSPECTIVE_DAYS)
 
     # -- helpers -------------------------------------------------------------------------------
     def sentence_of(self, offset: int) -> int:
@@ -504,7 +511,7 @@ class _Draft:
             first.roles.extend(ev.roles)
             if ev.type == "summit":
                 first.type = "summit"
-        events = list(merged.values())
+        events = self.fold_vague(list(merged.values()))
         for ev in events:
             seen: set[tuple[str, str]] = set()
             roles = []
@@ -536,6 +543,35 @@ class _Draft:
             counts[ev.type] = counts.get(ev.type, 0) + 1
             ev.key = f"{ev.type}-{counts[ev.type]}"
         return events
+
+    def fold_vague(self, events: list[_Event]) -> list[_Event]:
+        """An undated mention, or one placed only at the main country, is a mention of a dated or better-placed
+        event of the same type when the text has one ("the bombings" after "the bombing of 13 May in X");
+        it keeps its own event only when there is none, dated then by the text's first full date."""
+
+        def vague_date(ev: _Event) -> bool:
+            return ev.date.rule == "date.default-month"
+
+        def vague_place(ev: _Event) -> bool:
+            return ev.location_rule == "place.main-country" or self.idx.place_types.get(ev.location) == "country"
+
+        kept: list[_Event] = []
+        for ev in sorted(events, key=lambda e: (vague_date(e) or vague_place(e), e.trigger.start)):
+            if self.retrospective and (vague_date(ev) or vague_place(ev)):
+                host = next(
+                    (k for k in kept if k.type == ev.type and not vague_date(k) and not vague_place(k)),
+                    None,
+                )
+                if host is not None:
+                    host.roles.extend(ev.roles)
+                    continue
+            kept.append(ev)
+        if self.retrospective:
+            first = self.full_dates[0]
+            for ev in kept:
+                if vague_date(ev):
+                    ev.date = DateFound(first.start, first.date, first.precision, "date.first-of-text")
+        return kept
 
     # -- figures -------------------------------------------------------------------------------
     def _number_candidates(self) -> list[tuple[int, int, int, str]]:
