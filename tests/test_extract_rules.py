@@ -258,3 +258,32 @@ def test_a_news_report_keeps_its_dateline_month_for_undated_events(invented: Loa
         ("armed-attack", "2023-03-04", "day"),
         ("riot", "2023-03", "month"),
     }
+
+
+# --------------------------------------------------------------------------------------------------
+# claims: more reporting verbs, and speakers that are groups of the article
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claims"),
+    [
+        (
+            "en",
+            "Riots broke out in Strelsau. Observers noted that the crowd in Strelsau was unarmed.",
+            [("observers", "the crowd in Strelsau was unarmed")],
+        ),
+        (
+            "en",
+            "A blast hit Strelsau. The police described the blast as an accident of a gas main.",
+            [("police", "the blast as an accident of a gas main")],
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Polisi mencatat bahwa dua gedung di Strelsau terbakar.",
+            [("polisi", "dua gedung di Strelsau terbakar")],
+        ),
+    ],
+)
+def test_claims(lang: str, text: str, claims: list[tuple[str, str]], invented: LoadedRegistry) -> None:
+    ann = _draft(lang, text, invented)
+    assert [(c.speaker, c.text.get(lang)) for c in ann.claims] == claims
