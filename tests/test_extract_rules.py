@@ -287,3 +287,12 @@ def test_a_news_report_keeps_its_dateline_month_for_undated_events(invented: Loa
 def test_claims(lang: str, text: str, claims: list[tuple[str, str]], invented: LoadedRegistry) -> None:
     ann = _draft(lang, text, invented)
     assert [(c.speaker, c.text.get(lang)) for c in ann.claims] == claims
+
+
+def test_a_text_that_never_names_its_country_places_events_at_the_place_named_last(
+    invented: LoadedRegistry,
+) -> None:
+    text = "== Strelsau ==\nSekelompok massa melakukan pembakaran pada 23 September 2019."
+    ann = _draft("id", text, invented)
+    assert [(e.type, e.location) for e in ann.events] == [("riot", "strelsau")]
+    assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}

@@ -44,6 +44,7 @@ RULES: dict[str, float] = {
     "event.implied-by-figure": 0.3,
     "place.in-sentence": 0.7,
     "place.main-country": 0.5,
+    "place.last-named": 0.4,
     "date.explicit": 0.9,
     "date.day-month": 0.8,
     "date.weekday": 0.8,
@@ -254,6 +255,11 @@ class _Draft:
         self.places.setdefault(key, (h, within))
         return key
 
+    def last_place_before(self, offset: int) -> str | None:
+        """The registry place named last before `offset` (a text that never names its country)."""
+        places = [k for h in self.hits if h.table == PLACE and h.end <= offset and (k := self.place_key(h.value))]
+        return places[-1] if places else None
+
     def last_person_before(self, offset: int) -> str | None:
         people = [h for h in self.hits if h.table == PERSON and h.end <= offset]
         return people[-1].value if people else None
@@ -295,6 +301,8 @@ class _Draft:
                 location, loc_rule = min(places, key=rank)[1], "place.in-sentence"
             elif self.main_country is not None:
                 location, loc_rule = self.main_country, "place.main-country"
+            elif (last := self.last_place_before(h.start)) is not None:
+                location, loc_rule = last, "place.last-named"
             else:
                 continue  # nowhere to put it: an event needs a place
             found = dates_in(self.text, self.opts.lang, s, e, self.opts.dateline, self.hits)
