@@ -296,3 +296,26 @@ def test_a_text_that_never_names_its_country_places_events_at_the_place_named_la
     ann = _draft("id", text, invented)
     assert [(e.type, e.location) for e in ann.events] == [("riot", "strelsau")]
     assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("id", "Serangan di Strelsau dilakukan oleh tiga pelaku yang merupakan anggota Brigade Tangan Merah."),
+        ("en", "An attack hit Strelsau; the attackers were members of the Red Hand Brigade."),
+    ],
+)
+def test_perpetrators_who_are_members_of_a_registry_group_make_it_a_perpetrator(
+    lang: str, text: str, invented: LoadedRegistry
+) -> None:
+    assert ("perpetrator", "red-hand") in _roles(_draft(lang, text, invented))
+
+
+def test_a_name_right_before_a_reference_marker_is_found(invented: LoadedRegistry) -> None:
+    from kg.extract.matching import find_hits
+
+    text = "Serangan oleh Brigade Tangan Merah.[8] Lalu sepi."
+    hits = find_hits(text, "id", invented.registry.model_dump_json())
+    assert [(text[h.start : h.end], h.value) for h in hits if h.table == "registry-group"] == [
+        ("Brigade Tangan Merah", "red-hand")
+    ]

@@ -67,6 +67,7 @@ RULES: dict[str, float] = {
     "role.civilians-attacked": 0.5,
     "role.deployed": 0.6,
     "role.agent-of-harm": 0.6,
+    "role.member-of-group": 0.6,
     "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
@@ -474,6 +475,22 @@ class _Draft:
                 continue
             actor = self.group_key(h) if h.table == GROUP else h.value
             out.append(("perpetrator", actor, (s + m.start(), h.end), "role.agent-of-harm"))
+        return out
+
+    def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators named as members of a registry group: "dua pelaku yang merupakan anggota X",
+        "the attackers, members of X": X is a perpetrator."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        nouns = "|".join(map(re.escape, self.lex.perpetrator_nouns))
+        markers = "|".join(map(re.escape, self.lex.member_markers))
+        if not nouns or not markers:
+            return out
+        for h in (h for h in self.hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
+            s = self.sents[self.sentence_of(h.start)][0]
+            pattern = rf"\b(?:{nouns})\b(?:\s+[\w,]+){{0,4}}?\s+(?:{markers})\s+(?:(?:the|kelompok)\s+)?$"
+            m = re.search(pattern, self.text[s : h.start], re.I)
+            if m is not None:
+                out.append(("perpetrator", h.value, (s + m.start(), h.end), "role.member-of-group"))
         return out
 
     def short_name_of(self, words: str) -> str | None:
@@ -894,7 +911,7 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
-        row_roles = self.infobox_roles() + self.agents_of_harm()
+        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of()
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:
             have = {(r[0], r[1]) for r in main_event.roles}

@@ -47,6 +47,8 @@ class Lexicon:
     role_labels: dict[str, str]
     supporter_markers: tuple[str, ...]
     harm_verbs: tuple[str, ...]
+    perpetrator_nouns: tuple[str, ...]
+    member_markers: tuple[str, ...]
     qualifier_gap: tuple[str, ...]
     victims: tuple[tuple[str, str], ...]
     numbers: dict[str, int]
@@ -102,6 +104,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             role_labels={str(k).lower(): str(v) for k, v in data["role_labels"].items()},
             supporter_markers=tuple(str(v).lower() for v in data["supporter_markers"]),
             harm_verbs=tuple(str(v).lower() for v in data["harm_verbs"]),
+            perpetrator_nouns=tuple(str(v).lower() for v in data["perpetrator_nouns"]),
+            member_markers=tuple(str(v).lower() for v in data["member_markers"]),
             qualifier_gap=tuple(str(v).lower() for v in data["qualifier_gap"]),
             victims=_pairs(counted["victims"], file, "counted.victims"),
             numbers={str(k).lower(): int(v) for k, v in data["numbers"].items()},

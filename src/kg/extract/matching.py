@@ -135,10 +135,15 @@ _ENTITY_TABLES = {
 }
 
 
+_REFERENCE = re.compile(r"\[\w{1,6}\]")
+
+
 def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
     """Every phrase of the lexicon and the registry in `text`; overlapping names keep the longest."""
     m = _matcher(lang, registry_json)
-    doc = m.nlp.make_doc(text)
+    # reference markers ("Islamiyah.[8]") glue to the word before them in spaCy's tokens; blanked out (same
+    # length, so offsets stay) the name before them is found
+    doc = m.nlp.make_doc(_REFERENCE.sub(lambda r: " " * len(r.group()), text))
     by_group: dict[str, list[Hit]] = {}
     for match_id, start, end in m.matcher(doc):
         table, value = m.labels[match_id]
