@@ -319,3 +319,9 @@ def test_a_name_right_before_a_reference_marker_is_found(invented: LoadedRegistr
     assert [(text[h.start : h.end], h.value) for h in hits if h.table == "registry-group"] == [
         ("Brigade Tangan Merah", "red-hand")
     ]
+
+
+def test_one_mention_has_one_role(invented: LoadedRegistry) -> None:
+    ann = _draft("id", "Kerusuhan di Strelsau: sekelompok massa melakukan pembakaran.", invented)
+    assert {e.type for e in ann.events} == {"unrest", "riot"}
+    assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}

@@ -920,6 +920,12 @@ class _Draft:
                     have.add((row[0], row[1]))
                     main_event.roles.append(row)
 
+        # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
+        # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
+        sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
+        for ev in events:
+            ev.roles = [r for r in ev.roles if r[0] != "participant" or (r[1], r[2]) not in sharper]
+
         def resting_on(span: tuple[int, int]) -> list[str]:
             return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]
 
