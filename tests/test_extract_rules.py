@@ -325,3 +325,11 @@ def test_one_mention_has_one_role(invented: LoadedRegistry) -> None:
     ann = _draft("id", "Kerusuhan di Strelsau: sekelompok massa melakukan pembakaran.", invented)
     assert {e.type for e in ann.events} == {"unrest", "riot"}
     assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
+
+
+def test_a_figure_of_harm_names_its_victims_as_a_group_of_the_article(invented: LoadedRegistry) -> None:
+    ann = _draft("en", "Riots broke out in Strelsau, where 5 police officers were killed.", invented)
+    groups = {g.id: g.label.get("en") for g in ann.groups}
+    assert [(f.value, f.counts, groups.get(f.victim or "")) for f in ann.figures] == [(5, "killed", "police")]
+    crowd = _draft("en", "In Strelsau thousands of protesters marched.", invented)
+    assert [(f.counts, f.victim) for f in crowd.figures] == [("participants", None)]

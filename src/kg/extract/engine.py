@@ -87,6 +87,8 @@ _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 _ATTACKS = {"armed-attack"}
+#: count kinds whose counted people were harmed (a figure of these names its victims)
+_HARMED = {"killed", "injured", "arrested", "beheaded"}
 #: a text whose first full date lies this many days or more before its dateline looks back on the events
 _RETROSPECTIVE_DAYS = 365
 #: the type of a new group an infobox row names, by its role
@@ -707,6 +709,10 @@ class _Draft:
             victim = next((k for p, k in self.lex.victims if f" {p} " in context), None)
             if victim is not None and victim not in self.idx.actors:
                 victim = None
+            if victim is None and counts in _HARMED:
+                # who was harmed, in the figure's own words ("5 police officers were killed"): a group of the article
+                named = [h for h in self.hits if h.table == GROUP and h.value != "group" and start < h.start < span_end]
+                victim = self.group_key(named[0]) if named else None
             if start in seen:
                 continue
             seen.add(start)
