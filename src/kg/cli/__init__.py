@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "push": "kg.cli.push",
     "export": "kg.cli.export",
     "extract": "kg.cli.extract",
+    "review": "kg.cli.review",
 }
 
 
@@ -64,6 +65,7 @@ SUMMARIES: dict[str, str] = {
     "add": "copy an article's text into the project with a draft annotation.yaml to complete",
     "status": "what the project holds: documents and facts (curated vs draft), sources, whether the build is stale",
     "extract": "draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
+    "review": "a page to accept, edit or reject the facts of draft annotations, written back to annotation.yaml",
 }
 
 
