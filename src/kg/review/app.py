@@ -268,7 +268,8 @@ async def decide_fact(request: Request) -> Response:
             status = 409 if "changed since" in exc.message else 422
             return await page(request, status=status, failed={"ref": ref, "messages": [exc.render()], "form": form})
     if not outcome.written:
-        failed = {"ref": ref, "messages": list(outcome.messages), "form": form}
+        shown = [m.replace(f"{file}:", f"{file.name}:") for m in outcome.messages]  # the page names the file once
+        failed = {"ref": ref, "messages": shown, "form": form}
         return await page(request, status=422, failed=failed)
     review.notes[key] = done
     return RedirectResponse(f"/doc/{key}#next", status_code=303)

@@ -33,7 +33,7 @@
     const order = forward
       ? facts.slice(at + 1).concat(facts.slice(0, at + 1))
       : facts.slice(0, Math.max(at, 0)).reverse().concat(facts.slice(Math.max(at, 0)).reverse());
-    const next = order.find((f) => f.classList.contains("draft") && f !== current) || order[0];
+    const next = order.find((f) => f.classList.contains("draft")) || order[0];
     select(next, true);
   }
 
