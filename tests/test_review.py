@@ -308,3 +308,19 @@ def test_kg_review_serves_the_projects_drafts_on_the_loopback(project: Path) -> 
     finally:
         process.terminate()
         process.wait(20)
+
+
+def test_the_index_lists_every_document_under_review(project: Path) -> None:
+    import dataclasses
+
+    folder = annotation_of(project).parent
+    other = folder.parent / "second-copy"
+    shutil.copytree(folder, other)
+    settings = dataclasses.replace(review_settings(project), folders=[folder, other])
+    with TestClient(create_app(settings), base_url=ORIGIN) as client:
+        index = client.get("/")
+        assert index.status_code == 200
+        rows = re.findall(r'<tr><td><a href="/doc/([\w-]+)">', index.text)
+        assert rows == [KEY, "second-copy"]
+        assert client.get("/doc/second-copy").status_code == 200
+        assert client.get("/doc/not-there").status_code == 404
