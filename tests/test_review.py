@@ -324,3 +324,17 @@ def test_the_index_lists_every_document_under_review(project: Path) -> None:
         assert rows == [KEY, "second-copy"]
         assert client.get("/doc/second-copy").status_code == 200
         assert client.get("/doc/not-there").status_code == 404
+
+
+def test_a_port_in_use_is_one_error_line() -> None:
+    import socket
+
+    from kg.review.app import listen
+    from kg.review.decide import ReviewError
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ReviewError, match=rf"cannot listen on 127.0.0.1:{port}: .* — choose another --port"):
+            listen("127.0.0.1", port)

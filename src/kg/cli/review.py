@@ -32,10 +32,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from kg.review import draft_folders
-    from kg.review.app import ReviewSettings, create_app
+    from kg.review.app import ReviewSettings, create_app, listen, serve_review
 
     settings = settings_from(args)
     folders = list(args.folders) or draft_folders(settings.articles_dir)
@@ -49,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
         )
     )
+    sock = listen(args.host, args.port)
     print(f"kg review: http://{args.host}:{args.port}/ ({len(folders)} document(s))", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    serve_review(app, sock)
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,3 +311,26 @@ def create_app(settings: ReviewSettings) -> Starlette:
     )
     app.state.review = review
     return app
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port for serve_review; an address that cannot be bound is one ReviewError."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise ReviewError(f"cannot listen on {host}:{port}: {exc.strerror}", hint="choose another --port") from None
+    return sock
+
+
+def serve_review(app: Starlette, sock: socket.socket) -> None:
+    """Serve the app on a bound socket until interrupted."""
+    import uvicorn
+
+    try:
+        uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+    finally:
+        sock.close()
