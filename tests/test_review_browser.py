@@ -110,6 +110,17 @@ def test_a_curator_turns_the_draft_into_a_curated_annotation(
     selected = browser.find_element(By.CSS_SELECTOR, "section.fact.selected")
     assert "draft" in selected.get_attribute("class")  # the first fact to decide is selected on load
     _shot(browser, tmp_path, "review-page.png")
+    first = selected.get_attribute("id")
+    _keys(browser, "j")  # next fact to decide, and back
+    second = browser.find_element(By.CSS_SELECTOR, "section.fact.selected").get_attribute("id")
+    assert second != first
+    _keys(browser, "k")
+    assert browser.find_element(By.CSS_SELECTOR, "section.fact.selected").get_attribute("id") == first
+    next(m for m in marks if m.text == "12 people were injured").click()  # a highlight selects its fact
+    injured = browser.find_element(By.CSS_SELECTOR, "section.fact.selected")
+    assert "figure" in injured.get_attribute("class").split()
+    assert injured.find_element(By.CSS_SELECTOR, "blockquote").text == "12 people were injured"
+    assert len(browser.find_elements(By.CSS_SELECTOR, "mark.selected")) == 1
 
     # reject: the police reported the protest, they did not take part in it (select it, press r)
     role = _fact(browser, "role", "participant: police")
