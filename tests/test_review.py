@@ -338,3 +338,43 @@ def test_a_port_in_use_is_one_error_line() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ReviewError, match=rf"cannot listen on 127.0.0.1:{port}: .* — choose another --port"):
             listen("127.0.0.1", port)
+
+
+#: an annotation laid out by hand (invented): mappings in flow style wrapped over several lines, comments
+HAND_WRAPPED = """\
+# top comment
+document: {id: x, title: T, language: en, text: a.txt, publisher: p, published: '2026-01-01',
+           curated: '2026-01-02'}
+figures:
+  - {id: f1, event: e, counts: killed, value: 12, qualifier: exact,
+     group: {en: rioters}, evidence: "12 total killed", rule: r, confidence: 0.5}
+  - {id: f2, event: e, counts: injured, value: 3, qualifier: exact,
+     evidence: "3 injured"}
+claims:
+  - id: c1   # a claim
+    speaker: s
+    rule: r
+    evidence: x
+"""
+
+
+def test_records_a_decision_does_not_touch_keep_their_hand_made_layout(tmp_path: Path) -> None:
+    from kg.review.decide import Document, apply
+
+    file = tmp_path / "annotation.yaml"
+    file.write_text(HAND_WRAPPED, encoding="utf-8")
+    document = Document.read(file)
+    apply(document, "claims.0", "accept", {})
+    # ruamel alone would put the document record and both figures on one line each
+    assert document.dump().decode() == HAND_WRAPPED.replace("    rule: r\n", "")
+
+    document = Document.read(file)
+    apply(document, "figures.0", "accept", {})
+    lines = document.dump().decode().splitlines()
+    assert lines[:3] == HAND_WRAPPED.splitlines()[:3]  # the document record, away from the change, as written
+    assert (
+        lines[4]
+        == "  - {id: f1, event: e, counts: killed, value: 12, qualifier: exact, group: {en: rioters}, "
+        + 'evidence: "12 total killed"}'
+    )
+    assert lines[-4:] == HAND_WRAPPED.splitlines()[-4:]  # the claim, with its comment

@@ -16,6 +16,7 @@ import io
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any, Literal
 
@@ -97,10 +98,19 @@ class Document:
         return cls(file, content, data, yaml)
 
     def dump(self) -> bytes:
-        """The document as YAML bytes."""
+        """The document as YAML bytes, laid out as the file was except where a decision changed it."""
+        changed = self._text(self.data)
+        original = self.content.decode("utf-8")
+        plain = self._text(self.yaml.load(original))
+        merged = keep_layout(original, plain, changed)
+        if merged != changed and self.yaml.load(merged) != self.yaml.load(changed):
+            merged = changed  # the merge must mean what the decision means, or it is not used
+        return merged.encode("utf-8")
+
+    def _text(self, data: Any) -> str:
         out = io.StringIO()
-        self.yaml.dump(self.data, out)
-        return out.getvalue().encode("utf-8")
+        self.yaml.dump(data, out)
+        return out.getvalue()
 
     def record(self, path: Path_) -> CommentedMap:
         """The record at `path` (`("figures", 0)`), or a ReviewError naming it."""
@@ -113,6 +123,33 @@ class Document:
         if not isinstance(node, CommentedMap):
             raise ReviewError(f"{'.'.join(map(str, path))} is not a record", file=self.file)
         return node
+
+
+def keep_layout(original: str, plain: str, changed: str) -> str:
+    """`changed`, with the lines ruamel's round trip alone relaid (`plain` against `original`: a flow
+    mapping written over several lines comes back on one) put back as the original wrote them, wherever
+    the decision (`plain` against `changed`) did not touch them."""
+    o, p, c = original.splitlines(True), plain.splitlines(True), changed.splitlines(True)
+    layout = SequenceMatcher(None, p, o, autojunk=False).get_opcodes()
+    same = {i1 + k: j1 + k for tag, i1, i2, j1, _ in layout if tag == "equal" for k in range(i2 - i1)}
+    relaid = [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in layout if tag != "equal"]
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, p, c, autojunk=False).get_opcodes():
+        if tag != "equal":
+            out += c[j1:j2]
+            continue
+        for k in range(i1, i2):
+            region = next(((a, b, x, y) for a, b, x, y in relaid if a <= k < b or a == b == k), None)
+            if region is not None and i1 <= region[0] and region[1] <= i2:
+                if k == region[0]:
+                    out += o[region[2] : region[3]]  # untouched by the decision: as the file had it
+                if region[0] == region[1]:
+                    out.append(p[k] if k not in same else o[same[k]])
+                continue
+            out.append(o[same[k]] if k in same else p[k])
+        if i2 == len(p):  # lines the original has after all that the round trip gives
+            out += [line for a, b, x, y in relaid if a == b == len(p) for line in o[x:y]]
+    return "".join(out)
 
 
 def parse_ref(ref: str) -> Path_:
