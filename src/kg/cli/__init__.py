@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "export": "kg.cli.export",
     "extract": "kg.cli.extract",
     "import": "kg.cli.import_",
+    "review": "kg.cli.review",
 }
 
 
@@ -67,6 +68,7 @@ SUMMARIES: dict[str, str] = {
     "extract": "draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
     "import": "import rows of an event dataset (UCDP GED, ACLED, GDELT) as reports in one named graph per release "
     "(N-Quads)",
+    "review": "a page to accept, edit or reject the facts of draft annotations, written back to annotation.yaml",
 }
 
 
