@@ -21,7 +21,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from kg.link.records import ReportRecord, read_reports
-from kg.link.score import TYPE_FAMILIES, candidates, decide, haversine_km
+from kg.link.score import THRESHOLD, TYPE_FAMILIES, candidates, decide, haversine_km
 from kg.namespaces import KGO, RDF
 
 Pair = tuple[str, str]
@@ -81,9 +81,9 @@ def closure(links: Iterable[Pair]) -> set[Pair]:
     return {_pair(a, b) for g in groups.values() for a, b in itertools.combinations(sorted(g), 2)}
 
 
-def scorer_links(reports: Sequence[ReportRecord]) -> set[Pair]:
+def scorer_links(reports: Sequence[ReportRecord], threshold: float = THRESHOLD) -> set[Pair]:
     """The pairs kg link puts into one event."""
-    decided = decide(reports, candidates(reports))
+    decided = decide(reports, candidates(reports), threshold=threshold)
     return closure(d.candidate.key for d in decided if d.linked)
 
 
@@ -214,6 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ),
     ]
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    sweep: dict[float, list[int]] = defaultdict(lambda: [0, 0, 0])
     verbose = "--verbose" in (argv or sys.argv[1:])
     print(f"{'set':<30} {'linker':<10} {'pairs':>5} {'true':>5} {'TP':>4} {'FP':>4} {'FN':>4} {'P':>6} {'R':>6}")
     for name, registry, articles, labels in sets:
@@ -222,6 +223,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         truth = hand_links(hand) if labels is None else load_true_pairs(labels, DEFAULT_BASE)
         reports = read_reports(strip_links(graph))
         pairs = universe(reports)
+        for t in SWEEP:
+            s = score(scorer_links(reports, t), truth, pairs)
+            sweep[t] = [x + y for x, y in zip(sweep[t], (s.tp, s.fp, s.fn), strict=True)]
         for linker, fn in (("kg link", scorer_links), ("MELTT", meltt_links)):
             predicted = fn(reports)
             s = score(predicted, truth, pairs)
@@ -242,7 +246,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(
             f"{'all':<30} {linker:<10} {n:>5} {tp + fn:>5} {tp:>4} {fp:>4} {fn:>4} {s.precision:>6.2f} {s.recall:>6.2f}"
         )
+    print("threshold sweep of kg link over both sets (TP FP FN):")
+    for t, (tp, fp, fn) in sorted(sweep.items()):
+        mark = "  <- THRESHOLD" if t == THRESHOLD else ""
+        print(f"  {t:.2f}: {tp:>3} {fp:>3} {fn:>3}{mark}")
     return 0
+
+
+#: thresholds the measure also reports, to show how sensitive the choice is
+SWEEP = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def _short(p: Pair) -> str:
