@@ -38,6 +38,7 @@ COMMANDS: dict[str, str] = {
     "serve": "kg.cli.serve",
     "push": "kg.cli.push",
     "export": "kg.cli.export",
+    "link": "kg.cli.link",
 }
 
 

@@ -85,9 +85,9 @@ WHERE {
   }
   OPTIONAL { ?report kgo:reportedType ?type }
   OPTIONAL {
-    { ?report kgo:reportedType/skos:broader* ?c0 } UNION { ?report kgo:acledType|kgo:cameoCode ?c0 }
-    { BIND(?c0 AS ?code) } UNION { ?c0 skos:broader+ ?code }
-    UNION { ?c0 (skos:closeMatch|skos:exactMatch|skos:relatedMatch|skos:broadMatch)/skos:broader* ?code }
+    { ?report kgo:reportedType/skos:broader* ?code }
+    UNION { ?report kgo:reportedType/skos:broader*/(skos:closeMatch|skos:exactMatch|skos:relatedMatch|skos:broadMatch)/skos:broader* ?code }
+    UNION { ?report (kgo:acledType|kgo:cameoCode)/skos:broader* ?code }
   }
   OPTIONAL { ?p kgo:inReport ?report ; a kgo:Participation ; kgo:agent ?agent }
   OPTIONAL {

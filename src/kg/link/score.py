@@ -166,8 +166,9 @@ def _locals(iris: Iterable[str]) -> set[str]:
 
 
 def type_feature(a: ReportRecord, b: ReportRecord) -> float | None:
-    """1 same type, 0.8 one's type is broader than the other's or they share a fine code, 0.5 the
-    same family or a shared root code, 0 incompatible; None when either gives no type or code."""
+    """1 same type; 0.8 one's type is among the other's codes (a broader type, or the code it maps
+    to); 0.5 the same family (TYPE_FAMILIES) or any shared code; 0 incompatible; None when either
+    gives no type or code."""
     if not (a.types or a.codes) or not (b.types or b.codes):
         return None
     if set(a.types) & set(b.types):

@@ -1,0 +1,44 @@
+"""`kg link`: propose links between reports of the same event; curated decisions in links.yaml win."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "link",
+        help="link reports of the same real-world event across sources (writes dist/links.nq and link-proposals.json)",
+    )
+    p.add_argument("--dist", type=Path, help="folder of the published build, read and written (default: the project's)")
+    p.add_argument(
+        "--links",
+        type=Path,
+        help="curated decisions (default: links.yaml in the project's folder, when there is one)",
+    )
+    p.add_argument("--data", type=Path, action="append", default=[], help="more RDF to link (repeatable)")
+    p.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI, the project's kg.toml)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.atomic import write_outputs
+    from kg.cli.options import project, settings_from
+    from kg.link import link_graph
+    from kg.link.decisions import DEFAULT_FILE
+    from kg.store import published_files, read_rdf
+
+    settings = settings_from(args)
+    graph = read_rdf([*published_files(settings.dist_dir), *args.data])
+    decisions = args.links
+    if decisions is None:
+        default = project().root / DEFAULT_FILE
+        decisions = default if default.is_file() else None
+    out = link_graph(graph, settings.base, decisions)
+    nq, js = settings.dist_dir / "links.nq", settings.dist_dir / "link-proposals.json"
+    write_outputs({nq: out.nquads, js: out.proposals})
+    print(
+        f"kg link: {out.links} link(s), {out.curated} of them curated, making {out.events} event(s) of several; "
+        f"wrote {nq} and {js}"
+    )
+    return 0
