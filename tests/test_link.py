@@ -12,6 +12,7 @@ import pytest
 from rdflib import Graph
 
 from kg.link import link_reports, read_reports
+from kg.link.records import PlaceRecord, ReportRecord
 from kg.link.score import (
     THRESHOLD,
     actor_feature,
@@ -26,7 +27,6 @@ from kg.link.score import (
     score_pair,
     type_feature,
 )
-from kg.link.records import PlaceRecord, ReportRecord
 
 BASE = "https://w3id.org/conflict-kg/"
 ID = BASE + "id/"
@@ -227,7 +227,10 @@ def test_read_reports_from_a_graph(case_graph: Graph) -> None:
     assert riot.document == ID + "document/doc-a" and riot.dataset is False
     assert (riot.start, riot.end, riot.precision, riot.geo_precision) == (dt.date(2024, 3, 5), None, "day", "exact")
     assert riot.place == PlaceRecord(ID + "place/testville", 10.0, 20.0, False)
-    assert riot.within == (PlaceRecord(ID + "place/north-province"), PlaceRecord(ID + "place/testland", 10.0, 20.0, True))
+    assert riot.within == (
+        PlaceRecord(ID + "place/north-province"),
+        PlaceRecord(ID + "place/testland", 10.0, 20.0, True),
+    )
     assert riot.types == (VOCAB + "event-type/riot",)
     assert set(riot.codes) == {VOCAB + "event-type/riot", VOCAB + "acled/riots"}
     assert riot.actors == (ID + "group/testville-traders",)

@@ -10,7 +10,6 @@ set's reports that is not a true pair is a non-link.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import sys
 from collections import defaultdict
@@ -19,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from kg.link.records import ReportRecord, read_reports
 from kg.link.score import THRESHOLD, TYPE_FAMILIES, candidates, decide, haversine_km
-from kg.namespaces import KGO, RDF
+from kg.namespaces import KGO
 
 Pair = tuple[str, str]
 
@@ -224,14 +224,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         reports = read_reports(strip_links(graph))
         pairs = universe(reports)
         for t in SWEEP:
-            s = score(scorer_links(reports, t), truth, pairs)
-            sweep[t] = [x + y for x, y in zip(sweep[t], (s.tp, s.fp, s.fn), strict=True)]
-        for linker, fn in (("kg link", scorer_links), ("MELTT", meltt_links)):
-            predicted = fn(reports)
+            swept = score(scorer_links(reports, t), truth, pairs)
+            sweep[t] = [x + y for x, y in zip(sweep[t], (swept.tp, swept.fp, swept.fn), strict=True)]
+        for linker, run in (("kg link", scorer_links), ("MELTT", meltt_links)):
+            predicted = run(reports)
             s = score(predicted, truth, pairs)
-            t = totals[linker]
+            counts = totals[linker]
             for i, v in enumerate((s.tp, s.fp, s.fn, s.pairs)):
-                t[i] += v
+                counts[i] += v
             print(
                 f"{name:<30} {linker:<10} {s.pairs:>5} {len(truth):>5} {s.tp:>4} {s.fp:>4} {s.fn:>4} "
                 f"{s.precision:>6.2f} {s.recall:>6.2f}"
@@ -241,10 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     print(f"    FP {_short(p)}")
                 for p in sorted(truth - predicted):
                     print(f"    FN {_short(p)}")
-    for linker, (tp, fp, fn, n) in totals.items():
-        s = Score(tp, fp, fn, n)
+    for linker, counts in totals.items():
+        total = Score(*counts)
         print(
-            f"{'all':<30} {linker:<10} {n:>5} {tp + fn:>5} {tp:>4} {fp:>4} {fn:>4} {s.precision:>6.2f} {s.recall:>6.2f}"
+            f"{'all':<30} {linker:<10} {total.pairs:>5} {total.tp + total.fn:>5} {total.tp:>4} {total.fp:>4} "
+            f"{total.fn:>4} {total.precision:>6.2f} {total.recall:>6.2f}"
         )
     print("threshold sweep of kg link over both sets (TP FP FN):")
     for t, (tp, fp, fn) in sorted(sweep.items()):

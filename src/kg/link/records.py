@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rdflib import Graph
+from rdflib.query import ResultRow
 
 from kg.namespaces import sparql_prologue
 
@@ -86,7 +87,8 @@ WHERE {
   OPTIONAL { ?report kgo:reportedType ?type }
   OPTIONAL {
     { ?report kgo:reportedType/skos:broader* ?code }
-    UNION { ?report kgo:reportedType/skos:broader*/(skos:closeMatch|skos:exactMatch|skos:relatedMatch|skos:broadMatch)/skos:broader* ?code }
+    UNION { ?report kgo:reportedType/skos:broader*/(skos:closeMatch|skos:exactMatch|skos:relatedMatch
+                                                    |skos:broadMatch)/skos:broader* ?code }
     UNION { ?report (kgo:acledType|kgo:cameoCode)/skos:broader* ?code }
   }
   OPTIONAL { ?p kgo:inReport ?report ; a kgo:Participation ; kgo:agent ?agent }
@@ -128,6 +130,7 @@ def read_reports(graph: Graph) -> list[ReportRecord]:
     """Every report of `graph` that has a start date and a precision, sorted by IRI."""
     out: dict[str, ReportRecord] = {}
     for row in graph.query(REPORTS_QUERY):
+        assert isinstance(row, ResultRow)  # a SELECT gives rows
         r = row.asdict()
         place = None
         if r.get("loc") is not None:

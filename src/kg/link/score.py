@@ -215,10 +215,8 @@ def figure_feature(a: ReportRecord, b: ReportRecord) -> float | None:
 _REPORT_SUFFIX = re.compile(r"\s*\((?:report|laporan): [^)]*\)$")
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 #: words that say nothing of which event (English and Indonesian function words)
-STOPWORDS = frozenset(
-    "the a an of in on at to and or by for from with during di ke dari dan yang pada dalam untuk oleh "
-    "report laporan".split()
-)
+_STOP = "the a an of in on at to and or by for from with during di ke dari dan yang pada dalam untuk oleh"
+STOPWORDS = frozenset(_STOP.split(" "))
 
 
 def label_tokens(r: ReportRecord) -> set[str]:
@@ -301,7 +299,8 @@ def _month_keys(r: ReportRecord) -> list[tuple[int, int]]:
     first, last = date_span(r)
     first -= dt.timedelta(days=DAY_SLACK)
     last += dt.timedelta(days=DAY_SLACK)
-    keys, y, m = [], first.year, first.month
+    keys: list[tuple[int, int]] = []
+    y, m = first.year, first.month
     while (y, m) <= (last.year, last.month) and len(keys) < 13:
         keys.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
