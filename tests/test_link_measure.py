@@ -4,6 +4,7 @@ linker finds the true pairs it is known to find and none of the hard negatives."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,28 @@ def test_the_linker_on_the_dev_set(dev_set: tuple[list[ReportRecord], list[Repor
         )
     )
     assert church in meltt_links(stripped)
+
+
+def test_hand_links_are_between_documents() -> None:
+    from dataclasses import replace
+
+    one = ReportRecord(
+        iri=REPORT + "doc-a/x",
+        event="e",
+        document="doc-a",
+        dataset=False,
+        start=dt.date(2024, 1, 1),
+        end=None,
+        precision="day",
+        geo_precision=None,
+        place=None,
+        within=(),
+        types=(),
+        codes=(),
+        actors=(),
+        figures=(),
+        labels=(),
+    )
+    same_doc = replace(one, iri=REPORT + "doc-a/y")
+    other_doc = replace(one, iri=REPORT + "doc-b/z", document="doc-b")
+    assert hand_links([one, same_doc, other_doc]) == {(one.iri, other_doc.iri), (same_doc.iri, other_doc.iri)}
