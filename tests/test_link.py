@@ -166,9 +166,11 @@ def test_label_feature_ignores_function_words_and_the_report_suffix() -> None:
 
 def test_blocking_says_why() -> None:
     a = report("a/x")
-    assert blocked(a, report("a/y")) == "one article's reports are distinct events by its author's account"
-    rows = {"dataset": True, "document": ID + "document/gdelt/1"}
-    assert blocked(report("g/1", **rows), report("g/2", **rows)) is None  # a dataset's rows may repeat
+    assert blocked(a, report("a/y")) == "one document's reports are distinct events by its author's account"
+    gdelt = {"dataset": True, "document": ID + "document/gdelt/20240305"}
+    assert blocked(report("g/1", **gdelt), report("g/2", **gdelt)) is None  # GDELT's rows repeat one another
+    ucdp = {"dataset": True, "document": ID + "document/ucdp-ged/25-1"}
+    assert blocked(report("u/1", **ucdp), report("u/2", **ucdp)) is not None  # UCDP's rows are distinct events
     assert blocked(a, report("b/y", event=a.event)) == "already one event"
     assert blocked(a, report("b/y", start=dt.date(2024, 3, 8))) == "dates do not overlap"
     assert blocked(a, report("b/y", start=dt.date(2024, 3, 6))) is None  # a day's slack
@@ -196,8 +198,8 @@ def test_decide_never_puts_two_reports_of_one_article_in_one_event() -> None:
     assert decisions[(whole.iri, other.iri)].linked
     refused = decisions[(part.iri, other.iri)]
     assert refused.candidate.score >= THRESHOLD
-    assert not refused.linked and refused.reason == "would put two reports of one article in one event"
-    assert (whole.iri, part.iri) not in decisions  # one article's reports are never candidates
+    assert not refused.linked and refused.reason == "would put two reports of one document in one event"
+    assert (whole.iri, part.iri) not in decisions  # one document's reports are never candidates
 
 
 def test_curated_decisions_win_over_the_score() -> None:

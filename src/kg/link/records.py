@@ -9,10 +9,10 @@ the vocabularies (`ontology.ttl`) for the type concepts' broader and matching co
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph
-from rdflib.query import ResultRow
 
 from kg.namespaces import sparql_prologue
 
@@ -56,16 +56,20 @@ class ReportRecord:
         return self.iri.split("/report/", 1)[-1]
 
 
+def _concat(var: str, pattern: str) -> str:
+    """A sub-select giving each report's values of `var` in `pattern`, joined (no cross product)."""
+    return (
+        f'  OPTIONAL {{ SELECT ?report (GROUP_CONCAT(DISTINCT STR(?{var}); separator="{_ITEM}") AS ?{var}s)\n'
+        f"    WHERE {{ ?report a kgo:Report . {pattern} }} GROUP BY ?report }}\n"
+    )
+
+
+_MATCH = "skos:closeMatch|skos:exactMatch|skos:relatedMatch|skos:broadMatch"
 REPORTS_QUERY = (
     sparql_prologue()
     + """
 SELECT ?report ?event ?doc ?isDataset ?start ?end ?prec ?geo ?loc ?locLat ?locLon ?locCountry
-       (GROUP_CONCAT(?anc; separator=" || ") AS ?ancs)
-       (GROUP_CONCAT(?type; separator=" || ") AS ?types)
-       (GROUP_CONCAT(?code; separator=" || ") AS ?codes)
-       (GROUP_CONCAT(?agent; separator=" || ") AS ?agents)
-       (GROUP_CONCAT(?fig; separator=" || ") AS ?figs)
-       (GROUP_CONCAT(?label; separator=" || ") AS ?labels)
+       ?ancs ?types ?codes ?agents ?figs ?labels
 WHERE {
   ?report a kgo:Report ; kgo:reportOf ?event ; kgo:startDate ?start ; kgo:datePrecision ?prec .
   OPTIONAL { ?report prov:wasDerivedFrom ?doc0 }
@@ -77,29 +81,30 @@ WHERE {
     ?report kgo:location ?loc .
     OPTIONAL { ?loc kgo:latitude ?locLat ; kgo:longitude ?locLon }
     BIND(EXISTS { ?loc a kgo:Country } AS ?locCountry)
-    OPTIONAL {
-      ?loc kgo:withinPlace+ ?a .
-      OPTIONAL { ?a kgo:latitude ?aLat ; kgo:longitude ?aLon }
-      BIND(CONCAT(STR(?a), " ## ", COALESCE(STR(?aLat), ""), " ## ", COALESCE(STR(?aLon), ""),
-                  " ## ", IF(EXISTS { ?a a kgo:Country }, "1", "")) AS ?anc)
-    }
   }
-  OPTIONAL { ?report kgo:reportedType ?type }
-  OPTIONAL {
-    { ?report kgo:reportedType/skos:broader* ?code }
-    UNION { ?report kgo:reportedType/skos:broader*/(skos:closeMatch|skos:exactMatch|skos:relatedMatch
-                                                    |skos:broadMatch)/skos:broader* ?code }
-    UNION { ?report (kgo:acledType|kgo:cameoCode)/skos:broader* ?code }
-  }
-  OPTIONAL { ?p kgo:inReport ?report ; a kgo:Participation ; kgo:agent ?agent }
-  OPTIONAL {
-    ?f kgo:inReport ?report ; a kgo:Figure ; kgo:counts ?counts ; schema:value ?value .
-    BIND(CONCAT(STR(?counts), " ## ", STR(?value)) AS ?fig)
-  }
-  OPTIONAL { { ?report rdfs:label ?label } UNION { ?event rdfs:label ?label } }
-}
-GROUP BY ?report ?event ?doc ?isDataset ?start ?end ?prec ?geo ?loc ?locLat ?locLon ?locCountry
 """
+    + _concat(
+        "anc",
+        "?report kgo:location/kgo:withinPlace+ ?a . OPTIONAL { ?a kgo:latitude ?aLat ; kgo:longitude ?aLon } "
+        'BIND(CONCAT(STR(?a), " ## ", COALESCE(STR(?aLat), ""), " ## ", COALESCE(STR(?aLon), ""), " ## ", '
+        'IF(EXISTS { ?a a kgo:Country }, "1", "")) AS ?anc)',
+    )
+    + _concat("type", "?report kgo:reportedType ?type .")
+    + _concat(
+        "code",
+        "{ ?report kgo:reportedType ?t0 . ?t0 skos:broader* ?code } "
+        "UNION { ?report kgo:reportedType ?t1 . ?t1 skos:broader* ?t2 . "
+        f"?t2 {_MATCH} ?t3 . ?t3 skos:broader* ?code }} "
+        "UNION { ?report kgo:acledType|kgo:cameoCode ?t4 . ?t4 skos:broader* ?code }",
+    )
+    + _concat("agent", "?p kgo:inReport ?report ; a kgo:Participation ; kgo:agent ?agent .")
+    + _concat(
+        "fig",
+        "?f kgo:inReport ?report ; a kgo:Figure ; kgo:counts ?counts ; schema:value ?value . "
+        'BIND(CONCAT(STR(?counts), " ## ", STR(?value)) AS ?fig)',
+    )
+    + _concat("label", "{ ?report rdfs:label ?label } UNION { ?report kgo:reportOf/rdfs:label ?label }")
+    + "}\n"
 )
 
 
@@ -126,12 +131,35 @@ def _figure(item: str) -> tuple[str, int]:
     return counts, int(value)
 
 
+#: the variables the query selects
+_VARIABLES = ("report", "event", "doc", "isDataset", "start", "end", "prec", "geo", "loc", "locLat", "locLon")
+_VARIABLES += ("locCountry", "ancs", "types", "codes", "agents", "figs", "labels")
+
+
+def _rows(graph: Graph) -> Iterator[dict[str, str]]:
+    """The query's rows, values as strings (unbound left out), run by Oxigraph: rdflib's evaluator
+    takes minutes on a few hundred dataset rows for the property paths above, Oxigraph a second."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    data = graph.serialize(format="nt", encoding="utf-8")
+    store.load(data, format=pyoxigraph.RdfFormat.N_TRIPLES)
+    names = [str(v) for v in _VARIABLES]
+    solutions = store.query(REPORTS_QUERY)
+    assert isinstance(solutions, pyoxigraph.QuerySolutions)  # a SELECT gives solutions
+    for solution in solutions:
+        row: dict[str, str] = {}
+        for name in names:
+            term = solution[name]
+            if term is not None:
+                row[name] = term.value
+        yield row
+
+
 def read_reports(graph: Graph) -> list[ReportRecord]:
     """Every report of `graph` that has a start date and a precision, sorted by IRI."""
     out: dict[str, ReportRecord] = {}
-    for row in graph.query(REPORTS_QUERY):
-        assert isinstance(row, ResultRow)  # a SELECT gives rows
-        r = row.asdict()
+    for r in _rows(graph):
         place = None
         if r.get("loc") is not None:
             country = str(r.get("locCountry")).lower() == "true"

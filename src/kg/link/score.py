@@ -258,12 +258,23 @@ class Candidate:
         return (self.a, self.b)
 
 
+#: datasets (the key after `id/document/`) whose rows may repeat one another: GDELT is a repository
+#: of media reports, not of discrete events (hundreds of rows for one kidnapping). Every other
+#: document, an article or a release of UCDP or ACLED, gives distinct events by its author's account.
+REPEATING = ("gdelt",)
+
+
+def repeats_itself(document: str) -> bool:
+    """Whether two reports of this document may be of one event."""
+    return any(f"/id/document/{key}/" in document for key in REPEATING)
+
+
 def blocked(a: ReportRecord, b: ReportRecord) -> str | None:
     """Why the pair is not a candidate, or None if it is."""
     if a.event == b.event:
         return "already one event"
-    if a.document == b.document and not a.dataset:
-        return "one article's reports are distinct events by its author's account"
+    if a.document == b.document and not repeats_itself(a.document):
+        return "one document's reports are distinct events by its author's account"
     if not spans_overlap(a, b):
         return "dates do not overlap"
     if place_feature(a, b) == 0.0:
@@ -332,7 +343,8 @@ def candidates(reports: Sequence[ReportRecord]) -> list[Candidate]:
 
 @dataclass
 class Clusters:
-    """Union-find over reports, refusing to put two reports of one article in one event."""
+    """Union-find over reports, refusing to put two reports of one document in one event (unless
+    the document repeats itself)."""
 
     article_of: dict[str, str | None]  # report → its article document (None for dataset rows)
     parent: dict[str, str] = field(default_factory=dict)
@@ -384,8 +396,8 @@ def decide(
     threshold: float = THRESHOLD,
 ) -> list[Decision]:
     """Turn scored pairs into links: curated acceptances first, then pairs by falling score, each
-    kept only if it puts no two reports of one article into one event; curated rejections never."""
-    article_of = {r.iri: (None if r.dataset else r.document) for r in reports}
+    kept only if it puts no two reports of one document into one event; curated rejections never."""
+    article_of = {r.iri: (None if repeats_itself(r.document) else r.document) for r in reports}
     clusters = Clusters(article_of)
     for r in reports:  # reports already of one event start in one cluster
         clusters.find(r.iri)
@@ -409,7 +421,7 @@ def decide(
         elif c.score < threshold:
             out.append(Decision(c, False, "below threshold"))
         elif not clusters.can_join(c.a, c.b):
-            out.append(Decision(c, False, "would put two reports of one article in one event"))
+            out.append(Decision(c, False, "would put two reports of one document in one event"))
         else:
             clusters.join(c.a, c.b)
             out.append(Decision(c, True, "score"))
