@@ -132,7 +132,19 @@ def _figure(item: str) -> tuple[str, int]:
 
 
 #: the variables the query selects
-_VARIABLES = ("report", "event", "doc", "isDataset", "start", "end", "prec", "geo", "loc", "locLat", "locLon")
+_VARIABLES: tuple[str, ...] = (
+    "report",
+    "event",
+    "doc",
+    "isDataset",
+    "start",
+    "end",
+    "prec",
+    "geo",
+    "loc",
+    "locLat",
+    "locLon",
+)
 _VARIABLES += ("locCountry", "ancs", "types", "codes", "agents", "figs", "labels")
 
 
