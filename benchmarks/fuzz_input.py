@@ -255,7 +255,7 @@ def run_mutant(mutant: Mutant, work: Path, previous: Path, timeout: float, in_pr
     """Build one mutant into a copy of `previous` (a dist/ of the unmutated corpus)."""
     folder, dist = work / f"m{mutant.number}", work / f"m{mutant.number}-dist"
     shutil.copytree(CORPUS, folder)
-    shutil.copytree(previous, dist)
+    shutil.copytree(previous, dist, symlinks=True)  # dist/kg.ttl … are links into dist/.kg-builds/
     apply(mutant, folder)
     before = _snapshot(dist)
     start = time.perf_counter()

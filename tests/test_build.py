@@ -21,13 +21,13 @@ from kg.namespaces import SPDX
 CASES = Path(__file__).parent / "cases"
 MINIMAL = CASES / "mapping" / "minimal"
 DUMPS = ("kg.ttl", "kg.nt", "kg.jsonld")
-FILES = ("kg.jsonld", "kg.nt", "kg.ttl", "ontology.ttl", "void.ttl")
+FILES = ("kg-types.nt", "kg.jsonld", "kg.nt", "kg.ttl", "ontology.ttl", "void.ttl")
 
 
 def test_build_writes_every_output(built_dist: Path) -> None:
-    """The published files, and beside them only the hidden build cache."""
+    """The published files, and beside them only the hidden builds (see test_publish) and build cache."""
     assert sorted(p.name for p in built_dist.iterdir() if not p.name.startswith(".")) == sorted(FILES)
-    assert [p.name for p in built_dist.iterdir() if p.name.startswith(".")] == [".kg-cache"]
+    assert sorted(p.name for p in built_dist.iterdir() if p.name.startswith(".")) == [".kg-builds", ".kg-cache"]
 
 
 def test_dumps_are_the_same_graph(built_dist: Path) -> None:
@@ -51,7 +51,7 @@ def test_void_counts_and_checksums(built_dist: Path) -> None:
     ds = next(void.subjects(VOID.triples, None))
     assert void.value(ds, VOID.triples).toPython() == len(data)
     dists = list(void.objects(ds, DCAT.distribution))
-    assert len(dists) == len(DUMPS)
+    assert len(dists) == len(DUMPS) + 1  # and kg-types.nt, the type closure
     for dist in dists:
         assert void.value(dist, DCTERMS.license) is not None
         name = str(void.value(dist, DCAT.downloadURL)).rsplit("/", 1)[1]

@@ -11,7 +11,10 @@ import datetime as dt
 import hashlib
 import io
 import itertools
+import json
 import re
+import shutil
+import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterable
@@ -45,7 +48,7 @@ from kg.namespaces import KGO, KGP, KGR, sparql_prologue
 from servers import outputs_under_hash_seeds
 
 SCHEMA = Path(__file__).parent / "schemas" / "gexf-1.3" / "gexf.xsd"
-GEXF_NS = {"g": "http://gexf.net/1.3"}
+GEXF_NS = {"g": "http://gexf.net/1.3", "viz": "http://gexf.net/1.3/viz"}
 SUMMIT_LEADERS = ("Pashinyan", "Lukashenko", "Tokayev", "Akylbek Japarov", "Rahmon", "Zas", "Putin")
 SUMMIT = "https://w3id.org/conflict-kg/id/event/csto-kazakhstan-2022-01-10/csto-summit"
 TOKAYEV = "https://w3id.org/conflict-kg/id/person/kassym-jomart-tokayev"
@@ -61,6 +64,17 @@ INTERIOR_MINISTRY_ATTACK = (
 @pytest.fixture(scope="module")
 def xsd() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
+
+
+def assert_valid_gexf(xsd: etree.XMLSchema, doc: etree._Element | etree._ElementTree) -> None:
+    """Valid GEXF 1.3: `viz:color` (in http://gexf.net/1.3/viz, where Gephi and networkx read it, a namespace
+    the 1.3 schema does not declare) has viz.xsd's colour attributes, and the rest validates."""
+    copy = etree.fromstring(etree.tostring(doc))
+    for viz in copy.iterfind(".//viz:*", GEXF_NS):
+        assert etree.QName(viz).localname == "color" and sorted(viz.attrib) == ["b", "g", "r"]
+        assert all(0 <= int(value) <= 255 for value in viz.attrib.values())
+        viz.getparent().remove(viz)
+    xsd.assertValid(copy)
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +178,7 @@ def test_every_gexf_validates_against_the_1_3_schema(
 ) -> None:
     (payload,) = render_export(published_graph, "gexf", projection, lang, static)
     doc = etree.fromstring(payload)
-    xsd.assertValid(doc)
+    assert_valid_gexf(xsd, doc)
     graph = doc.find("g:graph", GEXF_NS)
     assert graph is not None
     assert graph.get("mode") == ("static" if static else "dynamic")
@@ -205,6 +219,33 @@ def test_gexf_and_graphml_read_back_with_the_sparql_counts(
         assert read.is_directed() is (projection != "actors")
 
 
+GEPHI_LITE = Path(__file__).parent / "gephi"
+
+
+@pytest.mark.parametrize("projection", sorted(PROJECTIONS))
+def test_gephi_lite_reader_opens_every_projection_with_the_sparql_counts(
+    published_graph: Graph, sparql_counts: dict[str, tuple[int, int]], projection: str, tmp_path: Path
+) -> None:
+    """Gephi Lite's own GEXF reader (graphology-gexf, in node) reads every node with its label and colour."""
+    node = shutil.which("node")
+    modules = GEPHI_LITE / "node_modules" / "graphology-gexf"
+    assert node is not None and modules.is_dir(), (
+        "Gephi Lite's reader is missing: install Node.js and run `npm ci --prefix tests/gephi` (.ci/run does)"
+    )
+    (payload,) = render_export(published_graph, "gexf", projection)
+    (tmp_path / "g.gexf").write_bytes(payload)
+    proc = subprocess.run(
+        [node, str(GEPHI_LITE / "read_gexf.js"), str(tmp_path / "g.gexf")], capture_output=True, text=True, check=True
+    )
+    read = json.loads(proc.stdout)
+    nodes, edges = sparql_counts[projection]
+    assert (read["order"], read["size"]) == (nodes, edges)
+    assert read["directed"] == (0 if projection == "actors" else edges)
+    for attributes in read["nodes"].values():
+        assert 0 < len(attributes["label"]) <= 60
+        assert re.fullmatch(r"rgb\(\d+,\d+,\d+\)", attributes["color"])
+
+
 def _non_name_literals(graph: Graph) -> set[str]:
     names = set(NAME_PREDICATES)
     return {str(o) for s, p, o in graph if isinstance(o, Literal) and p not in names}
@@ -221,8 +262,9 @@ def test_nodes_are_resources_never_literals(published_graph: Graph, projection: 
         assert (iri, RDF.type, None) in published_graph, node
         assert node not in literals
         own_names = {" ".join(str(o).split()) for p in NAME_PREDICATES for o in published_graph.objects(iri, p)}
-        assert data["label"] in own_names, (node, data["label"])  # a label is a name, never another literal
-        assert data["label"] != node
+        name = data.get("full_label", data["label"])  # a long name is cut short, and kept whole beside
+        assert name in own_names, (node, name)  # a label is a name, never another literal
+        assert len(data["label"]) <= 60 and data["label"] != node
         assert data["iri"] == node
         assert data["type"].startswith("kgo:")
 
@@ -254,7 +296,29 @@ def test_gexf_colours_and_labels_are_written(published_graph: Graph) -> None:
     doc = etree.fromstring(payload)
     for node in doc.iterfind(".//g:node", GEXF_NS):
         assert node.get("label")
-        assert node.find("g:color", GEXF_NS) is not None
+        assert node.find("viz:color", GEXF_NS) is not None
+
+
+def test_long_labels_are_cut_and_claims_name_their_speaker(networks: dict[str, Network], tmp_path: Path) -> None:
+    """Gephi draws labels on the canvas: at most 60 characters, the whole text kept as `full_label`."""
+    full = networks["full"]
+    assert max(len(n.label) for n in full.nodes) <= 60
+    claims = [n for n in full.nodes if n.attributes["type"] == "kgo:Claim"]
+    # the current Wikipedia revision's claim of the officials' toll, 103 characters
+    toll = next(n for n in claims if n.id.endswith("/wikipedia-en-2022-kazakh-unrest/officials-toll"))
+    assert toll.label == "Kazakh officials: During the week-long violent unrest and…"
+    assert toll.attributes["full_label"] == (
+        "During the week-long violent unrest and crackdowns, 227 people were killed and over 9,900 were arrested."
+    )
+    labels = {n.id: n.label for n in full.nodes}
+    speakers = {e.source: labels[e.target] for e in full.edges if e.kind == "prov:wasAttributedTo"}
+    assert all(n.label.startswith(speakers[n.id] + ": ") for n in claims)
+    short = next(n for n in full.nodes if n.id == SUMMIT)
+    assert "full_label" not in short.attributes  # a name that fits is left as it is
+    # networkx reads the colours back from viz:color
+    (tmp_path / "g.gexf").write_bytes(gexf(full))
+    read = nx.read_gexf(tmp_path / "g.gexf")
+    assert read.nodes[SUMMIT]["viz"]["color"] == dict(zip("rgb", short.color, strict=True)) | {"a": 1.0}
 
 
 def test_language_option_picks_labels_and_falls_back_to_english(published_graph: Graph, ontology_graph: Graph) -> None:
@@ -737,7 +801,7 @@ def test_cli_writes_into_the_build_folder(
         str(dist / "kg-full-static-nodes.csv"),
         str(dist / "kg-full-static-edges.csv"),
     ]
-    xsd.assertValid(etree.parse(str(dist / "kg-actors.gexf")))
+    assert_valid_gexf(xsd, etree.parse(str(dist / "kg-actors.gexf")))
     assert main(["export", "graphml", "--dist", str(dist), "-o", str(tmp_path / "x.graphml")]) == 0
     assert (tmp_path / "x.graphml").stat().st_size > 0
 

@@ -17,7 +17,7 @@ from kg.errors import ValidationFailed
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import generate
 
-DUMPS = ("kg.ttl", "kg.nt", "kg.jsonld", "void.ttl", "ontology.ttl")
+DUMPS = ("kg.ttl", "kg.nt", "kg.jsonld", "void.ttl", "ontology.ttl", "kg-types.nt")
 
 
 def _settings(corpus: Path, dist: Path) -> Settings:

@@ -91,6 +91,7 @@ def test_split_loses_and_doubles_nothing(built_dist: Path) -> None:
     graphs = {u.name: _parse(u) for u in uploads}
     assert all(len(graphs[u.name]) == u.triples for u in uploads)
     assert isomorphic(graphs.pop(f"{PREFIX}ontology"), ontology)
+    assert isomorphic(graphs.pop(f"{PREFIX}types"), read_rdf([built_dist / "kg-types.nt"]))  # the type closure
     assert sum(len(g) for g in graphs.values()) == len(data)
     union = Graph()
     for graph in graphs.values():
@@ -107,9 +108,10 @@ def test_split_equals_the_rdflib_reference_on_the_seed(built_dist: Path, tmp_pat
     """The byte splitter gives the graphs the former rdflib implementation gave, from kg.nt or (without it) kg.ttl."""
     expected = reference_split(read_rdf([built_dist / "kg.ttl"]), PREFIX, DEFAULT_BASE)
     expected[f"{PREFIX}ontology"] = set(read_rdf([built_dist / "ontology.ttl"]))
+    expected[f"{PREFIX}types"] = set(read_rdf([built_dist / "kg-types.nt"]))
     without_nt = tmp_path / "dist"
     without_nt.mkdir()
-    for name in ("kg.ttl", "ontology.ttl"):
+    for name in ("kg.ttl", "ontology.ttl", "kg-types.nt"):
         (without_nt / name).write_bytes((built_dist / name).read_bytes())
     for dist in (built_dist, without_nt):
         got = {u.name: _parse(u) for u in load_uploads(dist, PREFIX, DEFAULT_BASE)}
@@ -183,7 +185,8 @@ def test_push_then_stored_queries_agree_and_repush_is_idempotent(
 ) -> None:
     built_dist = own_dist
     assert main(["push", "--endpoint", oxigraph, "--dist", str(built_dist)]) == 0
-    expected = len(set(read_rdf([built_dist / "kg.ttl"])) | set(read_rdf([built_dist / "ontology.ttl"])))
+    published = ("kg.ttl", "ontology.ttl", "kg-types.nt")
+    expected = len(set().union(*(set(read_rdf([built_dist / name])) for name in published)))
     # the union default graph: the build, and the one triple of the push's token (graph <prefix>push)
     assert _count(oxigraph, "?s ?p ?o") == expected + 1
     first = _count(oxigraph)
@@ -287,6 +290,7 @@ def test_pushed_graphs_equal_the_reference_split(oxigraph: str, built_dist: Path
     report = push(load_uploads(built_dist, PREFIX, DEFAULT_BASE), oxigraph, prefix=PREFIX, concurrency=3)
     expected = reference_split(read_rdf([built_dist / "kg.ttl"]), PREFIX, DEFAULT_BASE)
     expected[f"{PREFIX}ontology"] = set(read_rdf([built_dist / "ontology.ttl"]))
+    expected[f"{PREFIX}types"] = set(read_rdf([built_dist / "kg-types.nt"]))
     assert sorted(report.graphs) == sorted(expected)
     for name, triples in expected.items():
         response = httpx.get(

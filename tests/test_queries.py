@@ -224,7 +224,7 @@ def test_summit_participants_are_the_seven_leaders_and_the_chair(
     query = stored["meeting-participants"]
     result = queries.run_query(graphs(()), query.text, queries.bind_params(query, {"meeting": SUMMIT}))
     rows = _rows(result, ["participant", "role", "positionLabel", "onBehalfOfLabel", "nationalityLabel"])
-    attendees = {r[0].rsplit("/", 1)[1]: (r[2], r[3]) for r in rows if r[1] == "kgr:attendee"}
+    attendees = {r[0].removeprefix("kgperson:"): (r[2], r[3]) for r in rows if r[1] == "kgr:attendee"}
     assert attendees == {
         "nikol-pashinyan": ("Prime Minister of Armenia", "Republic of Armenia"),
         "alexander-lukashenko": ("President of Belarus", "Republic of Belarus"),
@@ -235,9 +235,9 @@ def test_summit_participants_are_the_seven_leaders_and_the_chair(
         "vladimir-putin": ("President of Russia", "Russian Federation"),
     }
     # the chair is a state, on its own behalf; Zas acted for the CSTO, his nationality is a separate column
-    assert rows[0] == ["kg:state/republic-of-armenia", "kgr:chair", "", "Republic of Armenia", ""]
-    assert ["kg:person/stanislav-zas", "kgr:attendee"] in [r[:2] for r in rows]
-    assert [r[4] for r in rows if r[0] == "kg:person/stanislav-zas"] == ["Republic of Belarus"]
+    assert rows[0] == ["kgstate:republic-of-armenia", "kgr:chair", "", "Republic of Armenia", ""]
+    assert ["kgperson:stanislav-zas", "kgr:attendee"] in [r[:2] for r in rows]
+    assert [r[4] for r in rows if r[0] == "kgperson:stanislav-zas"] == ["Republic of Belarus"]
 
 
 def test_stored_queries_are_well_formed(stored: dict[str, queries.StoredQuery]) -> None:
@@ -701,12 +701,12 @@ def test_table_never_cuts_iris(stored: dict[str, queries.StoredQuery]) -> None:
     text = "a very long literal " * 10
     result = Graph().query(f'SELECT ?iri ?text WHERE {{ VALUES (?iri ?text) {{ (<{iri}> "{text}") (<{other}> "") }} }}')
     lines = queries.render(result, "table").decode("utf-8").splitlines()
-    curie = "kg:" + iri.removeprefix(KG)
-    assert lines[2].startswith(curie + "  ") and lines[3].startswith(f"<{other}>")
+    shown = f"<{iri}>"  # an article-scoped IRI has no prefixed name that pastes into SPARQL
+    assert lines[2].startswith(shown + "  ") and lines[3].startswith(f"<{other}>")
     column = lines[0].index("text")
-    assert column == lines[2].index("a very") == len(other) + 4  # aligned after the widest IRI
+    assert column == lines[2].index("a very") == max(len(iri), len(other)) + 4  # aligned after the widest IRI
     assert lines[2].endswith("…") and len(lines[2][column:]) == queries.TABLE_TEXT_WIDTH
-    bound = queries.bind_params(stored["evidence"], {"fact": curie})
+    bound = queries.bind_params(stored["evidence"], {"fact": shown})
     assert bound["_fact_iri"] == URIRef(iri)
     assert queries.bind_params(stored["evidence"], {"fact": f"<{other}>"})["_fact_iri"] == URIRef(other)
 

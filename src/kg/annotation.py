@@ -9,12 +9,13 @@ naming the file, the line and the field.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from ruamel.yaml import YAML
@@ -22,8 +23,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from kg.errors import AnnotationError
+from kg.errors import AnnotationError, AnnotationErrors
 from kg.iris import is_key
+from kg.suggest import did_you_mean
 
 # ----------------------------------------------------------------------------------------------
 # Closed vocabularies (each value is a concept of ontology/vocab.ttl)
@@ -175,6 +177,17 @@ def _check_key(value: str) -> str:
     return value
 
 
+class _Drafted(_Record):
+    """The optional fields of a fact that `kg extract` drafted: the rule that proposed it and how sure it is."""
+
+    rule: str | None = Field(
+        default=None, min_length=1, description="Id of the `kg extract` rule that proposed the fact (drafts only)."
+    )
+    confidence: Float | None = Field(
+        default=None, ge=0, le=1, description="The extractor's confidence in the fact, 0 to 1 (drafts only)."
+    )
+
+
 class _Keyed(_Record):
     id: Key = Field(description="Key of the record, unique in the registry and the article.")
 
@@ -282,6 +295,11 @@ class Registry(_Record):
 class DocumentMeta(_Record):
     """The article itself."""
 
+    status: Literal["draft"] | None = Field(
+        default=None,
+        description="`draft` for an annotation that `kg extract` proposed and no curator has accepted yet; "
+        'every fact mapped from it carries kgo:curationStatus "draft". Remove it when the draft is curated.',
+    )
     id: Key = Field(description="Key of the article; also its folder name.")
     title: str = Field(min_length=1)
     language: Language = Field(description="Language of the article text (BCP 47).")
@@ -296,7 +314,7 @@ class DocumentMeta(_Record):
     _id = field_validator("id")(_check_key)
 
 
-class LocalGroup(_Keyed):
+class LocalGroup(_Keyed, _Drafted):
     """A collective actor that only this article mentions."""
 
     type: GroupType
@@ -305,7 +323,7 @@ class LocalGroup(_Keyed):
     according_to: list[Key] = Field(default_factory=list, description="Claims the group's description rests on.")
 
 
-class LocalPlace(_Keyed):
+class LocalPlace(_Keyed, _Drafted):
     """A place (often a class of facilities named collectively) that only this article mentions."""
 
     type: PlaceType
@@ -316,14 +334,14 @@ class LocalPlace(_Keyed):
     evidence: Quote
 
 
-class Venue(_Keyed):
+class Venue(_Keyed, _Drafted):
     """A virtual venue, e.g. a video conference."""
 
     label: Labels
     evidence: Quote
 
 
-class RoleRecord(_Record):
+class RoleRecord(_Drafted):
     """An actor's (or, for a target, a place's) role in an event."""
 
     role: Role
@@ -337,7 +355,7 @@ class RoleRecord(_Record):
 EventRef = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*(/[a-z0-9]+(-[a-z0-9]+)*)?$")]
 
 
-class EventRecord(_Keyed):
+class EventRecord(_Keyed, _Drafted):
     """The article's report of an event: what this source says of it (dates, place, roles, evidence)."""
 
     event: EventRef | None = Field(
@@ -373,7 +391,7 @@ class EventRecord(_Keyed):
     roles: list[RoleRecord] = Field(default_factory=list)
 
 
-class FigureRecord(_Keyed):
+class FigureRecord(_Keyed, _Drafted):
     """A number reported for an event, with the source's qualifier, its date and its standing."""
 
     event: Key = Field(description="Key of the report (an `events` entry of this annotation) the figure belongs to.")
@@ -397,7 +415,7 @@ class FigureRecord(_Keyed):
     evidence: Quote
 
 
-class ClaimRecord(_Keyed):
+class ClaimRecord(_Keyed, _Drafted):
     """A statement attributed to a speaker."""
 
     speaker: Key
@@ -678,6 +696,7 @@ def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
 _YAML_INT = re.compile(r"[-+]?[0-9]+")
 _YAML_FLOAT = re.compile(r"[-+]?[0-9]+\.[0-9]*")
 _YAML_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YAML_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 _YAML_WORDS: dict[str, object] = {
     **dict.fromkeys(("~", "null", "Null", "NULL", ""), None),
     **dict.fromkeys(("true", "True", "TRUE"), True),
@@ -699,7 +718,9 @@ def _plain_scalar(value: str) -> object:
         return int(value)
     if _YAML_FLOAT.fullmatch(value):
         return float(value)
-    if _YAML_DATE.fullmatch(value):
+    if _YAML_DATE.fullmatch(value) or _YAML_MONTH.fullmatch(value) or " " in value:
+        # YAML 1.2 has no month type, and no type but a timestamp (kept as written) has a space:
+        # ruamel reads `2022-01` and `2022 Kazakh unrest` as these strings too
         return value
     raise _NotPlain(value)
 
@@ -771,30 +792,6 @@ def _ruamel(file: Path) -> tuple[Any, dict[Any, int]]:
     return data, dict(lines)
 
 
-def _model_error(exc: ValidationError, file: Path, lines: Mapping[Path_, int]) -> AnnotationError:
-    """Turn the first pydantic error into an AnnotationError with file, line and field."""
-    # For a union (a quote is a string or a {quote, occurrence} mapping) pydantic reports one error
-    # per member; the one with the longest location is about what the curator actually wrote.
-    errors = exc.errors()
-    err = max(errors, key=lambda e: (len(e["loc"]), -errors.index(e)))
-    loc: tuple[str | int, ...] = ()
-    for p in err["loc"]:  # drop pydantic's union-member tags, keep the path into the data
-        if isinstance(p, int) or (*loc, p) in lines or p in _FIELD_NAMES:
-            loc = (*loc, p)
-    field_path = ".".join(str(p) for p in loc) or "(top level)"
-    message: str = err["msg"]
-    hint: str | None
-    if err["type"] == "extra_forbidden":
-        message = "unknown field"
-        hint = "remove it or check its spelling against the README's annotation format"
-    elif err["type"] == "missing":
-        message = "required field is missing"
-        hint = "add it"
-    else:
-        hint = f"got {err.get('input')!r}" if not isinstance(err.get("input"), dict | list) else None
-    return AnnotationError(message, file=file, line=_line_of(lines, loc), field=field_path, hint=hint)
-
-
 def _all_field_names() -> set[str]:
     names: set[str] = set()
     for model in (Registry, Annotation):
@@ -821,6 +818,182 @@ def _submodels(tp: Any) -> Iterator[type[BaseModel]]:
 
 
 _FIELD_NAMES = _all_field_names()
+
+
+# ----------------------------------------------------------------------------------------------
+# Gathering every error of a file
+# ----------------------------------------------------------------------------------------------
+
+#: most errors kept for one file (the CLI shows fewer, with a count of the rest)
+MAX_FILE_ERRORS = 1000
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+class _Errors:
+    """The errors of one file, gathered so that a curator sees them all in one run.
+
+    A value that fails the schema is reported and then left out (an unknown key, an optional field),
+    or the list item that holds it is (a role, a figure), so that the other checks still run on the
+    rest; what only follows from a value left out is not reported again.
+    """
+
+    def __init__(self, file: Path, lines: Mapping[Path_, int]) -> None:
+        self.file = file
+        self.lines = lines
+        self.found: list[AnnotationError] = []
+        self.dropped: dict[Path_, set[int]] = {}  # list path → indices (in the file) of the items left out
+        self.broken: list[Path_] = []  # paths (in the file) of values left out
+        self.dropped_ids: dict[str, str] = {}  # key of a record left out → its section
+
+    def original(self, path: Sequence[str | int]) -> Path_:
+        """The path in the file of a path into the data that is left after items were left out."""
+        out: list[str | int] = []
+        for part in path:
+            if isinstance(part, int):
+                for gone in sorted(self.dropped.get(tuple(out), ())):
+                    if gone <= part:
+                        part += 1
+            out.append(part)
+        return tuple(out)
+
+    def add(
+        self,
+        message: str,
+        path: Sequence[str | int],
+        hint: str | None = None,
+        *,
+        file: Path | None = None,
+        line: int | None = None,
+    ) -> None:
+        """Record an error about the value at `path` (of the data left), unless it follows from one left out."""
+        where = self.original(path)
+        if where and any(where[: len(b)] == b or b[: len(where)] == where for b in self.broken):
+            return
+        if len(self.found) < MAX_FILE_ERRORS:
+            self.found.append(
+                AnnotationError(
+                    message,
+                    file=file or self.file,
+                    line=line if line is not None else _line_of(self.lines, where),
+                    field=".".join(map(str, where)) or None,
+                    hint=hint,
+                )
+            )
+
+    def check(self) -> None:
+        """Raise what was found: one error as itself, several as one AnnotationErrors, sorted by line."""
+        unique = list({e.render(): e for e in self.found}.values())
+        unique.sort(key=lambda e: (e.file != str(self.file), e.file or "", e.line or 0))
+        if len(unique) == 1:
+            raise unique[0]
+        if unique:
+            raise AnnotationErrors(unique)
+
+
+def _model_at(model: type[BaseModel], path: Sequence[str | int]) -> type[BaseModel] | None:
+    """The record type of the value at `path` under `model` (list indices are skipped)."""
+    current: type[BaseModel] | None = model
+    for part in path:
+        if isinstance(part, int) or current is None:
+            continue
+        fields = {f.alias or name: f for name, f in current.model_fields.items()}
+        f = fields.get(part)
+        current = next(_submodels(f.annotation), None) if f is not None else None
+    return current
+
+
+def _field_names(model: type[BaseModel] | None) -> list[str]:
+    return [] if model is None else [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _schema_errors(exc: ValidationError, lines: Mapping[Path_, int]) -> list[tuple[Path_, Any]]:
+    """One (path into the data, pydantic error) per value at fault, in pydantic's order."""
+    # For a union (a quote is a string or a {quote, occurrence} mapping) pydantic reports one error
+    # per member; the one with the longest location is about what the curator actually wrote.
+    best: dict[Path_, tuple[int, Path_, Any]] = {}
+    for n, err in enumerate(exc.errors()):
+        loc: Path_ = ()
+        value: Path_ | None = None  # the value a union member's tag belongs to
+        for p in err["loc"]:  # drop pydantic's union-member tags, keep the path into the data
+            if isinstance(p, int) or (*loc, p) in lines or p in _FIELD_NAMES:
+                loc = (*loc, p)
+            elif value is None:
+                value = loc
+        key = value if value is not None else loc
+        seen = best.get(key)
+        if seen is None or len(err["loc"]) > len(seen[2]["loc"]):
+            best[key] = (seen[0] if seen else n, loc, err)
+    return [(loc, err) for _, loc, err in sorted(best.values(), key=lambda t: t[0])]
+
+
+def _describe(err: Any, model: type[BaseModel], loc: Path_) -> tuple[str, str | None]:
+    """Message and hint for a pydantic error, with the known names closest to a misspelt one."""
+    message: str = err["msg"]
+    if err["type"] == "extra_forbidden":
+        close = did_you_mean(str(loc[-1]), _field_names(_model_at(model, loc[:-1]))) if loc else None
+        hint = "remove it or check its spelling against the README's annotation format"
+        return "unknown field", f"{close} (or remove it)" if close else hint
+    if err["type"] == "missing":
+        return "required field is missing", "add it"
+    given = err.get("input")
+    if err["type"] == "literal_error" and isinstance(given, str):
+        close = did_you_mean(given, re.findall(r"'([^']*)'", str(err.get("ctx", {}).get("expected", ""))))
+        if close:
+            return message, f"got {given!r}; {close}"
+    return message, f"got {given!r}" if not isinstance(given, dict | list) else None
+
+
+def _get(data: Any, path: Path_) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _validate_all(model: type[_M], data: dict[str, Any], errors: _Errors) -> _M | None:
+    """Validate `data`, recording every schema error; return the record of what is left, or None when
+    an error leaves nothing to check further (a required field outside any list)."""
+    data = copy.deepcopy(data)
+    for _ in range(4):  # leaving a value out may uncover one error more (a required field it held)
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            found = _schema_errors(exc, errors.lines)
+        drops: list[tuple[Path_, Path_, bool, bool]] = []  # (path, path in the file, list item, value at fault)
+        fatal = False
+        for loc, err in found:
+            message, hint = _describe(err, model, loc)
+            errors.add(message, loc or ("(top level)",), hint)
+            parent = _model_at(model, loc[:-1]) if loc else None
+            fields = {f.alias or name: f for name, f in parent.model_fields.items()} if parent else {}
+            f = fields.get(loc[-1]) if loc and isinstance(loc[-1], str) else None
+            if loc and err["type"] == "extra_forbidden":
+                drops.append((loc, errors.original(loc), False, False))
+            elif loc and f is not None and not f.is_required():
+                drops.append((loc, errors.original(loc), False, True))
+            elif any(isinstance(p, int) for p in loc):
+                k = max(i for i, p in enumerate(loc) if isinstance(p, int))
+                drops.append((loc[: k + 1], errors.original(loc[: k + 1]), True, True))
+            else:
+                fatal = True
+        if fatal:
+            return None
+        # deepest and last first, so that leaving one out does not move the others
+        for loc, where, item, at_fault in sorted(drops, key=lambda d: [(isinstance(p, int), p) for p in d[0]])[::-1]:
+            try:
+                container = _get(data, loc[:-1])
+                record = container[loc[-1]]
+                del container[loc[-1]]
+            except (KeyError, IndexError, TypeError):
+                continue  # already left out with the item that held it
+            if at_fault:
+                errors.broken.append(where)
+            if item:
+                errors.dropped.setdefault(where[:-1], set()).add(int(where[-1]))
+                if isinstance(record, dict) and isinstance(record.get("id"), str) and len(loc) >= 2:
+                    errors.dropped_ids[record["id"]] = str(loc[-2])
+    return None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -880,12 +1053,14 @@ def load_registry(file: Path, read: YamlReader | None = None) -> LoadedRegistry:
     data, lines = (read or read_yaml)(file)
     if not isinstance(data, dict):
         raise AnnotationError("the registry must be a mapping of sections (people, states …)", file=file, line=1)
-    try:
-        registry = Registry.model_validate(data)
-    except ValidationError as exc:
-        raise _model_error(exc, file, lines) from None
+    errors = _Errors(file, lines)
+    registry = _validate_all(Registry, data, errors)
+    if registry is None:
+        errors.check()
+        raise AssertionError("a failed validation records an error")
     loaded = LoadedRegistry(registry, file, lines)
-    _check_registry(loaded)
+    _check_registry(loaded, errors)
+    errors.check()
     return loaded
 
 
@@ -905,38 +1080,36 @@ def _registry_sections(reg: Registry) -> dict[str, Sequence[_Keyed]]:
 _REGISTRY_KIND_NAMES = {"events": "registry events"}
 
 
-def _check_registry(loaded: LoadedRegistry) -> None:
+def _check_registry(loaded: LoadedRegistry, errors: _Errors) -> None:
     reg = loaded.registry
     entries = sorted(
-        (loaded.line_of(section, i, "id") or 0, section, i, rec.id)
+        (errors.original((section, i, "id")), section, i, rec.id)
         for section, records in _registry_sections(reg).items()
         for i, rec in enumerate(records)
     )
+    entries.sort(key=lambda e: _line_of(loaded.lines, e[0]) or 0)
     seen: dict[str, str] = {}
-    for line, section, i, key in entries:  # in file order, so the later definition is reported
+    for _, section, i, key in entries:  # in file order, so the later definition is reported
         if key in seen:
-            raise AnnotationError(
+            errors.add(
                 f"key {key!r} is defined twice (also in {seen[key]})",
-                file=loaded.file,
-                line=line or None,
-                field=f"{section}.{i}.id",
-                hint="keys are unique across the whole registry; rename one",
+                (section, i, "id"),
+                "keys are unique across the whole registry; rename one",
             )
+            continue
         seen[key] = section
-    kinds = dict(seen)
+    kinds = {**errors.dropped_ids, **seen}
 
     def need(key: str | None, allowed: set[str], path: tuple[str | int, ...]) -> None:
-        if key is None:
+        if key is None or kinds.get(key) in allowed:
             return
-        if kinds.get(key) not in allowed:
-            found = f"a {kinds[key]} entry" if key in kinds else "not defined"
-            raise AnnotationError(
-                f"{key!r} is {found}; expected a key from {' or '.join(sorted(allowed))}",
-                file=loaded.file,
-                line=loaded.line_of(*path),
-                field=".".join(str(p) for p in path),
-                hint="define it in the registry or fix the reference",
-            )
+        found = f"a {kinds[key]} entry" if key in kinds else "not defined"
+        close = did_you_mean(key, [k for k, kind in kinds.items() if kind in allowed])
+        errors.add(
+            f"{key!r} is {found}; expected a key from {' or '.join(sorted(allowed))}",
+            path,
+            close or "define it in the registry or fix the reference",
+        )
 
     for i, p in enumerate(reg.people):
         need(p.nationality, {"states"}, ("people", i, "nationality"))
@@ -949,12 +1122,7 @@ def _check_registry(loaded: LoadedRegistry) -> None:
                 try:
                     parse_iso_day(value)
                 except ValueError as exc:
-                    raise AnnotationError(
-                        str(exc),
-                        file=loaded.file,
-                        line=loaded.line_of("people", i, "positions", j, attr),
-                        field=f"people.{i}.positions.{j}.{attr}",
-                    ) from None
+                    errors.add(str(exc), ("people", i, "positions", j, attr))
     for i, s in enumerate(reg.states):
         need(s.territory, {"places"}, ("states", i, "territory"))
         for j, m in enumerate(s.member_of):
@@ -969,12 +1137,7 @@ def _check_registry(loaded: LoadedRegistry) -> None:
     for i, ev in enumerate(reg.events):
         need(ev.sub_event_of, {"events"}, ("events", i, "sub_event_of"))
         if ev.sub_event_of == ev.id:
-            raise AnnotationError(
-                "an event cannot be a sub-event of itself",
-                file=loaded.file,
-                line=loaded.line_of("events", i, "sub_event_of"),
-                field=f"events.{i}.sub_event_of",
-            )
+            errors.add("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
 
 
 def registry_kinds(reg: Registry) -> dict[str, str]:
@@ -1027,77 +1190,83 @@ def _quotes(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Quote]]:
 
 
 def load_article(file: Path, registry: LoadedRegistry, read: YamlReader | None = None) -> Article:
-    """Load an annotation and its article text; check records, dates, references and quotes."""
+    """Load an annotation and its article text; check records, dates, references and quotes.
+
+    Every error of the file is reported at once: one as an AnnotationError, several as AnnotationErrors.
+    """
     data, lines = (read or read_yaml)(file)
     if not isinstance(data, dict):
         raise AnnotationError("an annotation must be a mapping with a `document` section", file=file, line=1)
-    try:
-        ann = Annotation.model_validate(data)
-    except ValidationError as exc:
-        raise _model_error(exc, file, lines) from None
+    errors = _Errors(file, lines)
+    ann = _validate_all(Annotation, data, errors)
+    if ann is None:
+        errors.check()
+        raise AssertionError("a failed validation records an error")
     text_file = file.parent / ann.document.text
-    text_line = _line_of(lines, ("document", "text"))
-    if not text_file.is_file():
-        raise AnnotationError(
-            f"article text {str(text_file)!r} not found",
-            file=file,
-            line=text_line,
-            field="document.text",
-            hint="put the verbatim article next to the annotation, or fix the file name",
-        )
-    text = decode_utf8(_read_bounded(text_file, MAX_TEXT_BYTES, "the article text"), text_file)
-    if text.startswith("\ufeff"):
-        raise AnnotationError(
-            "the article text starts with a byte-order mark (U+FEFF), which would shift every offset",
-            file=text_file,
-            line=1,
-            hint="save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' " + text_file.name,
-        )
+    text = _read_text(text_file, errors)
     spans: dict[tuple[str, int], Span] = {}
-    for path, quote in _quotes(ann):
+    for path, quote in _quotes(ann) if text is not None else ():
         try:
-            spans[_quote_key(quote)] = locate_quote(text, quote)
+            spans[_quote_key(quote)] = locate_quote(text or "", quote)
         except ValueError as exc:
-            raise AnnotationError(
-                str(exc),
-                file=file,
-                line=_line_of(lines, path),
-                field=".".join(map(str, path)),
-                hint="copy the quote from the article text exactly",
-            ) from None
-    article = Article(ann, file, text_file, text, lines, spans)
-    _check_article(article, registry)
+            errors.add(str(exc), path, "copy the quote from the article text exactly")
+    article = Article(ann, file, text_file, text or "", lines, spans)
+    _check_article(article, registry, errors)
+    errors.check()
     return article
 
 
-def _check_article(article: Article, registry: LoadedRegistry) -> None:
-    ann, file = article.annotation, article.file
-    reg_kinds = registry_kinds(registry.registry)
-
-    def fail(message: str, path: tuple[str | int, ...], hint: str | None = None) -> AnnotationError:
-        return AnnotationError(
-            message, file=file, line=article.line_of(*path), field=".".join(map(str, path)), hint=hint
+def _read_text(text_file: Path, errors: _Errors) -> str | None:
+    """The article text, or None (with the error recorded) when it is missing or unusable."""
+    if not text_file.is_file():
+        errors.add(
+            f"article text {str(text_file)!r} not found",
+            ("document", "text"),
+            "put the verbatim article next to the annotation, or fix the file name",
         )
+        return None
+    try:
+        text = decode_utf8(_read_bounded(text_file, MAX_TEXT_BYTES, "the article text"), text_file)
+    except AnnotationError as exc:
+        errors.found.append(exc)
+        return None
+    if text.startswith("\ufeff"):
+        errors.add(
+            "the article text starts with a byte-order mark (U+FEFF), which would shift every offset",
+            (),
+            "save it as UTF-8 without BOM, e.g. sed -i '1s/^\\xEF\\xBB\\xBF//' " + text_file.name,
+            file=text_file,
+            line=1,
+        )
+        return None
+    return text
+
+
+def _check_article(article: Article, registry: LoadedRegistry, errors: _Errors) -> None:
+    ann = article.annotation
+    reg_kinds = registry_kinds(registry.registry)
+    fail = errors.add
 
     local: dict[str, str] = {}
     for section in ("groups", "places", "venues", "events", "figures", "claims"):
         for i, rec in enumerate(getattr(ann, section)):
             if rec.id in reg_kinds or rec.id in local:
                 other = reg_kinds.get(rec.id) or local[rec.id]
-                raise fail(f"key {rec.id!r} is already used by {other}", (section, i, "id"), "rename it")
+                fail(f"key {rec.id!r} is already used by {other}", (section, i, "id"), "rename it")
+                continue
             local[rec.id] = section
-    kinds = {**reg_kinds, **local}
+    kinds = {**reg_kinds, **errors.dropped_ids, **local}
 
     def need(key: str | None, allowed: set[str], path: tuple[str | int, ...]) -> None:
-        if key is None:
+        if key is None or kinds.get(key) in allowed:
             return
-        if kinds.get(key) not in allowed:
-            found = f"a {kinds[key]} entry" if key in kinds else "not defined in this article or the registry"
-            raise fail(
-                f"reference to unknown entity {key!r}: {found}; expected one of {', '.join(sorted(allowed))}",
-                path,
-                "define it (registry or this annotation) or fix the key",
-            )
+        found = f"a {kinds[key]} entry" if key in kinds else "not defined in this article or the registry"
+        close = did_you_mean(key, [k for k, kind in kinds.items() if kind in allowed])
+        fail(
+            f"reference to unknown entity {key!r}: {found}; expected one of {', '.join(sorted(allowed))}",
+            path,
+            close or "define it (registry or this annotation) or fix the key",
+        )
 
     actors = {"people", "states", "organisations", "groups"}
     places = {"places"}
@@ -1108,46 +1277,46 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
         try:
             parse_iso_day(getattr(meta, attr))
         except ValueError as exc:
-            raise fail(str(exc), ("document", attr)) from None
+            fail(str(exc), ("document", attr))
     for i, g in enumerate(ann.groups):
         for j, c in enumerate(g.according_to):
             need(c, {"claims"}, ("groups", i, "according_to", j))
     for i, p in enumerate(ann.places):
         need(p.within, places, ("places", i, "within"))
         if (p.facility_type is not None) != (p.type == "facility"):
-            raise fail("facility_type is set exactly when type is 'facility'", ("places", i, "facility_type"))
+            fail("facility_type is set exactly when type is 'facility'", ("places", i, "facility_type"))
     events = {"events", "registry events"}
     for i, ev in enumerate(ann.events):
         if ev.event is None:
             for attr in ("type", "label"):
                 if getattr(ev, attr) is None:
-                    raise fail(
+                    fail(
                         f"a report that declares its event needs `{attr}`",
                         ("events", i),
                         "give it, or point at a declared event with `event:`",
                     )
         elif "/" in ev.event:
             if ev.event.split("/", 1)[0] == meta.id:
-                raise fail(
-                    f"{ev.event!r} names this document", ("events", i, "event"), "use the report's own key instead"
-                )
+                fail(f"{ev.event!r} names this document", ("events", i, "event"), "use the report's own key instead")
         else:
             need(ev.event, {"registry events"}, ("events", i, "event"))
         try:
-            start = parse_date(ev.date, ev.precision)
+            start: DateValue | None = parse_date(ev.date, ev.precision)
         except ValueError as exc:
-            raise fail(str(exc), ("events", i, "date"), "fix the date or its precision") from None
+            fail(str(exc), ("events", i, "date"), "fix the date or its precision")
+            start = None
         if ev.end_date is not None:
             try:
                 end = parse_iso_day(ev.end_date)
             except ValueError as exc:
-                raise fail(str(exc), ("events", i, "end_date")) from None
-            if end < start.start:
-                raise fail(f"end_date {ev.end_date} is before the start {ev.date}", ("events", i, "end_date"))
+                fail(str(exc), ("events", i, "end_date"))
+            else:
+                if start is not None and end < start.start:
+                    fail(f"end_date {ev.end_date} is before the start {ev.date}", ("events", i, "end_date"))
         need(ev.location, {"places", "venues"}, ("events", i, "location"))
         need(ev.sub_event_of, events, ("events", i, "sub_event_of"))
         if ev.sub_event_of == ev.id:
-            raise fail("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
+            fail("an event cannot be a sub-event of itself", ("events", i, "sub_event_of"))
         for j, a in enumerate(ev.about):
             need(a, {*events, "places", *actors}, ("events", i, "about", j))
         for j, prev in enumerate(ev.preceded_by):
@@ -1160,32 +1329,32 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
             need(role.as_, {"positions"}, ("events", i, "roles", j, "as"))
             for k, c in enumerate(role.according_to):
                 need(c, {"claims"}, ("events", i, "roles", j, "according_to", k))
-    local_figures = {f.id for f in ann.figures}
+    local_figures = {f.id for f in ann.figures} | {k for k, kind in errors.dropped_ids.items() if kind == "figures"}
     for i, fig in enumerate(ann.figures):
         need(fig.event, {"events"}, ("figures", i, "event"))
         need(fig.victim, actors, ("figures", i, "victim"))
         for j, c in enumerate(fig.according_to):
             need(c, {"claims"}, ("figures", i, "according_to", j))
         if (fig.value is None) != (fig.qualifier == "unknown"):
-            raise fail(
+            fail(
                 "`value` is given exactly when the qualifier is not 'unknown'",
                 ("figures", i, "value"),
                 "give the number, or say `qualifier: unknown` for casualties of unknown number",
             )
         if fig.qualifier == "fewer-than" and fig.value == 0:
-            raise fail("'fewer than 0' is impossible for a count", ("figures", i, "value"))
+            fail("'fewer than 0' is impossible for a count", ("figures", i, "value"))
         bounds = [b for b in (fig.low, fig.value, fig.high) if b is not None]
         if bounds != sorted(bounds):
-            raise fail("the figure's bounds are not in order: low ≤ value ≤ high", ("figures", i, "low"))
+            fail("the figure's bounds are not in order: low ≤ value ≤ high", ("figures", i, "low"))
         if fig.as_of is not None:
             try:
                 parse_iso_day(fig.as_of)
             except ValueError as exc:
-                raise fail(str(exc), ("figures", i, "as_of")) from None
+                fail(str(exc), ("figures", i, "as_of"))
         for j, ref in enumerate(fig.supersedes):
             doc, _, key = ref.partition("/")
             if doc == meta.id and key not in local_figures - {fig.id}:
-                raise fail(f"{ref!r} is not another figure of this document", ("figures", i, "supersedes", j))
+                fail(f"{ref!r} is not another figure of this document", ("figures", i, "supersedes", j))
     for i, cl in enumerate(ann.claims):
         need(cl.speaker, actors, ("claims", i, "speaker"))
         need(cl.made_at, events, ("claims", i, "made_at"))
@@ -1193,7 +1362,7 @@ def _check_article(article: Article, registry: LoadedRegistry) -> None:
             need(a, {*events, "places", *actors}, ("claims", i, "about", j))
     for path, labels in _labels(ann):
         if getattr(labels, meta.language) is None:
-            raise fail(
+            fail(
                 f"no {meta.language!r} label: the document's own language is required",
                 path,
                 f"add `{meta.language}:` (other languages are optional)",

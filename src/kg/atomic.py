@@ -9,14 +9,25 @@ names of open descriptors (`/dev/stdout`, `/dev/fd/N`) write to that descriptor,
 read-only file or folder, a missing folder (for a name the user gave) and a failed write (a full disk)
 are one OutputError naming the output. A broken pipe is raised as it is (BrokenPipeError): the reader
 stopped reading, which the CLI ends quietly.
+
+A build is published as one step (`publish_build`): its files are written into a new versioned folder,
+`dist/.kg-builds/<n>-<digest>/`, and one symlink, `dist/.kg-builds/current`, is switched to it by a
+rename. `dist/kg.ttl` and the other published names are symlinks to `.kg-builds/current/<name>`, made
+once, so a reader that opens `dist/kg.ttl` gets either the old build or the new one, never a mix, and
+a reader that needs several files of one build resolves `published_dir(dist)` once. A run killed at
+any point leaves the previous build in place; the next run removes what it left (`clean_builds`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
+import hashlib
 import os
 import re
+import secrets
+import shutil
 import stat
 import sys
 import tempfile
@@ -92,6 +103,23 @@ def write_files_atomically(files: Mapping[Path, bytes], stale: Iterable[Path] = 
 def write_file_atomically(target: Path, data: bytes) -> None:
     """Write one of kg's own files, creating its folder."""
     write_outputs({target: data}, make_folders=True)
+
+
+def write_file_unsynced(target: Path, data: bytes) -> None:
+    """Replace one of kg's cache files by a rename, without fsync (a torn cache file fails its checksum
+    and is rebuilt); a failure (a full disk) is one OutputError naming it."""
+    tmp = target.with_name(f"{_temp_prefix(target.name)}{_TMP_SUFFIX[1:]}")
+    with _reported(target):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, _NEW_FILE_MODE)
+            try:
+                _write_all(fd, data)
+            finally:
+                os.close(fd)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def ensure_folder(folder: Path) -> None:
@@ -182,7 +210,9 @@ def _replace_files(targets: list[_Target], files: Mapping[Path, bytes]) -> None:
     try:
         for target in targets:
             with _reported(target.named):
-                fd, tmp = tempfile.mkstemp(prefix=f".{target.path.name}.", suffix=_TMP_SUFFIX, dir=target.path.parent)
+                fd, tmp = tempfile.mkstemp(
+                    prefix=_temp_prefix(target.path.name), suffix=_TMP_SUFFIX, dir=target.path.parent
+                )
             os.close(fd)
             staged.append((tmp, target))
         with ThreadPoolExecutor(min(4, len(staged)) or 1) as pool:  # writes and fsyncs release the GIL
@@ -251,3 +281,271 @@ def _reported(named: Path) -> Iterator[None]:
 
 def _shown(named: Path) -> str:
     return "standard output" if named == STDOUT else str(named)
+
+
+def _temp_prefix(name: str) -> str:
+    """Temporary names carry the writer's process id, so that a later run removes only those of dead writers."""
+    return f".{name}.{os.getpid()}."
+
+
+#: a temporary file or link kg writes: `.<name>.<pid>.tmp` or `.<name>.<pid>.<random>.tmp`
+_TEMP = re.compile(r"\..+\.(?P<pid>[0-9]+)(?:\.[A-Za-z0-9_]+)?" + re.escape(_TMP_SUFFIX))
+
+
+def _gone(pid: int) -> bool:
+    """True if no process `pid` runs (a zombie counts as running until its parent reaps it)."""
+    if pid in (0, os.getpid()):  # 0 would name our process group
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):  # no such process, or a number no process can have
+        return True
+    except PermissionError:  # another user's process
+        return False
+    return False
+
+
+def remove_leftovers(folder: Path) -> list[Path]:
+    """Remove the temporary files and links in `folder` whose writer is dead (killed before its rename)."""
+    removed = []
+    with _reported(folder), contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            found = _TEMP.fullmatch(entry.name)
+            if found and not entry.is_dir(follow_symlinks=False) and _gone(int(found["pid"])):
+                Path(entry.path).unlink(missing_ok=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
+# ----------------------------------------------------------------------------------------------
+# Publishing a build: a versioned folder, then one symlink switch
+# ----------------------------------------------------------------------------------------------
+
+#: the folder in dist/ that holds the published builds, a versioned folder each
+BUILDS = ".kg-builds"
+#: the symlink in BUILDS that names the current build; every published name links through it
+CURRENT = "current"
+_STAGING = re.compile(r"\.staging-(?P<pid>[0-9]+)-[0-9a-f]+")
+_LOCK = ".lock"
+#: a build's folder: a sequence number (the newest is the highest), then a digest of its files
+_VERSION = re.compile(r"(?P<n>[0-9]{6,})-(?:[0-9a-f]{12}|unversioned)")
+
+
+def published_dir(dist: Path) -> Path:
+    """The folder of the current build of `dist`; a reader of several files resolves it once.
+
+    `dist` itself when it holds no versioned build (files put there by hand, or by an older kg).
+    """
+    current = dist / BUILDS / CURRENT
+    if current.is_symlink():
+        folder = Path(os.path.realpath(current))
+        if folder.is_dir():
+            return folder
+    return dist
+
+
+def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] = ()) -> list[Path]:
+    """Publish `files` (name → bytes) as the new build of `dist`, all at once; return `dist/<name>` of each.
+
+    The files are written and fsynced into a new versioned folder, which one rename of the `current`
+    symlink publishes; `dist/<name>` links to `.kg-builds/current/<name>`. After the switch, links of
+    the last build's names that this build lacks and the files named in `stale` (outputs of another
+    command that this build makes stale, such as kg-inferred.ttl) are removed, and only the current
+    and the previous build are kept. A failure before the switch leaves the last build as it was.
+    """
+    ensure_folder(dist)
+    builds = dist / BUILDS
+    with _reported(builds):
+        builds.mkdir(exist_ok=True)
+    with _locked(builds):
+        _clean(dist)
+        current = builds / CURRENT
+        with _reported(current):
+            if current.is_dir() and not current.is_symlink():  # dist/ copied by following links (cp -L)
+                shutil.rmtree(current)
+        _adopt_unversioned(dist, [*files, *stale])
+        version = _stage(builds, {dist / name: data for name, data in files.items()})
+        for name in files:
+            _link(dist, name)
+        with _reported(dist):
+            _fsync_folder(dist)
+        _switch(builds, version)
+        for name in [p.name for p in _published_links(dist)] + list(stale):
+            if name not in files:
+                with _reported(dist / name):
+                    (dist / name).unlink(missing_ok=True)
+        _clean(dist)
+    return [dist / name for name in sorted(files)]
+
+
+def clean_builds(dist: Path) -> None:
+    """Remove what killed runs left in `dist`: temporary files, unpublished folders, builds before the previous."""
+    builds = dist / BUILDS
+    if builds.is_dir():
+        with _locked(builds):
+            _clean(dist)
+    elif dist.is_dir():
+        remove_leftovers(dist)
+
+
+@contextlib.contextmanager
+def _locked(builds: Path) -> Iterator[None]:
+    """Hold the publishing lock of a dist/ (two builds publish one after the other; a kill releases it)."""
+    with _reported(builds):
+        fd = os.open(builds / _LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, _NEW_FILE_MODE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _current(builds: Path) -> str | None:
+    try:
+        return os.readlink(builds / CURRENT)
+    except OSError:
+        return None
+
+
+def _versions(builds: Path) -> list[str]:
+    """The build folders in `builds`, oldest first."""
+    return sorted((name for name in os.listdir(builds) if _VERSION.fullmatch(name)), key=_number)
+
+
+def _number(version: str) -> int:
+    return int(version.split("-", 1)[0])
+
+
+def _clean(dist: Path) -> None:
+    """Remove dead writers' temporary files and folders, and every build but the current and the previous."""
+    builds = dist / BUILDS
+    remove_leftovers(dist)
+    remove_leftovers(builds)
+    with _reported(dist):
+        for link in _published_links(dist):  # an older kg named its temporary files without its pid
+            for old in leftovers(link):
+                if _TEMP.fullmatch(old.name) is None:
+                    old.unlink(missing_ok=True)
+    with _reported(builds):
+        versions = _versions(builds)
+        current = _current(builds)
+        if current in versions:  # else nothing is known to be published: no build is removed
+            keep = {current, *versions[: versions.index(current)][-1:]}
+            for name in versions:
+                if name not in keep:  # an old build, or one written but never published (killed before the switch)
+                    shutil.rmtree(builds / name)
+        for entry in os.scandir(builds):
+            staging = _STAGING.fullmatch(entry.name)
+            if staging and _gone(int(staging["pid"])):
+                shutil.rmtree(entry.path)
+
+
+def _stage(builds: Path, files: Mapping[Path, bytes]) -> str:
+    """Write the files into a new build folder (fsynced, then renamed into place); return its name."""
+    digest = hashlib.sha256()
+    for named, data in sorted(files.items()):
+        digest.update(named.name.encode() + b"\0" + hashlib.sha256(data).digest())
+    with _reported(builds):
+        versions = _versions(builds)
+    n = 1 + max(map(_number, versions), default=0)
+    return _new_build(builds, f"{n:06d}-{digest.hexdigest()[:12]}", files)
+
+
+def _new_build(builds: Path, version: str, files: Mapping[Path, bytes | Path]) -> str:
+    """Write a build folder under a temporary name, then rename it to `version`; a file given as a
+    Path (an unversioned file adopted) is hard-linked."""
+    staging = builds / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        with _reported(builds):
+            staging.mkdir()
+        with ThreadPoolExecutor(min(4, len(files)) or 1) as pool:  # writes and fsyncs release the GIL
+            jobs = [pool.submit(_write_new, named, staging / named.name, data) for named, data in files.items()]
+            for job in jobs:
+                job.result()
+        with _reported(builds):
+            _fsync_folder(staging)
+            os.rename(staging, builds / version)
+            _fsync_folder(builds)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone unless something stopped the run before the rename
+    return version
+
+
+def _write_new(named: Path, path: Path, data: bytes | Path) -> None:
+    """Write a new file of a build (its name in dist/ is `named`, as errors say), fsynced, mode 644."""
+    with _reported(named):
+        if isinstance(data, Path):  # an unversioned file of an older kg, adopted by a hard link
+            try:
+                os.link(data, path)
+            except OSError:
+                shutil.copyfile(data, path)
+            return
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+            os.fchmod(fd, _NEW_FILE_MODE)  # whatever the umask
+        finally:
+            os.close(fd)
+
+
+def _adopt_unversioned(dist: Path, names: Iterable[str]) -> None:
+    """Make the regular files an older kg wrote in `dist` a build of their own, then link them, so that
+    the step to versioned builds keeps every file a reader opens whole (each link names the same bytes)."""
+    if _current(dist / BUILDS) is not None:
+        return
+    found = [dist / n for n in names if (dist / n).is_file() and not (dist / n).is_symlink()]
+    if not found:
+        return
+    with _reported(dist / BUILDS):
+        n = 1 + max(map(_number, _versions(dist / BUILDS)), default=-1)
+    version = _new_build(dist / BUILDS, f"{n:06d}-unversioned", {f: f for f in found})
+    _switch(dist / BUILDS, version)
+    for f in found:
+        _link(dist, f.name)
+
+
+def _link(dist: Path, name: str) -> None:
+    """Make `dist/<name>` the symlink to `.kg-builds/current/<name>` (it stays across builds)."""
+    want = f"{BUILDS}/{CURRENT}/{name}"
+    target = dist / name
+    with contextlib.suppress(OSError):
+        if os.readlink(target) == want:
+            return
+    _replace_by_link(want, target)
+
+
+def _switch(builds: Path, version: str) -> None:
+    """Publish a build folder: the one rename that moves every published name to it at once."""
+    _replace_by_link(version, builds / CURRENT)
+    with _reported(builds):
+        _fsync_folder(builds)
+
+
+def _replace_by_link(value: str, target: Path) -> None:
+    tmp = target.with_name(f"{_temp_prefix(target.name)}{secrets.token_hex(4)}{_TMP_SUFFIX}")
+    with _reported(target):
+        os.symlink(value, tmp)
+        try:
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _published_links(dist: Path) -> list[Path]:
+    """The names in `dist` that link into the current build."""
+    prefix = f"{BUILDS}/{CURRENT}/"
+    found = []
+    for entry in os.scandir(dist):
+        if entry.is_symlink() and os.readlink(entry.path).startswith(prefix):
+            found.append(Path(entry.path))
+    return found
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a folder's entries durable (a rename is on disk once its folder is fsynced)."""
+    fd = os.open(folder, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

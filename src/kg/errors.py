@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -43,6 +44,26 @@ def _one_line(text: str) -> str:
 
 class AnnotationError(KGError):
     """An annotation, registry or article file is malformed or inconsistent."""
+
+
+class AnnotationErrors(AnnotationError):
+    """Several errors found in one input file, gathered so that a curator fixes them all in one run."""
+
+    def __init__(self, errors: Sequence[AnnotationError]) -> None:
+        self.errors = tuple(errors)
+        first = self.errors[0]
+        more = len(self.errors) - 1
+        super().__init__(
+            first.message + (f" (and {more} more error(s) in this file)" if more else ""),
+            file=first.file,
+            line=first.line,
+            field=first.field,
+            hint=first.hint,
+        )
+
+    def __reduce__(self) -> tuple[type[AnnotationErrors], tuple[tuple[AnnotationError, ...]]]:
+        # a worker process of the build sends it back pickled: keep every error, not only the text
+        return (type(self), (self.errors,))
 
 
 class ValidationFailed(KGError):

@@ -373,6 +373,10 @@ class _Builder:
         self.g.add((doc, KGO.textSha256, Literal(digest)))
         self.origin(doc, article.file, article.line_of("document"))
 
+        draft = meta.status == "draft"
+        if draft:
+            self.g.add((doc, KGO.curationStatus, Literal("draft")))
+
         def fact(s: URIRef, quote: Quote, path: tuple[str | int, ...], according_to: Iterable[str]) -> None:
             self.g.add((s, PROV.wasDerivedFrom, doc))
             self.evidence(article, doc, s, quote)
@@ -380,6 +384,7 @@ class _Builder:
                 self.g.add((s, KGO.accordingTo, refs[c]))
                 self.g.add((s, PROV.wasAttributedTo, refs[claims[c].speaker]))
             self.origin(s, article.file, article.line_of(*path))
+            self.draft_fields(s, _record_at(ann, path), draft)
 
         for i, v in enumerate(ann.venues):
             s = refs[v.id]
@@ -444,8 +449,12 @@ class _Builder:
         date = parse_date(ev.date, ev.precision)
         self.g.add((report, KGO.startDate, _date(date.start.isoformat())))
         self.g.add((report, KGO.datePrecision, PRECISIONS[ev.precision]))
-        if ev.end_date is not None:
-            self.g.add((report, KGO.endDate, _date(parse_iso_day(ev.end_date).isoformat())))
+        end = ev.end_date
+        if end is None and ev.precision == "start-of-year":
+            # "since the start of the year" runs from 1 January to the day the document says so
+            end = article.annotation.document.published
+        if end is not None:
+            self.g.add((report, KGO.endDate, _date(parse_iso_day(end).isoformat())))
         self.g.add((report, KGO.location, refs[ev.location]))
         # a source that names only a country places the event no closer: say so, so that the country's
         # centroid is never taken for the event's own coordinates
@@ -540,6 +549,16 @@ class _Builder:
             self.g.add((s, KGO.claimAbout, events.get(a) or refs[a]))
         fact(s, cl.evidence, ("claims", i), ())
 
+    def draft_fields(self, s: URIRef, record: object, draft: bool) -> None:
+        """A drafted fact's status, the rule that proposed it and its confidence (`kg extract`)."""
+        if draft:
+            self.g.add((s, KGO.curationStatus, Literal("draft")))
+        rule = getattr(record, "rule", None)
+        confidence = getattr(record, "confidence", None)
+        self.add(s, KGO.extractionRule, Literal(rule) if rule is not None else None)
+        if confidence is not None:
+            self.g.add((s, KGO.confidence, Literal(Decimal(str(confidence)), datatype=XSD.decimal)))
+
     def evidence(self, article: Article, doc: URIRef, fact_iri: URIRef, quote: Quote) -> None:
         span = article.span(quote)
         key = article.key
@@ -573,6 +592,14 @@ class _Builder:
         if labels is None:
             return str(s)
         return labels.get(lang) or str(s)
+
+
+def _record_at(ann: object, path: tuple[str | int, ...]) -> object:
+    """The annotation record at `path` (("events", 2, "roles", 0) → that role)."""
+    record = ann
+    for step in path:
+        record = record[step] if isinstance(step, int) else getattr(record, step)  # type: ignore[index]
+    return record
 
 
 class TripleSink(Protocol):

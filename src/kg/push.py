@@ -10,7 +10,8 @@ transaction on the store):
   positions, tenures), which derive from `<base>id/document/registry`;
 - `<prefix>shared`: subjects derived from several documents or from none;
 - `<prefix>ontology`: dist/ontology.ttl (ontology and SKOS vocabularies);
-- `<prefix>inferred`: dist/kg-inferred.ttl, only with `--reason`.
+- `<prefix>inferred`: dist/kg-inferred.ttl, only with `--reason`;
+- `<prefix>types`: dist/kg-types.nt, the types the class hierarchy implies (`kg.exporters.types`).
 
 N-Triples has one triple per line, subject first, so the split reads dist/kg.nt as bytes: a line's
 graph follows from its subject, and each graph's body is its lines as they are (no RDF parser, no
@@ -45,6 +46,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF
 from kg.atomic import write_file_atomically
 from kg.credentials import Credentials, redact, split_url
 from kg.errors import AuthError, KGError, StoreError
+from kg.exporters.types import TYPES_NAME
 from kg.namespaces import KGO, OA
 from kg.store import first_line, published_files
 
@@ -229,11 +231,14 @@ def whole_graph(name: str, path: Path) -> Upload:
 def load_uploads(dist_dir: Path, prefix: str, base: str, include_inferred: bool = False) -> list[Upload]:
     """The named graphs of a build in dist/ (kg.nt, or kg.ttl; ontology.ttl; kg-inferred.ttl), sorted by name."""
     files = published_files(dist_dir, include_inferred=include_inferred)
-    data = dist_dir / "kg.nt" if (dist_dir / "kg.nt").is_file() else files[0]
+    nt = files[0].with_name("kg.nt")  # in the same build as the other files
+    data = nt if nt.is_file() else files[0]
     uploads = split_data(ntriples_of(data), prefix, base, source=str(data))
     uploads.append(whole_graph(f"{prefix}ontology", files[1]))
     if include_inferred:
         uploads.append(whole_graph(f"{prefix}inferred", files[2]))
+    if files[-1].name == TYPES_NAME:
+        uploads.append(whole_graph(f"{prefix}types", files[-1]))
     return sorted(uploads, key=lambda u: u.name)
 
 

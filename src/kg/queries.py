@@ -13,137 +13,50 @@ at the start of the WHERE group, so both paths have the same SPARQL semantics.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Node, XSDToPython
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
+from rdflib.term import Identifier, Node, XSDToPython
 
 from kg import paths
 from kg.errors import QueryError, StoreError
-from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes, kind_prefixes, prefixed_name
+from kg.query_records import _INTERNAL_VARIABLE, _tokens, make_record, outline_queries, outline_query
+from kg.query_records import FORMS as FORMS
+from kg.query_records import INTEGER_TYPES as INTEGER_TYPES
+from kg.query_records import MAX_QUERY_DEPTH as MAX_QUERY_DEPTH
+from kg.query_records import PARAM_NAME as PARAM_NAME
+from kg.query_records import PARAM_VARIABLE as PARAM_VARIABLE
+from kg.query_records import QUERY_NAME as QUERY_NAME
+from kg.query_records import XSD_TYPES as XSD_TYPES
+from kg.query_records import Param as Param
+from kg.query_records import StoredQuery as StoredQuery
+from kg.query_records import check_nesting as check_nesting
+from kg.query_records import lexical_outline as lexical_outline
+from kg.query_records import param_from_variable as param_from_variable
+from kg.query_records import param_signature as param_signature
+from kg.query_records import query_depth as query_depth
+from kg.query_records import read_header as read_header
+from kg.query_records import read_query_file as read_query_file
+from kg.suggest import did_you_mean
+
+if TYPE_CHECKING:  # rdflib's SPARQL parser costs ~0.4 s to import: only queries that run need it
+    from rdflib.plugins.sparql.sparql import Query
 
 # --------------------------------------------------------------------------------------------------
 # records
 
 
-@dataclass(frozen=True)
-class Param:
-    """One parameter of a stored query, read from a `?_name…` / `?__name…` variable."""
-
-    #: parameter name as users type it (`place`, `eventType`): letters and digits only
-    name: str
-    #: `?_name` is required, `?__name` optional (left unbound when not given)
-    required: bool
-    #: "iri", "literal" (plain string), "number", a datatype CURIE ("xsd:date") or "@xx" (language tag)
-    kind: str
-    #: the SPARQL variable name without `?` (`_place_iri`)
-    variable: str
-    #: value used when none is given (`#+ defaults:`), as the user would type it
-    default: str | None = None
-    #: the only values allowed (`#+ enumerate:` with a list), empty when any value goes
-    enum: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StoredQuery:
-    """A SPARQL query stored as `queries/<name>.rq`, with its grlc-style header."""
-
-    #: file stem, the name used by `kg query NAME` and the HTTP API
-    name: str
-    #: one-line summary (`#+ summary:`)
-    summary: str
-    #: longer description (`#+ description:`), may be empty
-    description: str
-    #: grouping tags (`#+ tags:`)
-    tags: tuple[str, ...]
-    #: parameters, required ones first, then by name
-    params: tuple[Param, ...]
-    #: the whole file text (header comments included: they are SPARQL comments)
-    text: str
-    #: where the query was read from
-    path: Path
-    #: query form: "SELECT", "CONSTRUCT", "ASK" or "DESCRIBE"
-    form: str
-
-
 # --------------------------------------------------------------------------------------------------
 # parsing
-
-#: rdflib algebra name → query form
-FORMS: dict[str, str] = {
-    "SelectQuery": "SELECT",
-    "ConstructQuery": "CONSTRUCT",
-    "AskQuery": "ASK",
-    "DescribeQuery": "DESCRIBE",
-}
-
-#: BASIL/grlc parameter variable: `_` or `__`, a name of letters and digits, then up to two type parts
-PARAM_VARIABLE = re.compile(
-    r"^(?P<req>__?)(?P<name>[A-Za-z0-9]+)(?:_(?P<type>[A-Za-z0-9]+)(?:_(?P<sub>[A-Za-z0-9]+))?)?$"
-)
-#: a stored query's name (its file stem)
-QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-#: a parameter name as typed on the command line or in a URL
-PARAM_NAME = re.compile(r"^[A-Za-z0-9]+$")
-#: rdflib's internal aggregate variables, which are not parameters
-_INTERNAL_VARIABLE = re.compile(r"^__agg_\d+__$")
-
-#: the XSD types derived from xsd:integer, which share its lexical space (their ranges rdflib checks)
-INTEGER_TYPES = (
-    "nonNegativeInteger",
-    "positiveInteger",
-    "nonPositiveInteger",
-    "negativeInteger",
-    "long",
-    "int",
-    "short",
-    "byte",
-    "unsignedLong",
-    "unsignedInt",
-    "unsignedShort",
-    "unsignedByte",
-)
-#: XSD datatypes accepted as a single type suffix (`?_n_integer`), as in grlc's static.XSD_DATATYPES
-XSD_TYPES = frozenset(
-    [
-        "string",
-        "boolean",
-        "decimal",
-        "integer",
-        "double",
-        "float",
-        "date",
-        "dateTime",
-        "time",
-        "duration",
-        "gYear",
-        "gYearMonth",
-        "gMonth",
-        "gDay",
-        "gMonthDay",
-        *INTEGER_TYPES,
-        "anyURI",
-        "language",
-        "normalizedString",
-        "token",
-    ]
-)
-#: type suffixes that are kinds of their own
-_PLAIN_KINDS = {"iri": "iri", "number": "number", "literal": "literal", "string": "literal"}
 
 
 def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: Path | str | None = None) -> Query:
@@ -153,6 +66,7 @@ def parse_query(text: str, prefixes: Mapping[str, str] | None = None, *, file: P
     SELECT, CONSTRUCT, ASK and DESCRIBE parse.
     """
     from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import prepareQuery
 
     check_nesting(text, file=file)
     try:
@@ -195,45 +109,6 @@ def _oxigraph_diagnosis(text: str, prefixes: Mapping[str, str] | None) -> tuple[
     why = " ".join(match.group(3).split())
     # Oxigraph lists expected character classes verbatim; those help nobody
     return line, col, "unexpected input here" if "['" in why or len(why) > 100 else why
-
-
-#: deepest nesting a query may have: brackets `( [ {` inside each other plus a run of prefix operators
-#: (`!`, `-`, `+`, `^`). Both parsers recurse once per level: rdflib's stops with RecursionError near 28
-#: parentheses, Oxigraph's overflows its stack (SIGSEGV, the whole process) near 10,000 `!`.
-MAX_QUERY_DEPTH = 32
-_OPENERS = {"(": ")", "[": "]", "{": "}"}
-_CLOSERS = frozenset(_OPENERS.values())
-_PREFIX_OPERATORS = frozenset("!-+^")
-
-
-@functools.lru_cache(maxsize=256)
-def query_depth(text: str) -> int:
-    """The deepest nesting of `text`: open brackets plus the current run of prefix operators (see MAX_QUERY_DEPTH).
-
-    Strings, IRIs and comments do not count; a lexer, not a parser, so no text can make it recurse.
-    """
-    deepest = brackets = run = 0
-    for token in _tokens(text):
-        if token.kind in ("ws", "comment"):
-            continue
-        if token.text in _OPENERS:
-            brackets += 1
-        elif token.text in _CLOSERS:
-            brackets = max(0, brackets - 1)
-        run = run + 1 if token.text in _PREFIX_OPERATORS else 0
-        deepest = max(deepest, brackets + run)
-    return deepest
-
-
-def check_nesting(text: str, limit: int = MAX_QUERY_DEPTH, *, file: Path | str | None = None) -> None:
-    """Raise QueryError if `text` nests deeper than `limit`, before any parser sees it."""
-    depth = query_depth(text)
-    if depth > limit:
-        raise QueryError(
-            f"the query nests {depth} levels deep (brackets and runs of ! - + ^); at most {limit} are allowed",
-            file=file,
-            hint="write the expression with fewer nested brackets or operators",
-        )
 
 
 def _locate_problem(text: str, message: str) -> tuple[int | None, int | None]:
@@ -344,6 +219,8 @@ def remote_access_in_text(text: str, prefixes: Mapping[str, str] | None = None) 
 
 def remote_access_in_algebra(parsed: Query) -> str | None:
     """ "SERVICE" or "FROM" if rdflib, evaluating the parsed query, would read that clause (and fetch)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if parsed.algebra.get("datasetClause"):
         return "FROM"
     stack: list[Any] = [parsed.algebra]
@@ -401,84 +278,15 @@ def query_variables(parsed: Query) -> set[str]:
     return {v for v in found if not _INTERNAL_VARIABLE.match(v)}
 
 
-def param_from_variable(variable: str) -> Param | None:
-    """The parameter a variable name declares (`_from_xsd_date` → from, required, xsd:date), or None."""
-    match = PARAM_VARIABLE.match(variable)
-    if not match or _INTERNAL_VARIABLE.match(variable):
-        return None
-    type_, sub = match.group("type"), match.group("sub")
-    if type_ is None:
-        kind = "literal"
-    elif sub is not None:
-        kind = f"{type_}:{sub}"
-    elif type_ in _PLAIN_KINDS:
-        kind = _PLAIN_KINDS[type_]
-    elif type_ in XSD_TYPES:
-        kind = f"xsd:{type_}"
-    elif len(type_) == 2 and type_.isalpha():
-        kind = f"@{type_.lower()}"
-    else:
-        return None
-    return Param(name=match.group("name"), required=match.group("req") == "_", kind=kind, variable=variable)
+def load_query(path: Path, *, check: bool = True) -> StoredQuery:
+    """Read one `.rq` file into a StoredQuery; parse it strictly (it must declare its own prefixes).
 
-
-_yaml = YAML(typ="safe", pure=True)
-
-
-def read_header(text: str, *, file: Path | str | None = None) -> dict[str, Any]:
-    """The YAML of the `#+` header lines (grlc decorators); empty if there are none."""
-    lines = [line[2:] for line in text.splitlines() if line.startswith("#+")]
-    if not lines:
-        return {}
-    try:
-        data = _yaml.load("\n".join(lines))
-    except YAMLError as exc:
-        raise QueryError(
-            f"the #+ header is not valid YAML: {exc}", file=file, hint="see the grlc decorator syntax"
-        ) from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise QueryError("the #+ header must be a YAML mapping (`#+ summary: …`)", file=file)
-    return data
-
-
-def _header_map(entries: Any, key: str, file: Path | str | None) -> dict[str, Any]:
-    """grlc writes defaults/enumerate as a list of one-key maps (or plain names); normalise to a dict."""
-    if entries is None:
-        return {}
-    if isinstance(entries, Mapping):
-        entries = [dict(entries)]
-    if not isinstance(entries, list):
-        raise QueryError(f"#+ {key}: expected a list of `- name: value` items", file=file, field=key)
-    out: dict[str, Any] = {}
-    for entry in entries:
-        if isinstance(entry, str):  # grlc: enumerate this variable from the data; we take no fixed list
-            out[entry.lstrip("_")] = None
-        elif isinstance(entry, Mapping):
-            out.update({str(k).lstrip("_"): v for k, v in entry.items()})
-        else:
-            raise QueryError(f"#+ {key}: unexpected item {entry!r}", file=file, field=key)
-    return out
-
-
-def _param_key(variable_or_name: str, params: Mapping[str, Param]) -> str | None:
-    """Map a header key (`lang`, `__lang`, `_place_iri`) to a parameter name."""
-    key = variable_or_name.lstrip("_")
-    if key in params:
-        return key
-    for p in params.values():
-        if p.variable.lstrip("_") == key:
-            return p.name
-    return None
-
-
-def load_query(path: Path) -> StoredQuery:
-    """Read one `.rq` file into a StoredQuery; parse it strictly (it must declare its own prefixes)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise QueryError(f"cannot read query file: {exc.strerror}", file=path) from None
+    `check=False` reads the header, form and parameters with kg's lexer without parsing the SPARQL
+    (~0.25 s a query with rdflib): enough to list the queries, or to run one, which parses it then.
+    """
+    if not check:
+        return outline_query(path)
+    text = read_query_file(path)
     query = make_query(text, name=path.stem, path=path)
     if not query.summary:
         raise QueryError("stored query has no `#+ summary:` line", file=path, field="summary")
@@ -486,88 +294,42 @@ def load_query(path: Path) -> StoredQuery:
 
 
 def make_query(
-    text: str, *, name: str, path: Path | None = None, prefixes: Mapping[str, str] | None = None
+    text: str,
+    *,
+    name: str,
+    path: Path | None = None,
+    prefixes: Mapping[str, str] | None = None,
+    check: bool = True,
 ) -> StoredQuery:
     """A StoredQuery from query text (header, parameters, form); `prefixes` are declared implicitly.
 
-    `path` is the file the text came from (named in errors); None for text given inline.
+    `path` is the file the text came from (named in errors); None for text given inline. With
+    `check=False` the text is not parsed: form and parameters come from kg's lexer (`lexical_outline`).
     """
-    header = read_header(text, file=path)
-    parsed = parse_query(text, prefixes, file=path)
-    tags = header.get("tags") or ()
-    return StoredQuery(
-        name=name,
-        summary=" ".join(str(header.get("summary") or "").split()),
-        description=" ".join(str(header.get("description") or "").split()),
-        tags=(str(tags),) if isinstance(tags, str) else tuple(str(t) for t in tags),
-        params=_params_of(parsed, header, path),
-        text=text,
-        path=path if path is not None else Path(f"<{name}>"),
-        form=query_form(parsed),
-    )
+    read_header(text, file=path)  # a broken header is reported before a syntax error
+    if check:
+        parsed = parse_query(text, prefixes, file=path)
+        form, variables = query_form(parsed), query_variables(parsed)
+    else:
+        check_nesting(text, file=path)
+        form, variables = lexical_outline(text, file=path)
+    return make_record(text, name=name, path=path, form=form, variables=variables)
 
 
-def _params_of(parsed: Query, header: Mapping[str, Any], file: Path | str | None) -> tuple[Param, ...]:
-    by_name: dict[str, Param] = {}
-    for variable in sorted(query_variables(parsed)):
-        if not variable.startswith("_"):
-            continue
-        param = param_from_variable(variable)
-        if param is None:
-            raise QueryError(
-                f"?{variable} looks like a parameter but does not follow ?_name[_type]",
-                file=file,
-                hint="parameter names are letters and digits only (camelCase), e.g. ?_eventType_iri",
-            )
-        if param.name in by_name:
-            raise QueryError(
-                f"parameter {param.name!r} is declared twice (?{by_name[param.name].variable}, ?{variable})", file=file
-            )
-        by_name[param.name] = param
-    defaults = _header_map(header.get("defaults"), "defaults", file)
-    enums = _header_map(header.get("enumerate"), "enumerate", file)
-    for key, values in (("defaults", defaults), ("enumerate", enums)):
-        for name in values:
-            if _param_key(name, by_name) is None:
-                raise QueryError(
-                    f"#+ {key} names {name!r}, which is not a parameter of the query", file=file, field=key
-                )
-    out = []
-    for name, p in by_name.items():
-        default = next((v for k, v in defaults.items() if _param_key(k, by_name) == name), None)
-        enum = next((v for k, v in enums.items() if _param_key(k, by_name) == name), None)
-        out.append(
-            Param(
-                name=p.name,
-                required=p.required and default is None,
-                kind=p.kind,
-                variable=p.variable,
-                default=None if default is None else _scalar(default),
-                enum=tuple(_scalar(v) for v in enum) if isinstance(enum, list) else (),
-            )
-        )
-    return tuple(sorted(out, key=lambda p: (not p.required, p.name)))
-
-
-def _scalar(value: Any) -> str:
-    """A YAML scalar as the string a user would type (YAML reads `2022-01-01` as a date)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value.isoformat() if hasattr(value, "isoformat") else str(value)
-
-
-def load_queries(folder: Path = paths.QUERIES_DIR) -> dict[str, StoredQuery]:
-    """Every `*.rq` in `folder`, by name (sorted)."""
+def load_queries(folder: Path = paths.QUERIES_DIR, *, check: bool = True) -> dict[str, StoredQuery]:
+    """Every `*.rq` in `folder`, by name (sorted); `check` as for `load_query`."""
+    if not check:
+        return outline_queries(folder)
     if not folder.is_dir():
         raise QueryError("query folder not found", file=folder)
     return {q.name: q for q in (load_query(p) for p in sorted(folder.glob("*.rq")))}
 
 
-def get_query(name: str, folder: Path = paths.QUERIES_DIR) -> StoredQuery:
+def get_query(name: str, folder: Path = paths.QUERIES_DIR, *, check: bool = True) -> StoredQuery:
     """The stored query called `name`; an unknown name raises QueryError listing the known ones."""
     path = folder / f"{name}.rq"
     if QUERY_NAME.match(name) and path.is_file():
-        return load_query(path)
+        return load_query(path, check=check)
     known = sorted(p.stem for p in folder.glob("*.rq"))
     raise QueryError(
         f"unknown query {name!r}", hint=f"known queries: {', '.join(known) or '(none)'}; see `kg query --list`"
@@ -770,8 +532,9 @@ def query_prefixes(query: StoredQuery | str) -> dict[str, str]:
 
 
 def data_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """kg's prefixes and `kg:` for the data's instances (`<base>id/`): what users may write in values."""
-    return {**PREFIXES, "kg": base + "id/"}
+    """kg's prefixes, `kg:` for the data's instances (`<base>id/`) and `kg<kind>:` for each kind's
+    (`kgperson:` is `<base>id/person/`): what users may write in values and ad-hoc queries."""
+    return {**PREFIXES, "kg": base + "id/", **kind_prefixes(base)}
 
 
 class MissingParameters(QueryError):
@@ -824,6 +587,46 @@ def bind_params(
     return out
 
 
+#: IRI schemes a value may start with unannounced; any other `name:` before the value looks like a prefix
+IRI_SCHEMES = frozenset({"http", "https", "urn", "mailto", "tag", "file", "ftp", "data", "doi", "geo", "info"})
+
+
+def param_warnings(
+    query: StoredQuery,
+    values: Mapping[str, str],
+    bindings: Mapping[str, Node],
+    prefixes: Mapping[str, str] | None = None,
+    *,
+    base: str = DEFAULT_BASE,
+) -> list[str]:
+    """What is legal but gives no rows: an IRI value whose `prefix:` is declared nowhere (it stays an IRI
+    of that scheme), and a `from` later than its `to`."""
+    usable = {**data_prefixes(base), **(prefixes or {}), **declared_prefixes(query.text)}
+    out = []
+    for param in query.params:
+        value = values.get(param.name, "").strip()
+        curie = _CURIE.match(value) if param.kind == "iri" and not value.startswith("<") else None
+        prefix = (curie.group(1) or "") if curie else ""
+        if curie and prefix and prefix not in usable and prefix.lower() not in IRI_SCHEMES:
+            close = did_you_mean(prefix, usable)
+            out.append(
+                f"{param.name}: the prefix {prefix + ':'!r} of {value!r} is not declared, so the value is the IRI "
+                f"<{value}>, which kg's data does not use"
+                + (f" — {close}" if close else " — use a kg prefix (kgplace:almaty, kget:riot) or a full IRI")
+            )
+    params = {p.name: p for p in query.params}
+    if "from" in params and "to" in params:
+        start, end = bindings.get(params["from"].variable), bindings.get(params["to"].variable)
+        if isinstance(start, Literal) and isinstance(end, Literal) and start.datatype == end.datatype:
+            try:
+                later = bool(start.toPython() > end.toPython())
+            except TypeError:  # values that do not compare (mixed time zones)
+                later = False
+            if later:
+                out.append(f"from {start} is later than to {end}: no period lies between them, so no rows match")
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # serialising bound terms as a VALUES block (remote endpoints)
 
@@ -866,42 +669,6 @@ def term_to_sparql(term: Node) -> str:
             return f"{text}^^{term_to_sparql(term.datatype)}"
         return text
     raise QueryError(f"cannot bind a {type(term).__name__} as a parameter; use an IRI or a literal")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str
-    text: str
-    start: int
-    end: int
-
-
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040]+)
-  | (?P<word>[\w][\w.\-]*(?::[^\s{}()\[\],;"'<>]*)?|:[^\s{}()\[\],;"'<>]*)
-  | (?P<punct>\S)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-def _tokens(text: str) -> Iterator[_Token]:
-    """A coarse SPARQL lexer: enough to skip comments, strings and IRIs and to track `{}`/`()` depth."""
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
-        if m is None:  # an unterminated string: the rest is one token
-            yield _Token("string", text[pos:], pos, len(text))
-            return
-        kind = m.lastgroup or "punct"
-        yield _Token(kind, m.group(), m.start(), m.end())
-        pos = m.end()
 
 
 def _where_group_start(text: str) -> int | None:
@@ -1001,6 +768,82 @@ def run_query(
         raise
     except Exception as exc:  # rdflib's evaluator raises many types (type errors, SERVICE failures)
         raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+
+
+#: the RDF files `run_on_files` loads itself, by suffix (pyoxigraph RdfFormat names)
+_OXIGRAPH_FILES = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}
+
+
+def can_run_on_files(files: Sequence[Path]) -> bool:
+    """Whether `run_on_files` reads every one of `files` (Turtle and N-Triples)."""
+    return all(f.suffix in _OXIGRAPH_FILES for f in files)
+
+
+def run_on_files(
+    files: Sequence[Path],
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    prefixes: Mapping[str, str] | None = None,
+) -> Result:
+    """Run a query with Oxigraph's own engine on files loaded into a new in-memory store, answered as an
+    rdflib Result (what `run_query` gives on an Oxigraph-backed graph, with the same rows).
+
+    Neither rdflib's SPARQL parser nor oxrdflib is imported (~0.5 s of a `kg query` on the seed): the
+    text Oxigraph runs is judged by Oxigraph's parser alone, as for a store (`refuse_remote_access`); a
+    text it cannot parse is worded by rdflib's parser, with line and column, and never run.
+    """
+    import pyoxigraph as ox
+
+    from kg.store import first_line
+
+    store = ox.Store()
+    for path in files:
+        try:
+            store.load(path=str(path), format=getattr(ox.RdfFormat, _OXIGRAPH_FILES[path.suffix]))
+        except FileNotFoundError:
+            raise StoreError("file not found", file=path, hint="check the path") from None
+        except (SyntaxError, OSError, ValueError) as exc:
+            raise StoreError(f"cannot parse {path.suffix[1:]}: {first_line(exc)}", file=path) from None
+    sent = remote_query_text(text, bindings, prefixes)
+    if oxigraph_syntax_error(sent, prefixes) is not None:
+        parse_query(text, prefixes)  # raises the error with rdflib's line and column
+        raise QueryError(f"Oxigraph cannot parse the query: {oxigraph_syntax_error(sent, prefixes)}")
+    refuse_remote_access(sent, prefixes)
+    try:
+        answer = store.query(sent, prefixes=dict(prefixes or {}))
+    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+    return _rdflib_result(answer)
+
+
+def _rdflib_result(answer: Any) -> Result:
+    import pyoxigraph as ox
+
+    def term(t: Any) -> Identifier:
+        if isinstance(t, ox.NamedNode):
+            return URIRef(t.value)
+        if isinstance(t, ox.BlankNode):
+            return BNode(t.value)
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        return Literal(t.value, datatype=URIRef(t.datatype.value))
+
+    if isinstance(answer, ox.QueryBoolean):
+        result = Result("ASK")
+        result.askAnswer = bool(answer)
+        return result
+    if isinstance(answer, ox.QuerySolutions):
+        result = Result("SELECT")
+        names = [v.value for v in answer.variables]
+        result.vars = [Variable(n) for n in names]
+        result.bindings = [{Variable(n): term(row[n]) for n in names if row[n] is not None} for row in answer]
+        return result
+    result = Result("CONSTRUCT")
+    graph = Graph()
+    for triple in answer:
+        graph.add((term(triple.subject), term(triple.predicate), term(triple.object)))
+    result.graph = graph
+    return result
 
 
 def _has_group_by(parsed: Query) -> bool:
@@ -1165,18 +1008,17 @@ def _csv(result: Result) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-_DISPLAY_PREFIXES: dict[str, str] = {"kg": DEFAULT_BASE + "id/", **PREFIXES}
+#: the prefixes of `--format table`: every name it prints is a valid SPARQL and Turtle prefixed name
+_DISPLAY_PREFIXES: dict[str, str] = {**PREFIXES, **kind_prefixes(DEFAULT_BASE)}
 
 
 def display_term(term: Node | None) -> str:
-    """A term as a person reads it: CURIE for known IRIs, the lexical form for literals."""
+    """A term as a person reads it: a prefixed name that pastes into SPARQL or Turtle (`kgplace:almaty`), else
+    the full `<IRI>`; the lexical form for literals."""
     if term is None:
         return ""
     if isinstance(term, URIRef):
-        for prefix, iri in sorted(_DISPLAY_PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if term.startswith(iri) and re.fullmatch(r"[\w./-]*", term[len(iri) :]):
-                return f"{prefix}:{term[len(iri) :]}"
-        return f"<{term}>"
+        return prefixed_name(str(term), _DISPLAY_PREFIXES) or f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
     return " ".join(str(term).split())
@@ -1259,13 +1101,6 @@ def render(result: Result, fmt: str) -> bytes:
 
 # --------------------------------------------------------------------------------------------------
 # documentation
-
-
-def param_signature(param: Param) -> str:
-    """`place (iri)`, `lang (literal, default en)`, `meeting (iri, optional)`: for `--list` and the README."""
-    if param.default is not None:
-        return f"{param.name} ({param.kind}, default {param.default})"
-    return f"{param.name} ({param.kind}{'' if param.required else ', optional'})"
 
 
 def readme_table(queries: Mapping[str, StoredQuery] | None = None) -> str:

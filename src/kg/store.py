@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from kg.atomic import leftovers, write_file_atomically
+from kg.atomic import BUILDS, leftovers, published_dir, write_file_atomically
 from kg.errors import StoreError
 
 #: file suffix → rdflib parser name
@@ -143,16 +143,20 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
 
 
 def published_files(dist_dir: Path, include_inferred: bool = False) -> list[Path]:
-    """The files of a build that make up the queryable graph: data, ontology (+ inferred triples)."""
+    """The files of a build that make up the queryable graph: data, ontology (+ inferred triples), and
+    last the type closure (`kg-types.nt`) where the build wrote one (builds before it did not)."""
     names = ["kg.ttl", "ontology.ttl"] + (["kg-inferred.ttl"] if include_inferred else [])
-    files = [dist_dir / n for n in names]
+    folder = published_dir(dist_dir)  # resolved once: one build's files, even if another is published meanwhile
+    # kg-inferred.ttl of `kg reason` (not of `kg build --reason`) is beside the links, not in the build
+    files = [folder / n if (folder / n).is_file() else dist_dir / n for n in names]
     missing = [f for f in files if not f.is_file()]
     if missing:
         raise StoreError(
             f"{', '.join(str(m) for m in missing)} not found",
             hint="run `kg build` first" + (" and `kg reason`" if include_inferred else ""),
         )
-    return files
+    types = folder / "kg-types.nt"  # of the same build as the data
+    return [*files, types] if types.is_file() else files
 
 
 # ----------------------------------------------------------------------------------------------
@@ -190,7 +194,10 @@ def read_manifest(location: Path) -> dict[str, Any]:
 def store_dist_dir(location: Path) -> Path | None:
     """The folder of the files a kg store was loaded from (its build's dist/), if they share one."""
     folders = {Path(name).parent for name in read_manifest(location).get("files", {})}
-    return folders.pop() if len(folders) == 1 else None
+    folder = folders.pop() if len(folders) == 1 else None
+    if folder is not None and folder.parent.name == BUILDS:
+        return folder.parent.parent  # a build's own folder (kg.atomic.publish_build): the dist/ that published it
+    return folder
 
 
 def write_manifest(location: Path, files: Iterable[Path], chunks: dict[str, Any] | None = None) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.atomic import write_file_atomically
+from kg.atomic import remove_leftovers, write_file_atomically, write_file_unsynced
 from kg.build.dumps import TYPED, Counts, Union
 
 CACHE_FORMAT = 2
@@ -34,13 +34,7 @@ def sha256(data: bytes) -> str:
 
 def _put(target: Path, data: bytes) -> None:
     """Write a cache file by a rename (no fsync: a torn file fails its SHA-256 check and is rebuilt)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_file_unsynced(target, data)
 
 
 @dataclass
@@ -103,6 +97,12 @@ class Cache:
             for f in folder.iterdir():
                 if f.name not in keep:
                     f.unlink(missing_ok=True)
+
+    def clean(self) -> None:
+        """Remove the temporary files of killed runs in the cache and its folders (chunks, union, push)."""
+        if self.root.is_dir():
+            for folder in [self.root, *(p for p in self.root.iterdir() if p.is_dir() and not p.is_symlink())]:
+                remove_leftovers(folder)
 
     def warn(self, file: Path, why: str) -> None:
         self.warnings.append(f"{file}: {why}; ignored and rebuilt")

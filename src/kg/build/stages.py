@@ -28,13 +28,14 @@ from rdflib import Graph, URIRef
 
 import kg
 from kg import paths
-from kg.atomic import write_files_atomically
+from kg.atomic import clean_builds, publish_build, published_dir
 from kg.build import dumps
 from kg.build.cache import Cache, ChunkEntry, FileDigests, State
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
 from kg.exporters.rdf import DatasetInfo, VoidStats, checksums, void_graph
 from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank nodes
+from kg.exporters.types import TYPES_NAME, type_closure, update_type_closure
 from kg.mapping import Origin
 from kg.reasoning import INFERRED_FILE
 from kg.sources import ChunkInput, get_source
@@ -170,9 +171,13 @@ class Build:
         self.chunks: list[Chunk] = []
         self.files = FileDigests(self.cache.root / "files.json")
         self.loader: _StoreLoader | None = None
-        self.published: dict[str, str] = {}  # SHA-256 of the kg.nt and ontology.ttl written
+        self.published: dict[str, str] = {}  # SHA-256 of the kg.nt, ontology.ttl and kg-types.nt written
+        self.old_types: bytes | None = None  # the type closure the last build wrote (for the store's diff)
+        self.new_types: bytes | None = None  # the type closure of this build
         #: what decides the files besides the chunks' lines: when it and the lines are unchanged, nothing is written
-        self.render_key = _sha(settings.base.encode(), settings.license.encode(), self.checks.encode())
+        self.render_key = _sha(
+            settings.base.encode(), settings.license.encode(), self.checks.encode(), TYPES_NAME.encode()
+        )
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -361,13 +366,23 @@ class Build:
         """The graph the last build wrote, if the dumps in dist/ are still the ones it wrote."""
         if self.state is None or not self.intact():
             return None
-        dist = self.settings.dist_dir
+        dist = published_dir(self.settings.dist_dir)
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
         return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
-    def render(self, union: dumps.Union) -> dict[str, bytes]:
-        """The dumps of the union, VoID's description of them, and the ontology."""
+    def render(
+        self, union: dumps.Union, removed: Sequence[bytes] = (), added: Sequence[bytes] = ()
+    ) -> dict[str, bytes]:
+        """The dumps of the union, VoID's description of them, the ontology, and the type closure (from
+        the last build's and the lines that changed, when it is known)."""
         payloads = dumps.payloads(union)
+        if self.new_types is None:  # (the store's loader computed it already)
+            self.new_types = (
+                type_closure(union.nt, self.ontology)
+                if self.old_types is None
+                else update_type_closure(self.old_types, removed, added, union.nt, self.ontology)
+            )
+        payloads[TYPES_NAME] = self.new_types
         void = void_graph(self.void_stats(union), checksums(payloads), self.dataset_info(union))
         payloads["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
         payloads["ontology.ttl"] = self.ontology_ttl
@@ -399,8 +414,9 @@ class Build:
 
     # -- write -------------------------------------------------------------------------------
     def write(self, payloads: dict[str, bytes], union: dumps.Union) -> list[Path]:
-        out = {self.settings.dist_dir / name: data for name, data in payloads.items()}
-        write_files_atomically(out, stale=[self.settings.dist_dir / paths.INFERRED_NAME])
+        """Publish the files as one build (kg.atomic.publish_build: a new folder, one symlink switch), then
+        record it in the cache. A file added to `payloads` is published with the others, nothing more."""
+        out = publish_build(self.settings.dist_dir, payloads, stale=[paths.INFERRED_NAME])
         chunks = {}
         for c in self.chunks:
             assert c.entry is not None
@@ -408,7 +424,9 @@ class Build:
                 c.entry.sha256 = self.cache.write_chunk(c.input.key, c.digest, c.lines)
             c.entry.validated = self.checks if c.validated else ""
             chunks[c.input.key] = c.entry
-        self.published = {name: hashlib.sha256(payloads[name]).hexdigest() for name in ("kg.nt", "ontology.ttl")}
+        self.published = {
+            name: hashlib.sha256(payloads[name]).hexdigest() for name in ("kg.nt", "ontology.ttl", TYPES_NAME)
+        }
         index = self.cache.write_union(union)
         index["published"] = self.published
         index["rendered"] = self.render_key
@@ -431,7 +449,7 @@ class Build:
 
         assert self.store is not None
         dist = self.settings.dist_dir
-        files = [dist / "kg.nt", dist / "ontology.ttl"]
+        files = [dist / "kg.nt", dist / "ontology.ttl", dist / TYPES_NAME]
         now = self.published
         held = read_manifest(self.store).get("chunks") or {}
         if self.loader is not None:
@@ -442,15 +460,19 @@ class Build:
             or not before
             or held != before
             or before.get("ontology.ttl") != now["ontology.ttl"]
+            or (before.get(TYPES_NAME) != now[TYPES_NAME] and self.old_types is None)
         ):
             load_store(self.store, files, now)
-        else:
-            apply_diff(self.store, removed, added, files, now)
+        else:  # the type closure changes with the data: its lines' diff goes with the data's
+            old = set(self.old_types.splitlines()) if self.old_types is not None else set()
+            new = set((dist / TYPES_NAME).read_bytes().splitlines()) if self.old_types is not None else set()
+            apply_diff(self.store, [*removed, *sorted(old - new)], [*added, *sorted(new - old)], files, now)
 
     def start_store(self, nt: bytes) -> None:
         """Bulk-load the store from the new N-Triples in a thread while the other dumps are rendered."""
         assert self.store is not None
-        self.loader = _StoreLoader(self.store, nt, self.ontology_ttl, self.settings.dist_dir)
+        self.new_types = type_closure(nt, self.ontology)
+        self.loader = _StoreLoader(self.store, nt, self.ontology_ttl, self.new_types, self.settings.dist_dir)
 
     # -- reason ------------------------------------------------------------------------------
     def reason(self, union: dumps.Union) -> bytes:
@@ -469,7 +491,7 @@ class _StoreLoader:
     triples at once), so the lines go in parts of about `_STORE_PART` bytes.
     """
 
-    def __init__(self, location: Path, nt: bytes, ontology_ttl: bytes, dist: Path) -> None:
+    def __init__(self, location: Path, nt: bytes, ontology_ttl: bytes, types_nt: bytes, dist: Path) -> None:
         from kg.store import bulk_load_store
 
         self.location = location
@@ -483,6 +505,7 @@ class _StoreLoader:
                 yield nt[start:end], dist / "kg.nt", "nt"
                 start = end
             yield ontology_ttl, dist / "ontology.ttl", "turtle"
+            yield types_nt, dist / TYPES_NAME, "nt"
 
         def run() -> None:
             try:
@@ -504,6 +527,13 @@ class _StoreLoader:
 
 
 _STORE_PART = 20_000_000  # bytes of N-Triples per bulk-load call (~110k triples)
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:  # a build before kg-types.nt existed: the store is loaded anew
+        return None
 
 
 def _file_digest(files: FileDigests, path: Path) -> str:
@@ -533,9 +563,16 @@ def build(
     store: Path | None = None,
     cache_dir: Path | None = None,
     workers: int | None = None,
+    guard_shrink: bool = False,
 ) -> BuildResult:
-    """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build."""
+    """Run the stages: everything (`full`, implied by `reason`), or only what changed since the last build.
+
+    With `guard_shrink`, a build of less than half the triples of the one in dist/ is refused (KGError)
+    before anything is written: the sign of a mistyped or half-empty input folder.
+    """
     b = Build(settings, cache_dir, engine, workers, store)
+    clean_builds(settings.dist_dir)  # what a killed run left, even if this one has nothing to write
+    b.cache.clean()
     full = full or reason
     chunks = b.discover()
     b.lap("discover")
@@ -584,7 +621,11 @@ def build(
         lines, shared = dumps.first_union([c.lines or [] for c in chunks])
         removed, added = [], lines
         union = dumps.apply(dumps.Union(), [], lines, shared, settings.base, start_store)
-    payloads = b.render(union)
+    if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
+        b.old_types = _read_or_none(settings.dist_dir / TYPES_NAME)
+    if guard_shrink:
+        _refuse_shrink(b, union.counts.triples)
+    payloads = b.render(union, removed, added)
     if reason:
         payloads[INFERRED_FILE] = b.reason(union)
     b.lap("render")
@@ -604,6 +645,27 @@ def build(
         warnings=tuple(b.cache.warnings),
         timings=b.timings,
     )
+
+
+#: a build keeping less than this share of the triples in dist/ needs `kg build --allow-shrink`
+SHRINK_SHARE = 0.5
+
+
+def _refuse_shrink(b: Build, triples: int) -> None:
+    """Raise KGError if dist/ holds a build more than twice as large as this one."""
+    before = int(b.state.union.get("triples", 0)) if b.state is not None and b.intact() else None
+    if before is None:
+        try:
+            with (b.settings.dist_dir / "kg.nt").open("rb") as f:
+                before = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        except OSError:
+            return  # no previous build to protect
+    if triples < SHRINK_SHARE * before:
+        raise KGError(
+            f"this build has {triples} triples, less than half of the {before} in {b.settings.dist_dir}; "
+            f"nothing was written ({len(b.chunks)} input(s) read)",
+            hint="check --articles/--registry and kg.toml, or rerun with --allow-shrink to replace it",
+        )
 
 
 def _unchanged(b: Build, chunks: Sequence[Chunk]) -> BuildResult:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from types import ModuleType
 
 from kg.cli.options import add_global_options, announce_project
-from kg.errors import KGError, ValidationFailed
+from kg.errors import AnnotationErrors, KGError, ValidationFailed
 
 #: exit code after a broken pipe (`kg … | head`): 128 + SIGPIPE, what a shell reports for `cat` there
 BROKEN_PIPE = 141
@@ -24,6 +24,9 @@ BROKEN_PIPE = 141
 USER_ERRNOS = frozenset(
     {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENOTDIR, errno.EISDIR}
 )
+
+#: errors of one file shown at once; the rest are counted ("… and N more")
+MAX_ERRORS_SHOWN = 20
 
 #: subcommand name → module under kg.cli
 COMMANDS: dict[str, str] = {
@@ -38,16 +41,39 @@ COMMANDS: dict[str, str] = {
     "serve": "kg.cli.serve",
     "push": "kg.cli.push",
     "export": "kg.cli.export",
+    "extract": "kg.cli.extract",
     "link": "kg.cli.link",
 }
 
 
-def _modules() -> dict[str, ModuleType]:
-    return {name: importlib.import_module(path) for name, path in COMMANDS.items()}
+#: each command's one-line help, so that `kg --help` and `kg CMD --help` import only the module of the
+#: command asked for (a command not listed here is imported every time); tests/test_latency_cli.py checks
+#: that these are the lines the modules give
+SUMMARIES: dict[str, str] = {
+    "build": "build, validate and publish the graph (dist/kg.ttl, kg.nt, kg.jsonld, void.ttl)",
+    "validate": "validate annotation files or RDF files against the SHACL shapes (exit 0 conforms, 1 violations, "
+    "2 error)",
+    "reason": "check the graph against the OWL ontology and write the inferred triples to dist/kg-inferred.ttl "
+    "(exit 0 consistent, 1 inconsistent, 2 error)",
+    "query": "run a stored SPARQL query (see --list) or an ad-hoc one on dist/ or a SPARQL endpoint",
+    "schema": "print the JSON Schema of the annotation or registry YAML format",
+    "serve": "serve dist/ over HTTP: /sparql, /queries, /id/… (303 → /doc/…), /dumps, /.well-known/void",
+    "push": "upload dist/ to a SPARQL store: one named graph per source document, replaced by HTTP PUT",
+    "export": "export the built graph for Gephi and other network tools (GEXF, GraphML, CSV, PNG), "
+    "or a table of events (events)",
+    "init": "start a project in DIR: kg.toml, an empty registry, data/articles/, a README",
+    "add": "copy an article's text into the project with a draft annotation.yaml to complete",
+    "status": "what the project holds: documents and facts (curated vs draft), sources, whether the build is stale",
+    "extract": "draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
+}
 
 
-def make_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
-    """Build the argument parser with every registered subcommand."""
+def make_parser(command: str | None = "*") -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
+    """Build the argument parser with every registered subcommand.
+
+    `command` names the one whose module is imported and whose options are registered (the others only
+    show their summary); "*" imports them all, None none but those without a summary.
+    """
     parser = argparse.ArgumentParser(
         prog="kg",
         description="A knowledge graph of conflict events from news reports.",
@@ -56,15 +82,25 @@ def make_parser() -> tuple[argparse.ArgumentParser, dict[str, ModuleType]]:
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    modules = _modules()
-    for module in modules.values():
-        module.add_parser(sub)
+    modules: dict[str, ModuleType] = {}
+    for name, path in COMMANDS.items():
+        if command in ("*", name) or name not in SUMMARIES:
+            modules[name] = importlib.import_module(path)
+            modules[name].add_parser(sub)
+        else:
+            sub.add_parser(name, help=SUMMARIES[name])
     return parser, modules
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand an argument list names: its first argument that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `kg`; return the exit code (0 ok, 1 violations/inconsistency, 2 error, 141 broken pipe)."""
-    parser, modules = make_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser, modules = make_parser(_command_in(argv))
     args = parser.parse_args(argv)
     try:
         announce_project(args)
@@ -78,6 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines:
             print(line, file=sys.stderr)
         print(f"kg {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except AnnotationErrors as exc:
+        _print_errors(args.command, exc)
         return exc.exit_code
     except KGError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
@@ -93,6 +132,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except Exception as exc:
         return _internal_error(args, exc)
+
+
+def _print_errors(command: str, exc: AnnotationErrors) -> None:
+    """Every error of a file, one line each in file order, the tail cut at MAX_ERRORS_SHOWN with a count."""
+    for error in exc.errors[:MAX_ERRORS_SHOWN]:
+        print(f"kg {command}: error: {error}", file=sys.stderr)
+    rest = len(exc.errors) - MAX_ERRORS_SHOWN
+    if rest > 0:
+        print(f"kg {command}: error: … and {rest} more error(s) in {exc.file}", file=sys.stderr)
 
 
 def _internal_error(args: argparse.Namespace, exc: Exception) -> int:

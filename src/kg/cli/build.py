@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from kg.build.stages import build
 from kg.cli.options import add_input_options, settings_from
 
 
@@ -34,9 +33,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="map and validate every article again instead of using the build cache (implied by --reason)",
     )
     p.add_argument("--cache", type=Path, metavar="DIR", help="build cache folder (default: DIST/.kg-cache)")
+    p.add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="replace dist/ even when the new build has less than half of its triples (refused by default)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.build.stages import build  # here, not at the top: `kg build --help` answers at once
+
     settings = settings_from(args)
     result = build(
         settings,
@@ -45,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
         engine=args.shacl_engine,
         store=args.store,
         cache_dir=args.cache,
+        guard_shrink=not args.allow_shrink,
     )
     for warning in result.warnings:
         print(f"kg build: warning: {warning}", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""`kg export FORMAT`: a network projection of the published build for Gephi (GEXF, GraphML, CSV, PNG)."""
+"""`kg export FORMAT`: a network projection of the published build for Gephi (GEXF, GraphML, CSV, PNG), or
+`kg export events`: a flat table of events for statistics software (CSV, Parquet)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 
 from kg.atomic import is_stream
 from kg.config import Settings
+from kg.errors import ExportError
+from kg.exporters.events import TABLE_FORMATS, write_table
 from kg.exporters.gephi import EXPORT_FORMATS, write_export
 from kg.exporters.network import LANGUAGES, PROJECTIONS, GraphData
 from kg.store import BACKENDS, open_graph, open_store, published_files
@@ -16,12 +19,21 @@ from kg.store import BACKENDS, open_graph, open_store, published_files
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
-        help="export the built graph for Gephi and other network tools (GEXF, GraphML, CSV, PNG)",
+        help="export the built graph for Gephi and other network tools (GEXF, GraphML, CSV, PNG), "
+        "or a table of events (events)",
         description="Project the published build (dist/kg.ttl + dist/ontology.ttl; run `kg build` first), "
         "or the on-disk store of `kg build --store DIR` (--store DIR), to a network and write it to "
-        "dist/kg-<projection>.<ext> or -o PATH.",
+        "dist/kg-<projection>.<ext> or -o PATH. `kg export events` writes one row per event (or per "
+        "report) to dist/kg-events.csv (kg-reports.csv, .parquet) or -o PATH.",
     )
-    p.add_argument("format", metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}")
+    p.add_argument("format", metavar="FORMAT", help=f"one of {', '.join(EXPORT_FORMATS)}, or events")
+    p.add_argument(
+        "--format",
+        dest="table_format",
+        choices=TABLE_FORMATS,
+        help="with events: the table's format (default: csv)",
+    )
+    p.add_argument("--by", choices=("event", "report"), help="with events: one row per event (default) or per report")
     p.add_argument(
         "--projection", default="full", metavar="NAME", help=f"one of {', '.join(PROJECTIONS)} (default: full)"
     )
@@ -56,6 +68,16 @@ def run(args: argparse.Namespace) -> int:
         if args.store is not None
         else open_graph(published_files(dist), backend=args.backend)
     )
+    if args.format == "events":
+        return _run_events(args, data, dist)
+    if args.format not in EXPORT_FORMATS:
+        raise ExportError(
+            f"unknown export format {args.format!r}", hint=f"use one of {', '.join(EXPORT_FORMATS)}, events"
+        )
+    if args.table_format is not None or args.by is not None:
+        raise ExportError(
+            "--format and --by apply to `kg export events` only", hint="e.g. kg export events --format parquet"
+        )
     paths = write_export(
         data, args.format, args.projection, lang=args.lang, static=args.static, dist_dir=dist, output=args.output
     )
@@ -63,4 +85,13 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         if not is_stream(path):  # a stream (stdout, a pipe) has the data; a file's name is news
             print(path)
+    return 0
+
+
+def _run_events(args: argparse.Namespace, data: GraphData, dist: Path) -> int:
+    fmt, by = args.table_format or "csv", args.by or "event"
+    path = write_table(data, fmt, by, lang=args.lang, dist_dir=dist, output=args.output)
+    print(f"kg export: events, one row per {by}, {fmt}", file=sys.stderr)
+    if not is_stream(path):
+        print(path)
     return 0

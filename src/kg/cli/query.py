@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kg import paths, queries
+from kg import paths
 from kg.atomic import write_output
 from kg.config import Settings
 from kg.errors import QueryError
-from kg.store import BACKENDS, open_graph, published_files
+
+if TYPE_CHECKING:
+    from kg import queries
+    from kg.query_records import StoredQuery
+
+#: the names of kg.queries.RENDERERS and kg.store.BACKENDS, here so that `kg query --help` need not import
+#: rdflib (tests/test_latency_cli.py checks they agree)
+FORMATS = ("csv", "json", "jsonld", "nt", "table", "tsv", "ttl", "xml")
+BACKENDS = ("memory", "oxigraph")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,9 +35,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "-p", "--param", action="append", default=[], metavar="NAME=VALUE", help="a parameter value (repeatable)"
     )
-    p.add_argument(
-        "-f", "--format", default="table", choices=sorted(queries.RENDERERS), help="output format (default: table)"
-    )
+    p.add_argument("-f", "--format", default="table", choices=FORMATS, help="output format (default: table)")
     p.add_argument("--file", type=Path, help="run the query in this .rq file")
     p.add_argument("--sparql", metavar="QUERY", help="run this query text (kg prefixes are pre-declared)")
     p.add_argument("--endpoint", metavar="URL", help="run on this SPARQL 1.1 endpoint instead of the local build")
@@ -43,7 +50,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--data", type=Path, action="append", default=[], metavar="FILE", help="also load this RDF file (repeatable)"
     )
-    p.add_argument("--backend", choices=BACKENDS, help="local build: rdflib memory (default), or Oxigraph for big data")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        help="local build: rdflib memory, or Oxigraph (faster; the default for --format table)",
+    )
     p.add_argument(
         "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
     )
@@ -52,18 +63,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def run(args: argparse.Namespace) -> int:
     folder: Path = args.queries or paths.QUERIES_DIR
-    if args.readme:
-        print(queries.readme_table(queries.load_queries(folder)), end="")
+    if args.list:  # read by the lexer alone: no RDF library is imported
+        from kg.query_records import outline_queries
+
+        print(list_text(outline_queries(folder)), end="")
         return 0
-    if args.list:
-        print(list_text(queries.load_queries(folder)), end="")
+    from kg import queries  # here, not at the top: `kg query --help` and `--list` answer at once
+
+    if args.readme:
+        print(queries.readme_table(queries.load_queries(folder, check=False)), end="")
         return 0
     settings = Settings(dist_dir=args.dist) if args.dist else Settings()
     query, prefixes = _chosen_query(args, folder, settings.base)
+    values = queries.parse_param_args(args.param)
     try:
-        bindings = queries.bind_params(query, queries.parse_param_args(args.param), base=settings.base)
+        bindings = queries.bind_params(query, values, base=settings.base)
     except queries.MissingParameters as exc:
         raise exc.hinted("add " + " ".join(f"--param {p.name}=VALUE" for p in exc.params)) from None
+    for warning in queries.param_warnings(query, values, bindings, base=settings.base):
+        print(f"kg query: warning: {warning}", file=sys.stderr)
     renderer = queries.get_renderer(args.format)
     if query.form not in renderer.forms:
         fitting = sorted(k for k, r in queries.RENDERERS.items() if query.form in r.forms)
@@ -79,13 +97,15 @@ def _chosen_query(
     args: argparse.Namespace, folder: Path, base: str
 ) -> tuple[queries.StoredQuery, dict[str, str] | None]:
     """The stored or ad-hoc query to run and the prefixes it may use without declaring them."""
+    from kg import queries
+
     given = [x for x in (args.name, args.file, args.sparql) if x is not None]
     if len(given) != 1:
         raise QueryError(
             "give exactly one of: a query NAME, --file FILE or --sparql TEXT", hint="see `kg query --list`"
         )
     if args.name is not None:
-        return queries.get_query(args.name, folder), None
+        return queries.get_query(args.name, folder, check=False), None  # run_query parses it
     adhoc = queries.data_prefixes(base)
     if args.file is not None:
         try:
@@ -104,6 +124,8 @@ def _run(
     settings: Settings,
 ) -> Any:
     """Run on the endpoint, the store or the files of dist/ that the flags name (one of them)."""
+    from kg import queries
+
     remote = [flag for flag, value in (("--endpoint", args.endpoint), ("--store", args.store)) if value]
     local = [
         flag
@@ -132,16 +154,25 @@ def _run(
 
         graph = read_only_graph(args.store)
     else:
+        from kg.store import open_graph, published_files
+
         files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
-        graph = open_graph(files, backend=args.backend or "memory")
+        # a table shows lexical forms only, which both engines give alike: Oxigraph loads and answers the
+        # seed ~1 s sooner; the SPARQL result formats keep rdflib's exact datatypes unless --backend says
+        backend = args.backend or ("oxigraph" if args.format == "table" else "memory")
+        if backend == "oxigraph" and queries.can_run_on_files(files):
+            return queries.run_on_files(files, query.text, bindings, prefixes)
+        graph = open_graph(files, backend=backend)
     return queries.run_query(graph, query.text, bindings, prefixes)
 
 
-def list_text(stored: dict[str, queries.StoredQuery]) -> str:
+def list_text(stored: dict[str, StoredQuery]) -> str:
     """`--list` output: name, summary and parameters of every stored query."""
+    from kg.query_records import param_signature
+
     lines = []
     for q in stored.values():
         lines.append(f"{q.name}  [{q.form}]")
         lines.append(f"    {q.summary}")
-        lines += [f"    --param {queries.param_signature(p)}" for p in q.params]
+        lines += [f"    --param {param_signature(p)}" for p in q.params]
     return "\n".join(lines) + ("\n" if lines else "")

@@ -10,14 +10,20 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg import pipeline, reasoning
 from kg.atomic import write_files_atomically
 from kg.cli.options import add_input_options, settings_from
 from kg.config import Settings
-from kg.mapping import Mapped
+
+if TYPE_CHECKING:
+    from kg.mapping import Mapped
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
+#: kg.reasoning's ENGINES and HERMIT_MAX_TRIPLES, here so that `kg reason --help` need not import the reasoner
+#: (tests/test_latency_cli.py checks they agree)
+ENGINES = ("auto", "hermit", "rules")
+HERMIT_MAX_TRIPLES = 10_000
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -34,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument(
         "--engine",
-        choices=reasoning.ENGINES,
+        choices=ENGINES,
         default="auto",
         help="hermit (OWL 2 DL, needs Java), rules (OWL 2 RL rules on Oxigraph), or auto: HermiT up to "
         "--max-hermit-triples asserted triples, rules above (default: auto)",
@@ -42,15 +48,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--max-hermit-triples",
         type=int,
-        default=reasoning.HERMIT_MAX_TRIPLES,
+        default=HERMIT_MAX_TRIPLES,
         metavar="N",
-        help=f"size limit for HermiT under --engine auto (default: {reasoning.HERMIT_MAX_TRIPLES})",
+        help=f"size limit for HermiT under --engine auto (default: {HERMIT_MAX_TRIPLES})",
     )
     p.add_argument("--check", action="store_true", help="only check consistency; write nothing")
     add_input_options(p)
 
 
 def _inputs(files: list[Path], settings: Settings) -> Mapped:
+    from kg import pipeline, reasoning
+    from kg.mapping import Mapped
+
     annotations = [f for f in files if f.suffix.lower() in ANNOTATION_SUFFIXES]
     rdf_files = [f for f in files if f not in annotations]
     if rdf_files and not annotations:
@@ -67,6 +76,8 @@ def _inputs(files: list[Path], settings: Settings) -> Mapped:
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg import pipeline, reasoning  # here, not at the top: `kg reason --help` answers at once
+
     settings = settings_from(args)
     options = reasoning.ReasonerSettings(engine=args.engine, hermit_max_triples=args.max_hermit_triples)
     mapped = _inputs(args.files, settings)

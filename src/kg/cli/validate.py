@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg import pipeline
 from kg.cli.options import add_input_options, settings_from
-from kg.store import read_rdf
-from kg.validation import Report, validate_graph
+
+if TYPE_CHECKING:
+    from kg.validation import Report
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
 
@@ -22,10 +23,22 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "files", nargs="*", type=Path, help="annotation.yaml files or RDF files (default: every bundled article)"
     )
+    p.add_argument(
+        "--shacl-engine",
+        choices=("pyshacl", "fast"),
+        default="pyshacl",
+        help="SHACL engine: pyshacl (reference) or fast (shacl-rust, same results; pip install 'kg-conflict[scale]')",
+    )
     add_input_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg import pipeline  # here, not at the top: `kg validate --help` answers at once
+    from kg.store import read_rdf
+    from kg.validation_fast import get_engine
+
+    validate_graph = get_engine(args.shacl_engine)
+
     settings = settings_from(args)
     files: list[Path] = args.files
     annotations = [f for f in files if f.suffix.lower() in ANNOTATION_SUFFIXES]
@@ -33,10 +46,11 @@ def run(args: argparse.Namespace) -> int:
     reports: list[Report] = []
     if annotations or not files:
         mapped = pipeline.map_corpus(settings, annotations or None)
-        reports.append(pipeline.check(mapped, settings))
+        shapes, ontology = pipeline.load_shapes(settings), pipeline.load_ontology(settings)
+        reports.append(validate_graph(mapped.graph, shapes, ontology, mapped.origins))
     if rdf_files:
         graph = read_rdf(rdf_files)
-        reports.append(validate_graph(graph, pipeline.load_shapes(settings), pipeline.load_ontology(settings)))
+        reports.append(validate_graph(graph, pipeline.load_shapes(settings), pipeline.load_ontology(settings), None))
     lines = [line for r in reports for line in r.lines()]
     for line in lines:
         print(line)

@@ -1,8 +1,8 @@
 """Gephi exports of a network projection: GEXF 1.3 (dynamic or static), GraphML, CSV tables, a picture.
 
 GEXF is written with lxml rather than networkx, whose `write_gexf` output does not validate against
-the GEXF 1.3 schema (wrong xsi namespace, a `name` attribute on `<graph>`, viz elements in a separate
-namespace, a clock date in `<meta>`) and drops the edge `kind` that keeps parallel edges apart.
+the GEXF 1.3 schema (wrong xsi namespace, a `name` attribute on `<graph>`, a clock date in `<meta>`)
+and drops the edge `kind` that keeps parallel edges apart.
 
 Each writer is deterministic: nodes and edges come sorted from the projection, attributes are
 declared in a fixed order with one type each, and nothing depends on the clock or the hash seed.
@@ -24,6 +24,8 @@ from kg.errors import ExportError
 from kg.exporters.network import GraphData, Interval, Network, Value, build_network
 
 GEXF_NS = "http://gexf.net/1.3"
+#: The namespace Gephi 0.10, Gephi Lite (graphology-gexf) and networkx write and read `viz:color` in.
+VIZ_NS = "http://gexf.net/1.3/viz"
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 GEXF_SCHEMA_LOCATION = f"{GEXF_NS} {GEXF_NS}/gexf.xsd"
@@ -138,11 +140,12 @@ def _declare(graph: etree._Element, cls: str, cols: Sequence[Column]) -> None:
 def gexf(net: Network, static: bool = False) -> bytes:
     """GEXF 1.3; dynamic (spells with ISO dates, timeformat="date") unless `static` or nothing is dated.
 
-    Colours are GEXF 1.3 viz colours: the 1.3 schema puts the viz elements (`color`, `size` …) in the
-    GEXF namespace itself (viz.rnc: `default namespace = inherit`), and Gephi reads them by local name.
+    Colours are `viz:color` elements in `http://gexf.net/1.3/viz`, as Gephi and Gephi Lite write them and
+    as networkx reads them. The 1.3 XML Schema declares no such namespace (its viz.rnc inherits the
+    GEXF one), so a schema check sets them aside and checks them against viz.xsd's colour attributes.
     """
     span = None if static else net.span()
-    root = etree.Element(_g("gexf"), nsmap={None: GEXF_NS, "xsi": XSI_NS}, version="1.3")
+    root = etree.Element(_g("gexf"), nsmap={None: GEXF_NS, "viz": VIZ_NS, "xsi": XSI_NS}, version="1.3")
     root.set(f"{{{XSI_NS}}}schemaLocation", GEXF_SCHEMA_LOCATION)
     meta = etree.SubElement(root, _g("meta"))
     etree.SubElement(meta, _g("creator")).text = "kg (https://w3id.org/conflict-kg/)"
@@ -170,7 +173,7 @@ def gexf(net: Network, static: bool = False) -> bytes:
         if span is not None:
             _spells(el, node.spells)
         r, g, b = node.color
-        etree.SubElement(el, _g("color"), r=str(r), g=str(g), b=str(b))
+        etree.SubElement(el, f"{{{VIZ_NS}}}color", r=str(r), g=str(g), b=str(b))
     edges = etree.SubElement(graph, _g("edges"), count=str(len(net.edges)))
     for edge in net.edges:
         el = etree.SubElement(

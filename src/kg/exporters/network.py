@@ -117,6 +117,19 @@ _IN_EVENT, _AGENT, _ROLE, _IN_CAPACITY_OF, _EVIDENCE = KGO.inEvent, KGO.agent, K
 _HOLDS, _HOLDER, _POSITION, _HELD_FROM, _HELD_UNTIL = KGO.holds, KGO.holder, KGO.position, KGO.heldFrom, KGO.heldUntil
 _SEE_ALSO = RDFS.seeAlso
 _REPORT, _REPORT_OF, _IN_REPORT, _DERIVED_FROM = KGO.Report, KGO.reportOf, KGO.inReport, PROV.wasDerivedFrom
+_CLAIM, _ATTRIBUTED_TO = KGO.Claim, PROV.wasAttributedTo
+#: The longest node label, in characters: Gephi draws labels on the canvas, where a sentence covers its
+#: neighbours. A longer label is cut at a word with "…", and the whole is the node's `full_label`.
+MAX_LABEL = 60
+
+
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    """`text` if it has at most `limit` characters, else its longest run of whole words that fits with "…"."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    cut = head.rsplit(" ", 1)[0] if " " in head[limit // 2 :] else head
+    return cut.rstrip(" ,;:.—-") + "…"
 
 
 def _last_of_month(day: dt.date) -> dt.date:
@@ -698,11 +711,14 @@ class _Builder:
         return attrs
 
     def make_node(self, node: URIRef, attrs: Mapping[str, Value], spells: Iterable[Interval]) -> NetNode:
+        full = self.index.label(node, self.lang)
+        speakers = self.index.objects(node, _ATTRIBUTED_TO) if self.index.is_a(node, _CLAIM) else []
+        label = short_label(f"{self.index.label(speakers[0], self.lang)}: {full}" if speakers else full)
         return NetNode(
             id=str(node),
-            label=self.index.label(node, self.lang),
+            label=label,
             color=self.colors.get(self.node_type[node], GREY),
-            attributes=dict(attrs),
+            attributes={**attrs, "full_label": full} if label != full else dict(attrs),
             spells=merge_intervals(spells),
         )
 

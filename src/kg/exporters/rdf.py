@@ -51,6 +51,7 @@ class DumpFormat:
     filename: str
     media_type: str
     w3c_format: str
+    title: str = "kg dump"
 
 
 #: The dump formats by name (kg build writes all of them).
@@ -58,6 +59,10 @@ DUMP_FORMATS: dict[str, DumpFormat] = {
     "ttl": DumpFormat("ttl", "kg.ttl", "text/turtle", "http://www.w3.org/ns/formats/Turtle"),
     "nt": DumpFormat("nt", "kg.nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples"),
     "jsonld": DumpFormat("jsonld", "kg.jsonld", "application/ld+json", "http://www.w3.org/ns/formats/JSON-LD"),
+    # not the data: the rdf:type triples its class hierarchy implies (kg.exporters.types), to load beside it
+    "types": DumpFormat(
+        "types", "kg-types.nt", "application/n-triples", "http://www.w3.org/ns/formats/N-Triples", "kg type closure"
+    ),
 }
 
 
@@ -166,7 +171,7 @@ def void_graph(stats: VoidStats, checksums: Iterable[tuple[DumpFormat, int, str]
         g.add((ds, VOID.feature, URIRef(fmt.w3c_format)))
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCTERMS.title, Literal(f"kg dump ({fmt.media_type})", lang="en")))
+        g.add((dist, DCTERMS.title, Literal(f"{fmt.title} ({fmt.media_type})", lang="en")))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.accessURL, url))
         g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{fmt.media_type}")))

@@ -33,6 +33,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg import paths
+from kg.atomic import published_dir
 from kg.config import ServerLimits, Settings
 from kg.errors import KGError, QueryError, StoreError
 from kg.namespaces import DEFAULT_BASE, sparql_prologue
@@ -122,6 +123,7 @@ DUMPS: dict[str, str] = {
     "kg.ttl": "text/turtle; charset=utf-8",
     "kg.nt": "application/n-triples",
     "kg.jsonld": "application/ld+json",
+    "kg-types.nt": "application/n-triples",  # the type closure, loaded beside the data (kg.exporters.types)
 }
 
 
@@ -183,12 +185,13 @@ class Server:
         self.queries: dict[str, StoredQuery] = (
             load_queries(settings.queries_dir) if settings.queries_dir.is_dir() else {}
         )
+        build = published_dir(settings.dist_dir)  # the build it started with, files and VoID alike
         self.dumps = {
-            name: _Dump(settings.dist_dir / name, media, _etag(settings.dist_dir / name))
+            name: _Dump(build / name, media, _etag(build / name))
             for name, media in DUMPS.items()
-            if (settings.dist_dir / name).is_file()
+            if (build / name).is_file()
         }
-        description = _read_void(settings.dist_dir / "void.ttl")
+        description = _read_void(build / "void.ttl")
         self.void = _void_documents(description)
         #: IRIs void.ttl describes (the dataset, its partitions, its build …): /id/… 303s to /.well-known/void
         self.void_subjects = _void_subjects(description)

@@ -1,0 +1,134 @@
+"""Latency of interactive kg commands, as whole processes, beside the bare interpreter and `import rdflib`.
+
+    .venv/bin/python benchmarks/latency.py [--repeat 5] [--json benchmarks/results/latency.json]
+
+Each row is the median (and minimum) wall time of `--repeat` runs of one command started as a new
+process, output to /dev/null; the runs go round-robin (every command once, then again), so that a
+change of the machine's load during the run hits every row alike. The seed is built once into a
+temporary dist/ first (not timed). The bounds are issue 20's: `--help` of every command 0.3 s;
+`query --list`, one stored query and `validate` of one annotation 0.5 s. Prints a markdown table for
+benchmarks/NOTES.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SEED = ROOT / "data" / "articles" / "csto-kazakhstan-2022-01-10" / "annotation.yaml"
+HELP_BOUND = 0.3
+COMMON_BOUND = 0.5
+
+
+def _commands() -> list[str]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from kg.cli import COMMANDS
+
+    return list(COMMANDS)
+
+
+def rows(dist: Path) -> list[tuple[str, list[str], float | None]]:
+    """(label, argv, bound in seconds or None for a reference row)."""
+    py, kg = str(BIN / "python"), str(BIN / "kg")
+    out: list[tuple[str, list[str], float | None]] = [
+        ("python -c pass", [py, "-c", "pass"], None),
+        ("python -c 'import rdflib'", [py, "-c", "import rdflib"], None),
+        ("kg --help", [kg, "--help"], HELP_BOUND),
+    ]
+    out += [(f"kg {c} --help", [kg, c, "--help"], HELP_BOUND) for c in _commands()]
+    query = [kg, "query", "actor-events", "-p", "actor=kgperson:vladimir-putin", "--dist", str(dist)]
+    out += [
+        ("kg query --list", [kg, "query", "--list"], COMMON_BOUND),
+        ("kg query actor-events -p actor=… (table, Oxigraph)", query, COMMON_BOUND),
+        ("kg query actor-events -p actor=… --format json (rdflib)", [*query, "--format", "json"], COMMON_BOUND),
+        ("kg validate ONE-ANNOTATION (pyshacl)", [kg, "validate", str(SEED)], COMMON_BOUND),
+        (
+            "kg validate --shacl-engine fast ONE-ANNOTATION",
+            [kg, "validate", "--shacl-engine", "fast", str(SEED)],
+            COMMON_BOUND,
+        ),
+    ]
+    return out
+
+
+def time_process(argv: list[str]) -> float:
+    """Wall time of one run of `argv` as a new process."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, check=False)
+    took = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
+    return took
+
+
+def table(results: list[dict[str, object]], rdflib_median: float) -> str:
+    lines = [
+        "| command | median s | min s | bound s | within | × `import rdflib` |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        median, bound = float(r["median"]), r["bound"]  # type: ignore[arg-type]
+        within = "—" if bound is None else ("yes" if median <= float(bound) else "**no**")  # type: ignore[arg-type]
+        lines.append(
+            f"| `{r['label']}` | {median:.2f} | {float(r['min']):.2f} | "  # type: ignore[arg-type]
+            f"{'—' if bound is None else f'{bound:.1f}'} | {within} | {median / rdflib_median:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--repeat", type=int, default=5, help="runs of each command (default 5; the median is reported)")
+    p.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        dist = Path(tmp) / "dist"
+        subprocess.run([str(BIN / "kg"), "build", "--dist", str(dist)], check=True, capture_output=True, cwd=ROOT)
+        load_before = os.getloadavg()
+        table_rows = rows(dist)
+        times: list[list[float]] = [[] for _ in table_rows]
+        for round_ in range(args.repeat):  # round-robin: a change of the machine's load hits every row alike
+            for i, (_, argv, _) in enumerate(table_rows):
+                times[i].append(time_process(argv))
+            print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
+        results: list[dict[str, object]] = [
+            {"label": label, "median": statistics.median(t), "min": min(t), "bound": bound, "runs": t}
+            for (label, _, bound), t in zip(table_rows, times, strict=True)
+        ]
+        load_after = os.getloadavg()
+    rdflib_median = float(results[1]["median"])  # type: ignore[arg-type]
+    text = table(results, rdflib_median)
+    print(text, end="")
+    print(
+        f"\n{args.repeat} runs each; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after "
+        f"({os.cpu_count()} cores); Python {platform.python_version()}."
+    )
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                    "repeat": args.repeat,
+                    "load": [load_before, load_after],
+                    "cores": os.cpu_count(),
+                    "rows": results,
+                },
+                indent=1,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,57 @@
+"""`kg extract ARTICLE.txt` drafts an annotation; `kg extract --evaluate GOLD_DIR` scores the drafts."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from kg.atomic import write_output
+from kg.cli.options import settings_from
+from kg.errors import KGError
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
+    )
+    p.add_argument("article", nargs="?", type=Path, help="the article's text file (UTF-8)")
+    p.add_argument("--lang", choices=("id", "en", "auto"), default="auto", help="language of the text (default: auto)")
+    p.add_argument("--dateline", help="publication date YYYY-MM-DD, used when the text gives none of its own")
+    p.add_argument("--publisher", help="registry key of the publisher (default: the one the text's first lines name)")
+    p.add_argument("--format", choices=("yaml", "ttl"), default="yaml", help="yaml (kg's annotation format) or ttl")
+    p.add_argument("-o", "--output", type=Path, help="write the draft to this file (default, or -: stdout)")
+    p.add_argument(
+        "--evaluate", metavar="GOLD_DIR", type=Path, help="draft every GOLD_DIR/<doc>/article.*.txt and score it"
+    )
+    p.add_argument("--registry", type=Path, help="registry of shared entities (default: data/registry.yaml)")
+    p.add_argument(
+        "--base", help="base IRI of the Turtle draft (default: $KG_BASE_IRI or https://w3id.org/conflict-kg/)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from kg.extract import draft_article, evaluate_folder
+    from kg.extract.evaluate import render_scores
+
+    settings = settings_from(args)
+    if args.evaluate is not None:
+        if args.article is not None:
+            raise KGError("give an article or --evaluate GOLD_DIR, not both")
+        evaluation = evaluate_folder(args.evaluate, settings.registry_file)
+        write_output(args.output, render_scores(evaluation.scores, len(evaluation.documents)).encode())
+        return 0
+    if args.article is None:
+        raise KGError("name the article's text file", hint="kg extract ARTICLE.txt, or kg extract --evaluate GOLD_DIR")
+    text = draft_article(
+        args.article,
+        settings.registry_file,
+        lang=args.lang,
+        dateline=args.dateline,
+        publisher=args.publisher,
+        output=args.output if args.output is not None and str(args.output) != "-" else None,
+        fmt=args.format,
+        base=settings.base,
+    )
+    write_output(args.output, text.encode())
+    return 0

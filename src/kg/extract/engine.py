@@ -1,0 +1,832 @@
+"""The rules of `kg extract`: raw article text → a draft annotation (pure: text and registry in, records out).
+
+Candidates come from `matching` (lexicon phrases and registry names), `numbers` and `dates`; each
+rule below turns candidates into facts and names itself in the fact's `rule`, with the
+lexicon version it read, and a fixed confidence (RULES).
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from kg.annotation import (
+    Annotation,
+    ClaimRecord,
+    DocumentMeta,
+    EventRecord,
+    FigureRecord,
+    Labels,
+    LocalGroup,
+    LocalPlace,
+    Registry,
+    RoleRecord,
+    Venue,
+)
+from kg.errors import KGError
+from kg.extract import numbers
+from kg.extract.dates import DateFound, dates_in
+from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
+from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE
+from kg.iris import is_key
+
+#: rule id → confidence of the facts it proposes
+RULES: dict[str, float] = {
+    "event.trigger": 0.6,
+    "event.meeting-coreference": 0.7,
+    "event.summit-by-leaders": 0.8,
+    "event.venue": 0.7,
+    "event.spread-to": 0.5,
+    "event.implied-by-figure": 0.3,
+    "place.in-sentence": 0.7,
+    "place.main-country": 0.5,
+    "date.explicit": 0.9,
+    "date.day-month": 0.8,
+    "date.weekday": 0.8,
+    "date.relative": 0.7,
+    "date.start-of-year-main-event": 0.6,
+    "date.default-month": 0.4,
+    "role.attendee": 0.9,
+    "role.chair": 0.8,
+    "role.speaker": 0.7,
+    "role.target-marker": 0.6,
+    "role.target-facility": 0.5,
+    "place.facility": 0.5,
+    "claim.presented-account": 0.4,
+    "role.perpetrator-in-sentence": 0.5,
+    "role.perpetrator-agent": 0.6,
+    "role.participant-in-sentence": 0.5,
+    "group.lexicon": 0.6,
+    "figure.counted-after": 0.8,
+    "figure.counted-before": 0.7,
+    "figure.unknown-number": 0.6,
+    "claim.reporting-verb": 0.7,
+    "claim.according-to": 0.7,
+    "claim.quote": 0.8,
+}
+
+#: how precisely each precision dates an event (higher is more precise), for merging mentions
+_PRECISION_RANK = {"day": 5, "days": 4, "week": 3, "month": 2, "start-of-year": 1, "year": 0}
+_VIOLENT = {"armed-attack", "armed-clash", "looting", "seizure", "blockade", "riot"}
+_CROWD = {"protest", "unrest", "deployment"}
+_CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
+_INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
+_MAIN_TYPES = ("unrest", "riot", "protest")
+
+
+class ExtractError(KGError):
+    """`kg extract` cannot draft this text: no date to resolve against, an unknown publisher, a bad option."""
+
+
+# ----------------------------------------------------------------------------------------------
+# The draft
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Event:
+    type: str
+    trigger: Hit
+    sentence: int
+    location: str
+    location_rule: str
+    date: DateFound
+    roles: list[tuple[str, str, tuple[int, int], str]] = field(default_factory=list)  # role, actor, span, rule
+    rule: str = "event.trigger"
+    key: str = ""
+
+
+@dataclass
+class _Figure:
+    value: int | None
+    qualifier: str
+    counts: str
+    span: tuple[int, int]
+    sentence: int
+    victim: str | None
+    rule: str
+
+
+@dataclass
+class _Claim:
+    speaker: str
+    span: tuple[int, int]
+    rule: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
+class DraftOptions:
+    """What the extractor needs besides the text: language, dateline, document key and publisher."""
+
+    lang: Lang
+    dateline: dt.date
+    document_id: str
+    text_name: str
+    publisher: str
+    title: str
+
+
+def detect_language(text: str) -> Lang:
+    """`id` or `en`, by which lexicon's frequent function words the text uses more."""
+    words = re.findall(r"[a-z]+", text.lower())
+    id_words = {"yang", "dan", "di", "dari", "ini", "itu", "dengan", "untuk", "pada", "adalah"}
+    en_words = {"the", "and", "of", "in", "to", "was", "with", "for", "on", "is"}
+    score_id = sum(w in id_words for w in words)
+    score_en = sum(w in en_words for w in words)
+    return "id" if score_id > score_en else "en"
+
+
+def document_key(name: str) -> str:
+    """A kg key made from a file or folder name."""
+    key = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return key or "draft"
+
+
+def detect_publisher(text: str, registry: Registry) -> str | None:
+    """A registry organisation named in the text's first lines (byline), else None."""
+    head = text[:400].lower()
+    found: list[tuple[bool, int, str]] = []
+    for org in registry.organisations:
+        names = [t.lower() for _, t in org.label.items()]
+        names += [a.lower() for t in names for a in re.findall(r"\(([^)]+)\)", t)]
+        for name in names:
+            for m in re.finditer(r"(?<![a-z])" + re.escape(name) + r"(?![a-z])", head):
+                line_head = head[head.rfind("\n", 0, m.start()) + 1 : m.start()]
+                byline = re.fullmatch(r"\s*((by|oleh)\s+)?", line_head) is not None
+                found.append((not byline, m.start(), org.id))
+    return min(found)[2] if found else None
+
+
+def title_of(text: str) -> str:
+    """The first non-empty line, without wiki heading marks."""
+    for line in text.splitlines():
+        line = line.strip().strip("=").strip()
+        if line:
+            return line
+    return "(untitled)"
+
+
+def _rule(rule: str, lex: Lexicon) -> tuple[str, float]:
+    return f"{rule}@{lex.language}:{lex.version}", RULES[rule]
+
+
+class _Draft:
+    """One run of the rules over one text."""
+
+    def __init__(self, text: str, registry: Registry, opts: DraftOptions) -> None:
+        self.text = text
+        self.opts = opts
+        self.lex = load_lexicon(opts.lang)
+        registry_json = registry.model_dump_json()
+        self.idx = name_index(opts.lang, registry_json)
+        self.hits = find_hits(text, opts.lang, registry_json)
+        self.sents = sentences(text)
+        self.sent_starts = [s for s, _ in self.sents]
+        self.main_country = self._main_country()
+        self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
+        self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
+        self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
+        self.full_dates = [
+            d
+            for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ())
+            if d.rule in ("date.explicit", "date.day-month") and d.precision == "day"
+        ]
+
+    # -- helpers -------------------------------------------------------------------------------
+    def sentence_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
+
+    def in_sentence(self, i: int, tables: Iterable[str]) -> list[Hit]:
+        s, e = self.sents[i]
+        want = set(tables)
+        return [h for h in self.hits if h.table in want and s <= h.start < e]
+
+    def _main_country(self) -> str | None:
+        counts: dict[str, int] = {}
+        for h in self.hits:
+            if h.table == PLACE and self.idx.place_types.get(h.value) == "country":
+                counts[h.value] = counts.get(h.value, 0) + 1
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    def place_key(self, value: str) -> str | None:
+        if value == "@main-country":
+            return self.main_country
+        return value if value in self.idx.place_types else None
+
+    def group_key(self, h: Hit) -> str:
+        words = self.text[h.start : h.end].lower()
+        key = document_key(re.sub(r"^(para|the)\s+", "", words))
+        if key in self.idx.actors or key in self.idx.place_types:
+            key += "-group"
+        self.groups.setdefault(key, (h.value, h))
+        return key
+
+    def place_of_facility(self, h: Hit, within: str) -> str:
+        key = document_key(self.text[h.start : h.end].lower())
+        if key in self.idx.actors or key in self.idx.place_types or key in self.groups:
+            key += "-place"
+        self.places.setdefault(key, (h, within))
+        return key
+
+    def last_person_before(self, offset: int) -> str | None:
+        people = [h for h in self.hits if h.table == PERSON and h.end <= offset]
+        return people[-1].value if people else None
+
+    def speaker_at(self, h: Hit) -> str | None:
+        """The actor a speaker mention names: a registry person or state, a group, or an alias."""
+        if h.table in (PERSON, STATE, ORGANISATION):
+            return h.value
+        if h.table == GROUP:
+            return self.group_key(h)
+        if h.table == "speaker-alias":
+            if h.value == "@last-person":
+                return self.last_person_before(h.start)
+            if h.value == "@main-state" and self.main_country:
+                return self.idx.state_of_place.get(self.main_country)
+        return None
+
+    # -- events --------------------------------------------------------------------------------
+    def events(self) -> list[_Event]:
+        mentions: list[_Event] = []
+        for h in self.hits:
+            if h.table != "trigger":
+                continue
+            i = self.sentence_of(h.start)
+            s, e = self.sents[i]
+            places = [
+                (p, k)
+                for p in self.in_sentence(i, [PLACE])
+                if (k := self.place_key(p.value)) is not None and p.value != "@main-country"
+            ]
+            if h.value in ("meeting", "summit") and self.venue is not None:
+                location, loc_rule = "@venue", "event.venue"
+            elif places:
+                # the place nearest the trigger, preferring the most specific (a city over a country)
+                def rank(pk: tuple[Hit, str], trigger: Hit = h) -> tuple[bool, int]:
+                    p, k = pk
+                    return (self.idx.place_types.get(k) == "country", abs(p.start - trigger.start))
+
+                location, loc_rule = min(places, key=rank)[1], "place.in-sentence"
+            elif self.main_country is not None:
+                location, loc_rule = self.main_country, "place.main-country"
+            else:
+                continue  # nowhere to put it: an event needs a place
+            found = dates_in(self.text, self.opts.lang, s, e, self.opts.dateline, self.hits)
+            if found:
+                date = min(found, key=lambda d: (abs(d.start - h.start), -_PRECISION_RANK[d.precision]))
+            else:
+                date = self.context_month(h.start)
+            mentions.append(_Event(h.value, h, i, location, loc_rule, date))
+            # "protests began in X … and spread to Y": the same kind of event at each place after the marker
+            spread = re.search(
+                rf"\b(?:{'|'.join(map(re.escape, self.lex.spread_markers))})\b", self.text[h.end : e], re.I
+            )
+            if spread is not None:
+                for p, k in places:
+                    if p.start >= h.end + spread.end() and k != location:
+                        mentions.append(_Event(h.value, h, i, k, "place.in-sentence", date, rule="event.spread-to"))
+        for ev in mentions:
+            self.roles(ev)
+        return self.merge(mentions)
+
+    def implied_event(self, fig: _Figure) -> _Event | None:
+        """A text that counts victims but names no event of a kg type: an umbrella `unrest` event to hang the
+        figures on, placed by the figure's sentence (or the main country) and dated like any undated event."""
+        s = self.sents[fig.sentence][0]
+        places = [k for p in self.in_sentence(fig.sentence, [PLACE]) if (k := self.place_key(p.value)) is not None]
+        location = places[0] if places else self.main_country
+        if location is None:
+            return None
+        anchor = Hit(s, s, "trigger", "unrest")
+        ev = _Event("unrest", anchor, fig.sentence, location, "place.in-sentence", self.context_month(s))
+        ev.rule, ev.key = "event.implied-by-figure", "unrest-1"
+        return ev
+
+    def context_month(self, offset: int) -> DateFound:
+        """An undated event's month: that of the last full or day-month date before it, else the dateline's."""
+        before = [d for d in self.full_dates if d.start < offset]
+        day = dt.date.fromisoformat(max(before, key=lambda d: d.start).date) if before else self.opts.dateline
+        return DateFound(offset, day.strftime("%Y-%m"), "month", "date.default-month")
+
+    def roles(self, ev: _Event) -> None:
+        i = ev.sentence
+        s, e = self.sents[i]
+        sent_hits = [h for h in self.hits if s <= h.start < e]
+        people = [h for h in sent_hits if h.table == PERSON]
+        positions = [h for h in sent_hits if h.table == POSITION]
+        if ev.type in ("meeting", "summit"):
+            for marker in (h for h in sent_hits if h.table == "attend"):
+                for p in (p for p in people if p.start > marker.start):
+                    title = next((t for t in positions if 0 <= p.start - t.end <= 1), None)
+                    span = (title.start if title else p.start, p.end)
+                    ev.roles.append(("attendee", p.value, span, "role.attendee"))
+            for verb in (h for h in sent_hits if h.table == "chair"):
+                actor = next(
+                    (a for a in sent_hits if a.table in (STATE, PERSON, ORGANISATION) and 0 <= verb.start - a.end <= 1),
+                    None,
+                )
+                if actor is not None:
+                    ev.roles.append(("chair", actor.value, (actor.start, self._words_after(verb.end, 2)), "role.chair"))
+            for verb in (h for h in sent_hits if h.table in ("reporting", "speaker-verb")):
+                actor = next((a for a in people if 0 <= verb.start - a.end <= 1), None)
+                if actor is not None:
+                    ev.roles.append(
+                        ("speaker", actor.value, (actor.start, self._words_after(verb.end, 4)), "role.speaker")
+                    )
+            return
+        markers = [h for h in sent_hits if h.table == "target-marker"]
+        agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
+        for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
+            after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
+            by_agent = re.search(rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+$", self.text[s : g.start], re.I)
+            clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
+            if ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
+                agent_after = agent_after or bool(by_agent)
+                ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
+            elif ev.type in _CROWD and by_agent:
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
+            elif after_marker and ev.type in _VIOLENT:
+                ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
+            elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+            elif ev.type in _VIOLENT and g.start < ev.trigger.start:
+                ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
+            elif ev.type in _CROWD:
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+        if ev.type in _VIOLENT:
+            within = ev.location if ev.location in self.idx.place_types else self.main_country
+            s_end = min((h.start for h in sent_hits if h.table == "trigger" and h.start > ev.trigger.start), default=e)
+            passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
+            prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
+            window = (prev_end, ev.trigger.start) if passive else (ev.trigger.start, s_end)
+            for f in (h for h in sent_hits if h.table == "facility" and window[0] <= h.start < window[1]):
+                if within is not None:
+                    key = self.place_of_facility(f, within)
+                    ev.roles.append(("target", key, (f.start, f.end), "role.target-facility"))
+        if ev.type == "deployment":
+            for p in people:
+                ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
+
+    def _words_after(self, offset: int, n: int) -> int:
+        m = re.match(rf"(?:\s+[\w-]+){{0,{n}}}", self.text[offset:])
+        return offset + (m.end() if m else 0)
+
+    def merge(self, mentions: list[_Event]) -> list[_Event]:
+        """One event per type and place: every meeting of an article is one meeting; the most precise date wins."""
+        merged: dict[tuple[str, str, int], _Event] = {}
+        for ev in mentions:
+            kind = "meeting" if ev.type in ("meeting", "summit") else ev.type
+            # an incident (an attack, a seizure …) is one per paragraph: another paragraph's attack at the
+            # same place is usually another attack; an umbrella event (unrest, a meeting) is one per text
+            paragraph = self.text.count("\n", 0, ev.trigger.start) if kind in _INCIDENTS else -1
+            key = (kind, ev.location, paragraph)
+            first = merged.get(key)
+            if first is None:
+                merged[key] = ev
+                continue
+            first.rule = "event.meeting-coreference" if kind == "meeting" else first.rule
+            # a meeting takes its most precise date (its mentions are one sitting); another event keeps the
+            # date of its first dated mention (a later "Thursday … the unrest" is a day of it, not its start)
+            undated = first.date.rule == "date.default-month" and ev.date.rule != "date.default-month"
+            sharper = kind == "meeting" and _PRECISION_RANK[ev.date.precision] > _PRECISION_RANK[first.date.precision]
+            better = undated or sharper
+            if better:
+                first.date = ev.date
+                if kind == "meeting":  # the sentence that dates a meeting is the best evidence of it
+                    first.trigger, first.sentence = ev.trigger, ev.sentence
+            first.roles.extend(ev.roles)
+            if ev.type == "summit":
+                first.type = "summit"
+        events = list(merged.values())
+        for ev in events:
+            seen: set[tuple[str, str]] = set()
+            roles = []
+            for r in ev.roles:
+                if (r[0], r[1]) not in seen:
+                    seen.add((r[0], r[1]))
+                    roles.append(r)
+            ev.roles = roles
+            leaders = {r[1] for r in roles if r[0] == "attendee"}
+            if ev.type == "meeting" and len(leaders) >= self.lex.summit_min_leaders:
+                ev.type, ev.rule = "summit", "event.summit-by-leaders"
+        main = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), None)
+        if main is not None and main.date.rule not in ("date.explicit", "date.day-month"):
+            soy = next(
+                (
+                    h
+                    for h in self.hits
+                    if h.table == "relative-date" and self.lex.relative_dates[h.value].kind == "start-of-year"
+                ),
+                None,
+            )
+            if soy is not None:
+                main.date = DateFound(
+                    soy.start, str(self.opts.dateline.year), "start-of-year", "date.start-of-year-main-event"
+                )
+        events.sort(key=lambda ev: ev.trigger.start)
+        counts: dict[str, int] = {}
+        for ev in events:
+            counts[ev.type] = counts.get(ev.type, 0) + 1
+            ev.key = f"{ev.type}-{counts[ev.type]}"
+        return events
+
+    # -- figures -------------------------------------------------------------------------------
+    def figures(self) -> list[_Figure]:
+        out: list[_Figure] = []
+        seen: set[tuple[int | None, str, str, int]] = set()
+        lang = self.opts.lang
+        candidates: list[tuple[int, int, int, bool]] = [
+            (n.value, n.start, n.end, n.plus) for n in numbers.find_numbers(self.text, lang)
+        ]
+        for m in re.finditer(r"[A-Za-z]+(?:[\s-]+[A-Za-z]+)*", self.text):
+            words = re.findall(r"[A-Za-z]+", m.group(0))
+            pos = m.start()
+            spans = [(w.start() + pos, w.end() + pos) for w in re.finditer(r"[A-Za-z]+", m.group(0))]
+            j = 0
+            while j < len(words):
+                k = j
+                while k < len(words) and numbers.parse_words(words[j : k + 1], self.lex) is not None:
+                    k += 1
+                if k > j and not (k - j == 1 and words[j].lower() in ("a", "se")):
+                    value = numbers.parse_words(words[j:k], self.lex)
+                    if value is not None:
+                        candidates.append((value, spans[j][0], spans[k - 1][1], False))
+                    j = k
+                else:
+                    j += 1
+        months = set(self.lex.months)
+        for value, start, end, plus in sorted(candidates, key=lambda c: c[1]):
+            i = self.sentence_of(start)
+            s, e = self.sents[i]
+            if start > 0 and self.text[start - 1] == "[":
+                continue  # a reference marker such as [8]
+            raw = self.text[start:end]
+            if re.fullmatch(r"(19|20)\d\d", raw):
+                continue  # a year
+            after = re.split(r"[.;:()\[\n]|\d", self.text[end:e], maxsplit=1)[0]
+            after_words = after.lower().split()[: self.lex.window]
+            before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
+            if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
+                continue  # a date
+            after_text = " " + " ".join(after_words).replace(",", " , ") + " "
+            if "," in after_text:
+                after_text = after_text.split(" , ")[0] + " "
+            before_text = " " + " ".join(before_words) + " "
+            counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
+            rule = "figure.counted-after"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_before if f" {p} " in before_text), None)
+                rule = "figure.counted-before"
+            if counts is None:
+                continue
+            q = numbers.parse_qualifier(self.text[s:start], lang)
+            qualifier = "more-than" if plus else (q[0] if q else "exact")
+            span_start = s + q[1] if q else start
+            tail = max(
+                (after_text.find(f" {p} ") + len(p) + 1 for p, _ in self.lex.counted_after if f" {p} " in after_text),
+                default=0,
+            )
+            span_end = self._end_of_words(end, tail) if rule == "figure.counted-after" else end
+            if rule == "figure.counted-before":
+                span_start = min(span_start, self._before_start(s, start, self.lex.counted_before))
+            context = before_text + after_text
+            victim = next((k for p, k in self.lex.victims if f" {p} " in context), None)
+            if victim is not None and victim not in self.idx.actors:
+                victim = None
+            key = (value, qualifier, counts, i)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(_Figure(value, qualifier, counts, (span_start, span_end), i, victim, rule))
+        for h in self.hits:
+            if h.table == "unknown-figure":
+                out.append(
+                    _Figure(
+                        None,
+                        "unknown",
+                        h.value,
+                        (h.start, h.end),
+                        self.sentence_of(h.start),
+                        None,
+                        "figure.unknown-number",
+                    )
+                )
+        return sorted(out, key=lambda f: f.span)
+
+    def _end_of_words(self, end: int, chars: int) -> int:
+        """The offset `chars` characters of normalised words after `end` (the counted phrase's end)."""
+        if chars <= 0:
+            return end
+        target = len(" ".join(self.text[end:].lower().split()[:50])[:chars].split())
+        pos = end
+        for n, m in enumerate(re.finditer(r"\S+", self.text[end:]), 1):
+            pos = end + m.end()
+            if n >= target:
+                break
+        return pos
+
+    def _before_start(self, sentence_start: int, start: int, table: Sequence[tuple[str, str]]) -> int:
+        """Where the nearest phrase of `table` before the number starts, within its sentence."""
+        low = self.text[sentence_start:start].lower()
+        found = [i for p, _ in table if (i := low.rfind(p)) >= 0]
+        return sentence_start + max(found) if found else start
+
+    # -- claims --------------------------------------------------------------------------------
+    def claims(self) -> list[_Claim]:
+        out: list[_Claim] = []
+        speakers = [h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, GROUP, "speaker-alias")]
+        for verb in (h for h in self.hits if h.table == "reporting"):
+            i = self.sentence_of(verb.start)
+            s, e = self.sents[i]
+            if verb.value in self.lex.reporting_prefix:
+                after = [h for h in speakers if 0 <= h.start - verb.end <= 5 and h.start < e]
+                if not after:
+                    continue
+                speaker = self.speaker_at(after[0])
+                colon = re.match(r"\s*:", self.text[after[0].end : e])
+                # "Menurut X, …" / "According to X: …" introduce the claim; ", according to X" closes it
+                span = (after[0].end, e) if colon or verb.start == s else (s, verb.start)
+                if speaker:
+                    out.append(_Claim(speaker, span, "claim.according-to"))
+                continue
+            # the speaker right before the verb, or up to three plain words before it ("he continues to claim")
+            before = [h for h in speakers if s <= h.start and h.end <= verb.start and self._speaks(h, verb)]
+            after = [h for h in speakers if 0 <= h.start - verb.end <= 2]
+            if before:
+                speaker = self.speaker_at(before[-1])
+            elif after and re.search(r"[\"”][\s,]*$", self.text[max(0, verb.start - 4) : verb.start]):
+                speaker = self.speaker_at(after[0])  # `"…," kata Tokayev` / `"…," said Price`
+            else:
+                continue
+            if speaker is None:
+                continue
+            quoted = self._quoted(s, e, verb)
+            if quoted:
+                out.extend(_Claim(speaker, span, "claim.quote") for span in quoted)
+                continue
+            rest = re.match(r"[\s,:]*(?:(?:bahwa|that)\s+)?", self.text[verb.end : e])
+            start = verb.end + (rest.end() if rest else 0)
+            if e - start > 10:
+                out.append(_Claim(speaker, (start, e), "claim.reporting-verb"))
+        out.extend(self._presented_account(out))
+        unique: dict[tuple[int, int], _Claim] = {}
+        for c in out:
+            unique.setdefault(c.span, c)
+        claims = sorted(unique.values(), key=lambda c: c.span)
+        for n, c in enumerate(claims, 1):
+            c.key = f"claim-{n}"
+        return claims
+
+    def _speaks(self, h: Hit, verb: Hit) -> bool:
+        """Whether `h` is the subject of the reporting verb: right before it, or a person (or "he") up to three
+        plain words before it ("he continues to claim"), none of them a conjunction ("civilians and said")."""
+        gap = self.text[h.end : verb.start]
+        if not gap.strip():
+            return True
+        words = gap.split()
+        return (
+            h.table in (PERSON, "speaker-alias")
+            and len(words) <= 3
+            and all(w.isalpha() and w.islower() and w not in _CONJUNCTIONS for w in words)
+        )
+
+    def _presented_account(self, claims: list[_Claim]) -> list[_Claim]:
+        """After "<person> presented (memaparkan) the situation", the report's sentences about events,
+        figures or actors are that person's account, until someone else is reported speaking."""
+        verb = next((h for h in self.hits if h.table == "speaker-verb"), None)
+        if verb is None:
+            return []
+        person = next((h for h in self.hits if h.table == PERSON and 0 <= verb.start - h.end <= 2), None)
+        if person is None:
+            return []
+        own = [c for c in claims if c.speaker == person.value and c.span[0] > verb.start]
+        if not own:
+            return []
+        claimed = [c.span for c in claims]
+        content = {"trigger", GROUP, "facility", "unknown-figure"}
+        out = []
+        # the account starts where the person is first reported speaking after presenting
+        for i in range(self.sentence_of(own[0].span[0]) + 1, len(self.sents)):
+            s, e = self.sents[i]
+            sent_hits = [h for h in self.hits if s <= h.start < e]
+            reporting = [h for h in sent_hits if h.table == "reporting"]
+            if reporting:
+                others = [c for c in claims if s <= c.span[0] < e and c.speaker != person.value]
+                if others:
+                    break
+                continue
+            if any(cs < e and s < ce for cs, ce in claimed):
+                continue
+            has_number = bool(re.search(r"\d", self.text[s:e]))
+            if has_number or any(h.table in content for h in sent_hits):
+                out.append(_Claim(person.value, (s, e), "claim.presented-account"))
+        return out
+
+    def _quoted(self, s: int, e: int, verb: Hit) -> list[tuple[int, int]]:
+        """The sentences of a quotation the verb introduces (`said, "…"`) or closes (`"…," he said`)."""
+        text = self.text
+        m = re.match(r"\s*,\s*[\"“]", text[verb.end : verb.end + 5])
+        if m:
+            q_start = verb.end + m.end()
+            close = re.search(r"[\"”]", text[q_start:])
+            if close is None:
+                return []
+            body = (q_start, q_start + close.start())
+        else:
+            # a quotation that closes right before the verb, or before its speaker ("…," he said)
+            window = max(0, verb.start - 1500)
+            closing = re.search(r"[\"“]([^\"”]{3,})[\"”][\s,]*(?:[\w.'-]+\s+){0,3}$", text[window : verb.start])
+            if closing is None:
+                return []
+            body = (window + closing.start(1), window + closing.end(1))
+            follow = re.match(r"[^\"“]*?[.!?]\s+[\"“]([^\"”]+)[\"”]", text[verb.end : verb.end + 400])
+            if follow is not None:  # `"…," he said. "…"`: the next quotation is the same speaker's
+                body2 = (verb.end + follow.start(1), verb.end + follow.end(1))
+                return self._split(body) + self._split(body2)
+        return self._split(body)
+
+    def _split(self, body: tuple[int, int]) -> list[tuple[int, int]]:
+        """The sentences of a quotation, each one claim."""
+        text = self.text
+        parts = []
+        for ps, pe in sentences(text[body[0] : body[1]]):
+            chunk = text[body[0] + ps : body[0] + pe].rstrip(",")
+            if len(chunk) > 3:
+                parts.append((body[0] + ps, body[0] + ps + len(chunk)))
+        return parts
+
+    # -- the annotation ------------------------------------------------------------------------
+    def annotation(self) -> Annotation:
+        lang, lex, text = self.opts.lang, self.lex, self.text
+        events = self.events()
+        figures = self.figures()
+        if figures and not events:
+            implied = self.implied_event(figures[0])
+            events = [implied] if implied is not None else []
+        claims = self.claims()
+
+        def resting_on(span: tuple[int, int]) -> list[str]:
+            return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]
+
+        venues: list[Venue] = []
+        if self.venue is not None and any(ev.location == "@venue" for ev in events):
+            rule, conf = _rule("event.venue", lex)
+            v = self.venue
+            venues.append(
+                Venue(
+                    id="venue",
+                    label=Labels(**{lang: text[v.start : v.end]}),
+                    evidence=quote(text, v.start, v.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        event_records: list[EventRecord] = []
+        for ev in events:
+            s, e = self.sents[ev.sentence]
+            rule, conf = _rule(ev.rule, lex)
+            where = "venue" if ev.location == "@venue" else ev.location
+            place_label = (
+                venues[0].label.get(lang) if where == "venue" else self.idx.place_labels[where].get(lang, where)
+            )
+            roles = []
+            for role, actor, span, role_rule in ev.roles:
+                r, c = _rule(role_rule, lex)
+                position = self.idx.position_at(actor, self.opts.dateline) if role_rule != "role.chair" else None
+                roles.append(
+                    RoleRecord.model_validate(
+                        {
+                            "role": role,
+                            "actor": actor,
+                            "as": position,
+                            "evidence": quote(text, *span),
+                            "according_to": [k for k in resting_on(span) if k not in resting_on((s, e))],
+                            "rule": r,
+                            "confidence": c,
+                        }
+                    )
+                )
+            trigger = text[ev.trigger.start : ev.trigger.end] or ev.type
+            event_records.append(
+                EventRecord(
+                    id=ev.key,
+                    type=ev.type,  # type: ignore[arg-type]
+                    label=Labels(**{lang: f"{trigger} ({place_label})"}),
+                    date=ev.date.date,
+                    precision=ev.date.precision,  # type: ignore[arg-type]
+                    location=where,
+                    according_to=resting_on((s, e)),
+                    evidence=quote(text, s, e),
+                    roles=roles,
+                    rule=rule,
+                    confidence=round(
+                        min(conf, RULES[ev.date.rule], RULES[ev.location_rule] if ev.location != "@venue" else 1.0), 2
+                    ),
+                )
+            )
+        main = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
+        figure_records: list[FigureRecord] = []
+        for n, fig in enumerate(figures, 1):
+            event = next((ev for ev in events if ev.sentence == fig.sentence), main)
+            if event is None:
+                continue
+            rule, conf = _rule(fig.rule, lex)
+            figure_records.append(
+                FigureRecord(
+                    id=f"{fig.counts}-{n}",
+                    event=event.key,
+                    counts=fig.counts,  # type: ignore[arg-type]
+                    value=fig.value,
+                    qualifier=fig.qualifier,  # type: ignore[arg-type]
+                    victim=fig.victim,
+                    according_to=resting_on(fig.span),
+                    evidence=quote(text, *fig.span),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        summit = next((ev.key for ev in events if ev.type in ("meeting", "summit")), None)
+        claim_records: list[ClaimRecord] = []
+        for claim in claims:
+            rule, conf = _rule(claim.rule, lex)
+            q = quote(text, *claim.span)
+            words = q if isinstance(q, str) else q.quote
+            speaks_there = summit is not None and any(
+                r[1] == claim.speaker for ev in events if ev.key == summit for r in ev.roles
+            )
+            claim_records.append(
+                ClaimRecord(
+                    id=claim.key,
+                    speaker=claim.speaker,
+                    made_at=summit if speaks_there else None,
+                    text=Labels(**{lang: words}),
+                    evidence=q,
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        group_records = []
+        for key, (group_type, h) in sorted(self.groups.items(), key=lambda kv: kv[1][1].start):
+            rule, conf = _rule("group.lexicon", lex)
+            group_records.append(
+                LocalGroup(
+                    id=key,
+                    type=group_type,  # type: ignore[arg-type]
+                    label=Labels(**{lang: text[h.start : h.end].lower()}),
+                    evidence=quote(text, h.start, h.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        place_records = []
+        for key, (h, within) in sorted(self.places.items(), key=lambda kv: kv[1][0].start):
+            rule, conf = _rule("place.facility", lex)
+            facility_type, collective = h.value.split("|")
+            words = text[h.start : h.end]
+            where_label = self.idx.place_labels.get(within, {}).get(lang, within)
+            place_records.append(
+                LocalPlace(
+                    id=key,
+                    type="facility",
+                    facility_type=facility_type,  # type: ignore[arg-type]
+                    collective=collective == "1",
+                    within=within,
+                    label=Labels(**{lang: f"{words} ({where_label})"}),
+                    evidence=quote(text, h.start, h.end),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
+        meta = DocumentMeta(
+            status="draft",
+            id=self.opts.document_id,
+            title=self.opts.title,
+            language=lang,
+            text=self.opts.text_name,
+            publisher=self.opts.publisher,
+            published=self.opts.dateline.isoformat(),
+            curated=self.opts.dateline.isoformat(),
+        )
+        return Annotation(
+            document=meta,
+            groups=group_records,
+            places=place_records,
+            venues=venues,
+            events=event_records,
+            figures=figure_records,
+            claims=claim_records,
+        )
+
+
+def extract(text: str, registry: Registry, opts: DraftOptions) -> Annotation:
+    """Draft the annotation of `text` (pure)."""
+    if opts.lang not in LANGUAGES:
+        raise ExtractError(f"unknown language {opts.lang!r}", hint="use id, en or auto")
+    if not is_key(opts.document_id):
+        raise ExtractError(f"{opts.document_id!r} is not a kg key", hint="name the file with letters and digits")
+    return _Draft(text, registry, opts).annotation()

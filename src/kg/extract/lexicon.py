@@ -1,0 +1,125 @@
+"""The lexicons of `kg extract`: versioned YAML data files shipped with the package, read into typed records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from ruamel.yaml import YAML
+
+from kg.errors import KGError
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+Lang = Literal["id", "en"]
+LANGUAGES: tuple[Lang, ...] = ("id", "en")
+
+
+class LexiconError(KGError):
+    """A lexicon file of `kg extract` is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class RelativeDate:
+    """A relative date expression: what period it names, counted from the dateline."""
+
+    kind: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list one language needs; phrases are lower-case."""
+
+    language: Lang
+    version: str
+    triggers: dict[str, str]
+    summit_min_leaders: int
+    qualifiers: dict[str, str]
+    window: int
+    counted_after: tuple[tuple[str, str], ...]
+    counted_before: tuple[tuple[str, str], ...]
+    counted_unknown: tuple[tuple[str, str], ...]
+    victims: tuple[tuple[str, str], ...]
+    numbers: dict[str, int]
+    multipliers: dict[str, int]
+    teens: frozenset[str]
+    reporting_verbs: tuple[str, ...]
+    reporting_prefix: tuple[str, ...]
+    speaker_verbs: tuple[str, ...]
+    venues: tuple[str, ...]
+    speaker_aliases: dict[str, str]
+    attend_markers: tuple[str, ...]
+    chair_verbs: tuple[str, ...]
+    target_markers: tuple[str, ...]
+    agent_markers: tuple[str, ...]
+    spread_markers: tuple[str, ...]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+    relative_dates: dict[str, RelativeDate]
+    groups: dict[str, str]
+    facilities: dict[str, tuple[str, bool]]
+    passive_triggers: frozenset[str]
+    place_aliases: dict[str, str]
+
+
+def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, list) or not all(isinstance(p, list) and len(p) == 2 for p in raw):
+        raise LexiconError("expected a list of [phrase, value] pairs", file=file, field=field)
+    return tuple((str(a).lower(), str(b)) for a, b in raw)
+
+
+@cache
+def load_lexicon(lang: Lang) -> Lexicon:
+    """Read the lexicon of `lang` (cached: the files never change while kg runs)."""
+    file = LEXICON_DIR / f"{lang}.yaml"
+    try:
+        data = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LexiconError(f"cannot read the lexicon ({exc.strerror})", file=file) from None
+    try:
+        counted = data["counted"]
+        return Lexicon(
+            language=lang,
+            version=str(data["version"]),
+            triggers={str(k).lower(): str(v) for k, v in data["triggers"].items()},
+            summit_min_leaders=int(data["summit_min_leaders"]),
+            qualifiers={str(k).lower(): str(v) for k, v in data["qualifiers"].items()},
+            window=int(counted["window"]),
+            counted_after=_pairs(counted["after"], file, "counted.after"),
+            counted_before=_pairs(counted["before"], file, "counted.before"),
+            counted_unknown=_pairs(counted["unknown"], file, "counted.unknown"),
+            victims=_pairs(counted["victims"], file, "counted.victims"),
+            numbers={str(k).lower(): int(v) for k, v in data["numbers"].items()},
+            multipliers={str(k).lower(): int(v) for k, v in data["multipliers"].items()},
+            teens=frozenset(str(t) for t in data["teens"]),
+            reporting_verbs=tuple(str(v).lower() for v in data["reporting_verbs"]),
+            reporting_prefix=tuple(str(v).lower() for v in data["reporting_prefix"]),
+            speaker_verbs=tuple(str(v).lower() for v in data["speaker_verbs"]),
+            venues=tuple(str(v).lower() for v in data["venues"]),
+            speaker_aliases={str(k).lower(): str(v) for k, v in data["speaker_aliases"].items()},
+            attend_markers=tuple(str(v).lower() for v in data["attend_markers"]),
+            chair_verbs=tuple(str(v).lower() for v in data["chair_verbs"]),
+            target_markers=tuple(str(v).lower() for v in data["target_markers"]),
+            spread_markers=tuple(str(v).lower() for v in data["spread_markers"]),
+            agent_markers=tuple(re.escape(str(v).lower()) for v in data["agent_markers"]),
+            months={str(k).lower(): int(v) for k, v in data["months"].items()},
+            weekdays={str(k).lower(): int(v) for k, v in data["weekdays"].items()},
+            relative_dates={
+                str(k).lower(): RelativeDate(str(v["kind"]), int(v["offset"]))
+                for k, v in data["relative_dates"].items()
+            },
+            groups={str(k).lower(): str(v) for k, v in data["groups"].items()},
+            facilities={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["facilities"].items()},
+            passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
+            place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
+
+
+def lexicon_version() -> str:
+    """The versions of every lexicon, e.g. `en:1 id:1` (recorded in every draft)."""
+    return " ".join(f"{lang}:{load_lexicon(lang).version}" for lang in LANGUAGES)

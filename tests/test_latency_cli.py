@@ -1,0 +1,93 @@
+"""What keeps the CLI fast stays true: `--help` imports no RDF library, the copies of constants that spare
+those imports agree with the originals, and reading a query's outline without parsing it gives what
+parsing gives. (Timings themselves are in benchmarks/latency.py, never asserted here.)"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import queries, reasoning, store
+from kg.annotation import SCHEMAS
+from kg.cli import COMMANDS, SUMMARIES, make_parser
+from kg.cli import query as cli_query
+from kg.cli import reason as cli_reason
+from kg.cli import schema as cli_schema
+from kg.errors import QueryError
+from kg.store import published_files
+
+#: `kg export --help` still imports the exporters to list their formats (see benchmarks/NOTES.md)
+HEAVY_HELP = {"export"}
+
+
+def test_the_summaries_are_the_commands_own() -> None:
+    parser, _ = make_parser("*")
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    own = {choice.dest: choice.help for choice in sub._choices_actions}
+    assert {name: own[name] for name in SUMMARIES} == SUMMARIES
+    assert set(SUMMARIES) <= set(COMMANDS)
+
+
+def test_the_copied_constants_agree() -> None:
+    assert tuple(sorted(queries.RENDERERS)) == cli_query.FORMATS
+    assert cli_query.BACKENDS == store.BACKENDS
+    assert (cli_reason.ENGINES, cli_reason.HERMIT_MAX_TRIPLES) == (reasoning.ENGINES, reasoning.HERMIT_MAX_TRIPLES)
+    assert tuple(SCHEMAS) == cli_schema.SCHEMA_NAMES
+
+
+def test_help_and_list_import_no_rdf_library() -> None:
+    """One process asks every command for --help, and for `query --list`, then says which heavy modules got
+    imported."""
+    commands = [["--help"], *([c, "--help"] for c in COMMANDS if c not in HEAVY_HELP), ["query", "--list"]]
+    script = (
+        "import sys\nfrom kg.cli import main\n"
+        f"for argv in {commands!r}:\n"
+        "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+        "print(sorted(m for m in ('rdflib', 'pyshacl', 'pydantic', 'pyoxigraph', 'owlready2') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "[]", done.stdout[-500:]
+
+
+@pytest.mark.parametrize("name", sorted(queries.load_queries(check=False)))
+def test_a_query_outline_without_parsing_is_what_parsing_gives(name: str) -> None:
+    lexical = queries.get_query(name, check=False)
+    parsed = queries.get_query(name)
+    assert (lexical.form, lexical.params) == (parsed.form, parsed.params)
+
+
+def test_the_outline_skips_comments_and_strings() -> None:
+    text = '# SELECT ?_x_iri\nASK { ?s ?p "?_y" FILTER(?s = ?_z_iri) }'
+    assert queries.lexical_outline(text) == ("ASK", {"s", "p", "_z_iri"})
+
+
+def test_the_direct_oxigraph_path_gives_every_expected_row(built_dist: Path) -> None:
+    """`kg query --format table` runs on pyoxigraph directly (no oxrdflib): the hand-written rows of every case."""
+    cases = Path(__file__).parent / "cases" / "queries"
+    for path in sorted(cases.glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        query = queries.get_query(doc["query"], check=False)
+        for number, case in enumerate(doc["cases"]):
+            files = [*published_files(built_dist), *(cases / extra for extra in case.get("data", ()))]
+            result = queries.run_on_files(files, query.text, queries.bind_params(query, case["params"]))
+            if "triples" in case:
+                assert result.graph is not None
+                got = sorted([queries.display_term(t) for t in triple] for triple in result.graph)
+                assert got == case["triples"], f"{path.stem} case {number}"
+                continue
+            names = [str(v) for v in result.vars or []]
+            rows = [[queries.display_term(row[names.index(c)]) for c in case["columns"]] for row in result]  # type: ignore[index]
+            assert rows == case["rows"], f"{path.stem} case {number}"
+
+
+def test_the_direct_oxigraph_path_refuses_remote_access_and_words_syntax_errors(built_dist: Path) -> None:
+    files = published_files(built_dist)
+    with pytest.raises(queries.QueryRefused):
+        queries.run_on_files(files, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
+    with pytest.raises(QueryError, match="syntax error at line 2"):
+        queries.run_on_files(files, "SELECT *\nWHERE { ?s ?p }")
