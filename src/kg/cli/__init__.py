@@ -44,6 +44,7 @@ COMMANDS: dict[str, str] = {
     "extract": "kg.cli.extract",
     "import": "kg.cli.import_",
     "review": "kg.cli.review",
+    "link": "kg.cli.link",
 }
 
 
@@ -69,6 +70,7 @@ SUMMARIES: dict[str, str] = {
     "import": "import rows of an event dataset (UCDP GED, ACLED, GDELT) as reports in one named graph per release "
     "(N-Quads)",
     "review": "a page to accept, edit or reject the facts of draft annotations, written back to annotation.yaml",
+    "link": "link reports of the same real-world event across sources (writes dist/links.nq and link-proposals.json)",
 }
 
 
