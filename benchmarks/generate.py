@@ -807,9 +807,8 @@ def _inj_missing_quote_selector(g: Graph, sel: URIRef) -> Expected:
     assert isinstance(target, URIRef)
     quote = next(s for s in g.objects(target, OA.hasSelector) if (s, RDF.type, OA.TextQuoteSelector) in g)
     g.remove((target, OA.hasSelector, quote))
-    return Expected(
-        "missing-quote-selector", str(target), str(OA.hasSelector), _SH + "QualifiedMinCountConstraintComponent"
-    )
+    # the target neither selects a quote nor a dataset row: one result of the node shape's sh:or
+    return Expected("missing-quote-selector", str(target), "", _SH + "OrConstraintComponent")
 
 
 #: kind → (candidates in the mapped graph, injection); each injection makes exactly one SHACL result

@@ -519,7 +519,8 @@ def run_checks(store: ox.Store, checks: Sequence[Rule]) -> list[tuple[str, dict[
 
 
 def published_inferences(entailed: Iterable[Triple], data: Graph, ontology: Graph) -> Graph:
-    """Keep the useful inferences: new, about the data's individuals, kgo: classes or kgo: properties."""
+    """Keep the useful inferences: new (asserted neither in the data nor in the ontology and its vocabularies,
+    such as a CAMEO root's quad class), about the data's individuals, kgo: classes or kgo: properties."""
     classes = {c for c in ontology.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and c.startswith(KGO)}
     properties = {
         p for p in ontology.subjects(RDF.type, OWL.ObjectProperty) if isinstance(p, URIRef) and p.startswith(KGO)
@@ -527,7 +528,7 @@ def published_inferences(entailed: Iterable[Triple], data: Graph, ontology: Grap
     things = individuals(data, ontology)
     out = Graph()
     for s, p, o in entailed:
-        if s not in things or not isinstance(o, URIRef) or (s, p, o) in data:
+        if s not in things or not isinstance(o, URIRef) or (s, p, o) in data or (s, p, o) in ontology:
             continue
         if (p == RDF.type and o in classes) or p in properties:
             out.add((s, p, o))
