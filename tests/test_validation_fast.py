@@ -15,6 +15,7 @@ from kg.namespaces import KGO, OA
 from kg.store import read_rdf
 from kg.validation import read_report, run_shacl
 from kg.validation_fast import (
+    MAX_CACHED_CHECKS,
     PreparedShapes,
     Result,
     checks_key,
@@ -306,6 +307,12 @@ def test_a_broken_cache_file_is_rebuilt_with_one_warning_and_a_changed_file_chan
     assert checks_key(shapes, settings.ontology_files) != checks_key(settings.shapes_file, settings.ontology_files)
     load_checks(shapes, settings.ontology_files, cache)
     assert len(list(cache.iterdir())) == 2
+    for n in range(MAX_CACHED_CHECKS):  # more versions of the shapes than the cache keeps: the newest stay
+        shapes.write_bytes(settings.shapes_file.read_bytes() + f"\n# version {n}\n".encode())
+        load_checks(shapes, settings.ontology_files, cache)
+    kept = sorted(f.name for f in cache.iterdir())
+    assert len(kept) == MAX_CACHED_CHECKS and f"shapes-{checks_key(shapes, settings.ontology_files)}.json" in kept
+    assert cached_file.name not in kept  # the oldest went
 
 
 def test_validate_prints_pyshacls_lines_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

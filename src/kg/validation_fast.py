@@ -672,6 +672,8 @@ def validate_fast(
 
 #: bump when the cache's JSON layout changes; the digest of this module's own text is in every key too
 _CACHE_LAYOUT = 1
+#: cache files kept (the newest; ~0.5 MB each for kg's shapes and ontology): a few edits of the shapes
+MAX_CACHED_CHECKS = 4
 
 
 @dataclass(frozen=True)
@@ -769,12 +771,20 @@ def load_checks(shapes_file: Path, ontology_files: Sequence[Path], cache_dir: Pa
 
         try:
             write_file_unsynced(cached, _checks_json(checks))
+            _prune(cached.parent)
         except KGError as exc:
             warning = f"cannot write the validation cache: {exc}"
     return Checks(checks.shapes, checks.ontology_nt, warning)
 
 
 OriginsOf = Callable[[], Mapping[URIRef, Origin]]
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the MAX_CACHED_CHECKS newest cache files (another process may remove them too)."""
+    files = sorted(folder.glob("shapes-*.json"), key=lambda f: f.stat().st_mtime_ns if f.exists() else 0)
+    for old in files[:-MAX_CACHED_CHECKS]:
+        old.unlink(missing_ok=True)
 
 
 def validate_lazily(
