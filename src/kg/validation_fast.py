@@ -672,7 +672,7 @@ def validate_fast(
 
 #: bump when the cache's JSON layout changes; the digest of this module's own text is in every key too
 _CACHE_LAYOUT = 1
-#: cache files kept (the newest; ~0.5 MB each for kg's shapes and ontology): a few edits of the shapes
+#: cache files kept (the newest; ~0.35 MB each for kg's shapes and ontology): a few edits of the shapes
 MAX_CACHED_CHECKS = 4
 
 
