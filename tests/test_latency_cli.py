@@ -16,10 +16,12 @@ from kg import queries, reasoning, store
 from kg.annotation import SCHEMAS
 from kg.cli import COMMANDS, SUMMARIES, make_parser
 from kg.cli import export as cli_export
+from kg.cli import import_ as cli_import
 from kg.cli import query as cli_query
 from kg.cli import reason as cli_reason
 from kg.cli import schema as cli_schema
 from kg.errors import QueryError
+from kg.sources.dataset import datasets
 from kg.store import published_files
 
 #: commands whose `--help` may import an RDF library (none now)
@@ -46,6 +48,7 @@ def test_the_copied_constants_agree() -> None:
     assert cli_export.LANGUAGES == network.LANGUAGES
     assert tuple(events.TABLE_FORMATS) == cli_export.TABLE_FORMATS
     assert cli_export.BACKENDS == store.BACKENDS
+    assert tuple(sorted(datasets())) == cli_import.DATASETS
 
 
 def test_help_and_list_import_no_rdf_library() -> None:

@@ -62,7 +62,7 @@ def test_paths_are_relative_to_the_file_and_flags_override(tmp_path: Path, monke
     [
         ('base = "https://example.org/"\nouput = "dist"\n', 2, "ouput", "base, dist, license, sources"),
         ('[sources.a]\ntype = "articles"\npath = "x"\nfolder = "y"\n', 4, "sources.a.folder", "path, type"),
-        ('[sources.a]\ntype = "acled"\npath = "x"\n', 2, "sources.a.type", "articles, registry"),
+        ('[sources.a]\ntype = "gtd"\npath = "x"\n', 2, "sources.a.type", "acled, articles, gdelt, registry, ucdp"),
     ],
     ids=["top-level key", "source key", "source type"],
 )
@@ -93,7 +93,7 @@ def test_the_cli_reads_the_project_file_and_refuses_a_bad_one(tmp_path: Path) ->
     ok = subprocess.run(run, env=env, capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert "https://example.org/p/id/" in (tmp_path / "dist" / "kg.nt").read_text(encoding="utf-8")
-    (home / "kg.toml").write_text('[sources.x]\ntype = "gdelt"\npath = "y"\n', encoding="utf-8")
+    (home / "kg.toml").write_text('[sources.x]\ntype = "gtd"\npath = "y"\n', encoding="utf-8")
     bad = subprocess.run(run, env=env, capture_output=True, text=True)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
-    assert f"{home / 'kg.toml'}:2: sources.x.type: unknown source type 'gdelt'" in bad.stderr
+    assert f"{home / 'kg.toml'}:2: sources.x.type: unknown source type 'gtd'" in bad.stderr

@@ -345,7 +345,7 @@ def test_located_in_query_needs_the_inferred_triples(built_dist: Path, hermit_se
 
     def events(include_inferred: bool) -> set[str]:
         graph = open_graph(published_files(dist, include_inferred=include_inferred))
-        return {str(row[1]) for row in queries.run_query(graph, query.text, bindings)}  # type: ignore[index]
+        return {str(row["event"]) for row in queries.run_query(graph, query.text, bindings)}  # type: ignore[index]
 
     inferred = events(True)
     # the seed's reports of fighting in Almaty are of the registry's Almaty unrest

@@ -27,6 +27,7 @@ KINDS = (
     "evidence",
     "dataset",
     "distribution",
+    "link",
 )
 
 

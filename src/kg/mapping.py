@@ -5,6 +5,9 @@ Every resource gets a deterministic slash IRI from `kg.iris`; no blank nodes are
 source document and `kgo:evidence` a Web Annotation whose target selects the quote by text and by
 position. The file and line every resource came from is kept beside the graph (`Mapped.origins`)
 so that validation and reasoning can point curators back to the annotation.
+
+Dataset rows (UCDP GED, ACLED, GDELT, read into `kg.records`) are mapped by `map_dataset_reports`
+through the same report, participation and figure core; a row is its own evidence.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from kg.annotation import (
     registry_kinds,
 )
 from kg.namespaces import ACLED, CAMEO, KGC, KGET, KGF, KGG, KGO, KGP, KGQ, KGR, KGS, OA, SCHEMA, bind_prefixes
+from kg.records import Release, RowActor, RowPlace, RowReport
 
 # ----------------------------------------------------------------------------------------------
 # Dispatch tables from the annotation's closed vocabularies to ontology terms
@@ -413,6 +417,65 @@ class _Builder:
         for i, cl in enumerate(ann.claims):
             self.claim(refs, events, cl, i, fact)
 
+    # -- what reports, participations and figures from every source share -----------------------
+    def report_core(
+        self,
+        report: URIRef,
+        event: URIRef,
+        start: str,
+        precision: str,
+        end: str | None,
+        location: URIRef,
+        geo: str | None,
+        reported: URIRef | None,
+    ) -> None:
+        """A report of an event (from an article or a dataset row): its dates with their precision and its place."""
+        self.g.add((report, RDF.type, KGO.Report))
+        self.g.add((report, KGO.reportOf, event))
+        self.g.add((report, KGO.startDate, _date(start)))
+        self.g.add((report, KGO.datePrecision, PRECISIONS[precision]))
+        self.add(report, KGO.endDate, _date(end) if end is not None else None)
+        self.g.add((report, KGO.location, location))
+        # a source that names only a country places the event no closer: say so, so that the country's
+        # centroid is never taken for the event's own coordinates
+        at_country = self.place_types.get(location) == "country"
+        geo = geo or ("country" if at_country else None)
+        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
+        self.add(report, KGO.reportedType, reported)
+
+    def participation_core(self, part: URIRef, event: URIRef, report: URIRef, agent: URIRef, role: str) -> None:
+        """That `agent` had `role` in `event`, as `report` says (the direct property and the participation record)."""
+        prop, role_concept = ROLE_PROPERTIES[role]
+        self.g.add((event, prop, agent))
+        self.g.add((part, RDF.type, KGO.Participation))
+        self.g.add((part, KGO.inEvent, event))
+        self.g.add((part, KGO.inReport, report))
+        self.g.add((part, KGO.agent, agent))
+        self.g.add((part, KGO.role, role_concept))
+
+    def figure_core(
+        self,
+        s: URIRef,
+        event: URIRef,
+        report: URIRef,
+        counts: str,
+        qualifier: str,
+        value: int | None,
+        bounds: tuple[int | None, int | None],
+        as_of: str,
+    ) -> None:
+        """A figure of an event in a report: what it counts, its qualifier, value, bounds and as-of day."""
+        self.g.add((s, RDF.type, KGO.Figure))
+        self.g.add((s, KGO.figureOf, event))
+        self.g.add((s, KGO.inReport, report))
+        self.g.add((s, KGO.counts, KGC[counts]))
+        self.g.add((s, KGO.qualifier, QUALIFIERS[qualifier][0]))
+        low, high = bounds
+        self.add(s, SCHEMA.value, _nni(value) if value is not None else None)
+        self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
+        self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
+        self.g.add((s, KGO.asOf, _date(as_of)))
+
     def event(
         self,
         article: Article,
@@ -439,29 +502,20 @@ class _Builder:
             self.g.add((event, KGO.precededBy, events[p]))
 
         # the report: what this source says of the event
-        self.g.add((report, RDF.type, KGO.Report))
-        self.g.add((report, KGO.reportOf, event))
+        date = parse_date(ev.date, ev.precision)
+        end_day = ev.end_date
+        if end_day is None and ev.precision == "start-of-year":
+            # "since the start of the year" runs from 1 January to the day the document says so
+            end_day = article.annotation.document.published
+        end = parse_iso_day(end_day).isoformat() if end_day is not None else None
+        reported = EVENT_CLASSES[ev.type][1] if ev.type else None
+        location = refs[ev.location]
+        self.report_core(report, event, date.start.isoformat(), ev.precision, end, location, ev.geo_precision, reported)
         doc_label = article.annotation.document.id
         for lang in ("en", "id"):
             name = ev.label.get(lang) if ev.label is not None else self._label(event, lang)
             word = "report" if lang == "en" else "laporan"
             self.g.add((report, RDFS.label, Literal(f"{name} ({word}: {doc_label})", lang=lang)))
-        date = parse_date(ev.date, ev.precision)
-        self.g.add((report, KGO.startDate, _date(date.start.isoformat())))
-        self.g.add((report, KGO.datePrecision, PRECISIONS[ev.precision]))
-        end = ev.end_date
-        if end is None and ev.precision == "start-of-year":
-            # "since the start of the year" runs from 1 January to the day the document says so
-            end = article.annotation.document.published
-        if end is not None:
-            self.g.add((report, KGO.endDate, _date(parse_iso_day(end).isoformat())))
-        self.g.add((report, KGO.location, refs[ev.location]))
-        # a source that names only a country places the event no closer: say so, so that the country's
-        # centroid is never taken for the event's own coordinates
-        at_country = self.place_types.get(refs[ev.location]) == "country"
-        geo = ev.geo_precision or ("country" if at_country else None)
-        self.add(report, KGO.geoPrecision, KGG[geo] if geo else None)
-        self.add(report, KGO.reportedType, EVENT_CLASSES[ev.type][1] if ev.type else None)
         if ev.description is not None:  # a declared event's description is its declaring source's
             self.labels(event if ev.event is None else report, ev.description, KGO.description)
         self.add(report, KGO.acledType, ACLED[ev.acled] if ev.acled else None)
@@ -471,15 +525,9 @@ class _Builder:
         fact(report, ev.evidence, ("events", i), ev.according_to)
         doc_key = article.key
         for j, role in enumerate(ev.roles):
-            prop, role_concept = ROLE_PROPERTIES[role.role]
             agent = refs[role.actor]
-            self.g.add((event, prop, agent))
             part = iris.participation_iri(self.base, doc_key, ev.id, role.role, role.actor)
-            self.g.add((part, RDF.type, KGO.Participation))
-            self.g.add((part, KGO.inEvent, event))
-            self.g.add((part, KGO.inReport, report))
-            self.g.add((part, KGO.agent, agent))
-            self.g.add((part, KGO.role, role_concept))
+            self.participation_core(part, event, report, agent, role.role)
             if role.as_ is not None:
                 self.g.add((part, KGO.inCapacityOf, refs[role.as_]))
             for n, lang in enumerate(("en", "id")):
@@ -498,20 +546,14 @@ class _Builder:
         fact: Callable[[URIRef, Quote, tuple[str | int, ...], Iterable[str]], None],
     ) -> None:
         s = refs[fig.id]
-        qualifier, bounds = QUALIFIERS[fig.qualifier]
-        self.g.add((s, RDF.type, KGO.Figure))
-        self.g.add((s, KGO.figureOf, events[fig.event]))
-        self.g.add((s, KGO.inReport, refs[fig.event]))
-        self.g.add((s, KGO.counts, KGC[fig.counts]))
-        self.g.add((s, KGO.qualifier, qualifier))
+        bounds = QUALIFIERS[fig.qualifier][1]
         low, high = bounds(fig.value) if fig.value is not None else (None, None)
         low = fig.low if fig.low is not None else low
         high = fig.high if fig.high is not None else high
-        self.add(s, SCHEMA.value, _nni(fig.value) if fig.value is not None else None)
-        self.add(s, SCHEMA.minValue, _nni(low) if low is not None else None)
-        self.add(s, SCHEMA.maxValue, _nni(high) if high is not None else None)
-        meta = article.annotation.document
-        self.g.add((s, KGO.asOf, _date(parse_iso_day(fig.as_of or meta.published).isoformat())))
+        as_of = parse_iso_day(fig.as_of or article.annotation.document.published).isoformat()
+        self.figure_core(
+            s, events[fig.event], refs[fig.event], fig.counts, fig.qualifier, fig.value, (low, high), as_of
+        )
         self.add(s, KGO.status, FIGURE_STATUSES[fig.status])
         for ref in fig.supersedes:
             doc, _, key = ref.partition("/")
@@ -629,15 +671,166 @@ class RegistryTerms:
     refs: dict[str, URIRef]
     names: dict[URIRef, Labels]
     place_types: dict[URIRef, str] = field(default_factory=dict)
+    states: dict[URIRef, URIRef] = field(default_factory=dict)  # country → the state whose territory it is
 
 
 def registry_terms(registry: LoadedRegistry, base: str, sink: TripleSink | None = None) -> RegistryTerms:
     """Map the registry alone (into `sink`, or nowhere) and keep its IRIs and labels."""
     b = _Builder(base, sink if sink is not None else _Discard())
     refs = b.registry(registry)
-    return RegistryTerms(refs, b.names, b.place_types)
+    states = {refs[st.territory]: refs[st.id] for st in registry.registry.states}
+    return RegistryTerms(refs, b.names, b.place_types, states)
 
 
 def map_article(article: Article, registry: RegistryTerms, base: str, sink: TripleSink) -> None:
     """Add one article's triples to `sink` (the registry's own triples are not repeated)."""
     _Builder(base, sink, registry.names, registry.place_types).article(article, registry.refs)
+
+
+# ----------------------------------------------------------------------------------------------
+# Dataset rows (UCDP GED, ACLED, GDELT): the same tables as an article's reports, a row as evidence
+# ----------------------------------------------------------------------------------------------
+
+
+#: event types only dataset rows use (kg's curated types live in EVENT_CLASSES, one per annotation type)
+DATASET_EVENT_CLASSES: dict[str, tuple[URIRef, URIRef]] = {
+    **EVENT_CLASSES,
+    "interaction": (KGO.Event, KGET.interaction),
+}
+
+
+def release_iri(base: str, release: Release) -> URIRef:
+    """The IRI of a dataset release: the document its reports derive from, and its named graph."""
+    return iris.mint(base, "document", release.dataset, release.release)
+
+
+def map_release(release: Release, base: str, sink: TripleSink) -> URIRef:
+    """Add the triples describing a dataset release (title, licence, citation, terms); return its IRI."""
+    doc = release_iri(base, release)
+    sink.add((doc, RDF.type, KGO.DatasetRelease))
+    sink.add((doc, RDFS.label, Literal(release.title, lang="en")))
+    sink.add((doc, DCTERMS.title, Literal(release.title, lang="en")))
+    if release.licence is not None:
+        sink.add((doc, DCTERMS.license, URIRef(release.licence)))
+    if release.citation is not None:
+        sink.add((doc, DCTERMS.bibliographicCitation, Literal(release.citation)))
+    sink.add((doc, DCTERMS.rights, Literal(release.terms, lang="en")))
+    sink.add((doc, KGO.redistributable, Literal(release.redistributable)))
+    return doc
+
+
+def map_dataset_reports(
+    release: Release,
+    reports: Iterable[RowReport],
+    registry: RegistryTerms,
+    base: str,
+    sink: TripleSink,
+) -> dict[URIRef, Origin]:
+    """Add the triples of a release's row reports to `sink`; return the file and line of each resource."""
+    b = _Builder(base, sink, registry.names, registry.place_types)
+    doc = map_release(release, base, sink)
+    for rec in reports:
+        b.origin(doc, rec.file, 1)
+        _row_report(b, release, doc, rec)
+    return b.origins
+
+
+def _row_place(b: _Builder, doc: URIRef, place: RowPlace) -> URIRef:
+    if place.registry is not None:
+        return place.registry
+    s = iris.mint(b.base, "place", *place.kind_key)
+    b.g.add((s, RDF.type, PLACE_CLASSES[place.type]))
+    b.g.add((s, RDFS.label, Literal(place.label, lang="en")))
+    b.g.add((s, PROV.wasDerivedFrom, doc))
+    b.place_types[s] = place.type
+    if place.within is not None:
+        b.g.add((s, KGO.withinPlace, _row_place(b, doc, place.within)))
+    if place.latitude is not None and place.longitude is not None:
+        b.g.add((s, KGO.latitude, Literal(place.latitude, datatype=XSD.decimal)))
+        b.g.add((s, KGO.longitude, Literal(place.longitude, datatype=XSD.decimal)))
+    b.add(s, KGO.datasetCode, Literal(place.code) if place.code else None)
+    return s
+
+
+def _row_actor(b: _Builder, doc: URIRef, actor: RowActor) -> URIRef:
+    if actor.registry is not None:
+        return actor.registry
+    s = iris.mint(b.base, actor.kind, actor.key)
+    b.g.add((s, RDF.type, KGO.State if actor.cls == "state" else GROUP_CLASSES[actor.cls]))
+    b.g.add((s, RDFS.label, Literal(actor.label, lang="en")))
+    b.g.add((s, PROV.wasDerivedFrom, doc))
+    b.g.add((s, KGO.datasetCode, Literal(actor.code)))
+    b.add(s, KGO.actorCategory, actor.category)
+    if actor.territory is not None:
+        b.g.add((s, KGO.territory, _row_place(b, doc, actor.territory)))
+    return s
+
+
+def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> None:
+    base, g, ds, rel = b.base, b.g, release.dataset, release.release
+    event = iris.mint(base, "event", ds, rel, rec.row)  # linking relates it to others
+    report = iris.mint(base, "report", ds, rel, rec.row)
+    ann = iris.mint(base, "evidence", ds, rel, rec.row)
+    target, selector = URIRef(f"{ann}/target"), URIRef(f"{ann}/row")
+    row_name = f"{release.title}, row {rec.row}"
+
+    def fact(s: URIRef) -> None:
+        g.add((s, PROV.wasDerivedFrom, doc))
+        g.add((s, KGO.evidence, ann))
+        g.add((ann, OA.hasBody, s))
+        b.origin(s, rec.file, rec.line)
+
+    # the row itself is the evidence: a Web Annotation whose target selects the row of the release
+    g.add((ann, RDF.type, KGO.Evidence))
+    g.add((ann, RDF.type, OA.Annotation))
+    g.add((ann, OA.motivatedBy, OA.describing))
+    g.add((ann, OA.hasTarget, target))
+    g.add((ann, PROV.wasDerivedFrom, doc))
+    g.add((ann, RDFS.label, Literal(row_name, lang="en")))
+    g.add((target, RDF.type, OA.SpecificResource))
+    g.add((target, OA.hasSource, doc))
+    g.add((target, OA.hasSelector, selector))
+    g.add((selector, RDF.type, KGO.RowSelector))
+    g.add((selector, KGO.rowId, Literal(rec.row)))
+    g.add((selector, KGO.rowLine, _nni(rec.line)))
+    for prop, value in rec.sources:
+        g.add((selector, prop, Literal(value)))
+
+    cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
+    g.add((event, RDF.type, cls))
+    g.add((event, KGO.eventType, concept))
+    g.add((event, RDFS.label, Literal(rec.label, lang="en")))
+    g.add((event, KGO.declaredIn, doc))
+    b.origin(event, rec.file, rec.line)
+
+    location = _row_place(b, doc, rec.place)
+    b.report_core(report, event, rec.start, rec.precision, rec.end, location, rec.geo_precision, concept)
+    g.add((report, RDFS.label, Literal(f"{rec.label} (report: {row_name})", lang="en")))
+    for prop, code in rec.codes:
+        g.add((report, prop, code))
+    b.add(report, KGO.claimantName, Literal(rec.claimant) if rec.claimant else None)
+    b.add(report, KGO.description, Literal(rec.description, lang="en") if rec.description else None)
+    for prop, measure in rec.numbers:
+        g.add((report, prop, _nni(measure) if isinstance(measure, int) else Literal(measure, datatype=XSD.decimal)))
+    fact(report)
+
+    for actor in rec.actors:
+        agent = _row_actor(b, doc, actor)
+        part = iris.mint(base, "participation", ds, rel, rec.row, actor.role, actor.kind, actor.key)
+        b.participation_core(part, event, report, agent, actor.role)
+        text = f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}"
+        g.add((part, RDFS.label, Literal(text, lang="en")))
+        fact(part)
+
+    for fig in rec.figures:
+        s = iris.mint(base, "figure", ds, rel, rec.row, fig.key)
+        exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
+        qualifier = "exact" if exact else "about"
+        low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
+        b.figure_core(s, event, report, fig.counts, qualifier, fig.value, (low, high), rec.as_of)
+        b.add(s, KGO.countedGroup, Literal(fig.group, lang="en") if fig.group else None)
+        for n, lang in enumerate(("en", "id")):
+            span = "–".join("?" if b is None else str(b) for b in (low, high))
+            number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
+            g.add((s, RDFS.label, Literal(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang=lang)))
+        fact(s)

@@ -807,7 +807,7 @@ def run_on_files(
     sent = remote_query_text(text, bindings, prefixes)
     if oxigraph_syntax_error(sent, prefixes) is not None:
         parse_query(text, prefixes)  # raises the error with rdflib's line and column
-        raise QueryError(f"Oxigraph cannot parse the query: {oxigraph_syntax_error(sent, prefixes)}")
+        raise QueryError(f"syntax error (Oxigraph's parser): {oxigraph_syntax_error(sent, prefixes)}")
     refuse_remote_access(sent, prefixes)
     try:
         answer = store.query(sent, prefixes=dict(prefixes or {}))

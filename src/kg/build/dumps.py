@@ -31,8 +31,8 @@ from kg.namespaces import KGO
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
 _TYPE = f"<{RDF.type}>".encode()
-#: classes whose instances VoID names (the dataset's sources and example resources)
-TYPED = (f"<{KGO.SourceDocument}>".encode(), f"<{KGO.Summit}>".encode())
+#: classes whose instances VoID names (the dataset's sources, example resources and dataset releases)
+TYPED = (f"<{KGO.SourceDocument}>".encode(), f"<{KGO.Summit}>".encode(), f"<{KGO.DatasetRelease}>".encode())
 _BLOCK_END = re.compile(rb"\n(?!\t)")  # pyoxigraph escapes newlines and tabs inside literals
 
 
@@ -174,6 +174,15 @@ class Union:
 
 def _subject(line: bytes) -> bytes:
     return line[: line.index(b"> ") + 1]
+
+
+def subject_lines(nt: bytes, subject: URIRef) -> bytes:
+    """The lines of sorted N-Triples whose subject is `subject`, each ending in a newline."""
+    head = f"<{subject}> ".encode()
+    start = end = _bisect(nt, head)
+    while nt.startswith(head, end):
+        end = nt.index(b"\n", end) + 1
+    return nt[start:end]
 
 
 def _bisect(buf: bytes, line: bytes) -> int:

@@ -288,7 +288,16 @@ class Build:
     def check_references(self) -> dict[str, list[Chunk]]:
         """Every resource a chunk names in another chunk is declared by one; return, for each chunk
         key, the chunks that declare what it names (validated with it, as it describes their events)."""
-        declared = {iri: c for c in self.chunks if c.entry for iri in c.entry.declares}
+        declared: dict[str, Chunk] = {}
+        for c in self.chunks:
+            for iri in c.entry.declares if c.entry else ():
+                first = declared.setdefault(iri, c)
+                if first is not c:  # two partitions of a dataset release with the same row id
+                    raise KGError(
+                        f"<{iri}> is declared by two inputs ({first.input.key} and {c.input.key})",
+                        file=c.input.path,
+                        hint="a row id is unique in its release; remove the row from one of the files",
+                    )
         others: dict[str, list[Chunk]] = {}
         for c in self.chunks:
             for iri, line, field_ in c.entry.refers if c.entry else ():
@@ -409,8 +418,18 @@ class Build:
         """What VoID says besides its counts; the date comes from the inputs, never from the clock."""
         dates = [dt.date.fromisoformat(str(c.entry.date)) for c in self.chunks if c.entry and c.entry.date]
         generated = max(dates) if dates else dt.date(1970, 1, 1)
-        sources, summits = (sorted(URIRef(s[1:-1].decode()) for s in union.counts.typed[t]) for t in dumps.TYPED)
-        return DatasetInfo(self.settings.base, self.settings.license, generated, tuple(sources), tuple(summits[:3]))
+        sources, summits, releases = (
+            sorted(URIRef(s[1:-1].decode()) for s in union.counts.typed[t]) for t in dumps.TYPED
+        )
+        described = Graph().parse(data=b"".join(dumps.subject_lines(union.nt, r) for r in releases), format="nt")
+        return DatasetInfo(
+            self.settings.base,
+            self.settings.license,
+            generated,
+            tuple(sources),
+            tuple(summits[:3]),
+            releases=tuple(sorted(described)),  # type: ignore[arg-type]
+        )
 
     # -- write -------------------------------------------------------------------------------
     def write(self, payloads: dict[str, bytes], union: dumps.Union) -> list[Path]:

@@ -42,6 +42,9 @@ COMMANDS: dict[str, str] = {
     "push": "kg.cli.push",
     "export": "kg.cli.export",
     "extract": "kg.cli.extract",
+    "import": "kg.cli.import_",
+    "review": "kg.cli.review",
+    "link": "kg.cli.link",
 }
 
 
@@ -64,6 +67,10 @@ SUMMARIES: dict[str, str] = {
     "add": "copy an article's text into the project with a draft annotation.yaml to complete",
     "status": "what the project holds: documents and facts (curated vs draft), sources, whether the build is stale",
     "extract": "draft an annotation (YAML or Turtle) from a raw article text, offline; or score drafts against gold",
+    "import": "import rows of an event dataset (UCDP GED, ACLED, GDELT) as reports in one named graph per release "
+    "(N-Quads)",
+    "review": "a page to accept, edit or reject the facts of draft annotations, written back to annotation.yaml",
+    "link": "link reports of the same real-world event across sources (writes dist/links.nq and link-proposals.json)",
 }
 
 

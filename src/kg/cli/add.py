@@ -5,10 +5,27 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.project import Drafter, DraftRequest
+
+
+def _extract_draft(request: DraftRequest) -> dict[str, list[Any]]:
+    """`--draft extract`: the facts `kg extract` proposes (spaCy is imported only when it is chosen)."""
+    from kg.extract import draft_sections
+
+    return draft_sections(request)
+
+
+def drafters() -> dict[str, Drafter]:
+    """The project's drafters and the extractor's: name → drafter, for `kg add --draft`."""
+    from kg.project import DRAFTERS
+
+    return {**DRAFTERS, "extract": _extract_draft}
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from kg.project import DRAFTERS
 
     p = sub.add_parser(
         "add",
@@ -26,9 +43,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--licence", help="IRI of the licence the text is published under")
     p.add_argument(
         "--draft",
-        choices=sorted(DRAFTERS),
+        choices=sorted(drafters()),
         default="none",
-        help="what proposes the facts (default: none, an empty list)",
+        help="what proposes the facts: none (an empty list, the default) or extract (`kg extract`'s draft)",
     )
     p.add_argument("--articles", type=Path, help="folder of article folders (default: the project's)")
 
@@ -36,7 +53,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from kg.cli.options import project
     from kg.errors import KGError
-    from kg.project import DOCUMENT_OPTIONS, DRAFTERS, add_article
+    from kg.project import DOCUMENT_OPTIONS, add_article
 
     found = project()
     if found.found_by == "bundled" and args.articles is None:
@@ -48,7 +65,11 @@ def run(args: argparse.Namespace) -> int:
     document = {"id": args.key, "language": args.lang}
     document |= {name: getattr(args, name) for name in DOCUMENT_OPTIONS if getattr(args, name) is not None}
     annotation = add_article(
-        settings.articles_dir, args.article, document, registry_file=settings.registry_file, draft=DRAFTERS[args.draft]
+        settings.articles_dir,
+        args.article,
+        document,
+        registry_file=settings.registry_file,
+        draft=drafters()[args.draft],
     )
     print(annotation)
     print("kg add: complete the annotation, then run kg validate", file=sys.stderr)

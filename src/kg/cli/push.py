@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from kg.cli.options import settings_from
+from kg.redistribution import RESTRICTED_FLAG, RESTRICTED_HELP, check_redistribution
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,6 +63,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="HTTP Basic (default with a user), Digest, or a bearer token from $KG_PUSH_TOKEN or --token-file",
     )
     auth.add_argument("--token-file", type=Path, metavar="FILE", help="a file (mode 0600) holding the bearer token")
+    p.add_argument(RESTRICTED_FLAG, action="store_true", help=RESTRICTED_HELP)
     p.add_argument(
         "--jobs",
         type=int,
@@ -90,6 +92,7 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise KGError(f"--jobs must be at least 1, not {args.jobs}")
     settings = settings_from(args)
+    check_redistribution(settings.dist_dir, args.include_restricted, "push")
     prefix = str(as_iri(args.graph)) if args.graph else default_prefix(settings.base)
     resolve = functools.partial(
         credentials_for,

@@ -9,6 +9,7 @@ from pathlib import Path
 from kg import paths
 from kg.cli.options import settings_from
 from kg.config import ServerLimits
+from kg.redistribution import RESTRICTED_FLAG, RESTRICTED_HELP, check_redistribution
 
 #: `kg serve` flag → (ServerLimits field, type, help); the defaults are ServerLimits'
 LIMIT_FLAGS: dict[str, tuple[str, type, str]] = {
@@ -54,6 +55,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="query a kg store made by `kg build --store DIR`, opened read-only by every worker, instead of "
         "loading dist/ into each (dumps and VoID then come from --dist, by default the store's build folder)",
     )
+    p.add_argument(RESTRICTED_FLAG, action="store_true", help=RESTRICTED_HELP)
     p.add_argument("--workers", type=int, default=2, help="query worker processes (default: 2)")
     p.add_argument(
         "--timeout", type=float, default=10.0, help="seconds a query may run before it is stopped (default: 10)"
@@ -97,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
     if args.store is not None and args.dist is None:
         args.dist = store_dist_dir(args.store)
     settings = settings_from(args)
+    check_redistribution(settings.dist_dir, args.include_restricted, "serve")
     extra = (settings.dist_dir / "kg-inferred.ttl",) if args.reason else ()
     app = create_app(
         ServeSettings.from_settings(

@@ -89,6 +89,8 @@ class DatasetInfo:
         "figures (with their qualifiers) and claims they report, each tied to the quote it came from."
     )
     version: str = "0.1.0"
+    #: the triples describing the dataset releases whose rows the graph holds (licence, citation, terms)
+    releases: tuple[tuple[URIRef, URIRef, URIRef | Literal], ...] = ()
 
 
 VOCABULARIES = (
@@ -149,6 +151,7 @@ def void_graph(stats: VoidStats, checksums: Iterable[tuple[DumpFormat, int, str]
         g.add((ds, VOID.exampleResource, ex))
     for vocab in VOCABULARIES:
         g.add((ds, VOID.vocabulary, URIRef(vocab)))
+    _release_subsets(g, ds, info.releases)
 
     classes = stats.classes
     g.add((ds, VOID.triples, Literal(stats.triples, datatype=XSD.integer)))
@@ -183,6 +186,30 @@ def void_graph(stats: VoidStats, checksums: Iterable[tuple[DumpFormat, int, str]
         g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
         g.add((checksum, SPDX.checksumValue, Literal(sha256, datatype=XSD.hexBinary)))
     return g
+
+
+#: what VoID repeats of a dataset release's own description
+_RELEASE_TERMS = (DCTERMS.title, DCTERMS.license, DCTERMS.bibliographicCitation, DCTERMS.rights, KGO.redistributable)
+
+
+def _release_subsets(g: Graph, ds: URIRef, releases: Iterable[tuple[URIRef, URIRef, URIRef | Literal]]) -> None:
+    """Each dataset release is a void:subset with its own licence, citation and terms (VoID §6.4); a
+    release whose terms forbid redistribution is named in the dataset's dcterms:rights."""
+    forbidden = []
+    for s, p, o in releases:
+        if p in _RELEASE_TERMS:
+            g.add((ds, VOID.subset, s))
+            g.add((s, RDF.type, VOID.Dataset))
+            g.add((s, p, o))
+            g.add((ds, PROV.wasDerivedFrom, s))
+            if p == KGO.redistributable and o == Literal(False):
+                forbidden.append(str(s))
+    if forbidden:
+        text = (
+            "Holds rows of dataset releases whose terms forbid redistributing them "
+            f"({', '.join(sorted(forbidden))}): do not publish these dumps without the data owner's permission."
+        )
+        g.add((ds, DCTERMS.rights, Literal(text, lang="en")))
 
 
 def checksums(payloads: Mapping[str, bytes]) -> list[tuple[DumpFormat, int, str]]:

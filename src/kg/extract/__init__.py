@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kg.annotation import (
     MAX_TEXT_BYTES,
@@ -36,7 +36,10 @@ from kg.extract.engine import (
 )
 from kg.extract.evaluate import Comparison, Score, compare, score
 
-__all__ = ["ExtractError", "draft_article", "evaluate_folder", "extract", "read_article_text"]
+if TYPE_CHECKING:
+    from kg.project import DraftRequest
+
+__all__ = ["ExtractError", "draft_article", "draft_sections", "evaluate_folder", "extract", "read_article_text"]
 
 Format = Literal["yaml", "ttl"]
 FORMATS: tuple[Format, ...] = ("yaml", "ttl")
@@ -132,6 +135,33 @@ def draft_article(
         return draft_turtle(ann, annotation_file, registry, base)
     check_draft(ann, annotation_file, registry)
     return draft_yaml(ann)
+
+
+def draft_sections(request: DraftRequest) -> dict[str, list[Any]]:
+    """`kg add --draft extract`: the facts `kg extract` proposes for the article, as the annotation's sections.
+
+    The language, publication day and publisher are the document record's when `kg add` was told them,
+    else what the text says (its dateline, its byline).
+    """
+    from kg.extract.draft import annotation_data
+
+    registry = load_registry(request.registry_file)
+    doc = request.document
+    text_name = str(doc.get("text", "article.txt"))
+    published = doc.get("published")
+    publisher = doc.get("publisher")
+    opts = _options(
+        request.text,
+        Path(text_name),
+        registry,
+        str(doc.get("language", "auto")),
+        str(published) if published is not None else None,
+        str(publisher) if publisher is not None else None,
+        text_name,
+        str(doc["id"]),
+    )
+    data = annotation_data(extract(request.text, registry.registry, opts))
+    return {name: value for name, value in data.items() if name != "document" and value}
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from kg.extract import numbers
 from kg.extract.dates import DateFound, dates_in
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
 from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, REGISTRY_GROUP, STATE
 from kg.iris import is_key
 
 #: rule id → confidence of the facts it proposes
@@ -44,12 +44,14 @@ RULES: dict[str, float] = {
     "event.implied-by-figure": 0.3,
     "place.in-sentence": 0.7,
     "place.main-country": 0.5,
+    "place.last-named": 0.4,
     "date.explicit": 0.9,
     "date.day-month": 0.8,
     "date.weekday": 0.8,
     "date.relative": 0.7,
     "date.start-of-year-main-event": 0.6,
     "date.default-month": 0.4,
+    "date.first-of-text": 0.4,
     "role.attendee": 0.9,
     "role.chair": 0.8,
     "role.speaker": 0.7,
@@ -61,8 +63,16 @@ RULES: dict[str, float] = {
     "role.perpetrator-agent": 0.6,
     "role.participant-in-sentence": 0.5,
     "group.lexicon": 0.6,
+    "role.infobox-row": 0.8,
+    "role.civilians-attacked": 0.5,
+    "role.deployed": 0.6,
+    "role.agent-of-harm": 0.6,
+    "role.member-of-group": 0.6,
+    "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
+    "figure.row-label": 0.8,
+    "figure.breakdown": 0.7,
     "figure.unknown-number": 0.6,
     "claim.reporting-verb": 0.7,
     "claim.according-to": 0.7,
@@ -76,6 +86,15 @@ _CROWD = {"protest", "unrest", "deployment"}
 _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
+_ATTACKS = {"armed-attack"}
+#: count kinds whose counted people were harmed (a figure of these names its victims)
+_HARMED = {"killed", "injured", "arrested", "beheaded"}
+#: a text whose first full date lies this many days or more before its dateline looks back on the events
+_RETROSPECTIVE_DAYS = 365
+#: the type of a new group an infobox row names, by its role
+#: an infobox row naming more people than this is a roster, not the parties to the event
+_ROW_MAX_PEOPLE = 3
+_ROW_GROUP_TYPES = {"perpetrator": "armed-group", "target": "civilians", "participant": "unnamed-group"}
 
 
 class ExtractError(KGError):
@@ -109,6 +128,8 @@ class _Figure:
     sentence: int
     victim: str | None
     rule: str
+    low: int | None = None
+    high: int | None = None
 
 
 @dataclass
@@ -196,6 +217,10 @@ class _Draft:
             for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ())
             if d.rule in ("date.explicit", "date.day-month") and d.precision == "day"
         ]
+        # an encyclopedia article read years later: its dateline is the day it was read, not the news day
+        self.retrospective = bool(self.full_dates) and (
+            opts.dateline - dt.date.fromisoformat(self.full_dates[0].date)
+        ) >= dt.timedelta(days=_RETROSPECTIVE_DAYS)
 
     # -- helpers -------------------------------------------------------------------------------
     def sentence_of(self, offset: int) -> int:
@@ -233,13 +258,18 @@ class _Draft:
         self.places.setdefault(key, (h, within))
         return key
 
+    def last_place_before(self, offset: int) -> str | None:
+        """The registry place named last before `offset` (a text that never names its country)."""
+        places = [k for h in self.hits if h.table == PLACE and h.end <= offset and (k := self.place_key(h.value))]
+        return places[-1] if places else None
+
     def last_person_before(self, offset: int) -> str | None:
         people = [h for h in self.hits if h.table == PERSON and h.end <= offset]
         return people[-1].value if people else None
 
     def speaker_at(self, h: Hit) -> str | None:
         """The actor a speaker mention names: a registry person or state, a group, or an alias."""
-        if h.table in (PERSON, STATE, ORGANISATION):
+        if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP):
             return h.value
         if h.table == GROUP:
             return self.group_key(h)
@@ -274,6 +304,8 @@ class _Draft:
                 location, loc_rule = min(places, key=rank)[1], "place.in-sentence"
             elif self.main_country is not None:
                 location, loc_rule = self.main_country, "place.main-country"
+            elif (last := self.last_place_before(h.start)) is not None:
+                location, loc_rule = last, "place.last-named"
             else:
                 continue  # nowhere to put it: an event needs a place
             found = dates_in(self.text, self.opts.lang, s, e, self.opts.dateline, self.hits)
@@ -352,6 +384,8 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
+            elif ev.type in _ATTACKS and g.value == "civilians":
+                ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start:
@@ -360,7 +394,14 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
         if ev.type in _VIOLENT:
             within = ev.location if ev.location in self.idx.place_types else self.main_country
-            s_end = min((h.start for h in sent_hits if h.table == "trigger" and h.start > ev.trigger.start), default=e)
+            s_end = min(
+                (
+                    h.start
+                    for h in sent_hits
+                    if h.table == "trigger" and h.start > ev.trigger.start and h.value != ev.type
+                ),
+                default=e,
+            )
             passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
             prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
             window = (prev_end, ev.trigger.start) if passive else (ev.trigger.start, s_end)
@@ -371,6 +412,101 @@ class _Draft:
         if ev.type == "deployment":
             for p in people:
                 ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
+            for a in (h for h in sent_hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
+                ev.roles.append(("participant", a.value, (a.start, a.end), "role.deployed"))
+
+    def infobox_roles(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Roles from infobox rows whose label names one ("Perps: X", "Target: A, B", "Pelaku | X"): each item of
+        the row is a registry actor it names, or else a new group of the article (its words are the group)."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        actors = (PERSON, STATE, ORGANISATION, REGISTRY_GROUP)
+        for line in re.finditer(r"^[ \t]*-?[ \t]*([^|:\n]{2,40}?)[ \t]*[|:][ \t]*(.*)$", self.text, re.M):
+            label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
+            role = self.lex.role_labels.get(label)
+            if role is None:
+                continue
+            people = [h for h in self.hits if line.start(2) <= h.start < line.end(2) and h.table == PERSON]
+            if len(people) > _ROW_MAX_PEOPLE:
+                continue  # a long roster of officials is who governed, not who took part
+            for item in re.finditer(r"[^,|*;]+", line.group(2)):
+                words = item.group(0).strip(" \t-")
+                first = words.split()[0].lower() if words.split() else ""
+                start = line.start(2) + item.start() + item.group(0).index(words) if words else 0
+                end = start + len(words)
+                inside = [h for h in self.hits if start <= h.start and h.end <= end]
+                common_noun = any(h.table == GROUP for h in inside)
+                if not re.search(r"[^\W\d]", words) or first in self.lex.numbers:
+                    continue  # a count ("Tiga gereja …"), not an actor
+                if not words[0].isupper() and not common_noun:
+                    continue  # a description ("cabang Asia Tenggara dari …"), not an actor
+                bracket = re.search(r"\(([^()]*)\)\s*$", words)
+                if bracket and any(m in bracket.group(1).lower() for m in self.lex.supporter_markers):
+                    continue  # "X (alleged support)": a supporter, not one who took part
+                name_end = start + bracket.start() if bracket else end  # "X (branch of Y)": Y is not in the row
+                named = [h for h in inside if h.table in actors and h.end <= name_end]
+                if named:
+                    out.extend((role, h.value, (start, end), "role.infobox-row") for h in named)
+                    continue
+                if any(h.table == PLACE for h in inside):
+                    continue  # a place is no actor
+                bare = re.sub(r"\s*\([^()]*\)\s*$", "", words)
+                short = self.short_name_of(bare)
+                if short is not None:
+                    out.append((role, short, (start, end), "role.infobox-row"))
+                    continue
+                group_type = next((h.value for h in inside if h.table == GROUP and h.value != "group"), None)
+                hit = Hit(start, start + len(bare), GROUP, group_type or _ROW_GROUP_TYPES[role])
+                out.append((role, self.group_key(hit), (start, end), "role.infobox-row"))
+        return out
+
+    def agents_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators named as the agent of a harm verb: "killed by security officers", "ditembak oleh polisi"."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        verbs = "|".join(map(re.escape, self.lex.harm_verbs))
+        agents = "|".join(self.lex.agent_markers)
+        if not verbs or not agents:
+            return out
+        for h in self.hits:
+            if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
+                h.table == GROUP and h.value == "group"
+            ):
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            m = re.search(rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
+            if m is None:
+                continue
+            actor = self.group_key(h) if h.table == GROUP else h.value
+            out.append(("perpetrator", actor, (s + m.start(), h.end), "role.agent-of-harm"))
+        return out
+
+    def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators named as members of a registry group: "dua pelaku yang merupakan anggota X",
+        "the attackers, members of X": X is a perpetrator."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        nouns = "|".join(map(re.escape, self.lex.perpetrator_nouns))
+        markers = "|".join(map(re.escape, self.lex.member_markers))
+        if not nouns or not markers:
+            return out
+        for h in (h for h in self.hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
+            s = self.sents[self.sentence_of(h.start)][0]
+            pattern = rf"\b(?:{nouns})\b(?:\s+[\w,]+){{0,4}}?\s+(?:{markers})\s+(?:(?:the|kelompok)\s+)?$"
+            m = re.search(pattern, self.text[s : h.start], re.I)
+            if m is not None:
+                out.append(("perpetrator", h.value, (s + m.start(), h.end), "role.member-of-group"))
+        return out
+
+    def short_name_of(self, words: str) -> str | None:
+        """The one registry actor whose name contains every word of `words` (two words or more): "Indonesian
+        Police" is "Indonesian National Police"; None when no actor or several do."""
+        wanted = set(words.lower().split())
+        if len(wanted) < 2:
+            return None
+        keys = {
+            key
+            for phrase, (table, key) in self.idx.phrases.items()
+            if table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP) and wanted <= set(phrase.split())
+        }
+        return keys.pop() if len(keys) == 1 else None
 
     def _words_after(self, offset: int, n: int) -> int:
         m = re.match(rf"(?:\s+[\w-]+){{0,{n}}}", self.text[offset:])
@@ -402,7 +538,7 @@ class _Draft:
             first.roles.extend(ev.roles)
             if ev.type == "summit":
                 first.type = "summit"
-        events = list(merged.values())
+        events = self.fold_vague(list(merged.values()))
         for ev in events:
             seen: set[tuple[str, str]] = set()
             roles = []
@@ -435,13 +571,42 @@ class _Draft:
             ev.key = f"{ev.type}-{counts[ev.type]}"
         return events
 
+    def fold_vague(self, events: list[_Event]) -> list[_Event]:
+        """An undated mention, or one placed only at the main country, is a mention of a dated or better-placed
+        event of the same type when the text has one ("the bombings" after "the bombing of 13 May in X");
+        it keeps its own event only when there is none, dated then by the text's first full date."""
+
+        def vague_date(ev: _Event) -> bool:
+            return ev.date.rule == "date.default-month"
+
+        def vague_place(ev: _Event) -> bool:
+            return ev.location_rule == "place.main-country" or self.idx.place_types.get(ev.location) == "country"
+
+        kept: list[_Event] = []
+        for ev in sorted(events, key=lambda e: (vague_date(e) or vague_place(e), e.trigger.start)):
+            if self.retrospective and (vague_date(ev) or vague_place(ev)):
+                host = next(
+                    (k for k in kept if k.type == ev.type and not vague_date(k) and not vague_place(k)),
+                    None,
+                )
+                if host is not None:
+                    host.roles.extend(ev.roles)
+                    continue
+            kept.append(ev)
+        if self.retrospective:
+            first = self.full_dates[0]
+            for ev in kept:
+                if vague_date(ev):
+                    ev.date = DateFound(first.start, first.date, first.precision, "date.first-of-text")
+        return kept
+
     # -- figures -------------------------------------------------------------------------------
-    def figures(self) -> list[_Figure]:
-        out: list[_Figure] = []
-        seen: set[tuple[int | None, str, str, int]] = set()
-        lang = self.opts.lang
-        candidates: list[tuple[int, int, int, bool]] = [
-            (n.value, n.start, n.end, n.plus) for n in numbers.find_numbers(self.text, lang)
+    def _number_candidates(self) -> list[tuple[int, int, int, str]]:
+        """(value, start, end, kind) of every count: digits ("plus" when a `+` follows), number words, and
+        orders of magnitude ("hundreds", "ratusan": kind "magnitude", a lower bound)."""
+        candidates: list[tuple[int, int, int, str]] = [
+            (n.value, n.start, n.end, "plus" if n.plus else "plain")
+            for n in numbers.find_numbers(self.text, self.opts.lang)
         ]
         for m in re.finditer(r"[A-Za-z]+(?:[\s-]+[A-Za-z]+)*", self.text):
             words = re.findall(r"[A-Za-z]+", m.group(0))
@@ -455,12 +620,39 @@ class _Draft:
                 if k > j and not (k - j == 1 and words[j].lower() in ("a", "se")):
                     value = numbers.parse_words(words[j:k], self.lex)
                     if value is not None:
-                        candidates.append((value, spans[j][0], spans[k - 1][1], False))
+                        candidates.append((value, spans[j][0], spans[k - 1][1], "plain"))
                     j = k
                 else:
                     j += 1
+        taken: list[tuple[int, int]] = []
+        for phrase in sorted(self.lex.magnitudes, key=len, reverse=True):
+            for m in re.finditer(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", self.text, re.I):
+                if all(m.end() <= ts or m.start() >= te for ts, te in taken):
+                    taken.append((m.start(), m.end()))
+                    candidates.append((self.lex.magnitudes[phrase], m.start(), m.end(), "magnitude"))
+        return sorted(candidates, key=lambda c: c[1])
+
+    def _row_label(self, start: int) -> str | None:
+        """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil")."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", self.text[line_start:start])
+        if m is None:
+            return None
+        label = " ".join(re.sub(r"[^\w\s-]|\d", " ", m.group(1).lower()).split())
+        return next((k for p, k in self.lex.counted_labels if label == p or label.endswith(f" {p}")), None)
+
+    def figures(self) -> list[_Figure]:
+        out: list[_Figure] = []
+        seen: set[int] = set()
+        lang = self.opts.lang
+        candidates = self._number_candidates()
         months = set(self.lex.months)
-        for value, start, end, plus in sorted(candidates, key=lambda c: c[1]):
+        number_end: dict[int, int] = {}  # id of a figure → where its number ends
+        in_brackets: list[tuple[int, int, int, int]] = []  # value, start, end, where the "(" stands
+        range_highs: set[int] = set()
+        for value, start, end, kind in candidates:
+            if start in range_highs:
+                continue
             i = self.sentence_of(start)
             s, e = self.sents[i]
             if start > 0 and self.text[start - 1] == "[":
@@ -468,7 +660,19 @@ class _Draft:
             raw = self.text[start:end]
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
-            after = re.split(r"[.;:()\[\n]|\d", self.text[end:e], maxsplit=1)[0]
+            opening = self.text.rfind("(", s, start)
+            if opening >= 0 and ")" not in self.text[opening:start]:
+                in_brackets.append((value, start, end, opening))
+                continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
+            # a range "31–33": the low bound, at least; the high bound is no figure of its own
+            rng = re.match(r"\s*[–—-]\s*(\d+)(?![\d.,]\d)", self.text[end:e]) if kind == "plain" else None
+            high = None
+            if rng is not None and int(rng.group(1)) > value:
+                high = int(rng.group(1))
+                range_highs.add(end + rng.start(1))
+                end = end + rng.end()
+            tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
+            after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             after_words = after.lower().split()[: self.lex.window]
             before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
             if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
@@ -480,29 +684,44 @@ class _Draft:
             counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
             rule = "figure.counted-after"
             if counts is None:
-                counts = next((k for p, k in self.lex.counted_before if f" {p} " in before_text), None)
+                counts, rule = self._row_label(start), "figure.row-label"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_before if before_text.endswith(f" {p} ")), None)
                 rule = "figure.counted-before"
             if counts is None:
                 continue
             q = numbers.parse_qualifier(self.text[s:start], lang)
-            qualifier = "more-than" if plus else (q[0] if q else "exact")
+            if kind in ("plus", "magnitude"):
+                qualifier = "more-than"
+            elif high is not None:
+                qualifier = "at-least"
+            else:
+                qualifier = q[0] if q else "exact"
             span_start = s + q[1] if q else start
-            tail = max(
+            reach = max(
                 (after_text.find(f" {p} ") + len(p) + 1 for p, _ in self.lex.counted_after if f" {p} " in after_text),
                 default=0,
             )
-            span_end = self._end_of_words(end, tail) if rule == "figure.counted-after" else end
+            span_end = self._end_of_words(end, reach) if rule == "figure.counted-after" else end
             if rule == "figure.counted-before":
                 span_start = min(span_start, self._before_start(s, start, self.lex.counted_before))
             context = before_text + after_text
             victim = next((k for p, k in self.lex.victims if f" {p} " in context), None)
             if victim is not None and victim not in self.idx.actors:
                 victim = None
-            key = (value, qualifier, counts, i)
-            if key in seen:
+            if victim is None and counts in _HARMED:
+                # who was harmed, in the figure's own words ("5 police officers were killed"): a group of the article
+                named = [h for h in self.hits if h.table == GROUP and h.value != "group" and start < h.start < span_end]
+                victim = self.group_key(named[0]) if named else None
+            if start in seen:
                 continue
-            seen.add(key)
-            out.append(_Figure(value, qualifier, counts, (span_start, span_end), i, victim, rule))
+            seen.add(start)
+            fig = _Figure(
+                value, qualifier, counts, (span_start, span_end), i, victim, rule, low=high and value, high=high
+            )
+            number_end[id(fig)] = end
+            out.append(fig)
+        out.extend(self._breakdowns(out, number_end, in_brackets))
         for h in self.hits:
             if h.table == "unknown-figure":
                 out.append(
@@ -517,6 +736,33 @@ class _Draft:
                     )
                 )
         return sorted(out, key=lambda f: f.span)
+
+    def _breakdowns(
+        self, figures: list[_Figure], number_end: dict[int, int], in_brackets: list[tuple[int, int, int, int]]
+    ) -> list[_Figure]:
+        """The parts of a figure listed in brackets right after it ("28 (15 victims, 13 attackers)",
+        "delapan orang (empat pelaku dan empat warga sipil)"): each part counts the same, exactly."""
+        out = []
+        for value, start, end, opening in in_brackets:
+            whole = next(
+                (
+                    f
+                    for f in figures
+                    if f.value is not None
+                    and (ne := number_end.get(id(f))) is not None
+                    and ne <= opening
+                    and re.fullmatch(r"\s*(?:[^\W\d]+\s+){0,4}", self.text[ne:opening])
+                ),
+                None,
+            )
+            if whole is None or whole.value is None or value > whole.value:
+                continue
+            part = re.match(r"[^,;()]*?(?=\s+(?:and|dan)\s|[,;)]|$)", self.text[end:])
+            span_end = end + (part.end() if part else 0)
+            out.append(
+                _Figure(value, "exact", whole.counts, (start, span_end), whole.sentence, None, "figure.breakdown")
+            )
+        return out
 
     def _end_of_words(self, end: int, chars: int) -> int:
         """The offset `chars` characters of normalised words after `end` (the counted phrase's end)."""
@@ -539,7 +785,9 @@ class _Draft:
     # -- claims --------------------------------------------------------------------------------
     def claims(self) -> list[_Claim]:
         out: list[_Claim] = []
-        speakers = [h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, GROUP, "speaker-alias")]
+        speakers = [
+            h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP, GROUP, "speaker-alias")
+        ]
         for verb in (h for h in self.hits if h.table == "reporting"):
             i = self.sentence_of(verb.start)
             s, e = self.sents[i]
@@ -669,6 +917,20 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
+        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of()
+        main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
+        if main_event is not None:
+            have = {(r[0], r[1]) for r in main_event.roles}
+            for row in row_roles:
+                if (row[0], row[1]) not in have:
+                    have.add((row[0], row[1]))
+                    main_event.roles.append(row)
+
+        # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
+        # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
+        sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
+        for ev in events:
+            ev.roles = [r for r in ev.roles if r[0] != "participant" or (r[1], r[2]) not in sharper]
 
         def resting_on(span: tuple[int, int]) -> list[str]:
             return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]
@@ -743,6 +1005,8 @@ class _Draft:
                     counts=fig.counts,  # type: ignore[arg-type]
                     value=fig.value,
                     qualifier=fig.qualifier,  # type: ignore[arg-type]
+                    low=fig.low,
+                    high=fig.high,
                     victim=fig.victim,
                     according_to=resting_on(fig.span),
                     evidence=quote(text, *fig.span),

@@ -42,6 +42,14 @@ class Lexicon:
     counted_after: tuple[tuple[str, str], ...]
     counted_before: tuple[tuple[str, str], ...]
     counted_unknown: tuple[tuple[str, str], ...]
+    counted_labels: tuple[tuple[str, str], ...]
+    magnitudes: dict[str, int]
+    role_labels: dict[str, str]
+    supporter_markers: tuple[str, ...]
+    harm_verbs: tuple[str, ...]
+    perpetrator_nouns: tuple[str, ...]
+    member_markers: tuple[str, ...]
+    qualifier_gap: tuple[str, ...]
     victims: tuple[tuple[str, str], ...]
     numbers: dict[str, int]
     multipliers: dict[str, int]
@@ -91,6 +99,14 @@ def load_lexicon(lang: Lang) -> Lexicon:
             counted_after=_pairs(counted["after"], file, "counted.after"),
             counted_before=_pairs(counted["before"], file, "counted.before"),
             counted_unknown=_pairs(counted["unknown"], file, "counted.unknown"),
+            counted_labels=_pairs(counted["labels"], file, "counted.labels"),
+            magnitudes={str(k).lower(): int(v) for k, v in data["magnitudes"].items()},
+            role_labels={str(k).lower(): str(v) for k, v in data["role_labels"].items()},
+            supporter_markers=tuple(str(v).lower() for v in data["supporter_markers"]),
+            harm_verbs=tuple(str(v).lower() for v in data["harm_verbs"]),
+            perpetrator_nouns=tuple(str(v).lower() for v in data["perpetrator_nouns"]),
+            member_markers=tuple(str(v).lower() for v in data["member_markers"]),
+            qualifier_gap=tuple(str(v).lower() for v in data["qualifier_gap"]),
             victims=_pairs(counted["victims"], file, "counted.victims"),
             numbers={str(k).lower(): int(v) for k, v in data["numbers"].items()},
             multipliers={str(k).lower(): int(v) for k, v in data["multipliers"].items()},

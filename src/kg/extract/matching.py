@@ -11,7 +11,17 @@ from typing import Any
 from kg.annotation import QuoteRef, Registry
 from kg.errors import MissingExtra
 from kg.extract.lexicon import Lang, Lexicon, load_lexicon
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, STATE, NameIndex, build_index
+from kg.extract.names import (
+    GROUP,
+    ORGANISATION,
+    PERSON,
+    PLACE,
+    POSITION,
+    REGISTRY_GROUP,
+    STATE,
+    NameIndex,
+    build_index,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Matching
@@ -111,13 +121,29 @@ def name_index(lang: Lang, registry_json: str) -> NameIndex:
     return build_index(Registry.model_validate_json(registry_json), load_lexicon(lang))
 
 
-_ENTITY_TABLES = {PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, "speaker-alias", "venue", "facility"}
+_ENTITY_TABLES = {
+    PLACE,
+    PERSON,
+    STATE,
+    ORGANISATION,
+    REGISTRY_GROUP,
+    POSITION,
+    GROUP,
+    "speaker-alias",
+    "venue",
+    "facility",
+}
+
+
+_REFERENCE = re.compile(r"\[\w{1,6}\]")
 
 
 def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
     """Every phrase of the lexicon and the registry in `text`; overlapping names keep the longest."""
     m = _matcher(lang, registry_json)
-    doc = m.nlp.make_doc(text)
+    # reference markers ("Islamiyah.[8]") glue to the word before them in spaCy's tokens; blanked out (same
+    # length, so offsets stay) the name before them is found
+    doc = m.nlp.make_doc(_REFERENCE.sub(lambda r: " " * len(r.group()), text))
     by_group: dict[str, list[Hit]] = {}
     for match_id, start, end in m.matcher(doc):
         table, value = m.labels[match_id]
@@ -138,7 +164,8 @@ def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
 # Sentences and quotes
 # ----------------------------------------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
+#: a sentence ends at . ! ? (and the reference markers after it, "….[4] Next") before a capital, or at a line break
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\w{1,6}\])*[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

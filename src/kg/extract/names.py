@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gettext
+import re
 from dataclasses import dataclass, field
 
 from kg.annotation import Registry
@@ -83,6 +84,18 @@ def _geonames_of_countries() -> dict[str, int]:
     return {code: int(c["geonameid"]) for code, c in countries.items()}
 
 
+def label_variants(label: str) -> list[str]:
+    """A label and the names it contains: "Korps Brigade Mobil (Brimob)" → itself, "Korps Brigade Mobil", "Brimob"
+    (a one-word bracket is a short name or acronym; a longer one is a description, not a name)."""
+    out = [label]
+    m = re.fullmatch(r"(.+?)\s*\(([^()]+)\)", label.strip())
+    if m is not None:
+        out.append(m.group(1))
+        if len(m.group(2).split()) == 1:
+            out.append(m.group(2))
+    return out
+
+
 def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     """Index every name of the registry, the lexicon's aliases and groups, and resolvable country names."""
     idx = NameIndex()
@@ -102,16 +115,22 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     for org in registry.organisations:
         idx.actors.add(org.id)
         for _, text in org.label.items():
-            idx.add(text, ORGANISATION, org.id)
+            for name in label_variants(text):
+                idx.add(name, ORGANISATION, org.id)
     for gr in registry.groups:
         idx.actors.add(gr.id)
+        for _, text in gr.label.items():
+            for name in label_variants(text):
+                idx.add(name, REGISTRY_GROUP, gr.id)
     surnames: dict[str, list[str]] = {}
     for person in registry.people:
         idx.actors.add(person.id)
         idx.positions_of[person.id] = [(t.position, t.start, t.end) for t in person.positions]
-        for _, text in person.label.items():
-            idx.add(text, PERSON, person.id)
-            last = text.split()[-1]
+        for _, label in person.label.items():
+            for name in label_variants(label):
+                idx.add(name, PERSON, person.id)
+            variants = label_variants(label)
+            last = variants[min(1, len(variants) - 1)].split()[-1]
             if len(last) >= 4:
                 surnames.setdefault(last.lower(), []).append(person.id)
     for last, people in surnames.items():

@@ -108,9 +108,11 @@ def parse_qualifier(before: str, lang: Lang) -> tuple[str, int] | None:
     """The qualifier that ends the text `before` a number ("lebih dari", "at least"), with its start offset."""
     lex = load_lexicon(lang)
     low = before.lower()
+    # a filler verb may stand between the qualifier and the number ("setidaknya terdapat 33")
+    gap = r"(?:\s+(?:" + "|".join(map(re.escape, lex.qualifier_gap)) + "))?" if lex.qualifier_gap else ""
     best: tuple[str, int] | None = None
     for phrase, qualifier in lex.qualifiers.items():
-        m = re.search(r"(?:^|(?<=[\s(,:;]))" + re.escape(phrase) + r"\s+$", low)
+        m = re.search(r"(?:^|(?<=[\s(,:;]))" + re.escape(phrase) + gap + r"\s+$", low)
         if m is not None and (best is None or m.start() < best[1]):
             best = (qualifier, m.start())
     return best

@@ -220,7 +220,7 @@ def build_page(graph: Graph, iri: str, linker: Linker, lang: str = "en") -> Reso
     return ResourcePage(
         iri=iri,
         label=label(graph, node, lang),
-        types=tuple(sorted((term(graph, t, linker, lang) for t in graph.objects(node, RDF.type)), key=lambda t: t.iri)),
+        types=tuple(sorted((term(graph, t, linker, lang) for t in _most_specific(graph, node)), key=lambda t: t.iri)),
         statements=tuple(statements),
         evidence=quotes(graph, node, linker, lang),
         incoming=incoming,
@@ -251,3 +251,13 @@ def describe(graph: Graph, iri: str, base: str) -> Graph:
             for lab in graph.objects(n, RDFS.label):
                 out.add((n, RDFS.label, lab))
     return out
+
+
+def _most_specific(graph: Graph, node: Node) -> set[Node]:
+    """The types of `node` that no other of its types is a subclass of: the page shows `summit`, not also
+    `meeting`, `event` and `schema:Event`, which kg-types.nt (the type closure kg serve loads) adds."""
+    types = set(graph.objects(node, RDF.type))
+    below = {
+        t for t in types for other in types if other != t and t in graph.transitive_objects(other, RDFS.subClassOf)
+    }
+    return types - below

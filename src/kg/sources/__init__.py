@@ -77,9 +77,10 @@ class Source(Protocol):
 
 
 def _table() -> dict[str, Source]:
-    from kg.sources import articles, registry
+    from kg.sources import acled, articles, gdelt, registry, ucdp
 
-    return {"registry": registry.SOURCE, "articles": articles.SOURCE}
+    datasets = (ucdp, acled, gdelt)
+    return {"registry": registry.SOURCE, "articles": articles.SOURCE, **{d.DATASET.name: d.SOURCE for d in datasets}}
 
 
 #: The source types by name, as a project's kg.toml names them.

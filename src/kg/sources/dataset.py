@@ -1,0 +1,364 @@
+"""What the dataset sources (UCDP GED, ACLED, GDELT) share: reading rows, refusing bad ones, the Source.
+
+A dataset module gives a `Dataset`: its name, its release's terms, how to read a file into rows
+(with the line each row starts on) and how to turn one row into a `RowReport`, raising `RowError`
+for the column that is wrong. `import_files` reads every row, keeps the good ones and collects one
+`RowError` per refused row; `DatasetSource` is the Source a project's kg.toml names (`type =
+"ucdp"`): one chunk per file, so that a changed file (a partition of a release) is mapped again and
+the others come from the build cache.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Protocol
+
+from rdflib import URIRef
+
+from kg import iris
+from kg.errors import KGError
+from kg.mapping import Origin, RegistryTerms, map_dataset_reports
+from kg.records import Release, RowReport
+from kg.sources import ChunkInput, ChunkRead, Triple
+
+#: a field larger than this is refused (csv's own default limit is 128 KiB; UCDP's longest
+#: source_article fields are a few KiB)
+FIELD_LIMIT = 1 << 20
+
+
+class RowError(KGError):
+    """One row of a dataset file is refused: the file, its line, the column and what is wrong."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, file: str | Path | None = None, line: int | None = None, column: str) -> None:
+        self.column = column
+        super().__init__(message, file=file, line=line, field=column)
+
+    def render(self) -> str:
+        """`file:line:column: message`, the form compilers use, so that editors can jump to the row."""
+        where = f"{self.file}:{self.line}:{self.column}" if self.file else self.column
+        return f"{where}: {' '.join(self.message.split())}"
+
+
+class RefusedRows(KGError):
+    """Some rows of a dataset were refused (the others are kept)."""
+
+    exit_code = 1
+
+    def __init__(self, errors: Sequence[RowError], file: Path) -> None:
+        self.errors = tuple(errors)
+        first = errors[0].render()
+        super().__init__(
+            f"{len(errors)} row(s) refused; the first: {first}",
+            file=file,
+            hint="`kg import` lists every refused row",
+        )
+
+
+class Dataset(Protocol):
+    """One event dataset: how its files read and how a row becomes a report."""
+
+    name: str  # the source type in kg.toml and `kg import` ("ucdp")
+    key: str  # the IRI key of the dataset ("ucdp-ged")
+    suffixes: tuple[str, ...]  # file suffixes a folder of its files is searched for (".csv")
+
+    def release(self, key: str) -> Release:
+        """The release of that key, with the dataset's licence, citation and terms."""
+        ...
+
+    def rows(self, file: Path) -> Iterator[tuple[int, Mapping[str, str]]]:
+        """The rows of a file, each with the line it starts on; a file that cannot be read raises KGError."""
+        ...
+
+    def parse(self, row: Mapping[str, str], line: int, file: Path, release: str, registry: RegistryTerms) -> RowReport:
+        """One row of a release (by its key) as a report; raise RowError naming the column that is wrong."""
+        ...
+
+
+def slug(text: str) -> str:
+    """A kg key from a name: ASCII letters and digits, lower case, joined by single hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return key or "x"
+
+
+def degrees(value: str, column: str, limit: int, line: int, file: Path) -> Decimal:
+    """A latitude (limit 90) or longitude (180) in decimal degrees; RowError otherwise."""
+    try:
+        number = Decimal(value.strip())
+    except InvalidOperation:
+        number = Decimal("NaN")
+    if not number.is_finite() or abs(number) > limit:
+        message = f"{value!r} is not a number of degrees from -{limit} to {limit}"
+        raise RowError(message, file=file, line=line, column=column)
+    return number
+
+
+def count(value: str, column: str, line: int, file: Path) -> int:
+    """A count of people or things: a whole number, 0 or more; RowError otherwise."""
+    value = value.strip()
+    if not value.isdigit() or not value.isascii():
+        raise RowError(f"{value!r} is not a count (a whole number, 0 or more)", file=file, line=line, column=column)
+    return int(value)
+
+
+def registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | None:
+    """The registry's place of that type and English name, if it has one (the same entity as a dataset's)."""
+    for iri, kind in registry.place_types.items():
+        names = registry.names.get(iri)
+        if kind == type_ and names is not None and names.en == label:
+            return iri
+    return None
+
+
+def read_csv(
+    file: Path, required: Sequence[str], *, delimiter: str = ",", header: Sequence[str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Rows of a CSV file as dicts, each with the line it starts on (quoted fields may hold newlines).
+
+    With `header` the file has none and its columns are those. A second row of HXL hashtags
+    (`#date+year`, as HDX publishes UCDP's files) is skipped. A missing required column is one error.
+    """
+    csv.field_size_limit(FIELD_LIMIT)
+    try:
+        handle = file.open(encoding="utf-8", newline="")
+    except OSError as exc:
+        raise KGError(f"cannot read: {exc.strerror}", file=file) from None
+    with handle:
+        reader = csv.reader(
+            handle, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL if delimiter == "," else csv.QUOTE_NONE
+        )
+        start = 1
+        try:
+            columns = list(header) if header is not None else next(reader, None)
+            if columns is None:
+                raise KGError("the file is empty; expected a header row", file=file, line=1)
+            missing = [c for c in required if c not in columns]
+            if missing:
+                raise KGError(
+                    f"no column {missing[0]!r} in the header ({len(missing)} missing)",
+                    file=file,
+                    line=1,
+                    hint=f"the file needs the columns {', '.join(required)}",
+                )
+            start = reader.line_num + 1
+            for cells in reader:
+                line, start = start, reader.line_num + 1
+                if not cells:
+                    continue
+                if line <= 2 and header is None and any(c.startswith("#") for c in cells):
+                    continue  # HXL hashtags
+                if len(cells) != len(columns):
+                    yield line, {"": f"{len(cells)} fields, expected {len(columns)}"}
+                    continue
+                yield line, dict(zip(columns, cells, strict=True))
+        except csv.Error as exc:
+            raise KGError(f"not valid CSV: {exc}", file=file, line=reader.line_num) from None
+        except UnicodeDecodeError as exc:
+            raise KGError(f"not UTF-8: {exc.reason} at byte {exc.start}", file=file) from None
+
+
+@dataclass
+class Imported:
+    """The rows of a release: the reports of the good ones and one error per refused row."""
+
+    release: Release
+    reports: list[RowReport]
+    refused: list[RowError]
+
+
+def import_files(
+    dataset: Dataset,
+    files: Sequence[Path],
+    release: str,
+    registry: RegistryTerms,
+    *,
+    strict: bool = False,
+    on_refused: Callable[[RowError], None] | None = None,
+    on_row: Callable[[int, int], None] | None = None,
+) -> Imported:
+    """Read every row of `files` into reports; a refused row is kept in `refused` (raised with `strict`).
+
+    `on_row(index of the file, line)` is called before each row (for a progress bar).
+    """
+    out = Imported(dataset.release(release), [], [])
+    seen: dict[str, tuple[Path, int]] = {}
+    for index, file in enumerate(files):
+        for line, row in dataset.rows(file):
+            if on_row is not None:
+                on_row(index, line)
+            try:
+                if "" in row:
+                    raise RowError(row[""], file=file, line=line, column="(row)")
+                report = dataset.parse(row, line, file, release, registry)
+                if report.row in seen:
+                    other = seen[report.row]
+                    raise RowError(
+                        f"row id {report.row} is used twice (first at {other[0]}:{other[1]})",
+                        file=file,
+                        line=line,
+                        column="id",
+                    )
+            except RowError as exc:
+                if strict:
+                    raise
+                out.refused.append(exc)
+                if on_refused is not None:
+                    on_refused(exc)
+                continue
+            seen[report.row] = (file, line)
+            out.reports.append(report)
+    return out
+
+
+class DatasetSource:
+    """A dataset file, or a folder of its files (the partitions of one release), in a project's kg.toml."""
+
+    needs: tuple[str, ...] = ("registry",)
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def discover(self, path: Path) -> list[ChunkInput]:
+        """One chunk per file; the release is the folder's name (or the file's, for a single file)."""
+        name = self.dataset.name
+        if path.is_dir():
+            release = slug(path.name)
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.name.endswith(self.dataset.suffixes))
+            return [ChunkInput(name, f"{name}/{release}/{slug(f.name)}", (f,), f) for f in files]
+        return [ChunkInput(name, f"{name}/{slug(path.stem)}", (path,), path)]
+
+    def _import(self, chunk: ChunkInput, needs: Mapping[str, object]) -> tuple[Imported, RegistryTerms]:
+        from kg.sources.registry import Provided
+
+        registry = needs["registry"]
+        assert isinstance(registry, Provided)
+        release = chunk.key.split("/")[1]
+        imported = import_files(self.dataset, [chunk.path], release, registry.terms)
+        if imported.refused:
+            raise RefusedRows(imported.refused, chunk.path)
+        return imported, registry.terms
+
+    def read(self, chunk: ChunkInput, needs: Mapping[str, object], base: str) -> ChunkRead:
+        imported, terms = self._import(chunk, needs)
+        triples: set[Triple] = set()
+        map_dataset_reports(imported.release, imported.reports, terms, base, triples)
+        # the events it declares: the build refuses two files of a release declaring the same row
+        declares = tuple(
+            str(iris.mint(base, "event", self.dataset.key, imported.release.release, r.row)) for r in imported.reports
+        )
+        return ChunkRead(triples, name=chunk.key, declares=declares)
+
+    def origins(self, chunks: Sequence[ChunkInput], needs: Mapping[str, object], base: str) -> dict[URIRef, Origin]:
+        origins: dict[URIRef, Origin] = {}
+        for chunk in chunks:
+            imported, terms = self._import(chunk, needs)
+            origins.update(map_dataset_reports(imported.release, imported.reports, terms, base, set()))
+        return origins
+
+
+def datasets() -> dict[str, Dataset]:
+    """The datasets `kg import` knows, by the name it and kg.toml use."""
+    from kg.sources import acled, gdelt, ucdp
+
+    return {d.name: d for d in (ucdp.DATASET, acled.DATASET, gdelt.DATASET)}
+
+
+def get_dataset(name: str) -> Dataset:
+    """The dataset of that name; raise KGError listing the known ones."""
+    known = datasets()
+    if name not in known:
+        raise KGError(f"unknown dataset {name!r}", hint=f"use one of {', '.join(sorted(known))}")
+    return known[name]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What `kg import` made: the N-Quads of the release's named graph and the rows it refused."""
+
+    release: Release
+    graph: URIRef  # the named graph (the release's IRI)
+    nquads: bytes  # sorted canonical N-Quads, every triple in `graph`
+    reports: int
+    triples: int
+    refused: tuple[RowError, ...]
+
+
+def import_dataset(
+    name: str,
+    files: Sequence[Path],
+    release: str,
+    registry_file: Path,
+    base: str,
+    shapes: Path,
+    ontology: Sequence[Path],
+    *,
+    strict: bool = False,
+    on_refused: Callable[[RowError], None] | None = None,
+    on_row: Callable[[int, int], None] | None = None,
+) -> ImportResult:
+    """Read, map and validate the rows of `files` as one release; the graph of the rows that were not refused.
+
+    The rows' triples are validated with the registry's (whose places and actors they may name) by
+    the fast SHACL engine; a violation raises ValidationFailed and nothing is returned.
+    """
+    from kg.build import dumps
+    from kg.errors import ValidationFailed
+    from kg.mapping import release_iri
+    from kg.sources.registry import SOURCE as REGISTRY
+    from kg.sources.registry import Provided
+
+    dataset = get_dataset(name)
+    if not iris.is_key(release):
+        raise KGError(f"{release!r} is not a release key", hint="use lower-case letters and digits joined by hyphens")
+    reg_chunk = ChunkInput("registry", "registry", (registry_file,), registry_file)
+    reg = REGISTRY.read(reg_chunk, {}, base)
+    provided = reg.provides
+    assert isinstance(provided, Provided)
+    terms = provided.terms
+    imported = import_files(dataset, files, release, terms, strict=strict, on_refused=on_refused, on_row=on_row)
+    triples: set[Triple] = set()
+    origins = map_dataset_reports(imported.release, imported.reports, terms, base, triples)
+    lines = dumps.ntriples_lines(triples)
+    violations = _validate(lines, dumps.ntriples_lines(reg.triples), shapes, ontology, origins)
+    if violations:
+        raise ValidationFailed(
+            f"the imported rows do not conform to {shapes}: {len(violations)} violation(s); nothing was written",
+            violations,
+        )
+    graph = release_iri(base, imported.release)
+    suffix = f" <{graph}> .".encode()
+    nquads = b"".join(line[:-2] + suffix + b"\n" for line in lines)
+    return ImportResult(imported.release, graph, nquads, len(imported.reports), len(lines), tuple(imported.refused))
+
+
+def _validate(
+    lines: Sequence[bytes],
+    registry: Sequence[bytes],
+    shapes: Path,
+    ontology: Sequence[Path],
+    origins: Mapping[URIRef, Origin],
+) -> list[str]:
+    """The readable lines of the violations whose focus is one of the imported resources."""
+    from rdflib import Graph
+
+    from kg.store import read_rdf
+    from kg.validation_fast import prepare_shapes, run_fast, to_report
+
+    nt = b"".join(line + b"\n" for line in lines)
+    ontology_nt = read_rdf(ontology).serialize(format="nt", encoding="utf-8")
+    registry_nt = b"".join(line + b"\n" for line in registry)
+    mine = {line[1 : line.index(b">")].decode() for line in lines}
+    results = [
+        r for r in run_fast([nt, registry_nt, ontology_nt], prepare_shapes(read_rdf([shapes]))) if r.focus in mine
+    ]
+    if not results:
+        return []
+    return to_report(results, Graph().parse(data=nt, format="nt"), origins).lines()

@@ -1,0 +1,335 @@
+"""`kg extract`'s general rules, each on an invented sentence (none copied from a dev or curated text).
+
+Figures: orders of magnitude, ranges, `N+`, infobox row labels, breakdowns in brackets, a filler word
+between qualifier and number, counts named right before the number, counted nouns of crowds and
+shops. Expected rows are written by hand from each sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from kg.annotation import Annotation, LoadedRegistry, load_registry
+from kg.extract.engine import DraftOptions, extract
+from kg.extract.matching import sentences
+
+REGISTRY = Path(__file__).parents[1] / "data" / "registry.yaml"
+
+
+@pytest.fixture(scope="module")
+def registry() -> LoadedRegistry:
+    return load_registry(REGISTRY)
+
+
+def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
+    opts = DraftOptions(lang, dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
+    return extract(text, registry.registry, opts)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # orders of magnitude are lower bounds
+        (
+            "en",
+            "Hundreds were injured and thousands of protesters marched in Almaty.",
+            {(100, "more-than", "injured"), (1000, "more-than", "participants")},
+        ),
+        (
+            "id",
+            "Ratusan orang terluka dan puluhan ditangkap di Almaty.",
+            {(100, "more-than", "injured"), (10, "more-than", "arrested")},
+        ),
+        # a range: its low bound, at least (the high bound is no figure of its own)
+        ("en", "Between clashes in Almaty, 12–15 people died.", {(12, "at-least", "killed")}),
+        # N+
+        ("en", "In Almaty 70+ people were arrested.", {(70, "more-than", "arrested")}),
+        # an infobox row: the label counts every number of the row
+        (
+            "en",
+            "Protests in Almaty\n- Injuries: 44\n- Deaths: 6 civilians, 2 officers",
+            {(44, "exact", "injured"), (6, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Unjuk rasa di Almaty\nKorban luka | 17 orang |\nKorban tewas | 3 warga 1 polisi |",
+            {(17, "exact", "injured"), (3, "exact", "killed"), (1, "exact", "killed")},
+        ),
+        # a breakdown in brackets right after a figure counts the same, exactly
+        (
+            "en",
+            "In Almaty 11 people were killed (7 protesters, 4 officers).",
+            {(11, "exact", "killed"), (7, "exact", "killed"), (4, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Sedikitnya sembilan orang (lima warga dan empat polisi) tewas di Almaty.",
+            {(9, "at-least", "killed"), (5, "exact", "killed"), (4, "exact", "killed")},
+        ),
+        # a filler verb between the qualifier and the number
+        ("id", "Setidaknya terdapat 21 orang tewas di Almaty.", {(21, "at-least", "killed")}),
+        # the count named right before the number
+        ("en", "The blast in Almaty injured 14 people.", {(14, "exact", "injured")}),
+        ("id", "Ledakan di Almaty menewaskan 6 orang.", {(6, "exact", "killed")}),
+        ("en", "Police confirmed the arrests of 19 students in Almaty.", {(19, "exact", "arrested")}),
+        # crowds, perpetrators and shops
+        (
+            "id",
+            "Sekitar dua ribu massa berkumpul dan 40 unit ruko terbakar di Almaty.",
+            {(2000, "about", "participants"), (40, "exact", "businesses-affected")},
+        ),
+        ("en", "Three attackers opened fire in Almaty.", {(3, "exact", "participants")}),
+        # no count kind named: no figure
+        ("en", "Hundreds of buses left Almaty on 3 March.", set()),
+    ],
+)
+def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:
+    ann = _draft(lang, text, registry)
+    assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
+
+
+def test_a_range_keeps_its_bounds(registry: LoadedRegistry) -> None:
+    ann = _draft("en", "Between clashes in Almaty, 12–15 people died.", registry)
+    assert [(f.low, f.high) for f in ann.figures] == [(12, 15)]
+
+
+# --------------------------------------------------------------------------------------------------
+# participants: an invented registry (a country, a city, an organisation, a group with a short name, a person)
+
+INVENTED_REGISTRY = """\
+places:
+  - id: ruritania
+    type: country
+    label: {en: Ruritania, id: Ruritania}
+  - id: strelsau
+    type: city
+    label: {en: Strelsau, id: Strelsau}
+    within: ruritania
+states:
+  - id: kingdom-of-ruritania
+    label: {en: Kingdom of Ruritania, id: Kerajaan Ruritania}
+    territory: ruritania
+organisations:
+  - id: voa
+    label: {en: Voice of America, id: Voice of America}
+  - id: ruritanian-national-guard
+    label: {en: Ruritanian National Guard, id: Garda Nasional Ruritania}
+groups:
+  - id: red-hand
+    type: armed-group
+    label: {en: Red Hand Brigade (RHB), id: Brigade Tangan Merah (RHB)}
+people:
+  - id: rudolf-rassendyll
+    label: {en: Rudolf Rassendyll, id: Rudolf Rassendyll}
+"""
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
+    file = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY, encoding="utf-8")
+    return load_registry(file)
+
+
+def _roles(ann: Annotation) -> set[tuple[str, str]]:
+    local = {g.id: g.label.get(ann.document.language) for g in ann.groups}
+    return {(r.role, f"group:{local[r.actor]}" if r.actor in local else r.actor) for ev in ann.events for r in ev.roles}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # infobox role rows: registry actors by label or bracketed short name, else new groups of the article
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n- Perps: RHB (suspected)\n- Target: Shopkeepers",
+            {("perpetrator", "red-hand"), ("target", "group:shopkeepers")},
+        ),
+        # a bracketed description names no party; a supporter is not one; a count is no actor
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n"
+            "- Perps: Red Hand Brigade (a wing of the Ruritanian National Guard), Blue Lodge (alleged support)\n"
+            "- Target: Three shops",
+            {("perpetrator", "red-hand")},
+        ),
+        # a side written shorter than the registry's name, with every word of it
+        (
+            "en",
+            "Protests in Strelsau\n- Side1: Ruritanian Guard, Students\n- Leadfigures2: Rudolf Rassendyll",
+            {
+                ("participant", "ruritanian-national-guard"),
+                ("participant", "group:students"),
+                ("participant", "rudolf-rassendyll"),
+            },
+        ),
+        (
+            "id",
+            "Serangan di Strelsau\nPelaku | Brigade Tangan Merah, cabang dari kelompok lain |\nSasaran | Dua gereja |",
+            {("perpetrator", "red-hand")},
+        ),
+        # the agent of a harm verb is a perpetrator
+        (
+            "en",
+            "Riots broke out in Strelsau, where four people were shot by security officers.",
+            {("perpetrator", "group:security officers")},
+        ),
+        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", {("perpetrator", "group:polisi")}),
+        # a deployed unit of the registry takes part in the deployment
+        (
+            "id",
+            "Pasukan Garda Nasional Ruritania dikerahkan ke Strelsau.",
+            {("participant", "ruritanian-national-guard")},
+        ),
+        # civilians in an attack are its targets
+        ("id", "Serangan di Strelsau melukai warga sipil.", {("target", "group:warga sipil")}),
+    ],
+)
+def test_participants(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, invented)) == roles
+
+
+def test_a_long_roster_of_leaders_is_no_list_of_parties(invented: LoadedRegistry) -> None:
+    row = ", ".join(["Rudolf Rassendyll", "Rudolf Rassendyll", "Rudolf Rassendyll", "Rudolf Rassendyll"])
+    ann = _draft("en", f"Protests in Strelsau\n- Leadfigures2: {row}", invented)
+    assert _roles(ann) == set()
+
+
+def test_a_sentence_ends_after_its_reference_markers() -> None:
+    text = "Riots began in Strelsau.[4][b] Police fired."
+    assert [text[s:e] for s, e in sentences(text)] == ["Riots began in Strelsau.", "Police fired."]
+
+
+# --------------------------------------------------------------------------------------------------
+# `kg add --draft extract`: the extractor as the drafter of a new article
+
+
+def test_kg_add_draft_extract_writes_the_extractors_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from ruamel.yaml import YAML
+
+    from kg.cli import main
+    from kg.project import create_project
+
+    monkeypatch.delenv("KG_HOME", raising=False)
+    create_project(tmp_path / "p")
+    (tmp_path / "p" / "data" / "registry.yaml").write_text(INVENTED_REGISTRY, encoding="utf-8")
+    story = tmp_path / "story.txt"
+    story.write_text("Riots broke out in Strelsau on Monday; at least 9 people were injured.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "p")
+    argv = ["add", str(story), "--id", "strelsau-riots", "--lang", "en", "--published", "2023-03-08"]
+    assert main([*argv, "--publisher", "voa", "--draft", "extract"]) == 0
+    capsys.readouterr()
+    data = YAML(typ="safe").load(tmp_path / "p" / "data" / "articles" / "strelsau-riots" / "annotation.yaml")
+    assert [(e["type"], e["date"], e["location"]) for e in data["events"]] == [("riot", "2023-03-06", "strelsau")]
+    assert [(f["value"], f["qualifier"], f["counts"]) for f in data["figures"]] == [(9, "at-least", "injured")]
+    assert data["document"]["publisher"] == "voa"
+
+
+# --------------------------------------------------------------------------------------------------
+# events of a text that looks back (its dateline, the day it was read, years after its dates)
+
+
+def test_a_retrospective_text_folds_vague_mentions_and_dates_them_from_its_own_dates(
+    invented: LoadedRegistry,
+) -> None:
+    text = (
+        "The Strelsau bombing happened on 4 June 2015 in Strelsau.\n"
+        "The bombing was condemned across Ruritania.\n"  # undated, at the country: the same bombing
+        "Riots followed in Strelsau.\n"  # undated, no riot dated elsewhere: dated from the text's first date
+    )
+    opts = DraftOptions("en", dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, invented.registry, opts)
+    assert {(e.type, e.date, e.precision, e.location) for e in ann.events} == {
+        ("armed-attack", "2015-06-04", "day", "strelsau"),
+        ("riot", "2015-06-04", "day", "strelsau"),
+    }
+
+
+def test_a_news_report_keeps_its_dateline_month_for_undated_events(invented: LoadedRegistry) -> None:
+    text = "The Strelsau bombing happened on 4 March 2023 in Strelsau.\nRiots followed in Strelsau.\n"
+    opts = DraftOptions("en", dt.date(2023, 3, 6), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, invented.registry, opts)
+    assert {(e.type, e.date, e.precision) for e in ann.events} == {
+        ("armed-attack", "2023-03-04", "day"),
+        ("riot", "2023-03", "month"),
+    }
+
+
+# --------------------------------------------------------------------------------------------------
+# claims: more reporting verbs, and speakers that are groups of the article
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "claims"),
+    [
+        (
+            "en",
+            "Riots broke out in Strelsau. Observers noted that the crowd in Strelsau was unarmed.",
+            [("observers", "the crowd in Strelsau was unarmed")],
+        ),
+        (
+            "en",
+            "A blast hit Strelsau. The police described the blast as an accident of a gas main.",
+            [("police", "the blast as an accident of a gas main")],
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Polisi mencatat bahwa dua gedung di Strelsau terbakar.",
+            [("polisi", "dua gedung di Strelsau terbakar")],
+        ),
+    ],
+)
+def test_claims(lang: str, text: str, claims: list[tuple[str, str]], invented: LoadedRegistry) -> None:
+    ann = _draft(lang, text, invented)
+    assert [(c.speaker, c.text.get(lang)) for c in ann.claims] == claims
+
+
+def test_a_text_that_never_names_its_country_places_events_at_the_place_named_last(
+    invented: LoadedRegistry,
+) -> None:
+    text = "== Strelsau ==\nSekelompok massa melakukan pembakaran pada 23 September 2019."
+    ann = _draft("id", text, invented)
+    assert [(e.type, e.location) for e in ann.events] == [("riot", "strelsau")]
+    assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("id", "Serangan di Strelsau dilakukan oleh tiga pelaku yang merupakan anggota Brigade Tangan Merah."),
+        ("en", "An attack hit Strelsau; the attackers were members of the Red Hand Brigade."),
+    ],
+)
+def test_perpetrators_who_are_members_of_a_registry_group_make_it_a_perpetrator(
+    lang: str, text: str, invented: LoadedRegistry
+) -> None:
+    assert ("perpetrator", "red-hand") in _roles(_draft(lang, text, invented))
+
+
+def test_a_name_right_before_a_reference_marker_is_found(invented: LoadedRegistry) -> None:
+    from kg.extract.matching import find_hits
+
+    text = "Serangan oleh Brigade Tangan Merah.[8] Lalu sepi."
+    hits = find_hits(text, "id", invented.registry.model_dump_json())
+    assert [(text[h.start : h.end], h.value) for h in hits if h.table == "registry-group"] == [
+        ("Brigade Tangan Merah", "red-hand")
+    ]
+
+
+def test_one_mention_has_one_role(invented: LoadedRegistry) -> None:
+    ann = _draft("id", "Kerusuhan di Strelsau: sekelompok massa melakukan pembakaran.", invented)
+    assert {e.type for e in ann.events} == {"unrest", "riot"}
+    assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
+
+
+def test_a_figure_of_harm_names_its_victims_as_a_group_of_the_article(invented: LoadedRegistry) -> None:
+    ann = _draft("en", "Riots broke out in Strelsau, where 5 police officers were killed.", invented)
+    groups = {g.id: g.label.get("en") for g in ann.groups}
+    assert [(f.value, f.counts, groups.get(f.victim or "")) for f in ann.figures] == [(5, "killed", "police")]
+    crowd = _draft("en", "In Strelsau thousands of protesters marched.", invented)
+    assert [(f.counts, f.victim) for f in crowd.figures] == [("participants", None)]

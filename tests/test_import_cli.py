@@ -1,0 +1,180 @@
+"""`kg import ucdp` and `type = "ucdp"` in a project's kg.toml: refused rows, --strict, incremental builds."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, VOID
+
+from kg.build.stages import build
+from kg.cli import main
+from kg.cli.import_ import Progress
+from kg.errors import KGError
+from kg.namespaces import KGO
+from kg.project import load_settings
+from kg.push import split_data
+
+CASES = Path(__file__).parent / "cases" / "ucdp"
+FULL = CASES / "ged_full_layout.csv"
+REGISTRY = CASES / "project" / "registry.yaml"
+GRAPH = b"<https://w3id.org/conflict-kg/id/document/ucdp-ged/ged-full-layout>"
+ID = "https://example.org/kg/id/"
+
+
+def _bad_copy(folder: Path) -> Path:
+    """The hand-made file with two rows broken: 900002's type_of_violence and 900003's date_start."""
+    text = FULL.read_text(encoding="utf-8")
+    text = text.replace("900002,TST-2019-3-1-1,2019,1,Clear,3,", "900002,TST-2019-3-1-1,2019,1,Clear,4,")
+    text = text.replace("2019-05-10 00:00:00.000", "2019-13-10 00:00:00.000")
+    bad = folder / "bad.csv"
+    bad.write_text(text, encoding="utf-8")
+    return bad
+
+
+def test_import_writes_one_named_graph_and_a_rerun_the_same_bytes(tmp_path: Path) -> None:
+    out = tmp_path / "ged.nq"
+    cmd = [sys.executable, "-m", "kg", "import", "ucdp", str(FULL), "-o", str(out), "--registry", str(REGISTRY)]
+    first = subprocess.run(cmd, capture_output=True, check=False, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.decode().strip() == str(out)
+    assert "3 row(s) imported, 0 refused" in first.stderr.decode()
+    data = out.read_bytes()
+    lines = data.splitlines()
+    assert lines == sorted(lines)
+    assert all(line.endswith(b" " + GRAPH + b" .") for line in lines)
+    assert main(["import", "ucdp", str(FULL), "-o", str(out), "--registry", str(REGISTRY)]) == 0
+    assert out.read_bytes() == data
+
+
+def test_refused_rows_are_one_line_each_and_the_rest_imported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _bad_copy(tmp_path)
+    out = tmp_path / "bad.nq"
+    assert main(["import", "ucdp", str(bad), "-o", str(out), "--registry", str(REGISTRY)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[:2] == [
+        f"{bad}:4:type_of_violence: '4' is not one of 1, 2, 3",
+        f"{bad}:5:date_start: '2019-13-10 00:00:00.000' is not a date (YYYY-MM-DD)",
+    ]
+    assert err[2].startswith("kg import: 1 row(s) imported, 2 refused;")
+    assert len(err) == 3
+    data = out.read_bytes()
+    assert b"/report/ucdp-ged/bad/900001>" in data
+    assert b"/900002>" not in data and b"/900003>" not in data
+
+
+def test_strict_stops_at_the_first_refused_row_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _bad_copy(tmp_path)
+    out = tmp_path / "bad.nq"
+    out.write_bytes(b"an earlier import\n")
+    assert main(["import", "ucdp", str(bad), "-o", str(out), "--registry", str(REGISTRY), "--strict"]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"kg import: error: {bad}:4:type_of_violence: '4' is not one of 1, 2, 3"]
+    assert out.read_bytes() == b"an earlier import\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv", "bad.nq"]
+
+
+def test_a_file_without_a_needed_column_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lines = FULL.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = tmp_path / "no-best.csv"
+    broken.write_text(lines[0].replace(",best,", ",bestest,") + "".join(lines[1:]), encoding="utf-8")
+    assert main(["import", "ucdp", str(broken), "-o", str(tmp_path / "x.nq"), "--registry", str(REGISTRY)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1
+    assert err[0].startswith(f"kg import: error: {broken}:1: no column 'best' in the header")
+
+
+def test_a_project_rebuilds_only_the_changed_partition(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(CASES / "project", project)
+    ged = project / "ged"
+    ged.mkdir()
+    shutil.copy(FULL, ged / "a.csv")
+    renumbered = FULL.read_text(encoding="utf-8").replace("\n9000", "\n9001")  # ids 900101 ..
+    (ged / "b.csv").write_text(renumbered, encoding="utf-8")
+    settings = load_settings({"dist_dir": tmp_path / "dist"}, file=project / "kg.toml")
+    first = build(settings, engine="fast")
+    assert sorted(first.remapped) == ["registry", "ucdp/ged/a-csv", "ucdp/ged/b-csv"]
+    nt = (tmp_path / "dist" / "kg.nt").read_bytes()
+    assert b"<https://example.org/kg/id/report/ucdp-ged/ged/900101>" in nt
+    assert b"<https://example.org/kg/id/report/ucdp-ged/ged/900001>" in nt
+    void = Graph().parse(tmp_path / "dist" / "void.ttl")
+    release = URIRef("https://example.org/kg/id/document/ucdp-ged/ged")
+    dataset = void.value(None, VOID.subset, release)
+    assert dataset is not None
+    assert void.value(release, DCTERMS.license) == URIRef("https://creativecommons.org/licenses/by/3.0/igo/")
+    assert "Sundberg" in str(void.value(release, DCTERMS.bibliographicCitation))
+    assert void.value(release, KGO.redistributable) == Literal(True)
+    assert void.value(dataset, DCTERMS.rights) is None  # nothing in it forbids redistribution
+    b = ged / "b.csv"
+    b.write_text(b.read_text(encoding="utf-8").replace("Villagers killed", "Villagers were killed"), encoding="utf-8")
+    second = build(settings, engine="fast")
+    assert second.remapped == ("ucdp/ged/b-csv",)
+    assert b'"Villagers were killed"' in (tmp_path / "dist" / "kg.nt").read_bytes()
+    third = build(settings, engine="fast")
+    assert third.remapped == ()
+    # `kg push` sends the release as one named graph: every report, figure and participation of its rows
+    uploads = {u.name: u.ntriples for u in split_data(nt, "https://example.org/kg/graph/", "https://example.org/kg/")}
+    release_graph = uploads["https://example.org/kg/graph/doc/ucdp-ged/ged"]
+    for kind in ("report", "figure", "participation", "evidence"):
+        assert all(
+            line in release_graph for line in nt.splitlines() if line.startswith(f"<{ID}{kind}/ucdp-ged/".encode())
+        ), kind
+
+
+def test_two_partitions_with_the_same_row_id_are_refused(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(CASES / "project", project)
+    ged = project / "ged"
+    ged.mkdir()
+    shutil.copy(FULL, ged / "a.csv")
+    shutil.copy(FULL, ged / "b.csv")
+    settings = load_settings({"dist_dir": tmp_path / "dist"}, file=project / "kg.toml")
+    with pytest.raises(KGError) as err:
+        build(settings, engine="fast")
+    assert str(err.value).startswith(
+        f"{ged / 'b.csv'}: <https://example.org/kg/id/event/ucdp-ged/ged/900001> is declared by two inputs "
+        "(ucdp/ged/a-csv and ucdp/ged/b-csv)"
+    )
+    assert not (tmp_path / "dist").exists()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_line_shows_on_a_terminal_after_a_second(tmp_path: Path) -> None:
+    data = tmp_path / "rows.csv"
+    data.write_text("header\n" + "row\n" * 99, encoding="utf-8")  # 100 lines
+    now = [0.0]
+    shown = _Terminal()
+    progress = Progress(shown, [data], clock=lambda: now[0])
+    progress.update(0, 2)  # at 0 s: nothing yet
+    assert shown.getvalue() == ""
+    now[0] = 0.5
+    for line in range(3, 25):  # before a second: still nothing
+        progress.update(0, line)
+    assert shown.getvalue() == ""
+    now[0] = 2.0
+    progress.update(0, 25)  # 24 rows in 2 s; 25 of the 100 lines read, 75 to go at that pace
+    assert shown.getvalue() == "\rkg import: read 24 rows, 12 rows/s, 0:06 left to read "
+    now[0] = 2.1
+    progress.update(0, 26)  # within 0.2 s of the last: not redrawn
+    progress.close()
+    assert shown.getvalue().count("\r") == 1 and shown.getvalue().endswith("\n")
+    quiet = io.StringIO()  # not a terminal: never written
+    progress = Progress(quiet, [data], clock=lambda: now[0])
+    now[0] = 9.0
+    progress.update(0, 50)
+    progress.close()
+    assert quiet.getvalue() == ""
