@@ -1,13 +1,18 @@
 """Latency of interactive kg commands, as whole processes, beside the bare interpreter and `import rdflib`.
 
-    .venv/bin/python benchmarks/latency.py [--repeat 5] [--json benchmarks/results/latency.json]
+    .venv/bin/python benchmarks/latency.py [--repeat 5] [--before DIR] [--json benchmarks/results/latency.json]
 
 Each row is the median (and minimum) wall time of `--repeat` runs of one command started as a new
 process, output to /dev/null; the runs go round-robin (every command once, then again), so that a
 change of the machine's load during the run hits every row alike. The seed is built once into a
-temporary dist/ first (not timed). The bounds are issue 20's: `--help` of every command 0.3 s;
-`query --list`, one stored query and `validate` of one annotation 0.5 s. Prints a markdown table for
-benchmarks/NOTES.md.
+temporary dist/ first (not timed), and one untimed round runs first. Python writes and reuses its
+bytecode caches (`PYTHONDONTWRITEBYTECODE` is dropped for the commands), as on a user's machine: with
+it set, every run compiles kg's own modules anew (~0.1 s a command).
+
+`--before DIR` also runs every kg command on the source tree in DIR (e.g. `git archive COMMIT | tar -x -C
+DIR`), with `PYTHONPATH=DIR/src` and DIR as the working folder, in the same rounds: a before/after
+table from one run. The bounds are issue 20's: `--help` of every command 0.3 s; `query --list`, one
+stored query and `validate` of one annotation 0.5 s. Prints a markdown table for benchmarks/NOTES.md.
 """
 
 from __future__ import annotations
@@ -47,24 +52,38 @@ def rows(dist: Path) -> list[tuple[str, list[str], float | None]]:
     ]
     out += [(f"kg {c} --help", [kg, c, "--help"], HELP_BOUND) for c in _commands()]
     query = [kg, "query", "actor-events", "-p", "actor=kgperson:vladimir-putin", "--dist", str(dist)]
+    seed = str(SEED.relative_to(ROOT))
     out += [
         ("kg query --list", [kg, "query", "--list"], COMMON_BOUND),
-        ("kg query actor-events -p actor=… (table, Oxigraph)", query, COMMON_BOUND),
-        ("kg query actor-events -p actor=… --format json (rdflib)", [*query, "--format", "json"], COMMON_BOUND),
-        ("kg validate ONE-ANNOTATION (pyshacl)", [kg, "validate", str(SEED)], COMMON_BOUND),
+        ("kg query actor-events -p actor=… (table)", query, COMMON_BOUND),
+        ("kg query actor-events -p actor=… --format csv", [*query, "--format", "csv"], COMMON_BOUND),
+        ("kg query actor-events -p actor=… --format json", [*query, "--format", "json"], COMMON_BOUND),
+        ("kg validate ONE-ANNOTATION (default engine)", [kg, "validate", seed], COMMON_BOUND),
+        (
+            "kg validate --shacl-engine pyshacl ONE-ANNOTATION",
+            [kg, "validate", "--shacl-engine", "pyshacl", seed],
+            COMMON_BOUND,
+        ),
         (
             "kg validate --shacl-engine fast ONE-ANNOTATION",
-            [kg, "validate", "--shacl-engine", "fast", str(SEED)],
+            [kg, "validate", "--shacl-engine", "fast", seed],
             COMMON_BOUND,
         ),
     ]
     return out
 
 
-def time_process(argv: list[str]) -> float:
-    """Wall time of one run of `argv` as a new process."""
+def _env(src: Path | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+    return env
+
+
+def time_process(argv: list[str], cwd: Path = ROOT, src: Path | None = None) -> float:
+    """Wall time of one run of `argv` as a new process (kg from `src` when given, run in `cwd`)."""
     start = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT, check=False)
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=_env(src), check=False)
     took = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
@@ -72,15 +91,20 @@ def time_process(argv: list[str]) -> float:
 
 
 def table(results: list[dict[str, object]], rdflib_median: float) -> str:
+    before = any(r.get("before") for r in results)
     lines = [
-        "| command | median s | min s | bound s | within | × `import rdflib` |",
-        "|---|---|---|---|---|---|",
+        "| command | "
+        + ("before s | " if before else "")
+        + "median s | min s | bound s | within | × `import rdflib` |",
+        "|---|" + ("---|" if before else "") + "---|---|---|---|---|",
     ]
     for r in results:
         median, bound = float(r["median"]), r["bound"]  # type: ignore[arg-type]
         within = "—" if bound is None else ("yes" if median <= float(bound) else "**no**")  # type: ignore[arg-type]
+        was = r.get("before")
+        was_cell = (f"{float(was):.2f} | " if was is not None else "— | ") if before else ""  # type: ignore[arg-type]
         lines.append(
-            f"| `{r['label']}` | {median:.2f} | {float(r['min']):.2f} | "  # type: ignore[arg-type]
+            f"| `{r['label']}` | {was_cell}{median:.2f} | {float(r['min']):.2f} | "  # type: ignore[arg-type]
             f"{'—' if bound is None else f'{bound:.1f}'} | {within} | {median / rdflib_median:.1f} |"
         )
     return "\n".join(lines) + "\n"
@@ -89,23 +113,42 @@ def table(results: list[dict[str, object]], rdflib_median: float) -> str:
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--repeat", type=int, default=5, help="runs of each command (default 5; the median is reported)")
+    p.add_argument("--before", type=Path, help="also run the kg commands on the kg source tree in this folder")
     p.add_argument("--json", type=Path, help="also write the measurements to this JSON file")
     args = p.parse_args()
+    before: Path | None = args.before.resolve() if args.before else None
     with tempfile.TemporaryDirectory() as tmp:
         dist = Path(tmp) / "dist"
         subprocess.run([str(BIN / "kg"), "build", "--dist", str(dist)], check=True, capture_output=True, cwd=ROOT)
-        load_before = os.getloadavg()
         table_rows = rows(dist)
-        times: list[list[float]] = [[] for _ in table_rows]
+        # (row, src, cwd): every row on this tree; the kg rows on the older tree too; validated before they count
+        runs = [(i, None, ROOT) for i in range(len(table_rows))]
+        if before is not None:
+            runs += [(i, before / "src", before) for i, (_, argv, _) in enumerate(table_rows) if argv[0].endswith("kg")]
+        for i, src, cwd in runs:  # the untimed round: bytecode caches written, the validation cache filled
+            time_process(table_rows[i][1], cwd, src)
+        load_before = os.getloadavg()
+        times: dict[tuple[int, bool], list[float]] = {(i, src is not None): [] for i, src, _ in runs}
         for round_ in range(args.repeat):  # round-robin: a change of the machine's load hits every row alike
-            for i, (_, argv, _) in enumerate(table_rows):
-                times[i].append(time_process(argv))
+            for i, src, cwd in runs:
+                times[(i, src is not None)].append(time_process(table_rows[i][1], cwd, src))
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
-        results: list[dict[str, object]] = [
-            {"label": label, "median": statistics.median(t), "min": min(t), "bound": bound, "runs": t}
-            for (label, _, bound), t in zip(table_rows, times, strict=True)
-        ]
         load_after = os.getloadavg()
+    results: list[dict[str, object]] = []
+    for i, (label, _, bound) in enumerate(table_rows):
+        t = times[(i, False)]
+        old = times.get((i, True))
+        results.append(
+            {
+                "label": label,
+                "median": statistics.median(t),
+                "min": min(t),
+                "bound": bound,
+                "runs": t,
+                "before": statistics.median(old) if old else None,
+                "before_runs": old,
+            }
+        )
     rdflib_median = float(results[1]["median"])  # type: ignore[arg-type]
     text = table(results, rdflib_median)
     print(text, end="")
@@ -121,6 +164,7 @@ def main() -> int:
                     "repeat": args.repeat,
                     "load": [load_before, load_after],
                     "cores": os.cpu_count(),
+                    "before": str(before) if before else None,
                     "rows": results,
                 },
                 indent=1,

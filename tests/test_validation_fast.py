@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import RDF, RDFS, SH
 
+from kg.cli import main
+from kg.config import Settings
 from kg.namespaces import KGO, OA
+from kg.store import read_rdf
 from kg.validation import read_report, run_shacl
-from kg.validation_fast import PreparedShapes, Result, prepare_shapes, run_fast, to_report
+from kg.validation_fast import (
+    MAX_CACHED_CHECKS,
+    PreparedShapes,
+    Result,
+    checks_key,
+    load_checks,
+    prepare_shapes,
+    run_fast,
+    to_report,
+    validate_lazily,
+)
+
+MINIMAL = Path(__file__).parent / "cases" / "mapping" / "minimal"
 
 PREFIXES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://ex/> .
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -233,3 +251,85 @@ def test_seed_conforms_on_both_engines(seed_graph: Graph, shapes_graph: Graph, o
     ]
     assert run_fast(parts, prepare_shapes(shapes_graph)) == []
     assert _reference(seed_graph, shapes_graph, ontology_graph) == []
+
+
+# ----------------------------------------------------------------------------------------------
+# the data-only cache of prepared shapes and ontology, and `kg validate`'s default engine
+# ----------------------------------------------------------------------------------------------
+
+
+def test_cached_checks_are_the_prepared_ones_and_give_the_same_results(
+    tmp_path: Path, settings: Settings, seed_graph: Graph
+) -> None:
+    files = (settings.shapes_file, settings.ontology_files)
+    fresh = load_checks(*files, None)  # no cache: parsed and prepared now
+    first = load_checks(*files, tmp_path)
+    [cached_file] = tmp_path.iterdir()
+    assert cached_file.name == f"shapes-{checks_key(*files)}.json"
+    again = load_checks(*files, tmp_path)
+    assert first.warning is None and again.warning is None
+    assert again == first  # read back from JSON: the same shapes text, rewrites, queries and ontology bytes
+    assert [q.shape for q in again.shapes.whole_graph] == [q.shape for q in fresh.shapes.whole_graph] != []
+    assert again.shapes.rewrites.keys() == fresh.shapes.rewrites.keys() != set()
+    data = Graph()
+    data += seed_graph
+    selector, end = min(data.subject_objects(OA.end))
+    data.set((selector, OA.end, Literal(99999, datatype=end.datatype)))  # beyond its document
+    event = min(data.subjects(KGO.eventType))  # no label in any language: the rewritten qualified shape
+    data.remove((event, RDFS.label, None))
+    cached = [
+        r.key() for r in run_fast([data.serialize(format="nt", encoding="utf-8"), again.ontology_nt], again.shapes)
+    ]
+    shapes, ontology = read_rdf([settings.shapes_file]), read_rdf(settings.ontology_files)
+    assert cached == [
+        r.key()
+        for r in run_fast([data.serialize(format="nt", encoding="utf-8"), fresh.ontology_nt], prepare_shapes(shapes))
+    ]
+    assert len(cached) == 2
+    lines = validate_lazily(data, again, lambda: (shapes, ontology)).lines()
+    assert lines == validate_lazily(data, None, lambda: (shapes, ontology)).lines()  # pyshacl's own lines
+
+
+def test_a_broken_cache_file_is_rebuilt_with_one_warning_and_a_changed_file_changes_the_key(
+    tmp_path: Path, settings: Settings
+) -> None:
+    cache = tmp_path / "cache"
+    good = load_checks(settings.shapes_file, settings.ontology_files, cache)
+    [cached_file] = cache.iterdir()
+    cached_file.write_text('{"layout": 1, "shapes": 3}')
+    rebuilt = load_checks(settings.shapes_file, settings.ontology_files, cache)
+    assert rebuilt.warning == f"{cached_file}: not a kg validation cache; ignored and rebuilt"
+    assert rebuilt.shapes.whole_graph == good.shapes.whole_graph  # prepared anew (blank nodes get new labels)
+    third = load_checks(settings.shapes_file, settings.ontology_files, cache)
+    assert third.warning is None and (third.shapes, third.ontology_nt) == (rebuilt.shapes, rebuilt.ontology_nt)
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_bytes(settings.shapes_file.read_bytes() + b"\n# a comment changes the digest\n")
+    assert checks_key(shapes, settings.ontology_files) != checks_key(settings.shapes_file, settings.ontology_files)
+    load_checks(shapes, settings.ontology_files, cache)
+    assert len(list(cache.iterdir())) == 2
+    for n in range(MAX_CACHED_CHECKS):  # more versions of the shapes than the cache keeps: the newest stay
+        shapes.write_bytes(settings.shapes_file.read_bytes() + f"\n# version {n}\n".encode())
+        load_checks(shapes, settings.ontology_files, cache)
+    kept = sorted(f.name for f in cache.iterdir())
+    assert len(kept) == MAX_CACHED_CHECKS and f"shapes-{checks_key(shapes, settings.ontology_files)}.json" in kept
+    assert cached_file.name not in kept  # the oldest went
+
+
+def test_validate_prints_pyshacls_lines_by_default(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A meeting with one attendee in an annotation: the default engine prints pyshacl's line, file and line
+    included (the origins are found only once the graph does not conform)."""
+    articles = tmp_path / "articles"
+    shutil.copytree(MINIMAL / "articles", articles)
+    ann = articles / "testville-2023-03-03" / "annotation.yaml"
+    ann.write_text(ann.read_text().replace("type: protest", "type: meeting"))
+    args = ["validate", str(ann), "--registry", str(MINIMAL / "registry.yaml"), "--dist", str(tmp_path / "dist")]
+    outputs = []
+    for engine in ([], ["--shacl-engine", "pyshacl"], ["--shacl-engine", "fast"]):
+        assert main([*args, *engine]) == 1
+        outputs.append(capsys.readouterr())
+    assert outputs[0] == outputs[1] == outputs[2]
+    [line] = outputs[0].out.splitlines()
+    assert line.startswith(f"{ann}:10: Rally in Testville <") and "a meeting has at least two attendees" in line
+    assert outputs[0].err == "kg validate: 1 violation(s)\n"
+    [cached] = (tmp_path / "dist" / ".kg-cache" / "validation").iterdir()
+    assert cached.name.startswith("shapes-")

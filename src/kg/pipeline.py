@@ -34,10 +34,12 @@ def load_shapes(settings: Settings) -> Graph:
     return read_rdf([settings.shapes_file])
 
 
-def map_corpus(settings: Settings, annotation_files: list[Path] | None = None) -> Mapped:
+def map_corpus(settings: Settings, annotation_files: list[Path] | None = None, *, origins: bool = True) -> Mapped:
     """Every source's chunks mapped into one graph, with the origin of every resource (no validation).
 
-    With `annotation_files`, the articles are those files instead of the articles folder.
+    With `annotation_files`, the articles are those files instead of the articles folder. `origins=False`
+    leaves the origins out: a source finds them by mapping its chunks again, which `kg validate` needs
+    only for the lines of a graph that does not conform.
     """
     base = settings.base
     graph = bind_prefixes(Graph(), base)
@@ -61,7 +63,8 @@ def map_corpus(settings: Settings, annotation_files: list[Path] | None = None) -
                 )
             for triple in read.triples:
                 graph.add(triple)
-        mapped.origins.update(source.origins(chunks, needs, base))
+        if origins:
+            mapped.origins.update(source.origins(chunks, needs, base))
         if len(chunks) == 1:
             deps[declared.type] = chunks[0]
     return mapped

@@ -969,6 +969,17 @@ def _rdflib_results(fmt: str) -> Callable[[Result], bytes]:
     return write
 
 
+def _xml(result: Result) -> bytes:
+    """SPARQL 1.1 XML results by rdflib's writer, an unbound variable left out of its row (§2.3.1): rdflib's
+    engine leaves a None for an OPTIONAL that matched nothing, which its writer refuses."""
+    if result.type == "SELECT":
+        bound = Result("SELECT")
+        bound.vars = result.vars
+        bound.bindings = [{k: v for k, v in row.items() if v is not None} for row in result.bindings]
+        result = bound
+    return _rdflib_results("xml")(result)
+
+
 def _json(result: Result) -> bytes:
     # rdflib's serializer, re-dumped with stable key order and a final newline
     data = json.loads(_rdflib_results("json")(result))
@@ -1079,7 +1090,7 @@ RENDERERS: dict[str, Renderer] = {
     "json": Renderer("application/sparql-results+json", _SOLUTIONS, _json, ".srj"),
     "csv": Renderer("text/csv; charset=utf-8", frozenset({"SELECT"}), _csv, ".csv"),
     "tsv": Renderer("text/tab-separated-values; charset=utf-8", frozenset({"SELECT"}), _tsv, ".tsv"),
-    "xml": Renderer("application/sparql-results+xml", _SOLUTIONS, _rdflib_results("xml"), ".srx"),
+    "xml": Renderer("application/sparql-results+xml", _SOLUTIONS, _xml, ".srx"),
     "ttl": Renderer("text/turtle; charset=utf-8", _GRAPHS, _graph_writer("turtle"), ".ttl"),
     "nt": Renderer("application/n-triples", _GRAPHS, _graph_writer("nt"), ".nt"),
     "jsonld": Renderer("application/ld+json", _GRAPHS, _graph_writer("json-ld"), ".jsonld"),

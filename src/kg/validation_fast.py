@@ -25,6 +25,7 @@ The engines sit in a dispatch table (`ENGINES`): `pyshacl` (the reference, repor
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import threading
@@ -40,7 +41,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg.errors import KGError
 from kg.mapping import Origin
-from kg.validation import Report, Violation, curie, label_of, validate_graph
+from kg.validation import Report, Violation, curie, label_of, read_report, run_shacl, validate_graph
 
 if TYPE_CHECKING:  # rdflib's SPARQL parser takes a while to import; only shapes with sh:sparql need it
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -637,10 +638,17 @@ def to_report(results: list[Result], labels: Graph | None, origins: Mapping[URIR
                 message=r.message or "constraint violated",
                 severity="sh:Violation",
                 component=curie(URIRef(r.component)),
-                value=r.value,
+                value=_value_text(r.value),
             )
         )
     return Report(not violations, tuple(sorted(set(violations))))
+
+
+def _value_text(value: str) -> str:
+    """An engine's value as kg.validation.read_report shows pyshacl's: IRIs as CURIEs, the rest as given."""
+    if value.startswith("<") and value.endswith(">"):
+        return curie(URIRef(value[1:-1]))
+    return value
 
 
 def _graph_nt(graph: Graph) -> bytes:
@@ -656,6 +664,153 @@ def validate_fast(
     """Validate an rdflib graph (merged with `ontology`) with the fast engine."""
     parts = [_graph_nt(data)] + ([_graph_nt(ontology)] if ontology is not None else [])
     return to_report(run_fast(parts, prepare_shapes(shapes)), data, origins)
+
+
+# ----------------------------------------------------------------------------------------------
+# the prepared shapes and the ontology's N-Triples, cached as data by the digest of their inputs
+# ----------------------------------------------------------------------------------------------
+
+#: bump when the cache's JSON layout changes; the digest of this module's own text is in every key too
+_CACHE_LAYOUT = 1
+#: cache files kept (the newest; ~0.35 MB each for kg's shapes and ontology): a few edits of the shapes
+MAX_CACHED_CHECKS = 4
+
+
+@dataclass(frozen=True)
+class Checks:
+    """What the fast engine validates against: the prepared shapes and the ontology as N-Triples."""
+
+    shapes: PreparedShapes
+    ontology_nt: bytes
+    warning: str | None = None  # one line when a cache file was ignored or could not be written
+
+
+def checks_key(shapes_file: Path, ontology_files: Sequence[Path]) -> str:
+    """SHA-256 of what the prepared shapes depend on: the files, this module's code, rdflib's version."""
+    import hashlib
+
+    import rdflib
+
+    digest = hashlib.sha256(f"kg-validation-cache {_CACHE_LAYOUT} rdflib {rdflib.__version__}\n".encode())
+    for path in (Path(__file__), shapes_file, *ontology_files):
+        body = path.read_bytes()
+        digest.update(f"{path.name} {len(body)}\n".encode())
+        digest.update(body)
+    return digest.hexdigest()
+
+
+def _checks_json(checks: Checks) -> bytes:
+    shapes = checks.shapes
+    rewrites = [
+        {
+            "node_shape": str(r.node_shape),
+            "property_shape": r.property_shape.n3(),
+            "path": str(r.path),
+            "message": r.message,
+        }
+        for r in shapes.rewrites.values()
+    ]
+    queries = [
+        {**q.__dict__, "predicates": sorted(q.predicates), "classes": sorted(q.classes)} for q in shapes.whole_graph
+    ]
+    doc = {
+        "layout": _CACHE_LAYOUT,
+        "shapes": shapes.text,
+        "rewrites": rewrites,
+        "whole_graph": queries,
+        "ontology": checks.ontology_nt.decode("utf-8"),
+    }
+    return json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def _checks_from_json(data: bytes) -> Checks:
+    """Checks from a cache file; KeyError, TypeError or ValueError if it is not one."""
+    doc = json.loads(data)
+    if doc["layout"] != _CACHE_LAYOUT:
+        raise ValueError("another layout")
+    rewrites = {}
+    for r in doc["rewrites"]:
+        prop = r["property_shape"]
+        node = BNode(prop[2:]) if prop.startswith("_:") else URIRef(prop[1:-1])
+        rewrites[r["node_shape"]] = Rewrite(URIRef(r["node_shape"]), node, URIRef(r["path"]), str(r["message"]))
+    queries = tuple(
+        WholeGraphQuery(
+            shape=str(q["shape"]),
+            select=str(q["select"]),
+            targets=str(q["targets"]),
+            predicates=frozenset(map(str, q["predicates"])),
+            classes=frozenset(map(str, q["classes"])),
+            message=str(q["message"]),
+        )
+        for q in doc["whole_graph"]
+    )
+    return Checks(PreparedShapes(str(doc["shapes"]), rewrites, queries), str(doc["ontology"]).encode("utf-8"))
+
+
+def load_checks(shapes_file: Path, ontology_files: Sequence[Path], cache_dir: Path | None = None) -> Checks:
+    """The prepared shapes and the ontology's N-Triples, from `cache_dir` when it holds them for these files.
+
+    The cache is data only (JSON, keyed by `checks_key`): parsing the ontology and shapes with rdflib and
+    preparing the shapes (rdflib's SPARQL parser for the SPARQL-based constraints) is most of what
+    `kg validate` of one annotation would spend. A cache file that does not parse is rebuilt (with a
+    warning); one that cannot be written is skipped (with a warning).
+    """
+    from kg.store import read_rdf
+
+    key = checks_key(shapes_file, ontology_files)
+    cached = cache_dir / f"shapes-{key}.json" if cache_dir is not None else None
+    warning = None
+    if cached is not None and cached.is_file():
+        try:
+            return _checks_from_json(cached.read_bytes())
+        except (OSError, KeyError, TypeError, ValueError, AttributeError):
+            warning = f"{cached}: not a kg validation cache; ignored and rebuilt"
+    checks = Checks(prepare_shapes(read_rdf([shapes_file])), _graph_nt(read_rdf(ontology_files)))
+    if cached is not None:
+        from kg.atomic import write_file_unsynced
+
+        try:
+            write_file_unsynced(cached, _checks_json(checks))
+            _prune(cached.parent)
+        except KGError as exc:
+            warning = f"cannot write the validation cache: {exc}"
+    return Checks(checks.shapes, checks.ontology_nt, warning)
+
+
+OriginsOf = Callable[[], Mapping[URIRef, Origin]]
+
+
+def _prune(folder: Path) -> None:
+    """Remove all but the MAX_CACHED_CHECKS newest cache files (another process may remove them too)."""
+    files = sorted(folder.glob("shapes-*.json"), key=lambda f: f.stat().st_mtime_ns if f.exists() else 0)
+    for old in files[:-MAX_CACHED_CHECKS]:
+        old.unlink(missing_ok=True)
+
+
+def validate_lazily(
+    data: Graph,
+    checks: Checks | None,
+    reference: Callable[[], tuple[Graph, Graph]],
+    origins_of: OriginsOf | None = None,
+) -> Report:
+    """Validate an rdflib graph (the ontology merged in) with the fast engine and prepared `checks`, or with
+    pyshacl and the `reference()` shapes and ontology when `checks` is None.
+
+    `origins_of()` is called only when there are violations to place: finding the file and line of each
+    resource costs a second mapping, which a graph that conforms does not need.
+    """
+    if checks is not None:
+        results = run_fast([_graph_nt(data), checks.ontology_nt], checks.shapes)
+        return to_report(results, data, origins_of() if results and origins_of else None)
+    conforms, report = run_shacl(data, *reference())
+    return Report(conforms, read_report(report, data, origins_of() if not conforms and origins_of else None))
+
+
+def has_fast_engine() -> bool:
+    """Whether shacl-rust is installed (the `scale` extra)."""
+    import importlib.util
+
+    return importlib.util.find_spec("shacl_rust") is not None
 
 
 Engine = Callable[[Graph, Graph, "Graph | None", "Mapping[URIRef, Origin] | None"], Report]

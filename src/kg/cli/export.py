@@ -6,14 +6,23 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.atomic import is_stream
 from kg.config import Settings
 from kg.errors import ExportError
-from kg.exporters.events import TABLE_FORMATS, write_table
-from kg.exporters.gephi import EXPORT_FORMATS, write_export
-from kg.exporters.network import LANGUAGES, PROJECTIONS, GraphData
-from kg.store import BACKENDS, open_graph, open_store, published_files
+
+if TYPE_CHECKING:
+    from kg.exporters.network import GraphData
+
+#: the names of kg.exporters.gephi.EXPORT_FORMATS, kg.exporters.network.PROJECTIONS and LANGUAGES,
+#: kg.exporters.events.TABLE_FORMATS and kg.store.BACKENDS, here so that `kg export --help` need not import
+#: the exporters (rdflib, networkx, lxml); tests/test_latency_cli.py checks they agree
+EXPORT_FORMATS = ("gexf", "graphml", "csv", "png")
+PROJECTIONS = ("full", "actors", "events")
+LANGUAGES = ("en", "id")
+TABLE_FORMATS = ("csv", "parquet")
+BACKENDS = ("memory", "oxigraph")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -62,6 +71,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace) -> int:
+    from kg.store import open_graph, open_store, published_files  # here: `kg export --help` answers at once
+
     dist = args.dist if args.dist is not None else Settings().dist_dir
     data: GraphData = (
         open_store(args.store, read_only=True)
@@ -78,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         raise ExportError(
             "--format and --by apply to `kg export events` only", hint="e.g. kg export events --format parquet"
         )
+    from kg.exporters.gephi import write_export
+
     paths = write_export(
         data, args.format, args.projection, lang=args.lang, static=args.static, dist_dir=dist, output=args.output
     )
@@ -89,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_events(args: argparse.Namespace, data: GraphData, dist: Path) -> int:
+    from kg.exporters.events import write_table
+
     fmt, by = args.table_format or "csv", args.by or "event"
     path = write_table(data, fmt, by, lang=args.lang, dist_dir=dist, output=args.output)
     print(f"kg export: events, one row per {by}, {fmt}", file=sys.stderr)

@@ -20,6 +20,10 @@ if TYPE_CHECKING:
 #: rdflib (tests/test_latency_cli.py checks they agree)
 FORMATS = ("csv", "json", "jsonld", "nt", "table", "tsv", "ttl", "xml")
 BACKENDS = ("memory", "oxigraph")
+#: formats whose solutions (SELECT, ASK) show values without their datatypes: Oxigraph's engine answers them
+#: byte for byte as rdflib's does (tests/test_queries.py checks it on every stored query); the other formats and
+#: graph results keep rdflib's exact datatypes (Oxigraph stores an xsd:nonNegativeInteger as xsd:integer)
+OXIGRAPH_FORMATS = ("table", "csv")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +57,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--backend",
         choices=BACKENDS,
-        help="local build: rdflib memory, or Oxigraph (faster; the default for --format table)",
+        help="local build: rdflib memory, or Oxigraph (faster; the default for --format table and csv)",
     )
     p.add_argument(
         "--queries", type=Path, default=None, help="folder of stored queries (default: the bundled queries/)"
@@ -157,9 +161,10 @@ def _run(
         from kg.store import open_graph, published_files
 
         files = published_files(settings.dist_dir, include_inferred=args.reason) + args.data
-        # a table shows lexical forms only, which both engines give alike: Oxigraph loads and answers the
-        # seed ~1 s sooner; the SPARQL result formats keep rdflib's exact datatypes unless --backend says
-        backend = args.backend or ("oxigraph" if args.format == "table" else "memory")
+        # a table or CSV of solutions shows lexical forms only, which both engines give alike: Oxigraph loads
+        # and answers the seed ~1 s sooner; the rest keeps rdflib's exact datatypes unless --backend says
+        lexical = args.format in OXIGRAPH_FORMATS and query.form in ("SELECT", "ASK")
+        backend = args.backend or ("oxigraph" if lexical else "memory")
         if backend == "oxigraph" and queries.can_run_on_files(files):
             return queries.run_on_files(files, query.text, bindings, prefixes)
         graph = open_graph(files, backend=backend)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from kg.cli.options import add_input_options, settings_from
 
 if TYPE_CHECKING:
+    from rdflib import Graph
+
     from kg.validation import Report
 
 ANNOTATION_SUFFIXES = (".yaml", ".yml")
@@ -26,31 +28,47 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--shacl-engine",
         choices=("pyshacl", "fast"),
-        default="pyshacl",
-        help="SHACL engine: pyshacl (reference) or fast (shacl-rust, same results; pip install 'kg-conflict[scale]')",
+        help="SHACL engine: pyshacl (the reference) or fast (shacl-rust; pip install 'kg-conflict[scale]'); "
+        "both print the same lines (default: fast where shacl-rust is installed and takes the shapes, else pyshacl)",
     )
     add_input_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
     from kg import pipeline  # here, not at the top: `kg validate --help` answers at once
+    from kg.paths import cache_dir
     from kg.store import read_rdf
-    from kg.validation_fast import get_engine
-
-    validate_graph = get_engine(args.shacl_engine)
+    from kg.validation_fast import ShapesNotSupported, has_fast_engine, load_checks, validate_lazily
 
     settings = settings_from(args)
+    engine: str = args.shacl_engine or ("fast" if has_fast_engine() else "pyshacl")
+    checks = None
+    if engine == "fast":
+        try:
+            checks = load_checks(
+                settings.shapes_file, settings.ontology_files, cache_dir(settings.dist_dir) / "validation"
+            )
+        except ShapesNotSupported:
+            if args.shacl_engine is not None:
+                raise
+            # the project's own shapes use what the fast engine cannot check exactly: pyshacl, same lines
+        else:
+            if checks.warning:
+                print(f"kg validate: warning: {checks.warning}", file=sys.stderr)
+
+    def reference() -> tuple[Graph, Graph]:
+        return pipeline.load_shapes(settings), pipeline.load_ontology(settings)
+
     files: list[Path] = args.files
-    annotations = [f for f in files if f.suffix.lower() in ANNOTATION_SUFFIXES]
-    rdf_files = [f for f in files if f not in annotations]
+    annotations = [f for f in files if f.suffix.lower() in ANNOTATION_SUFFIXES] or None
+    rdf_files = [f for f in files if f.suffix.lower() not in ANNOTATION_SUFFIXES]
     reports: list[Report] = []
     if annotations or not files:
-        mapped = pipeline.map_corpus(settings, annotations or None)
-        shapes, ontology = pipeline.load_shapes(settings), pipeline.load_ontology(settings)
-        reports.append(validate_graph(mapped.graph, shapes, ontology, mapped.origins))
+        mapped = pipeline.map_corpus(settings, annotations, origins=False)
+        origins_of = lambda: pipeline.map_corpus(settings, annotations).origins  # noqa: E731
+        reports.append(validate_lazily(mapped.graph, checks, reference, origins_of))
     if rdf_files:
-        graph = read_rdf(rdf_files)
-        reports.append(validate_graph(graph, pipeline.load_shapes(settings), pipeline.load_ontology(settings), None))
+        reports.append(validate_lazily(read_rdf(rdf_files), checks, reference))
     lines = [line for r in reports for line in r.lines()]
     for line in lines:
         print(line)
