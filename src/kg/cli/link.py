@@ -4,11 +4,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from rdflib import Graph
-
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -25,23 +20,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI, the project's kg.toml)")
 
 
-def _read_union(file: Path, graph: Graph) -> None:
-    """Add a file's triples to `graph`; the quads of every named graph too (N-Quads, TriG: `kg import`
-    writes one named graph per release), which kg.store.read_rdf would leave out of a plain graph."""
-    from rdflib import Dataset
-
-    from kg.store import rdf_format, read_rdf
-
-    fmt = rdf_format(file)
-    if fmt not in ("nquads", "trig"):
-        read_rdf([file], into=graph)
-        return
-    ds = Dataset()
-    read_rdf([file], into=ds)
-    for s, p, o, _ in ds.quads((None, None, None, None)):
-        graph.add((s, p, o))
-
-
 def run(args: argparse.Namespace) -> int:
     from kg.atomic import write_outputs
     from kg.cli.options import project, settings_from
@@ -51,8 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     graph = read_rdf(published_files(settings.dist_dir))
-    for file in args.data:
-        _read_union(file, graph)
+    read_rdf(args.data, into=graph)  # N-Quads and TriG (kg import's releases) with their named graphs
     decisions = args.links
     if decisions is None:
         default = project().root / DEFAULT_FILE
