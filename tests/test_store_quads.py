@@ -12,9 +12,7 @@ from kg.store import read_rdf
 
 EX = "https://example.org/"
 NQ = (
-    f"<{EX}a> <{EX}p> <{EX}b> .\n"
-    f"<{EX}c> <{EX}p> <{EX}d> <{EX}graph/one> .\n"
-    f"<{EX}e> <{EX}p> <{EX}f> <{EX}graph/two> .\n"
+    f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}c> <{EX}p> <{EX}d> <{EX}graph/one> .\n<{EX}e> <{EX}p> <{EX}f> <{EX}graph/two> .\n"
 )
 TRIG = f"<{EX}a> <{EX}p> <{EX}b> .\n<{EX}graph/one> {{ <{EX}c> <{EX}p> <{EX}d> . }}\n"
 
