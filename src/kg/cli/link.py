@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if decisions is None:
         default = project().root / DEFAULT_FILE
         decisions = default if default.is_file() else None
-    out = link_graph(graph, settings.base, decisions)
+    out = link_graph(graph, settings.base, decisions, read_rdf([settings.shapes_file]))
     nq, js = settings.dist_dir / "links.nq", settings.dist_dir / "link-proposals.json"
     write_outputs({nq: out.nquads, js: out.proposals})
     print(
