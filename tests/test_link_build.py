@@ -97,3 +97,39 @@ def test_links_older_than_the_data_are_refused_in_one_line(project: Path, capsys
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1
     assert "links.nq" in err[0] and f"<{COURIER_EVENT}> is declared by no document" in err[0]
+
+
+def test_kg_toml_names_the_decisions_and_kg_status_counts_links_and_releases(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.project import locate_project, project_status
+
+    (project / "decisions").mkdir()
+    (project / "links.yaml").rename(project / "decisions" / "curated.yaml")
+    ged = project / "ged"
+    ged.mkdir()
+    shutil.copy(CASE.parent / "ucdp-components.csv", ged / "part-1.csv")
+    shutil.copy(CASE.parent / "ucdp-components.csv", ged / "part-2.csv")
+    toml = project / "kg.toml"
+    text = toml.read_text(encoding="utf-8")
+    text = text.replace('dist = "dist"\n', 'dist = "dist"\nlinks = "decisions/curated.yaml"\n')
+    toml.write_text(text + '\n[sources.ged]\ntype = "ucdp"\npath = "ged"\n', encoding="utf-8")
+    found = locate_project(project, environ={})
+    before = project_status(found, found.settings())
+    assert before.links is not None
+    assert (before.links.accepted, before.links.rejected, before.links.proposed) == (1, 0, None)
+    (ged_status,) = [s for s in before.sources if s.type == "ucdp"]
+    assert (ged_status.chunks, ged_status.releases) == (2, ("ged",))
+    toml.write_text(text, encoding="utf-8")  # the build of the articles alone, then kg link with kg.toml's file
+    assert main(["build"]) == 0 and main(["link"]) == 0
+    after = project_status(found, found.settings())
+    assert after.links is not None
+    assert after.links.file == str(project / "decisions" / "curated.yaml")
+    assert (after.links.accepted, after.links.proposed, after.links.curated) == (1, 0, 1)
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "curated.yaml: 1 accepted, 0 rejected; last kg link: 0 proposed, 1 from decisions" in out
+    (project / "decisions" / "curated.yaml").unlink()
+    assert main(["link"]) == 2
+    assert "curated.yaml: no such file" in capsys.readouterr().err
