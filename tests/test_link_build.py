@@ -1,6 +1,7 @@
 """One event, many reports, in the build: `kg build` reads the links `kg link` wrote (a `links` source
 in kg.toml), so a linked event and its kgo:component events are in the published graph, and the stored
-queries `disagreeing-figures` and `figure-history` answer it with the figures of all its reports.
+queries `disagreeing-figures` and `figure-history` answer it with the figures of all its reports,
+`event-sources` with its reports.
 
 The project (tests/cases/link/project/) has two invented articles that report one riot as two events of
 their own (3 killed by the Herald of 3 March, 5 by the Courier of 4 March) and a links.yaml accepting
@@ -78,6 +79,11 @@ def test_a_linked_event_answers_the_figure_queries_with_all_its_reports(project:
     assert [(r["asOf"], r["value"], r["document"], r["figure"], r["event"]) for r in history] == [
         ("2026-03-03", "3", ID + "document/herald-riot", ID + "figure/herald-riot/killed", HERALD_EVENT),
         ("2026-03-04", "5", ID + "document/courier-clash", ID + "figure/courier-clash/dead", COURIER_EVENT),
+    ]
+    sources = _query(tmp_path, "event-sources", f"event={LINKED}")
+    assert [(r["report"], r["document"], r["title"], r["published"]) for r in sources] == [  # by publication
+        (ID + "report/herald-riot/market-riot", ID + "document/herald-riot", "Riot in Testville", "2026-03-03"),
+        (ID + "report/courier-clash/riot", ID + "document/courier-clash", "Market riot", "2026-03-04"),
     ]
     # a component alone still answers with its own figures only
     own = _query(tmp_path, "figure-history", f"event={HERALD_EVENT}")
