@@ -71,7 +71,10 @@ def test_every_kgo_term_kg_link_writes_is_declared(links: bytes, ontology_graph:
     assert set(ontology_graph.objects(KGO.component, RDFS.range)) == {KGO.Event}
 
 
-def test_the_links_graph_with_prov_o_is_consistent(links: bytes, case: Graph, ontology_graph: Graph) -> None:
+@pytest.mark.parametrize("engine", ["rules", pytest.param("hermit", marks=pytest.mark.slow)])
+def test_the_links_graph_with_prov_o_is_consistent(
+    engine: str, links: bytes, case: Graph, ontology_graph: Graph
+) -> None:
     imports = sorted((ROOT / "ontology" / "imports").glob("*.ttl"))
     ontology = Graph()
     ontology += ontology_graph
@@ -79,8 +82,8 @@ def test_the_links_graph_with_prov_o_is_consistent(links: bytes, case: Graph, on
         ontology += reasoning.owl_declarations(read_rdf([file]))
     data = _triples(links)
     data += case
-    settings = ReasonerSettings(engine="rules", confirm=False)
-    assert reasoning.reason(data, ontology, {}, settings).engine == "rules"
+    settings = ReasonerSettings(engine=engine, confirm=False)  # type: ignore[arg-type]
+    assert reasoning.reason(data, ontology, {}, settings).engine == engine
 
 
 def _without(nquads: bytes, *needles: str) -> bytes:
