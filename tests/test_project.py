@@ -60,9 +60,9 @@ def test_paths_are_relative_to_the_file_and_flags_override(tmp_path: Path, monke
 @pytest.mark.parametrize(
     ("text", "line", "field", "names"),
     [
-        ('base = "https://example.org/"\nouput = "dist"\n', 2, "ouput", "base, dist, license, sources"),
+        ('base = "https://example.org/"\nouput = "dist"\n', 2, "ouput", "base, dist, license, links, sources"),
         ('[sources.a]\ntype = "articles"\npath = "x"\nfolder = "y"\n', 4, "sources.a.folder", "path, type"),
-        ('[sources.a]\ntype = "gtd"\npath = "x"\n', 2, "sources.a.type", "acled, articles, gdelt, registry, ucdp"),
+        ('[sources.a]\ntype = "gtd"\npath = "x"\n', 2, "sources.a.type", "acled, articles, gdelt, links, registry"),
     ],
     ids=["top-level key", "source key", "source type"],
 )

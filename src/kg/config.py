@@ -59,6 +59,8 @@ class Settings:
     #: The inputs, in build order (a source comes after those it needs). The registry's and the
     #: articles' paths are `registry_file` and `articles_dir`, which the CLI flags override.
     sources: tuple[SourceConfig, ...] = DEFAULT_SOURCES
+    #: Curated link decisions for `kg link` (kg.toml's `links`); None: links.yaml at the project's root, if any.
+    links_file: Path | None = None
 
     def inputs(self) -> tuple[SourceConfig, ...]:
         """The sources with the paths the path fields give (--registry, --articles)."""

@@ -33,6 +33,7 @@ TOP_KEYS = {
     "license": "licence IRI of the published dumps",
     "dist": "output folder",
     "sources": "the inputs, one table per source",
+    "links": "curated link decisions of `kg link` (default: links.yaml beside kg.toml)",
 }
 #: keys of a [sources.NAME] table
 SOURCE_KEYS = ("type", "path")
@@ -116,6 +117,8 @@ def load_settings(
             fields["license"] = _string(file, text, None, "license", data["license"])
         if "dist" in data:
             fields["dist_dir"] = Path(_string(file, text, None, "dist", data["dist"]))
+        if "links" in data:
+            fields["links_file"] = root / _string(file, text, None, "links", data["links"])
         declared = data.get("sources", {})
         if not isinstance(declared, dict):
             raise ProjectError(
@@ -460,6 +463,19 @@ class SourceStatus:
     chunks: int
     exists: bool
     problem: str | None = None  # why its chunks could not be listed
+    releases: tuple[str, ...] = ()  # a dataset's releases (UCDP, ACLED, GDELT: `<type>/<release>/<file>` chunks)
+
+
+@dataclass(frozen=True)
+class LinksStatus:
+    """The links of `kg link`: the curated decisions in links.yaml and what the last run proposed."""
+
+    file: str | None  # the decisions file (kg.toml's links, else links.yaml beside kg.toml); None: none
+    accepted: int
+    rejected: int
+    proposed: int | None  # links the scorer made in the last `kg link` (dist/link-proposals.json); None: not run
+    curated: int | None  # links made by a curated decision in that run
+    problem: str | None = None  # why the decisions file could not be read
 
 
 @dataclass(frozen=True)
@@ -488,6 +504,7 @@ class Status:
     facts: dict[str, dict[str, int]]  # section → {curated, draft}
     sources: tuple[SourceStatus, ...]
     build: BuildStatus
+    links: LinksStatus | None = None
 
     def as_json(self) -> dict[str, Any]:
         """Plain data for `kg status --json`."""
@@ -532,7 +549,11 @@ def project_status(found: Project, settings: Settings) -> Status:
             chunks = SOURCES[declared.type].discover(declared.path) if exists else []
         except KGError as exc:  # what the build would stop at: shown, and the other sources still counted
             chunks, problem = [], exc.message
-        sources.append(SourceStatus(declared.name, declared.type, str(declared.path), len(chunks), exists, problem))
+        releases: tuple[str, ...] = ()
+        if declared.type not in ("registry", "articles", "links"):  # the dataset sources: <type>/<release>[/<file>]
+            releases = tuple(sorted({c.key.split("/")[1] for c in chunks if c.key.count("/") >= 1}))
+        status = SourceStatus(declared.name, declared.type, str(declared.path), len(chunks), exists, problem, releases)
+        sources.append(status)
         inputs += [f for c in chunks for f in c.files]
         if declared.type != "articles":
             continue
@@ -577,4 +598,35 @@ def project_status(found: Project, settings: Settings) -> Status:
         facts,
         tuple(sources),
         BuildStatus(str(settings.dist_dir), built, tuple(newer)),
+        links_status(found, settings),
     )
+
+
+def links_status(found: Project, settings: Settings) -> LinksStatus:
+    """Count the curated decisions (accepted, rejected) and the links the last `kg link` proposed."""
+    import json
+
+    from kg.link.decisions import DEFAULT_FILE, read_yaml
+
+    file = settings.links_file or found.root / DEFAULT_FILE
+    accepted = rejected = 0
+    problem = None
+    if file.is_file():
+        try:
+            decisions = read_yaml(file).get("links") or []
+        except KGError as exc:
+            decisions, problem = [], exc.message
+        kinds = [d.get("decision") for d in decisions if isinstance(d, dict)] if isinstance(decisions, list) else []
+        accepted, rejected = kinds.count("accepted"), kinds.count("rejected")
+    elif settings.links_file is not None:
+        problem = "no such file"
+    proposed = curated = None
+    try:
+        pairs = json.loads((settings.dist_dir / "link-proposals.json").read_text(encoding="utf-8"))["pairs"]
+        linked = [p for p in pairs if p.get("linked")]
+        curated = sum(1 for p in linked if str(p.get("reason", "")).startswith("curated"))
+        proposed = len(linked) - curated
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # not run yet, or not kg link's file
+        pass
+    shown = str(file) if file.is_file() or settings.links_file is not None else None
+    return LinksStatus(shown, accepted, rejected, proposed, curated, problem)

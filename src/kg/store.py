@@ -45,14 +45,28 @@ def rdf_format(path: Path) -> str:
 
 
 def read_rdf(paths: Iterable[Path], into: Graph | None = None) -> Graph:
-    """Parse RDF files into one graph; a syntax error names the file and line."""
+    """Parse RDF files into one graph; a syntax error names the file and line.
+
+    The quads of every named graph of an N-Quads or TriG file (`kg import`'s releases, `kg link`'s
+    links) go into a plain graph's union, the default graph's triples with them; a Dataset keeps them
+    in their graphs.
+    """
+    from rdflib import Dataset
+    from rdflib.graph import ConjunctiveGraph
+
     graph = into if into is not None else Graph()
     for path in paths:
         fmt = rdf_format(path)
         if not path.is_file():
             raise StoreError("file not found", file=path, hint="check the path")
         try:
-            graph.parse(path, format=fmt)
+            if fmt in ("nquads", "trig") and not isinstance(graph, ConjunctiveGraph):
+                quads = Dataset()
+                quads.parse(path, format=fmt)
+                for s, p, o, _ in quads.quads((None, None, None, None)):
+                    graph.add((s, p, o))
+            else:
+                graph.parse(path, format=fmt)
         except Exception as exc:  # rdflib raises many unrelated types for bad syntax
             raise StoreError(f"cannot parse {fmt}: {first_line(exc)}", file=path, line=_error_line(path, exc)) from None
     return graph

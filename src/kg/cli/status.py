@@ -22,7 +22,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 #: what a chunk of a source type is, in the plain-text report
-UNITS = {"registry": "file", "articles": "article(s)"}
+UNITS = {"registry": "file", "articles": "article(s)", "links": "file", "ucdp": "file(s)", "acled": "file(s)"}
+UNITS["gdelt"] = "file(s)"
 
 
 def render_text(status: Status) -> str:
@@ -38,6 +39,8 @@ def render_text(status: Status) -> str:
     for s in status.sources:
         unit = UNITS.get(s.type, "chunk(s)")
         count = s.problem or (f"{s.chunks} {unit}" if s.exists else "missing")
+        if s.releases:
+            count += f", release(s) {', '.join(s.releases)}"
         lines.append(f"source    {s.name} ({s.type}) {s.path}: {count}")
     build = status.build
     if build.built is None:
@@ -46,6 +49,16 @@ def render_text(status: Status) -> str:
         state = f"stale: {len(build.newer)} input(s) changed since" if build.newer else "up to date"
         lines.append(f"build     {build.dist}/void.ttl written {build.built}: {state}")
         lines += [f"  newer   {f}" for f in build.newer]
+    links = status.links
+    if links is not None:
+        decided = f"{links.accepted} accepted, {links.rejected} rejected"
+        decided = f"{links.problem}" if links.problem else decided
+        ran = (
+            "kg link not run"
+            if links.proposed is None
+            else f"last kg link: {links.proposed} proposed, {links.curated} from decisions"
+        )
+        lines.append(f"links     {links.file or 'no decisions file'}: {decided}; {ran}")
     lines += [f"draft     {key}" for key in status.drafts]
     lines += [f"unreadable {line}" for line in status.unreadable]
     return "\n".join(lines) + "\n"

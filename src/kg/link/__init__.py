@@ -28,8 +28,14 @@ def link_reports(
     return build_links(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"])
 
 
-def link_graph(graph: Graph, base: str, decisions_file: Path | None = None) -> LinkOutput:
-    """Link the reports of `graph` (data + vocabularies), with the curated decisions of the file if given."""
+def link_graph(graph: Graph, base: str, decisions_file: Path | None = None, shapes: Graph | None = None) -> LinkOutput:
+    """Link the reports of `graph` (data + vocabularies), with the curated decisions of the file if given;
+    with `shapes`, check the links graph against the links' shapes (ValidationFailed)."""
+    from kg.link.check import check_links
+
     reports = read_reports(graph)
     curated = load_decisions(decisions_file, base, {r.iri for r in reports}) if decisions_file else []
-    return link_reports(base, reports, curated)
+    out = link_reports(base, reports, curated)
+    if shapes is not None and out.nquads:
+        check_links(out.nquads, graph, shapes)
+    return out

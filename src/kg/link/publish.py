@@ -4,13 +4,15 @@ events the links make, as sorted N-Quads in one named graph (pure: records in, b
 A linked event is `<base>id/event/linked/<digest>`, a kgo:Event whose kgo:component is each event
 its reports were of; the digest is of the sorted component IRIs, so the same links give the same
 IRIs and the same bytes. The reports keep their own kgo:reportOf: nothing is merged or overwritten.
+Its kgo:eventType is the one its components share, else the one most of them have (the first by IRI
+among equals): the shapes ask every event for exactly one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -61,6 +63,7 @@ def build_links(
     ds = Dataset()
     g = ds.graph(links_graph_iri(base))
     event_of = {r.iri: r.event for r in reports}
+    type_of = {r.event: r.event_type for r in reports if r.event_type is not None}
     by_pair = {(c.a, c.b): c for c in curated}
     tool = iris.mint(base, "dataset", "links", "kg-link")
     g.add((tool, RDF.type, PROV.SoftwareAgent))
@@ -112,6 +115,11 @@ def build_links(
         e = iris.mint(base, "event", "linked", _digest(*sorted(members)))
         g.add((e, RDF.type, KGO.Event))
         g.add((e, RDFS.label, Literal(f"one event of {len(members)} linked events", lang="en")))
+        g.add((e, RDFS.label, Literal(f"satu peristiwa dari {len(members)} peristiwa yang ditautkan", lang="id")))
+        types = Counter(type_of[m] for m in members if m in type_of)
+        if types:
+            most = max(types.values())
+            g.add((e, KGO.eventType, URIRef(min(t for t, n in types.items() if n == most))))
         for m in sorted(members):
             g.add((e, KGO.component, URIRef(m)))
     lines = sorted({line for line in ds.serialize(format="nquads").splitlines() if line.strip()})

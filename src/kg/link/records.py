@@ -50,6 +50,8 @@ class ReportRecord:
     actors: tuple[str, ...]  # agents of the report's participations
     figures: tuple[tuple[str, int], ...]  # (kgo:counts, schema:value) of the report's figures
     labels: tuple[str, ...]  # rdfs:label of the report and of its event, every language
+    event_type: str | None = None  # the event's kgo:eventType (a linked event takes its components')
+    violence: str | None = None  # kgo:violenceType of a UCDP row (state-based, non-state, one-sided)
 
     def local(self) -> str:
         """The report's key: its IRI after `/report/` (for messages)."""
@@ -69,9 +71,11 @@ REPORTS_QUERY = (
     sparql_prologue()
     + """
 SELECT ?report ?event ?doc ?isDataset ?start ?end ?prec ?geo ?loc ?locLat ?locLon ?locCountry
-       ?ancs ?types ?codes ?agents ?figs ?labels
+       ?ancs ?types ?codes ?agents ?figs ?labels ?eventType ?violence
 WHERE {
   ?report a kgo:Report ; kgo:reportOf ?event ; kgo:startDate ?start ; kgo:datePrecision ?prec .
+  OPTIONAL { ?event kgo:eventType ?eventType }
+  OPTIONAL { ?report kgo:violenceType ?violence }
   OPTIONAL { ?report prov:wasDerivedFrom ?doc0 }
   BIND(COALESCE(?doc0, ?report) AS ?doc)
   BIND(EXISTS { ?doc a kgo:DatasetRelease } AS ?isDataset)
@@ -145,7 +149,7 @@ _VARIABLES: tuple[str, ...] = (
     "locLat",
     "locLon",
 )
-_VARIABLES += ("locCountry", "ancs", "types", "codes", "agents", "figs", "labels")
+_VARIABLES += ("locCountry", "ancs", "types", "codes", "agents", "figs", "labels", "eventType", "violence")
 
 
 def _rows(graph: Graph) -> Iterator[dict[str, str]]:
@@ -193,6 +197,8 @@ def read_reports(graph: Graph) -> list[ReportRecord]:
             actors=_split(r.get("agents")),
             figures=tuple(sorted(_figure(f) for f in _split(r.get("figs")))),
             labels=_split(r.get("labels")),
+            event_type=r.get("eventType"),
+            violence=r.get("violence"),
         )
         out[rec.iri] = rec
     return [out[k] for k in sorted(out)]

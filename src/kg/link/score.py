@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kg.link.records import PlaceRecord, ReportRecord
 
 #: the version of the rules below; recorded with every link they propose
-RULES_VERSION = "link-rules-3"
+RULES_VERSION = "link-rules-4"
 
 # --- dates: each report spans the days its precision allows ------------------------------------
 
@@ -269,11 +269,36 @@ def repeats_itself(document: str) -> bool:
     return any(f"/id/document/{key}/" in document for key in REPEATING)
 
 
+def _same_point(a: ReportRecord, b: ReportRecord) -> bool:
+    if a.place is None or b.place is None:
+        return False
+    if a.place.iri == b.place.iri:
+        return True
+    pa, pb = (a.place.latitude, a.place.longitude), (b.place.latitude, b.place.longitude)
+    return None not in pa and pa == pb
+
+
+def coded_twice(a: ReportRecord, b: ReportRecord) -> bool:
+    """Whether two rows of one UCDP release are one incident coded as several rows: UCDP codes an attack
+    as a state-based row (the government against the group) and a one-sided row (the group against
+    civilians). Rows of one release with different types of violence, the same dates and precision, the
+    same place or point, and a side in common are components of one event, not a duplicate."""
+    return (
+        a.document == b.document
+        and a.violence is not None
+        and b.violence is not None
+        and a.violence != b.violence
+        and (a.start, a.end, a.precision) == (b.start, b.end, b.precision)
+        and _same_point(a, b)
+        and bool(set(a.actors) & set(b.actors))
+    )
+
+
 def blocked(a: ReportRecord, b: ReportRecord) -> str | None:
     """Why the pair is not a candidate, or None if it is."""
     if a.event == b.event:
         return "already one event"
-    if a.document == b.document and not repeats_itself(a.document):
+    if a.document == b.document and not repeats_itself(a.document) and not coded_twice(a, b):
         return "one document's reports are distinct events by its author's account"
     if not spans_overlap(a, b):
         return "dates do not overlap"
@@ -413,8 +438,13 @@ def decide(
     for a, b in sorted(yes):
         clusters.join(a, b)
         out.append(Decision(score_pair(record[a], record[b]), True, "curated: accepted"))
+    twice = {c.key for c in scored if c.key not in yes | no and coded_twice(record[c.a], record[c.b])}
+    for c in sorted(scored, key=lambda c: c.key):  # the dataset's own rows of one incident, whatever their score
+        if c.key in twice:
+            clusters.join(c.a, c.b)
+            out.append(Decision(c, True, "one incident coded as several rows by its dataset"))
     for c in sorted(scored, key=lambda c: (-c.score, c.key)):
-        if c.key in yes:
+        if c.key in yes or c.key in twice:
             continue
         if c.key in no:
             out.append(Decision(c, False, "curated: rejected"))

@@ -77,10 +77,11 @@ class Source(Protocol):
 
 
 def _table() -> dict[str, Source]:
-    from kg.sources import acled, articles, gdelt, registry, ucdp
+    from kg.sources import acled, articles, gdelt, links, registry, ucdp
 
     datasets = (ucdp, acled, gdelt)
-    return {"registry": registry.SOURCE, "articles": articles.SOURCE, **{d.DATASET.name: d.SOURCE for d in datasets}}
+    table: dict[str, Source] = {"registry": registry.SOURCE, "articles": articles.SOURCE}
+    return {**table, **{d.DATASET.name: d.SOURCE for d in datasets}, "links": links.SOURCE}
 
 
 #: The source types by name, as a project's kg.toml names them.
