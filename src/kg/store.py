@@ -149,6 +149,9 @@ def open_graph(paths: Iterable[Path], backend: str = "memory", location: Path | 
         fmt = rdf_format(path)
         if not path.is_file():
             raise StoreError("file not found", file=path, hint="check the path")
+        if fmt in ("nquads", "trig"):  # named graphs into the union, as on the other backends
+            read_rdf([path], graph)
+            continue
         try:
             graph.parse(path, format=_OX_FORMATS.get(fmt, fmt))
         except Exception as exc:
