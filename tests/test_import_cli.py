@@ -167,11 +167,19 @@ def test_the_progress_line_shows_on_a_terminal_after_a_second(tmp_path: Path) ->
     assert shown.getvalue() == ""
     now[0] = 2.0
     progress.update(0, 25)  # 24 rows in 2 s; 25 of the 100 lines read, 75 to go at that pace
-    assert shown.getvalue() == "\rkg import: read 24 rows, 12 rows/s, 0:06 left to read "
+    assert shown.getvalue() == "\rkg import: 24 rows, 12 rows/s, 0:06 left "
     now[0] = 2.1
     progress.update(0, 26)  # within 0.2 s of the last: not redrawn
+    assert shown.getvalue().count("\r") == 1
+    # a partition is validated: said at once (25 rows in 2.1 s; 26 of 100 lines read, 74 to go)
+    progress.phase("validate", 25)
+    validating = "kg import: 25 rows, 12 rows/s, 0:06 left (validating) "
+    assert shown.getvalue().endswith("\r" + validating)
+    now[0] = 3.0
+    progress.update(0, 31)  # reading again: 26 rows in 3 s, 69 lines to go; the longer line wiped
+    assert shown.getvalue().endswith("\r" + "kg import: 26 rows, 9 rows/s, 0:07 left ".ljust(len(validating)))
     progress.close()
-    assert shown.getvalue().count("\r") == 1 and shown.getvalue().endswith("\n")
+    assert shown.getvalue().count("\r") == 3 and shown.getvalue().endswith("\n")
     quiet = io.StringIO()  # not a terminal: never written
     progress = Progress(quiet, [data], clock=lambda: now[0])
     now[0] = 9.0
