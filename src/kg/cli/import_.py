@@ -41,6 +41,10 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--dist", type=Path, help="output folder (default: dist/)")
 
 
+#: what the progress line says during a phase of `kg.sources.dataset.import_dataset` ("read": nothing)
+PHASES = {"read": "", "validate": " (validating)", "write": " (sorting and writing)"}
+
+
 class Progress:
     """`N rows, R rows/s, T left` on one line of a terminal, once an import has run a second.
 
@@ -49,9 +53,6 @@ class Progress:
     (counted first: a pass over the bytes, far quicker than the import). While a partition is
     validated, and while the release is sorted and written, the line says so.
     """
-
-    #: what the line says during a phase of `kg.sources.dataset.import_dataset` ("read" says nothing)
-    PHASES = {"read": "", "validate": " (validating)", "write": " (sorting and writing)"}
 
     def __init__(self, stream: TextIO, files: Sequence[Path], clock: Callable[[], float] = time.monotonic) -> None:
         self.stream, self.clock = stream, clock
@@ -78,7 +79,7 @@ class Progress:
     def phase(self, name: str, rows: int) -> None:
         """A phase of the import begins: say so, if the line is shown (validating takes seconds)."""
         if self.on and self.clock() - self.start >= 1.0:
-            self._show(self.clock(), self.PHASES[name])
+            self._show(self.clock(), PHASES[name])
 
     def _show(self, now: float, doing: str) -> None:
         total = self.before[-1]
