@@ -788,6 +788,65 @@ def _nt(iri: str) -> str:
     return f"<{iri}>"
 
 
+#: the constant IRIs of a row's lines, as N-Triples terms by local name (rdflib's namespace
+#: attributes make a new URIRef at every use, a third of the mapping's time)
+_ROW_TERMS: dict[str, str] = {
+    "Annotation": f"<{OA.Annotation}>",
+    "Evidence": f"<{KGO.Evidence}>",
+    "Figure": f"<{KGO.Figure}>",
+    "Participation": f"<{KGO.Participation}>",
+    "Report": f"<{KGO.Report}>",
+    "RowSelector": f"<{KGO.RowSelector}>",
+    "SpecificResource": f"<{OA.SpecificResource}>",
+    "State": f"<{KGO.State}>",
+    "actorCategory": f"<{KGO.actorCategory}>",
+    "agent": f"<{KGO.agent}>",
+    "asOf": f"<{KGO.asOf}>",
+    "claimantName": f"<{KGO.claimantName}>",
+    "countedGroup": f"<{KGO.countedGroup}>",
+    "counts": f"<{KGO.counts}>",
+    "datasetCode": f"<{KGO.datasetCode}>",
+    "datePrecision": f"<{KGO.datePrecision}>",
+    "declaredIn": f"<{KGO.declaredIn}>",
+    "describing": f"<{OA.describing}>",
+    "description": f"<{KGO.description}>",
+    "endDate": f"<{KGO.endDate}>",
+    "eventType": f"<{KGO.eventType}>",
+    "evidence": f"<{KGO.evidence}>",
+    "figureOf": f"<{KGO.figureOf}>",
+    "geoPrecision": f"<{KGO.geoPrecision}>",
+    "hasBody": f"<{OA.hasBody}>",
+    "hasSelector": f"<{OA.hasSelector}>",
+    "hasSource": f"<{OA.hasSource}>",
+    "hasTarget": f"<{OA.hasTarget}>",
+    "inEvent": f"<{KGO.inEvent}>",
+    "inReport": f"<{KGO.inReport}>",
+    "label": f"<{RDFS.label}>",
+    "latitude": f"<{KGO.latitude}>",
+    "location": f"<{KGO.location}>",
+    "longitude": f"<{KGO.longitude}>",
+    "maxValue": f"<{SCHEMA.maxValue}>",
+    "minValue": f"<{SCHEMA.minValue}>",
+    "motivatedBy": f"<{OA.motivatedBy}>",
+    "qualifier": f"<{KGO.qualifier}>",
+    "reportOf": f"<{KGO.reportOf}>",
+    "reportedType": f"<{KGO.reportedType}>",
+    "role": f"<{KGO.role}>",
+    "rowId": f"<{KGO.rowId}>",
+    "rowLine": f"<{KGO.rowLine}>",
+    "startDate": f"<{KGO.startDate}>",
+    "territory": f"<{KGO.territory}>",
+    "type": f"<{RDF.type}>",
+    "value": f"<{SCHEMA.value}>",
+    "wasDerivedFrom": f"<{PROV.wasDerivedFrom}>",
+    "withinPlace": f"<{KGO.withinPlace}>",
+}
+
+
+#: kinds of the resources of a row, minted `<kind>/<dataset>/<release>/<row>…`
+ROW_KINDS = ("event", "report", "evidence", "participation", "figure")
+
+
 class RowMapper:
     """Dataset rows (`RowReport`s of one release) as canonical N-Triples lines, one row at a time.
 
@@ -804,18 +863,9 @@ class RowMapper:
         self.doc = _nt(release_iri(base, release))
         self.row_name = f"{release.title}, row "
         self.shared: set[RowPlace | RowActor] = set()
-        p = {
-            name: _nt(str(iri))
-            for name, iri in {
-                "type": RDF.type,
-                "label": RDFS.label,
-                "derived": PROV.wasDerivedFrom,
-                "evidence": KGO.evidence,
-                "body": OA.hasBody,
-            }.items()
-        }
-        self.p = p
-        self.fact_tail = f" {p['derived']} {self.doc} .", f" {p['evidence']} "
+        # the IRIs of a row's own resources are these plus the row id (minted once, not per row)
+        ds, rel = release.dataset, release.release
+        self.iri = {kind: str(iris.mint(base, kind, ds, rel)) + "/" for kind in ROW_KINDS}
 
     def release_lines(self) -> list[str]:
         """The lines describing the release itself (title, licence, citation, terms)."""
@@ -835,147 +885,149 @@ class RowMapper:
         """The lines of one row: its evidence, event, report, participations and figures."""
         out: list[str] = []
         add = out.append
-        p, doc, base = self.p, self.doc, self.base
-        ds, rel, row = self.release.dataset, self.release.release, rec.row
+        T = _ROW_TERMS
+        doc, row = self.doc, rec.row
         if self.origins is not None:
             self.origins.setdefault(doc[1:-1], Origin(rec.file, 1))
-        event = _nt(iris.mint(base, "event", ds, rel, row))
-        report = _nt(iris.mint(base, "report", ds, rel, row))
-        ann_iri = iris.mint(base, "evidence", ds, rel, row)
+        at = self.iri
+        event, report = f"<{at['event']}{row}>", f"<{at['report']}{row}>"
+        ann_iri = at["evidence"] + row
         ann, target, selector = _nt(ann_iri), _nt(f"{ann_iri}/target"), _nt(f"{ann_iri}/row")
         row_name = self.row_name + row
 
         def fact(s: str) -> None:
-            add(f"{s} {p['derived']} {doc} .")
-            add(f"{s} {p['evidence']} {ann} .")
-            add(f"{ann} {p['body']} {s} .")
+            add(f"{s} {T['wasDerivedFrom']} {doc} .")
+            add(f"{s} {T['evidence']} {ann} .")
+            add(f"{ann} {T['hasBody']} {s} .")
             self._origin(s, rec)
 
-        def triple(s: str, prop: URIRef, o: str) -> None:
-            add(f"{s} <{prop}> {o} .")
+        def triple(s: str, prop: str, o: str) -> None:
+            add(f"{s} {prop} {o} .")
 
         # the row itself is the evidence: a Web Annotation whose target selects the row of the release
-        triple(ann, RDF.type, _nt(KGO.Evidence))
-        triple(ann, RDF.type, _nt(OA.Annotation))
-        triple(ann, OA.motivatedBy, _nt(OA.describing))
-        triple(ann, OA.hasTarget, target)
-        triple(ann, PROV.wasDerivedFrom, doc)
-        triple(ann, RDFS.label, _text(row_name, "en"))
-        triple(target, RDF.type, _nt(OA.SpecificResource))
-        triple(target, OA.hasSource, doc)
-        triple(target, OA.hasSelector, selector)
-        triple(selector, RDF.type, _nt(KGO.RowSelector))
-        triple(selector, KGO.rowId, _text(row))
-        triple(selector, KGO.rowLine, _typed(str(rec.line), _XSD_NNI))
+        triple(ann, T["type"], T["Evidence"])
+        triple(ann, T["type"], T["Annotation"])
+        triple(ann, T["motivatedBy"], T["describing"])
+        triple(ann, T["hasTarget"], target)
+        triple(ann, T["wasDerivedFrom"], doc)
+        triple(ann, T["label"], _text(row_name, "en"))
+        triple(target, T["type"], T["SpecificResource"])
+        triple(target, T["hasSource"], doc)
+        triple(target, T["hasSelector"], selector)
+        triple(selector, T["type"], T["RowSelector"])
+        triple(selector, T["rowId"], _text(row))
+        triple(selector, T["rowLine"], _typed(str(rec.line), _XSD_NNI))
         for prop, value in rec.sources:
-            triple(selector, prop, _text(value))
+            triple(selector, _nt(prop), _text(value))
 
         cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
-        triple(event, RDF.type, _nt(cls))
-        triple(event, KGO.eventType, _nt(concept))
-        triple(event, RDFS.label, _text(rec.label, "en"))
-        triple(event, KGO.declaredIn, doc)
+        triple(event, T["type"], _nt(cls))
+        triple(event, T["eventType"], _nt(concept))
+        triple(event, T["label"], _text(rec.label, "en"))
+        triple(event, T["declaredIn"], doc)
         self._origin(event, rec)
 
         # the report, as report_core writes an article's
         location = self._place(out, rec.place)
-        triple(report, RDF.type, _nt(KGO.Report))
-        triple(report, KGO.reportOf, event)
-        triple(report, KGO.startDate, _typed(rec.start, _XSD_DATE))
-        triple(report, KGO.datePrecision, _nt(PRECISIONS[rec.precision]))
+        triple(report, T["type"], T["Report"])
+        triple(report, T["reportOf"], event)
+        triple(report, T["startDate"], _typed(rec.start, _XSD_DATE))
+        triple(report, T["datePrecision"], _nt(PRECISIONS[rec.precision]))
         if rec.end is not None:
-            triple(report, KGO.endDate, _typed(rec.end, _XSD_DATE))
-        triple(report, KGO.location, location)
+            triple(report, T["endDate"], _typed(rec.end, _XSD_DATE))
+        triple(report, T["location"], location)
         geo = rec.geo_precision or ("country" if self.place_types.get(location[1:-1]) == "country" else None)
         if geo:
-            triple(report, KGO.geoPrecision, _nt(KGG[geo]))
-        triple(report, KGO.reportedType, _nt(concept))
-        triple(report, RDFS.label, _text(f"{rec.label} (report: {row_name})", "en"))
+            triple(report, T["geoPrecision"], _nt(KGG[geo]))
+        triple(report, T["reportedType"], _nt(concept))
+        triple(report, T["label"], _text(f"{rec.label} (report: {row_name})", "en"))
         for prop, code in rec.codes:
-            triple(report, prop, _nt(code))
+            triple(report, _nt(prop), _nt(code))
         if rec.claimant:
-            triple(report, KGO.claimantName, _text(rec.claimant))
+            triple(report, T["claimantName"], _text(rec.claimant))
         if rec.description:
-            triple(report, KGO.description, _text(rec.description, "en"))
+            triple(report, T["description"], _text(rec.description, "en"))
         for prop, measure in rec.numbers:
             number = _typed(str(measure), _XSD_NNI if isinstance(measure, int) else _XSD_DECIMAL)
-            triple(report, prop, number)
+            triple(report, _nt(prop), number)
         fact(report)
 
         for actor in rec.actors:  # as participation_core writes an article's
             agent = self._actor(out, actor)
-            part = _nt(iris.mint(base, "participation", ds, rel, row, actor.role, actor.kind, actor.key))
+            part = f"<{at['participation']}{row}/{actor.role}/{actor.kind}/{actor.key}>"
             prop, role_concept = ROLE_PROPERTIES[actor.role]
-            triple(event, prop, agent)
-            triple(part, RDF.type, _nt(KGO.Participation))
-            triple(part, KGO.inEvent, event)
-            triple(part, KGO.inReport, report)
-            triple(part, KGO.agent, agent)
-            triple(part, KGO.role, _nt(role_concept))
-            triple(part, RDFS.label, _text(f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}", "en"))
+            triple(event, _nt(prop), agent)
+            triple(part, T["type"], T["Participation"])
+            triple(part, T["inEvent"], event)
+            triple(part, T["inReport"], report)
+            triple(part, T["agent"], agent)
+            triple(part, T["role"], _nt(role_concept))
+            triple(part, T["label"], _text(f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}", "en"))
             fact(part)
 
         as_of = _typed(rec.as_of, _XSD_DATE)
         for fig in rec.figures:  # as figure_core writes an article's
-            s = _nt(iris.mint(base, "figure", ds, rel, row, fig.key))
+            s = f"<{at['figure']}{row}/{fig.key}>"
             exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
             qualifier = "exact" if exact else "about"
             low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
-            triple(s, RDF.type, _nt(KGO.Figure))
-            triple(s, KGO.figureOf, event)
-            triple(s, KGO.inReport, report)
-            triple(s, KGO.counts, _nt(KGC[fig.counts]))
-            triple(s, KGO.qualifier, _nt(QUALIFIERS[qualifier][0]))
-            for prop, n in ((SCHEMA.value, fig.value), (SCHEMA.minValue, low), (SCHEMA.maxValue, high)):
+            triple(s, T["type"], T["Figure"])
+            triple(s, T["figureOf"], event)
+            triple(s, T["inReport"], report)
+            triple(s, T["counts"], _nt(KGC[fig.counts]))
+            triple(s, T["qualifier"], _nt(QUALIFIERS[qualifier][0]))
+            for prop, n in ((T["value"], fig.value), (T["minValue"], low), (T["maxValue"], high)):
                 if n is not None:
                     triple(s, prop, _typed(str(n), _XSD_NNI))
-            triple(s, KGO.asOf, as_of)
+            triple(s, T["asOf"], as_of)
             if fig.group:
-                triple(s, KGO.countedGroup, _text(fig.group, "en"))
+                triple(s, T["countedGroup"], _text(fig.group, "en"))
             span = "–".join("?" if b is None else str(b) for b in (low, high))
             for n, lang in enumerate(("en", "id")):
                 number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
-                triple(s, RDFS.label, _text(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang))
+                triple(s, T["label"], _text(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang))
             fact(s)
         return out
 
     def _place(self, out: list[str], place: RowPlace) -> str:
         if place.registry is not None:
             return _nt(place.registry)
+        T = _ROW_TERMS
         s = _nt(iris.mint(self.base, "place", *place.kind_key))
         if place in self.shared:
             return s
         self.shared.add(place)
         add = out.append
-        add(f"{s} <{RDF.type}> {_nt(PLACE_CLASSES[place.type])} .")
-        add(f"{s} <{RDFS.label}> {_text(place.label, 'en')} .")
-        add(f"{s} <{PROV.wasDerivedFrom}> {self.doc} .")
+        add(f"{s} {T['type']} {_nt(PLACE_CLASSES[place.type])} .")
+        add(f"{s} {T['label']} {_text(place.label, 'en')} .")
+        add(f"{s} {T['wasDerivedFrom']} {self.doc} .")
         self.place_types[s[1:-1]] = place.type
         if place.within is not None:
-            add(f"{s} <{KGO.withinPlace}> {self._place(out, place.within)} .")
+            add(f"{s} {T['withinPlace']} {self._place(out, place.within)} .")
         if place.latitude is not None and place.longitude is not None:
-            add(f"{s} <{KGO.latitude}> {_typed(_decimal(place.latitude), _XSD_DECIMAL)} .")
-            add(f"{s} <{KGO.longitude}> {_typed(_decimal(place.longitude), _XSD_DECIMAL)} .")
+            add(f"{s} {T['latitude']} {_typed(_decimal(place.latitude), _XSD_DECIMAL)} .")
+            add(f"{s} {T['longitude']} {_typed(_decimal(place.longitude), _XSD_DECIMAL)} .")
         if place.code:
-            add(f"{s} <{KGO.datasetCode}> {_text(place.code)} .")
+            add(f"{s} {T['datasetCode']} {_text(place.code)} .")
         return s
 
     def _actor(self, out: list[str], actor: RowActor) -> str:
         if actor.registry is not None:
             return _nt(actor.registry)
+        T = _ROW_TERMS
         s = _nt(iris.mint(self.base, actor.kind, actor.key))
         if actor in self.shared:
             return s
         self.shared.add(actor)
         add = out.append
-        add(f"{s} <{RDF.type}> {_nt(KGO.State if actor.cls == 'state' else GROUP_CLASSES[actor.cls])} .")
-        add(f"{s} <{RDFS.label}> {_text(actor.label, 'en')} .")
-        add(f"{s} <{PROV.wasDerivedFrom}> {self.doc} .")
-        add(f"{s} <{KGO.datasetCode}> {_text(actor.code)} .")
+        add(f"{s} {T['type']} {T['State'] if actor.cls == 'state' else _nt(GROUP_CLASSES[actor.cls])} .")
+        add(f"{s} {T['label']} {_text(actor.label, 'en')} .")
+        add(f"{s} {T['wasDerivedFrom']} {self.doc} .")
+        add(f"{s} {T['datasetCode']} {_text(actor.code)} .")
         if actor.category is not None:
-            add(f"{s} <{KGO.actorCategory}> {_nt(actor.category)} .")
+            add(f"{s} {T['actorCategory']} {_nt(actor.category)} .")
         if actor.territory is not None:
-            add(f"{s} <{KGO.territory}> {self._place(out, actor.territory)} .")
+            add(f"{s} {T['territory']} {self._place(out, actor.territory)} .")
         return s
 
 
