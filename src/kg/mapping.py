@@ -976,9 +976,9 @@ class RowMapper:
             triple(s, T["inReport"], report)
             triple(s, T["counts"], _nt(KGC[fig.counts]))
             triple(s, T["qualifier"], _nt(QUALIFIERS[qualifier][0]))
-            for prop, n in ((T["value"], fig.value), (T["minValue"], low), (T["maxValue"], high)):
+            for bound, n in ((T["value"], fig.value), (T["minValue"], low), (T["maxValue"], high)):
                 if n is not None:
-                    triple(s, prop, _typed(str(n), _XSD_NNI))
+                    triple(s, bound, _typed(str(n), _XSD_NNI))
             triple(s, T["asOf"], as_of)
             if fig.group:
                 triple(s, T["countedGroup"], _text(fig.group, "en"))
