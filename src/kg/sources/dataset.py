@@ -350,25 +350,29 @@ def import_dataset(
     reports = iter_reports(dataset, files, release, terms, refused, strict=strict, on_refused=on_refused, on_row=on_row)
     info = dataset.release(release)
     mapper = RowMapper(info, terms, base)
-    lines: set[bytes] = {line.encode() for line in mapper.release_lines()}
+    graph = release_iri(base, info)
+    in_graph = f" <{graph}> ."
+    quads: set[bytes] = set()  # the lines are made N-Quads at once: one copy of each line, not two
     rows = 0
     violations: list[str] = []
-    while part := list(itertools.islice(reports, PARTITION_ROWS)):
+    while True:
         # a partition is mapped and validated apart (with every shared resource it names), so that
         # the validator's memory stays that of one partition
+        part = list(itertools.islice(reports, PARTITION_ROWS))
         rows += len(part)
         mapper.forget_shared()
-        part_lines = [line.encode() for line in mapper.release_lines()]
+        lines = mapper.release_lines()
         for report in part:
-            part_lines.extend(line.encode() for line in mapper.lines(report))
+            lines.extend(mapper.lines(report))
         if on_phase is not None:
             on_phase("validate", rows)
-        violations.extend(checker.violations(part_lines, info, part, terms, base))
-        lines.update(part_lines)
+        violations.extend(checker.violations(lines, info, part, terms, base))
+        quads.update((line[:-2] + in_graph).encode() for line in lines)
+        del lines
+        if len(part) < PARTITION_ROWS:
+            break
         if on_phase is not None:
             on_phase("read", rows)
-    if rows == 0:
-        violations = checker.violations(sorted(lines), info, [], terms, base)
     if violations:
         raise ValidationFailed(
             f"the imported rows do not conform to {shapes}: {len(violations)} violation(s); nothing was written",
@@ -376,10 +380,10 @@ def import_dataset(
         )
     if on_phase is not None:
         on_phase("write", rows)
-    graph = release_iri(base, info)
-    suffix = f" <{graph}> .\n".encode()
-    nquads = b"".join(line[:-2] + suffix for line in sorted(lines))
-    return ImportResult(info, graph, nquads, rows, len(lines), tuple(refused))
+    ordered = sorted(quads)
+    del quads
+    nquads = b"\n".join(ordered) + b"\n" if ordered else b""
+    return ImportResult(info, graph, nquads, rows, len(ordered), tuple(refused))
 
 
 #: rows mapped and validated together by `kg import` (about 1.3M triples of UCDP rows)
@@ -398,15 +402,15 @@ class _Checker:
         self.shapes = prepare_shapes(read_rdf([shapes]))
 
     def violations(
-        self, lines: Sequence[bytes], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
+        self, lines: Sequence[str], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
     ) -> list[str]:
         """The readable lines of the violations whose focus is one of the partition's resources."""
         from rdflib import Graph
 
         from kg.validation_fast import run_fast, to_report
 
-        nt = b"".join(line + b"\n" for line in lines)
-        mine = {line[1 : line.index(b">")].decode() for line in lines}
+        nt = "".join(line + "\n" for line in lines).encode()
+        mine = {line[1 : line.index(">")] for line in lines}
         results = [r for r in run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes) if r.focus in mine]
         if not results:
             return []
