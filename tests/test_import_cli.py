@@ -186,3 +186,28 @@ def test_the_progress_line_shows_on_a_terminal_after_a_second(tmp_path: Path) ->
     progress.update(0, 50)
     progress.close()
     assert quiet.getvalue() == ""
+
+
+def test_a_violation_in_a_later_partition_is_found_and_named_by_its_row(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are validated two at a time here: the third row (900003, line 5, no source_original) is
+    the only report without a claimant, and is refused by a shape asking for one."""
+    from kg.config import Settings
+    from kg.errors import ValidationFailed
+    from kg.sources import dataset
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix kgo: <https://w3id.org/conflict-kg/ontology#> .\n"
+        "kgo:ClaimantShape a sh:NodeShape ; sh:targetClass kgo:Report ;\n"
+        '  sh:property [ sh:path kgo:claimantName ; sh:minCount 1 ; sh:message "no claimant" ] .\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 2)
+    settings = Settings()
+    with pytest.raises(ValidationFailed) as err:
+        dataset.import_dataset("ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, settings.ontology_files)
+    assert len(err.value.lines) == 1
+    assert f"{FULL}:5" in err.value.lines[0] and "no claimant" in err.value.lines[0]
