@@ -359,6 +359,8 @@ def import_dataset(
         # a partition is mapped and validated apart (with every shared resource it names), so that
         # the validator's memory stays that of one partition
         part = list(itertools.islice(reports, PARTITION_ROWS))
+        if not part and rows:
+            break  # the rows filled the partitions before
         rows += len(part)
         mapper.forget_shared()
         lines = mapper.release_lines()
