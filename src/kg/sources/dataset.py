@@ -15,6 +15,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -355,26 +356,35 @@ def import_dataset(
     quads: set[bytes] = set()  # the lines are made N-Quads at once: one copy of each line, not two
     rows = 0
     violations: list[str] = []
-    while True:
-        # a partition is mapped and validated apart (with every shared resource it names), so that
-        # the validator's memory stays that of one partition
-        part = list(itertools.islice(reports, PARTITION_ROWS))
-        if not part and rows:
-            break  # the rows filled the partitions before
-        rows += len(part)
-        mapper.forget_shared()
-        lines = mapper.release_lines()
-        for report in part:
-            lines.extend(mapper.lines(report))
-        if on_phase is not None:
+    # a partition is mapped and validated apart (with every shared resource it names), so that the
+    # validator's memory stays that of one partition; it is validated in a thread (the engine runs
+    # outside the GIL) while the next one is read and mapped, one partition at most waiting
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checking: Future[list[str]] | None = None
+        while True:
+            part = list(itertools.islice(reports, PARTITION_ROWS))
+            if not part and rows:
+                break  # the rows filled the partitions before
+            rows += len(part)
+            mapper.forget_shared()
+            lines = mapper.release_lines()
+            for report in part:
+                lines.extend(mapper.lines(report))
+            if checking is not None:
+                if on_phase is not None and not checking.done():
+                    on_phase("validate", rows)
+                violations.extend(checking.result())
+            checking = pool.submit(checker.violations, lines, info, part, terms, base)
+            quads.update((line[:-2] + in_graph).encode() for line in lines)
+            del lines
+            if len(part) < PARTITION_ROWS:
+                break
+            if on_phase is not None:
+                on_phase("read", rows)
+        assert checking is not None  # the loop submits at least one partition
+        if on_phase is not None and not checking.done():
             on_phase("validate", rows)
-        violations.extend(checker.violations(lines, info, part, terms, base))
-        quads.update((line[:-2] + in_graph).encode() for line in lines)
-        del lines
-        if len(part) < PARTITION_ROWS:
-            break
-        if on_phase is not None:
-            on_phase("read", rows)
+        violations.extend(checking.result())
     if violations:
         raise ValidationFailed(
             f"the imported rows do not conform to {shapes}: {len(violations)} violation(s); nothing was written",
