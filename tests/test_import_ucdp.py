@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
@@ -255,6 +255,8 @@ def test_the_same_rows_give_the_same_lines() -> None:
 
 
 @given(st.text())
+@example('say "no"')
+@example('say "no" \\ \t\n\x85 \ufffe \U0001f600 é')
 def test_a_row_literal_is_written_as_pyoxigraph_writes_it(text: str) -> None:
     """The row mapping writes N-Triples itself; a literal must come out as the canonical writer's."""
     import pyoxigraph as ox

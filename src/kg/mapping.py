@@ -761,7 +761,7 @@ def _rdflib_term(term: object) -> URIRef | Literal:
 # a row cost more than the rest of an import together.
 
 #: characters pyoxigraph writes as they are in a literal; any other string is escaped by pyoxigraph
-_PLAIN = re.compile("[\x20\x21\x23-\x5b\x5d-\x7e\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]*")
+_PLAIN = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]*")
 _XSD_DATE = f"<{XSD.date}>"
 _XSD_DECIMAL = f"<{XSD.decimal}>"
 _XSD_NNI = f"<{XSD.nonNegativeInteger}>"
