@@ -211,3 +211,25 @@ def test_a_violation_in_a_later_partition_is_found_and_named_by_its_row(
         dataset.import_dataset("ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, settings.ontology_files)
     assert len(err.value.lines) == 1
     assert f"{FULL}:5" in err.value.lines[0] and "no claimant" in err.value.lines[0]
+
+
+def test_partitions_of_one_row_give_the_same_bytes_as_one_partition(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The three rows name the same state (Government of Testland) and group (Hill Front) twice:
+    merged from three partitions their lines are kept once, in the same order."""
+    from kg.config import Settings
+    from kg.sources import dataset
+
+    settings = Settings()
+
+    def run() -> dataset.ImportResult:
+        return dataset.import_dataset(
+            "ucdp", [FULL], "ged", REGISTRY, ID[:-3], settings.shapes_file, settings.ontology_files
+        )
+
+    whole = run()
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
+    parts = run()
+    assert parts.nquads == whole.nquads
+    lines = parts.nquads.splitlines()
+    assert parts.triples == len(lines) == len(set(lines))
+    assert lines == sorted(lines)

@@ -11,6 +11,8 @@ the others come from the build cache.
 from __future__ import annotations
 
 import csv
+import heapq
+import io
 import itertools
 import re
 import unicodedata
@@ -353,7 +355,7 @@ def import_dataset(
     mapper = RowMapper(info, terms, base)
     graph = release_iri(base, info)
     in_graph = f" <{graph}> ."
-    quads: set[bytes] = set()  # the lines are made N-Quads at once: one copy of each line, not two
+    runs: list[bytes] = []  # each partition's distinct N-Quads, sorted and joined: no object per line
     rows = 0
     violations: list[str] = []
     # a partition is mapped and validated apart (with every shared resource it names), so that the
@@ -375,7 +377,7 @@ def import_dataset(
                     on_phase("validate", rows)
                 violations.extend(checking.result())
             checking = pool.submit(checker.violations, lines, info, part, terms, base)
-            quads.update((line[:-2] + in_graph).encode() for line in lines)
+            runs.append(b"".join(sorted({(line[:-2] + in_graph + "\n").encode() for line in lines})))
             del lines
             if len(part) < PARTITION_ROWS:
                 break
@@ -392,10 +394,26 @@ def import_dataset(
         )
     if on_phase is not None:
         on_phase("write", rows)
-    ordered = sorted(quads)
-    del quads
-    nquads = b"\n".join(ordered) + b"\n" if ordered else b""
-    return ImportResult(info, graph, nquads, rows, len(ordered), tuple(refused))
+    nquads, count = _merge(runs)
+    return ImportResult(info, graph, nquads, rows, count, tuple(refused))
+
+
+def _merge(runs: list[bytes]) -> tuple[bytes, int]:
+    """The sorted, distinct lines of sorted runs of lines (each line ending in a newline), and their count.
+
+    A line is in several runs only if several partitions name the resource it describes (an
+    actor, a country): equal lines meet in the merge and are kept once.
+    """
+    if len(runs) == 1:
+        return runs[0], runs[0].count(b"\n")
+    out = io.BytesIO()
+    count, last = 0, b""
+    for line in heapq.merge(*(io.BytesIO(run) for run in runs)):
+        if line != last:
+            out.write(line)
+            count, last = count + 1, line
+    runs.clear()
+    return out.getvalue(), count
 
 
 #: rows mapped and validated together by `kg import` (about 1.3M triples of UCDP rows)
