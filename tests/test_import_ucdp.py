@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 from rdflib.query import Result
@@ -247,3 +249,19 @@ def test_the_same_rows_give_the_same_lines() -> None:
     lines = [dumps.ntriples_lines(_import(FULL, "ged-test")[1]) for _ in range(2)]
     assert lines[0] == lines[1]
     assert SCHEMA.value  # the figure values are typed like an article's
+
+
+# ------------------------------------------------------------------------------ literals as N-Triples
+
+
+@given(st.text())
+@example('say "no"')
+@example('say "no" \\ \t\n\x85 \ufffe \U0001f600 é')
+def test_a_row_literal_is_written_as_pyoxigraph_writes_it(text: str) -> None:
+    """The row mapping writes N-Triples itself; a literal must come out as the canonical writer's."""
+    import pyoxigraph as ox
+
+    from kg.mapping import _text
+
+    assert _text(text) == str(ox.Literal(text))
+    assert _text(text, "en") == str(ox.Literal(text, language="en"))

@@ -13,6 +13,7 @@ through the same report, participation and figure core; a row is its own evidenc
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -726,111 +727,329 @@ def map_dataset_reports(
     base: str,
     sink: TripleSink,
 ) -> dict[URIRef, Origin]:
-    """Add the triples of a release's row reports to `sink`; return the file and line of each resource."""
-    b = _Builder(base, sink, registry.names, registry.place_types)
-    doc = map_release(release, base, sink)
+    """Add the triples of a release's row reports to `sink`; return the file and line of each resource.
+
+    The rows are mapped to N-Triples lines (`RowMapper`) and the lines read back as rdflib terms:
+    one mapping, whichever form the caller wants.
+    """
+    import pyoxigraph as ox
+
+    origins: dict[str, Origin] = {}
+    rows = RowMapper(release, registry, base, origins)
+    lines = rows.release_lines()
     for rec in reports:
-        b.origin(doc, rec.file, 1)
-        _row_report(b, release, doc, rec)
-    return b.origins
+        lines.extend(rows.lines(rec))
+    for t in ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES):
+        sink.add((URIRef(t.subject.value), URIRef(t.predicate.value), _rdflib_term(t.object)))
+    return {URIRef(k): v for k, v in origins.items()}
 
 
-def _row_place(b: _Builder, doc: URIRef, place: RowPlace) -> URIRef:
-    if place.registry is not None:
-        return place.registry
-    s = iris.mint(b.base, "place", *place.kind_key)
-    b.g.add((s, RDF.type, PLACE_CLASSES[place.type]))
-    b.g.add((s, RDFS.label, Literal(place.label, lang="en")))
-    b.g.add((s, PROV.wasDerivedFrom, doc))
-    b.place_types[s] = place.type
-    if place.within is not None:
-        b.g.add((s, KGO.withinPlace, _row_place(b, doc, place.within)))
-    if place.latitude is not None and place.longitude is not None:
-        b.g.add((s, KGO.latitude, Literal(place.latitude, datatype=XSD.decimal)))
-        b.g.add((s, KGO.longitude, Literal(place.longitude, datatype=XSD.decimal)))
-    b.add(s, KGO.datasetCode, Literal(place.code) if place.code else None)
-    return s
+def _rdflib_term(term: object) -> URIRef | Literal:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    assert isinstance(term, ox.Literal)  # a row maps to no blank node
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype))
 
 
-def _row_actor(b: _Builder, doc: URIRef, actor: RowActor) -> URIRef:
-    if actor.registry is not None:
-        return actor.registry
-    s = iris.mint(b.base, actor.kind, actor.key)
-    b.g.add((s, RDF.type, KGO.State if actor.cls == "state" else GROUP_CLASSES[actor.cls]))
-    b.g.add((s, RDFS.label, Literal(actor.label, lang="en")))
-    b.g.add((s, PROV.wasDerivedFrom, doc))
-    b.g.add((s, KGO.datasetCode, Literal(actor.code)))
-    b.add(s, KGO.actorCategory, actor.category)
-    if actor.territory is not None:
-        b.g.add((s, KGO.territory, _row_place(b, doc, actor.territory)))
-    return s
+# A row's triples are written as canonical N-Triples lines (what pyoxigraph writes for the same terms,
+# so that the dumps' bytes do not depend on the path): building rdflib terms for the 100+ triples of
+# a row cost more than the rest of an import together.
+
+#: characters pyoxigraph writes as they are in a literal; any other string is escaped by pyoxigraph
+_PLAIN = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd]*")
+_XSD_DATE = f"<{XSD.date}>"
+_XSD_DECIMAL = f"<{XSD.decimal}>"
+_XSD_NNI = f"<{XSD.nonNegativeInteger}>"
 
 
-def _row_report(b: _Builder, release: Release, doc: URIRef, rec: RowReport) -> None:
-    base, g, ds, rel = b.base, b.g, release.dataset, release.release
-    event = iris.mint(base, "event", ds, rel, rec.row)  # linking relates it to others
-    report = iris.mint(base, "report", ds, rel, rec.row)
-    ann = iris.mint(base, "evidence", ds, rel, rec.row)
-    target, selector = URIRef(f"{ann}/target"), URIRef(f"{ann}/row")
-    row_name = f"{release.title}, row {rec.row}"
+def _quoted(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return f'"{text}"'
+    import pyoxigraph as ox
 
-    def fact(s: URIRef) -> None:
-        g.add((s, PROV.wasDerivedFrom, doc))
-        g.add((s, KGO.evidence, ann))
-        g.add((ann, OA.hasBody, s))
-        b.origin(s, rec.file, rec.line)
+    return str(ox.Literal(text))
 
-    # the row itself is the evidence: a Web Annotation whose target selects the row of the release
-    g.add((ann, RDF.type, KGO.Evidence))
-    g.add((ann, RDF.type, OA.Annotation))
-    g.add((ann, OA.motivatedBy, OA.describing))
-    g.add((ann, OA.hasTarget, target))
-    g.add((ann, PROV.wasDerivedFrom, doc))
-    g.add((ann, RDFS.label, Literal(row_name, lang="en")))
-    g.add((target, RDF.type, OA.SpecificResource))
-    g.add((target, OA.hasSource, doc))
-    g.add((target, OA.hasSelector, selector))
-    g.add((selector, RDF.type, KGO.RowSelector))
-    g.add((selector, KGO.rowId, Literal(rec.row)))
-    g.add((selector, KGO.rowLine, _nni(rec.line)))
-    for prop, value in rec.sources:
-        g.add((selector, prop, Literal(value)))
 
-    cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
-    g.add((event, RDF.type, cls))
-    g.add((event, KGO.eventType, concept))
-    g.add((event, RDFS.label, Literal(rec.label, lang="en")))
-    g.add((event, KGO.declaredIn, doc))
-    b.origin(event, rec.file, rec.line)
+def _text(text: str, lang: str | None = None) -> str:
+    """A plain (or language-tagged) literal as N-Triples."""
+    return _quoted(text) + (f"@{lang}" if lang else "")
 
-    location = _row_place(b, doc, rec.place)
-    b.report_core(report, event, rec.start, rec.precision, rec.end, location, rec.geo_precision, concept)
-    g.add((report, RDFS.label, Literal(f"{rec.label} (report: {row_name})", lang="en")))
-    for prop, code in rec.codes:
-        g.add((report, prop, code))
-    b.add(report, KGO.claimantName, Literal(rec.claimant) if rec.claimant else None)
-    b.add(report, KGO.description, Literal(rec.description, lang="en") if rec.description else None)
-    for prop, measure in rec.numbers:
-        g.add((report, prop, _nni(measure) if isinstance(measure, int) else Literal(measure, datatype=XSD.decimal)))
-    fact(report)
 
-    for actor in rec.actors:
-        agent = _row_actor(b, doc, actor)
-        part = iris.mint(base, "participation", ds, rel, rec.row, actor.role, actor.kind, actor.key)
-        b.participation_core(part, event, report, agent, actor.role)
-        text = f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}"
-        g.add((part, RDFS.label, Literal(text, lang="en")))
-        fact(part)
+def _typed(lexical: str, datatype: str) -> str:
+    return f'"{lexical}"^^{datatype}'
 
-    for fig in rec.figures:
-        s = iris.mint(base, "figure", ds, rel, rec.row, fig.key)
-        exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
-        qualifier = "exact" if exact else "about"
-        low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
-        b.figure_core(s, event, report, fig.counts, qualifier, fig.value, (low, high), rec.as_of)
-        b.add(s, KGO.countedGroup, Literal(fig.group, lang="en") if fig.group else None)
-        for n, lang in enumerate(("en", "id")):
+
+def _nt(iri: str) -> str:
+    return f"<{iri}>"
+
+
+#: the constant IRIs of a row's lines, as N-Triples terms by local name (rdflib's namespace
+#: attributes make a new URIRef at every use, a third of the mapping's time)
+_ROW_TERMS: dict[str, str] = {
+    "Annotation": f"<{OA.Annotation}>",
+    "Evidence": f"<{KGO.Evidence}>",
+    "Figure": f"<{KGO.Figure}>",
+    "Participation": f"<{KGO.Participation}>",
+    "Report": f"<{KGO.Report}>",
+    "RowSelector": f"<{KGO.RowSelector}>",
+    "SpecificResource": f"<{OA.SpecificResource}>",
+    "State": f"<{KGO.State}>",
+    "actorCategory": f"<{KGO.actorCategory}>",
+    "agent": f"<{KGO.agent}>",
+    "asOf": f"<{KGO.asOf}>",
+    "claimantName": f"<{KGO.claimantName}>",
+    "countedGroup": f"<{KGO.countedGroup}>",
+    "counts": f"<{KGO.counts}>",
+    "datasetCode": f"<{KGO.datasetCode}>",
+    "datePrecision": f"<{KGO.datePrecision}>",
+    "declaredIn": f"<{KGO.declaredIn}>",
+    "describing": f"<{OA.describing}>",
+    "description": f"<{KGO.description}>",
+    "endDate": f"<{KGO.endDate}>",
+    "eventType": f"<{KGO.eventType}>",
+    "evidence": f"<{KGO.evidence}>",
+    "figureOf": f"<{KGO.figureOf}>",
+    "geoPrecision": f"<{KGO.geoPrecision}>",
+    "hasBody": f"<{OA.hasBody}>",
+    "hasSelector": f"<{OA.hasSelector}>",
+    "hasSource": f"<{OA.hasSource}>",
+    "hasTarget": f"<{OA.hasTarget}>",
+    "inEvent": f"<{KGO.inEvent}>",
+    "inReport": f"<{KGO.inReport}>",
+    "label": f"<{RDFS.label}>",
+    "latitude": f"<{KGO.latitude}>",
+    "location": f"<{KGO.location}>",
+    "longitude": f"<{KGO.longitude}>",
+    "maxValue": f"<{SCHEMA.maxValue}>",
+    "minValue": f"<{SCHEMA.minValue}>",
+    "motivatedBy": f"<{OA.motivatedBy}>",
+    "qualifier": f"<{KGO.qualifier}>",
+    "reportOf": f"<{KGO.reportOf}>",
+    "reportedType": f"<{KGO.reportedType}>",
+    "role": f"<{KGO.role}>",
+    "rowId": f"<{KGO.rowId}>",
+    "rowLine": f"<{KGO.rowLine}>",
+    "startDate": f"<{KGO.startDate}>",
+    "territory": f"<{KGO.territory}>",
+    "type": f"<{RDF.type}>",
+    "value": f"<{SCHEMA.value}>",
+    "wasDerivedFrom": f"<{PROV.wasDerivedFrom}>",
+    "withinPlace": f"<{KGO.withinPlace}>",
+}
+
+
+#: kinds of the resources of a row, minted `<kind>/<dataset>/<release>/<row>…`
+ROW_KINDS = ("event", "report", "evidence", "participation", "figure")
+
+
+class RowMapper:
+    """Dataset rows (`RowReport`s of one release) as canonical N-Triples lines, one row at a time.
+
+    A resource several rows name (an actor, a country, a region) is written once per mapper: call
+    `forget_shared` to write it again (each partition validated apart needs its own copy). With
+    `origins`, the file and line of each resource a row defines is kept there (by IRI).
+    """
+
+    def __init__(
+        self, release: Release, registry: RegistryTerms, base: str, origins: dict[str, Origin] | None = None
+    ) -> None:
+        self.release, self.base, self.origins = release, base, origins
+        self.place_types = {str(k): v for k, v in registry.place_types.items()}
+        self.doc = _nt(release_iri(base, release))
+        self.row_name = f"{release.title}, row "
+        self.shared: set[RowPlace | RowActor] = set()
+        # the IRIs of a row's own resources are these plus the row id (minted once, not per row)
+        ds, rel = release.dataset, release.release
+        self.iri = {kind: str(iris.mint(base, kind, ds, rel)) + "/" for kind in ROW_KINDS}
+
+    def release_lines(self) -> list[str]:
+        """The lines describing the release itself (title, licence, citation, terms)."""
+        lines: list[str] = []
+        map_release(self.release, self.base, _LineSink(lines))
+        return lines
+
+    def forget_shared(self) -> None:
+        """Write the resources rows share again when the next rows name them."""
+        self.shared.clear()
+
+    def _origin(self, s: str, rec: RowReport) -> None:
+        if self.origins is not None:
+            self.origins.setdefault(s[1:-1], Origin(rec.file, rec.line))
+
+    def lines(self, rec: RowReport) -> list[str]:
+        """The lines of one row: its evidence, event, report, participations and figures."""
+        out: list[str] = []
+        add = out.append
+        T = _ROW_TERMS
+        doc, row = self.doc, rec.row
+        if self.origins is not None:
+            self.origins.setdefault(doc[1:-1], Origin(rec.file, 1))
+        at = self.iri
+        event, report = f"<{at['event']}{row}>", f"<{at['report']}{row}>"
+        ann_iri = at["evidence"] + row
+        ann, target, selector = _nt(ann_iri), _nt(f"{ann_iri}/target"), _nt(f"{ann_iri}/row")
+        row_name = self.row_name + row
+
+        def fact(s: str) -> None:
+            add(f"{s} {T['wasDerivedFrom']} {doc} .")
+            add(f"{s} {T['evidence']} {ann} .")
+            add(f"{ann} {T['hasBody']} {s} .")
+            self._origin(s, rec)
+
+        def triple(s: str, prop: str, o: str) -> None:
+            add(f"{s} {prop} {o} .")
+
+        # the row itself is the evidence: a Web Annotation whose target selects the row of the release
+        triple(ann, T["type"], T["Evidence"])
+        triple(ann, T["type"], T["Annotation"])
+        triple(ann, T["motivatedBy"], T["describing"])
+        triple(ann, T["hasTarget"], target)
+        triple(ann, T["wasDerivedFrom"], doc)
+        triple(ann, T["label"], _text(row_name, "en"))
+        triple(target, T["type"], T["SpecificResource"])
+        triple(target, T["hasSource"], doc)
+        triple(target, T["hasSelector"], selector)
+        triple(selector, T["type"], T["RowSelector"])
+        triple(selector, T["rowId"], _text(row))
+        triple(selector, T["rowLine"], _typed(str(rec.line), _XSD_NNI))
+        for prop, value in rec.sources:
+            triple(selector, _nt(prop), _text(value))
+
+        cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
+        triple(event, T["type"], _nt(cls))
+        triple(event, T["eventType"], _nt(concept))
+        triple(event, T["label"], _text(rec.label, "en"))
+        triple(event, T["declaredIn"], doc)
+        self._origin(event, rec)
+
+        # the report, as report_core writes an article's
+        location = self._place(out, rec.place)
+        triple(report, T["type"], T["Report"])
+        triple(report, T["reportOf"], event)
+        triple(report, T["startDate"], _typed(rec.start, _XSD_DATE))
+        triple(report, T["datePrecision"], _nt(PRECISIONS[rec.precision]))
+        if rec.end is not None:
+            triple(report, T["endDate"], _typed(rec.end, _XSD_DATE))
+        triple(report, T["location"], location)
+        geo = rec.geo_precision or ("country" if self.place_types.get(location[1:-1]) == "country" else None)
+        if geo:
+            triple(report, T["geoPrecision"], _nt(KGG[geo]))
+        triple(report, T["reportedType"], _nt(concept))
+        triple(report, T["label"], _text(f"{rec.label} (report: {row_name})", "en"))
+        for prop, code in rec.codes:
+            triple(report, _nt(prop), _nt(code))
+        if rec.claimant:
+            triple(report, T["claimantName"], _text(rec.claimant))
+        if rec.description:
+            triple(report, T["description"], _text(rec.description, "en"))
+        for prop, measure in rec.numbers:
+            number = _typed(str(measure), _XSD_NNI if isinstance(measure, int) else _XSD_DECIMAL)
+            triple(report, _nt(prop), number)
+        fact(report)
+
+        for actor in rec.actors:  # as participation_core writes an article's
+            agent = self._actor(out, actor)
+            part = f"<{at['participation']}{row}/{actor.role}/{actor.kind}/{actor.key}>"
+            prop, role_concept = ROLE_PROPERTIES[actor.role]
+            triple(event, _nt(prop), agent)
+            triple(part, T["type"], T["Participation"])
+            triple(part, T["inEvent"], event)
+            triple(part, T["inReport"], report)
+            triple(part, T["agent"], agent)
+            triple(part, T["role"], _nt(role_concept))
+            triple(part, T["label"], _text(f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}", "en"))
+            fact(part)
+
+        as_of = _typed(rec.as_of, _XSD_DATE)
+        for fig in rec.figures:  # as figure_core writes an article's
+            s = f"<{at['figure']}{row}/{fig.key}>"
+            exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
+            qualifier = "exact" if exact else "about"
+            low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
+            triple(s, T["type"], T["Figure"])
+            triple(s, T["figureOf"], event)
+            triple(s, T["inReport"], report)
+            triple(s, T["counts"], _nt(KGC[fig.counts]))
+            triple(s, T["qualifier"], _nt(QUALIFIERS[qualifier][0]))
+            for bound, n in ((T["value"], fig.value), (T["minValue"], low), (T["maxValue"], high)):
+                if n is not None:
+                    triple(s, bound, _typed(str(n), _XSD_NNI))
+            triple(s, T["asOf"], as_of)
+            if fig.group:
+                triple(s, T["countedGroup"], _text(fig.group, "en"))
             span = "–".join("?" if b is None else str(b) for b in (low, high))
-            number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
-            g.add((s, RDFS.label, Literal(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang=lang)))
-        fact(s)
+            for n, lang in enumerate(("en", "id")):
+                number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
+                triple(s, T["label"], _text(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang))
+            fact(s)
+        return out
+
+    def _place(self, out: list[str], place: RowPlace) -> str:
+        if place.registry is not None:
+            return _nt(place.registry)
+        T = _ROW_TERMS
+        s = _nt(iris.mint(self.base, "place", *place.kind_key))
+        if place in self.shared:
+            return s
+        self.shared.add(place)
+        add = out.append
+        add(f"{s} {T['type']} {_nt(PLACE_CLASSES[place.type])} .")
+        add(f"{s} {T['label']} {_text(place.label, 'en')} .")
+        add(f"{s} {T['wasDerivedFrom']} {self.doc} .")
+        self.place_types[s[1:-1]] = place.type
+        if place.within is not None:
+            add(f"{s} {T['withinPlace']} {self._place(out, place.within)} .")
+        if place.latitude is not None and place.longitude is not None:
+            add(f"{s} {T['latitude']} {_typed(_decimal(place.latitude), _XSD_DECIMAL)} .")
+            add(f"{s} {T['longitude']} {_typed(_decimal(place.longitude), _XSD_DECIMAL)} .")
+        if place.code:
+            add(f"{s} {T['datasetCode']} {_text(place.code)} .")
+        return s
+
+    def _actor(self, out: list[str], actor: RowActor) -> str:
+        if actor.registry is not None:
+            return _nt(actor.registry)
+        T = _ROW_TERMS
+        s = _nt(iris.mint(self.base, actor.kind, actor.key))
+        if actor in self.shared:
+            return s
+        self.shared.add(actor)
+        add = out.append
+        add(f"{s} {T['type']} {T['State'] if actor.cls == 'state' else _nt(GROUP_CLASSES[actor.cls])} .")
+        add(f"{s} {T['label']} {_text(actor.label, 'en')} .")
+        add(f"{s} {T['wasDerivedFrom']} {self.doc} .")
+        add(f"{s} {T['datasetCode']} {_text(actor.code)} .")
+        if actor.category is not None:
+            add(f"{s} {T['actorCategory']} {_nt(actor.category)} .")
+        if actor.territory is not None:
+            add(f"{s} {T['territory']} {self._place(out, actor.territory)} .")
+        return s
+
+
+def _decimal(number: Decimal) -> str:
+    """A Decimal's lexical form, positional as rdflib writes it (1E+2 is "100")."""
+    return f"{number:f}"
+
+
+class _LineSink:
+    """A TripleSink writing canonical N-Triples lines (for the few triples of a release)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.out = lines
+
+    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal], /) -> None:
+        s, p, o = triple
+        if isinstance(o, URIRef):
+            obj = _nt(o)
+        elif o.language:
+            obj = _text(str(o), o.language)
+        elif o.datatype is None or o.datatype == XSD.string:
+            obj = _text(str(o))
+        else:
+            obj = _typed(str(o), _nt(o.datatype))
+        self.out.append(f"<{s}> <{p}> {obj} .")

@@ -41,12 +41,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--dist", type=Path, help="output folder (default: dist/)")
 
 
-class Progress:
-    """`read N rows, R rows/s, T left to read` on one line of a terminal, once an import has run a second.
+#: what the progress line says during a phase of `kg.sources.dataset.import_dataset` ("read": nothing)
+PHASES = {"read": "", "validate": " (validating)", "write": " (sorting and writing)"}
 
-    Off when the stream is not a terminal. The time left comes from the lines read of the files'
-    lines (counted first: a pass over the bytes, far quicker than the import). It covers reading and
-    checking the rows; mapping and validating them follow.
+
+class Progress:
+    """`N rows, R rows/s, T left` on one line of a terminal, once an import has run a second.
+
+    Off when the stream is not a terminal. The rows are read, mapped and validated a partition at a
+    time, so the pace covers all three; the time left comes from the lines read of the files' lines
+    (counted first: a pass over the bytes, far quicker than the import). While a partition is
+    validated, and while the release is sorted and written, the line says so.
     """
 
     def __init__(self, stream: TextIO, files: Sequence[Path], clock: Callable[[], float] = time.monotonic) -> None:
@@ -57,26 +62,38 @@ class Progress:
             self.before.append(self.before[-1] + _count_lines(f))
         self.start = self.last = clock()
         self.rows = 0
-        self.shown = False
+        self.done = 0  # lines read
+        self.shown = 0  # length of the line on the terminal (0: none)
 
     def update(self, index: int, line: int) -> None:
         self.rows += 1
         if not self.on:
             return
         now = self.clock()
+        self.done = self.before[index] + line
         if now - self.start < 1.0 or now - self.last < 0.2:
             return
-        self.last, self.shown = now, True
-        done, total = self.before[index] + line, self.before[-1]
+        self.last = now
+        self._show(now, "")
+
+    def phase(self, name: str, rows: int) -> None:
+        """A phase of the import begins: say so, if the line is shown (validating takes seconds)."""
+        if self.on and self.clock() - self.start >= 1.0:
+            self._show(self.clock(), PHASES[name])
+
+    def _show(self, now: float, doing: str) -> None:
+        total = self.before[-1]
         rate = self.rows / (now - self.start)
-        left = (now - self.start) * (total - done) / done if done else 0.0
-        self.stream.write(f"\rkg import: read {self.rows:,} rows, {rate:,.0f} rows/s, {_duration(left)} left to read ")
+        left = (now - self.start) * (total - self.done) / self.done if self.done else 0.0
+        text = f"kg import: {self.rows:,} rows, {rate:,.0f} rows/s, {_duration(left)} left{doing} "
+        self.stream.write("\r" + text.ljust(self.shown))
         self.stream.flush()
+        self.shown = len(text)
 
     def close(self) -> None:
         if self.shown:
             self.stream.write("\n")
-            self.shown = False
+            self.shown = 0
 
 
 def _count_lines(file: Path) -> int:
@@ -138,4 +155,5 @@ def _import(
         strict=args.strict,
         on_refused=refused,
         on_row=progress.update,
+        on_phase=progress.phase,
     )
