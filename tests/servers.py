@@ -8,12 +8,15 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from starlette.types import ASGIApp
 
 
 def outputs_under_hash_seeds(script: str, *args: str, seeds: tuple[str, ...] = ("1", "2")) -> list[str]:
@@ -94,3 +97,25 @@ def oxigraph_server(location: Path, *, union_default_graph: bool = False, timeou
     finally:
         process.terminate()
         process.wait(20)
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: ASGIApp, ready_path: str, timeout_s: float = 120, poll_s: float = 0.2) -> Iterator[str]:
+    """Serve `app` with uvicorn on a free port of 127.0.0.1 in a thread; yield its URL once `ready_path`
+    answers 200 (up to `timeout_s`), and stop the server after."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"{url}{ready_path}", timeout=2).status_code == 200:
+                break
+        time.sleep(poll_s)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(30)

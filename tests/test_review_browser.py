@@ -8,22 +8,17 @@ them only under the test's tmp_path.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from kg.cli import main
 from kg.review.app import create_app
-from servers import free_port
+from servers import serve_in_thread
 from test_review import COMMENT, KEY, make_draft_project, review_settings
 from test_serve_browser import _shot, browser
 
@@ -39,23 +34,9 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def review_url(project: Path) -> Iterator[str]:
-    port = free_port()
     app = create_app(review_settings(project, today=CURATED_ON))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/doc/{KEY}", timeout=2).status_code == 200:
-                break
-        time.sleep(0.1)
-    try:
+    with serve_in_thread(app, f"/doc/{KEY}", timeout_s=60, poll_s=0.1) as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def _fact(driver: Any, kind: str, text: str) -> Any:

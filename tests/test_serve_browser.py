@@ -3,22 +3,17 @@ the summit's page and the query page of a real `kg serve`, and runs a query from
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import uvicorn
 
 from kg.serve import ServeSettings, create_app
-from servers import free_port
+from servers import serve_in_thread
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("KG_CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -35,24 +30,8 @@ ATTENDEES = (
 
 @pytest.fixture(scope="module")
 def server_url(built_dist: Path) -> Iterator[str]:
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(ServeSettings(dist_dir=built_dist)), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{url}/queries", timeout=2).status_code == 200:
-                break
-        time.sleep(0.2)
-    try:
+    with serve_in_thread(create_app(ServeSettings(dist_dir=built_dist)), "/queries") as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,17 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from kg import queries
 from kg.cli import main
 from kg.namespaces import PREFIXES
 from kg.serve import ServeSettings, create_app
-from servers import free_port
+from servers import serve_in_thread
 
 #: rdflib reads "\u0022" as a quote, so what stands between these two sits inside one string for it
 OPEN, CLOSE = 'BIND("\\u0022" AS ?a)', 'BIND("\\u0022" AS ?c)'
@@ -112,21 +110,8 @@ def server_url(request: pytest.FixtureRequest, seed_store: tuple[Path, Path]) ->
     dist, store = seed_store
     store_dir = store if request.param == "store" else None
     settings = ServeSettings(dist_dir=dist, workers=1, timeout_s=10, cache_entries=0, store_dir=store_dir)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/queries", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.2)
+    with serve_in_thread(create_app(settings), "/queries") as url:
         yield url
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 def _one_line_refusal(text: str) -> None:

@@ -22,13 +22,11 @@ from urllib.parse import parse_qsl
 import anyio
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
-from starlette.datastructures import MutableHeaders
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kg.annotation import load_registry, read_yaml_fast
 from kg.atomic import write_outputs
@@ -36,6 +34,7 @@ from kg.errors import KGError
 from kg.paths import ANNOTATION_NAME
 from kg.review.decide import Checker, Document, ReviewError, apply, curate, decide, digest, undecided
 from kg.review.facts import EDITABLE, FIELD_LABELS, choices, group_by_event, list_facts, segments
+from kg.serve.app import SecurityHeaders
 
 #: the addresses that mean "this machine only"; Host names accepted when listening on one of them
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -69,23 +68,6 @@ class ReviewSettings:
     host: str = "127.0.0.1"
     token: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     today: Callable[[], dt.date] = dt.date.today
-
-
-class _SecurityHeaders:
-    """ASGI middleware adding SECURITY_HEADERS to every response."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers[name] = value
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def allowed_hosts(host: str) -> list[str]:
@@ -304,7 +286,7 @@ def create_app(settings: ReviewSettings) -> Starlette:
             Route("/static/{name}", static),
         ],
         middleware=[
-            Middleware(_SecurityHeaders),
+            Middleware(SecurityHeaders, headers=SECURITY_HEADERS),
             Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(settings.host)),
         ],
         exception_handlers={KGError: refused_error},

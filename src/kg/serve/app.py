@@ -638,11 +638,12 @@ SECURITY_HEADERS: dict[str, str] = {
 }
 
 
-class _SecurityHeaders:
-    """ASGI middleware that adds SECURITY_HEADERS to every response the app sends."""
+class SecurityHeaders:
+    """ASGI middleware that adds `headers` (default SECURITY_HEADERS) to every HTTP response the app sends."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, headers: Mapping[str, str] | None = None) -> None:
         self.app = app
+        self.headers = dict(SECURITY_HEADERS if headers is None else headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -652,7 +653,7 @@ class _SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
+                for name, value in self.headers.items():
                     headers[name] = value
             await send(message)
 
@@ -788,7 +789,7 @@ def create_app(settings: ServeSettings | Settings | None = None) -> Starlette:
         Route("/style.css", stylesheet),
     ]
     middleware = [
-        Middleware(_SecurityHeaders),
+        Middleware(SecurityHeaders),
         Middleware(_SendingLimits, server=server),
         Middleware(
             CORSMiddleware,
