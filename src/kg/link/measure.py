@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -63,22 +64,8 @@ def _pair(a: str, b: str) -> Pair:
 
 def closure(links: Iterable[Pair]) -> set[Pair]:
     """Every pair of reports that the links put into one event (transitively)."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    for a, b in links:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for x in list(parent):
-        groups[find(x)].append(x)
-    return {_pair(a, b) for g in groups.values() for a, b in itertools.combinations(sorted(g), 2)}
+    joined = nx.Graph(list(links))
+    return {_pair(a, b) for g in nx.connected_components(joined) for a, b in itertools.combinations(sorted(g), 2)}
 
 
 def scorer_links(reports: Sequence[ReportRecord], threshold: float = THRESHOLD) -> set[Pair]:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+import networkx as nx
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
@@ -68,14 +69,7 @@ def build_links(
     tool = iris.mint(base, "dataset", "links", "kg-link")
     g.add((tool, RDF.type, PROV.SoftwareAgent))
     g.add((tool, RDFS.label, Literal(f"kg link, rules {RULES_VERSION}", lang="en")))
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
+    joined = nx.Graph()  # events, joined by the linked pairs of their reports
     linked = [d for d in decisions if d.linked]
     for d in linked:
         c = d.candidate
@@ -101,14 +95,9 @@ def build_links(
         else:
             g.add((s, KGO.linkStatus, Literal("proposed")))
             g.add((s, PROV.wasAttributedTo, tool))
-        ea, eb = find(event_of[c.a]), find(event_of[c.b])
-        if ea != eb:
-            parent[max(ea, eb)] = min(ea, eb)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for event in list(parent):
-        groups[find(event)].add(event)
+        joined.add_edge(event_of[c.a], event_of[c.b])
     events = 0
-    for members in groups.values():
+    for members in nx.connected_components(joined):
         if len(members) < 2:
             continue
         events += 1
