@@ -21,6 +21,16 @@ SPLITS = ("gold", "aside")
 #: the seed of the shuffle that chose the held-aside third (README, "Extraction dev set")
 ASIDE_SEED = 16
 ASIDE_PER_LANGUAGE = 2
+#: texts added after the first twelve (session 6): all development texts (gold/), by the README's split rule
+#: for later texts; the shuffle and the held-aside third are over the first twelve only
+ADDED_AS_DEV = frozenset(
+    {
+        "wikipedia-en-2009-jakarta-bombings",
+        "wikipedia-en-2018-mako-brimob-standoff",
+        "wikipedia-id-2002-bom-bali",
+        "wikipedia-id-2016-kerusuhan-tanjungbalai",
+    }
+)
 
 
 def folders(split: str) -> list[Path]:
@@ -92,13 +102,17 @@ def test_the_set_has_the_size_and_mix_issue_16_asks(corpus: Corpus) -> None:
     aside = {f.name for f in folders("aside")}
     gold = {f.name for f in folders("gold")}
     assert not aside & gold
-    assert 3 * len(aside) >= len(docs)
+    assert ADDED_AS_DEV <= gold
+    assert 3 * len(aside) >= len(docs) - len(ADDED_AS_DEV)
 
 
 def test_the_aside_third_is_the_recorded_seeded_shuffle(corpus: Corpus) -> None:
-    """The held-aside documents are the first two of each language after random.Random(16).shuffle."""
+    """The held-aside documents are the first two of each language after random.Random(16).shuffle
+    of the first twelve texts (the texts added later are development texts)."""
     by_language: dict[str, list[str]] = {}
     for a in corpus.articles:
+        if a.key in ADDED_AS_DEV:
+            continue
         by_language.setdefault(a.annotation.document.language, []).append(a.key)
     chosen: set[str] = set()
     for keys in by_language.values():
