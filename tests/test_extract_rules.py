@@ -333,3 +333,68 @@ def test_a_figure_of_harm_names_its_victims_as_a_group_of_the_article(invented: 
     assert [(f.value, f.counts, groups.get(f.victim or "")) for f in ann.figures] == [(5, "killed", "police")]
     crowd = _draft("en", "In Strelsau thousands of protesters marched.", invented)
     assert [(f.counts, f.victim) for f in crowd.figures] == [("participants", None)]
+
+
+# session 6: generic police resolved through the registry, victims and actors read from the verb after them,
+# security forces after an acting verb and "by", and infobox labels glued to their values
+
+POLICE = """\
+organisations:
+  - id: ruritanian-state-police
+    label: {en: Ruritanian State Police, id: Kepolisian Negara Ruritania}
+"""
+
+
+@pytest.fixture(scope="module")
+def with_police(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
+    file = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", POLICE), encoding="utf-8")
+    return load_registry(file)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # generic "polisi" is the one registry actor whose English label says police; the agent of a harm
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
+        # harmed: "<actor> was/were (also) <verb>" is a target
+        (
+            "en",
+            "Riots broke out in Strelsau. Three policemen were also injured.",
+            {("target", "ruritanian-state-police")},
+        ),
+        ("id", "Kerusuhan terjadi di Strelsau. Warga disandera.", {("target", "group:warga")}),
+        # acting: a security force that disperses or stops is a participant; a crowd that burns a perpetrator
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Massa kemudian membakar pasar. Polisi membubarkan massa.",
+            {("perpetrator", "group:massa"), ("participant", "ruritanian-state-police")},
+        ),
+        (
+            "en",
+            "The attack in Strelsau failed: the bombers were stopped by police at the gate.",
+            {("participant", "ruritanian-state-police")},
+        ),
+        # a mirror's infobox row with its label glued to the value
+        (
+            "en",
+            "The Strelsau siege was an attack in Strelsau.\nPerpetratorsRed Hand Brigade",
+            {("perpetrator", "red-hand")},
+        ),
+    ],
+)
+def test_participants_session_6(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
+    """With two police forces in the registry, "polisi" stays a group of the article."""
+    two = POLICE + "  - id: strelsau-city-police\n    label: {en: Strelsau City Police, id: Polisi Kota Strelsau}\n"
+    file = tmp_path / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", two), encoding="utf-8")
+    ann = _draft("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", load_registry(file))
+    assert _roles(ann) == {("perpetrator", "group:polisi")}

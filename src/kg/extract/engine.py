@@ -68,6 +68,9 @@ RULES: dict[str, float] = {
     "role.deployed": 0.6,
     "role.agent-of-harm": 0.6,
     "role.member-of-group": 0.6,
+    "role.victim-of-harm": 0.6,
+    "role.actor-verb": 0.5,
+    "group.registry-head": 0.6,
     "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
@@ -210,6 +213,8 @@ class _Draft:
         self.sent_starts = [s for s, _ in self.sents]
         self.main_country = self._main_country()
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
+        #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
+        self.security = {g.id for g in registry.groups if g.type == "security-forces"} | set(self.idx.heads.values())
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
         self.full_dates = [
@@ -245,7 +250,11 @@ class _Draft:
 
     def group_key(self, h: Hit) -> str:
         words = self.text[h.start : h.end].lower()
-        key = document_key(re.sub(r"^(para|the)\s+", "", words))
+        bare = re.sub(r"^(para|the)\s+", "", words)
+        head = self.lex.registry_heads.get(bare)
+        if head is not None and head in self.idx.heads:
+            return self.idx.heads[head]  # generic "police"/"polisi": the one registry actor named so
+        key = document_key(bare)
         if key in self.idx.actors or key in self.idx.place_types:
             key += "-group"
         self.groups.setdefault(key, (h.value, h))
@@ -377,7 +386,10 @@ class _Draft:
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
             by_agent = re.search(rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+$", self.text[s : g.start], re.I)
             clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
-            if ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
+            if by_agent and g.value == "security-forces" and not self._harm_before(s, by_agent.start()):
+                # "stopped by police", "checked by police": the police act in the event, they harm no one
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.actor-verb"))
+            elif ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
                 agent_after = agent_after or bool(by_agent)
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif ev.type in _CROWD and by_agent:
@@ -420,7 +432,12 @@ class _Draft:
         the row is a registry actor it names, or else a new group of the article (its words are the group)."""
         out: list[tuple[str, str, tuple[int, int], str]] = []
         actors = (PERSON, STATE, ORGANISATION, REGISTRY_GROUP)
-        for line in re.finditer(r"^[ \t]*-?[ \t]*([^|:\n]{2,40}?)[ \t]*[|:][ \t]*(.*)$", self.text, re.M):
+        rows = [
+            *re.finditer(r"^[ \t]*-?[ \t]*([^|:\n]{2,40}?)[ \t]*[|:][ \t]*(.*)$", self.text, re.M),
+            # a mirror's rendering that glues the label to its value: "PerpetratorsConvicted terrorism inmates"
+            *re.finditer(r"^([A-Z][a-z]+)(?=[A-Z][a-z])(.*)$", self.text, re.M),
+        ]
+        for line in rows:
             label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
             role = self.lex.role_labels.get(label)
             if role is None:
@@ -472,11 +489,66 @@ class _Draft:
             ):
                 continue
             s = self.sents[self.sentence_of(h.start)][0]
-            m = re.search(rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
+            counts = "|".join(map(re.escape, self.lex.numbers))
+            m = re.search(
+                rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para|{counts}|\d+)\s+)?$", self.text[s : h.start], re.I
+            )
             if m is None:
                 continue
             actor = self.group_key(h) if h.table == GROUP else h.value
             out.append(("perpetrator", actor, (s + m.start(), h.end), "role.agent-of-harm"))
+        return out
+
+    def _harm_before(self, s: int, end: int) -> bool:
+        """Whether a harm verb ends right before `end` ("killed" of "killed by"), in the sentence starting at `s`."""
+        verbs = "|".join(map(re.escape, self.lex.harm_verbs))
+        return bool(verbs) and re.search(rf"\b(?:{verbs})\s+$", self.text[s:end], re.I) is not None
+
+    def _actor_at(self, h: Hit) -> str | None:
+        """The actor a hit names (a registry actor, or a group of the article), else None."""
+        if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP):
+            return h.value
+        if h.table == GROUP and h.value != "group":
+            return self.group_key(h)
+        return None
+
+    def victims_and_actors(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Roles read from the verb right after an actor: "four policemen were also injured", "warga disandera"
+        (harmed: a target); "polisi membubarkan massa", "the crowd burned the temple" (acting: a security force
+        is a participant, any actor that burns, loots or attacks a perpetrator); and "dibubarkan oleh polisi"
+        (a security force after an acting verb and the agent marker: a participant)."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        lex = self.lex
+        aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
+        adverbs = (
+            r"(?:(?:officers|personnel|troops|personel|also|then|later|juga|kemudian|lalu|beralih|sempat)\s+){0,2}"
+        )
+        victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
+        acts = "|".join(map(re.escape, sorted(lex.actor_verbs, key=len, reverse=True)))
+        agents = "|".join(lex.agent_markers)
+        for h in self.hits:
+            actor = self._actor_at(h) if h.table != GROUP or h.value != "group" else None
+            if actor is None:
+                continue
+            after = self.text[h.end : h.end + 80]
+            m = re.match(rf"\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
+            if m is not None:
+                out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
+                continue
+            m = re.match(rf"\s+{adverbs}(?:{acts})\b", after, re.I) if acts else None
+            security = actor in self.security or (h.table == GROUP and h.value == "security-forces")
+            if m is not None:
+                verb = m.group(0).split()[-1].lower()
+                kind = next((v for k, v in lex.actor_verbs.items() if k.split()[-1] == verb), "act")
+                if kind == "harm":
+                    out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.actor-verb"))
+                elif security:
+                    out.append(("participant", actor, (h.start, h.end + m.end()), "role.actor-verb"))
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
+            if m is not None and security and acts and agents:
+                out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
         return out
 
     def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -917,20 +989,33 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
-        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of()
+        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of() + self.victims_and_actors()
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:
-            have = {(r[0], r[1]) for r in main_event.roles}
+            # a role read outside the event rules goes to the event of its sentence, else to the main event,
+            # unless some event has that actor in that role already
+            have = {(r[0], r[1]) for ev in events for r in ev.roles}
             for row in row_roles:
                 if (row[0], row[1]) not in have:
                     have.add((row[0], row[1]))
-                    main_event.roles.append(row)
+                    i = self.sentence_of(row[2][0])
+                    owner = next((ev for ev in events if ev.sentence == i), main_event)
+                    owner.roles.append(row)
 
         # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
         # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
         sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
         for ev in events:
             ev.roles = [r for r in ev.roles if r[0] != "participant" or (r[1], r[2]) not in sharper]
+            # a registry actor has a role once in an event, however often the text says so
+            seen: set[tuple[str, str]] = set()
+            kept = []
+            for one in ev.roles:
+                if one[1] in self.idx.actors and (one[0], one[1]) in seen:
+                    continue
+                seen.add((one[0], one[1]))
+                kept.append(one)
+            ev.roles = kept
 
         def resting_on(span: tuple[int, int]) -> list[str]:
             return [c.key for c in claims if c.span[0] <= span[0] and span[1] <= c.span[1]]

@@ -71,6 +71,14 @@ class Lexicon:
     facilities: dict[str, tuple[str, bool]]
     passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
+    #: a generic noun for a kind of actor → the English head word that names it in a registry label
+    #: ("polisi" → "police"): it is the registry actor whose English label holds that word, when only one does
+    registry_heads: dict[str, str]
+    #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was harmed, a target of the event
+    victim_verbs: tuple[str, ...]
+    #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
+    #: that burns, loots or attacks a perpetrator
+    actor_verbs: dict[str, str]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -131,6 +139,9 @@ def load_lexicon(lang: Lang) -> Lexicon:
             facilities={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["facilities"].items()},
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
+            registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
+            victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
+            actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None

@@ -39,6 +39,8 @@ class NameIndex:
     state_of_place: dict[str, str] = field(default_factory=dict)
     positions_of: dict[str, list[tuple[str, str, str | None]]] = field(default_factory=dict)
     actors: set[str] = field(default_factory=set)
+    #: English head word ("police") → the one registry organisation or group whose English label holds it
+    heads: dict[str, str] = field(default_factory=dict)
 
     def add(self, phrase: str, table: str, key: str) -> None:
         """Index `phrase` unless another entry already claims it (the first one wins: registry before aliases)."""
@@ -149,4 +151,10 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
             idx.add(name, PLACE, place)
     for phrase, group_type in lex.groups.items():
         idx.add(phrase, GROUP, group_type)
+    collective = [(o.id, o.label.en or "") for o in registry.organisations]
+    collective += [(g.id, g.label.en or "") for g in registry.groups]
+    for head in set(lex.registry_heads.values()):
+        owners = {key for key, label in collective if head in re.findall(r"[\w-]+", label.lower())}
+        if len(owners) == 1:  # a head several actors share names none of them
+            idx.heads[head] = owners.pop()
     return idx
