@@ -185,7 +185,7 @@ def test_every_drafted_fact_names_its_rule_and_confidence(seed_draft: Article) -
     version = load_lexicon("id").version
     ann = seed_draft.annotation
     assert ann.document.status == "draft"
-    records = [*ann.groups, *ann.places, *ann.venues, *ann.events, *ann.figures, *ann.claims]
+    records = [*ann.people, *ann.groups, *ann.places, *ann.venues, *ann.events, *ann.figures, *ann.claims]
     records += [r for ev in ann.events for r in ev.roles]
     assert records
     for rec in records:

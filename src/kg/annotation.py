@@ -323,6 +323,14 @@ class LocalGroup(_Keyed, _Drafted):
     according_to: list[Key] = Field(default_factory=list, description="Claims the group's description rests on.")
 
 
+class LocalPerson(_Keyed, _Drafted):
+    """A named person that only this article mentions (a spokesman the registry does not know); `kg extract`
+    drafts one for a name it cannot resolve. Move a person several articles name to the registry."""
+
+    label: Labels
+    evidence: Quote
+
+
 class LocalPlace(_Keyed, _Drafted):
     """A place (often a class of facilities named collectively) that only this article mentions."""
 
@@ -429,6 +437,7 @@ class Annotation(_Record):
     """One file `data/articles/<id>/annotation.yaml`."""
 
     document: DocumentMeta
+    people: list[LocalPerson] = Field(default_factory=list, description="People only this article names.")
     groups: list[LocalGroup] = Field(default_factory=list)
     places: list[LocalPlace] = Field(default_factory=list)
     venues: list[Venue] = Field(default_factory=list)
@@ -1181,7 +1190,7 @@ def locate_quote(text: str, quote: Quote) -> Span:
 
 
 def _quotes(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Quote]]:
-    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+    for section in ("people", "groups", "places", "venues", "events", "figures", "claims"):
         for i, rec in enumerate(getattr(ann, section)):
             yield (section, i, "evidence"), rec.evidence
     for i, ev in enumerate(ann.events):
@@ -1248,7 +1257,7 @@ def _check_article(article: Article, registry: LoadedRegistry, errors: _Errors) 
     fail = errors.add
 
     local: dict[str, str] = {}
-    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+    for section in ("people", "groups", "places", "venues", "events", "figures", "claims"):
         for i, rec in enumerate(getattr(ann, section)):
             if rec.id in reg_kinds or rec.id in local:
                 other = reg_kinds.get(rec.id) or local[rec.id]
@@ -1371,7 +1380,7 @@ def _check_article(article: Article, registry: LoadedRegistry, errors: _Errors) 
 
 def _labels(ann: Annotation) -> Iterator[tuple[tuple[str | int, ...], Labels]]:
     """Every Labels record of an annotation, with its path."""
-    for section in ("groups", "places", "venues", "events", "figures", "claims"):
+    for section in ("people", "groups", "places", "venues", "events", "figures", "claims"):
         for i, rec in enumerate(getattr(ann, section)):
             for attr in ("label", "description", "pretext", "group", "text"):
                 value = getattr(rec, attr, None)

@@ -345,6 +345,7 @@ class _Builder:
         doc = iris.mint(self.base, "document", key)
         refs = dict(reg_refs)
         local_kinds = (
+            ("people", "person"),
             ("groups", "group"),
             ("places", "place"),
             ("venues", "venue"),
@@ -396,6 +397,11 @@ class _Builder:
             self.g.add((s, RDF.type, KGO.VirtualVenue))
             self.labels(s, v.label)
             fact(s, v.evidence, ("venues", i), ())
+        for i, person in enumerate(ann.people):
+            s = refs[person.id]
+            self.g.add((s, RDF.type, KGO.Person))
+            self.labels(s, person.label)
+            fact(s, person.evidence, ("people", i), ())
         for i, gr in enumerate(ann.groups):
             s = refs[gr.id]
             self.g.add((s, RDF.type, GROUP_CLASSES[gr.type]))

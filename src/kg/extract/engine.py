@@ -21,6 +21,7 @@ from kg.annotation import (
     FigureRecord,
     Labels,
     LocalGroup,
+    LocalPerson,
     LocalPlace,
     Registry,
     RoleRecord,
@@ -71,6 +72,7 @@ RULES: dict[str, float] = {
     "role.victim-of-harm": 0.6,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
+    "person.new-speaker": 0.5,
     "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
@@ -213,6 +215,7 @@ class _Draft:
         self.sent_starts = [s for s, _ in self.sents]
         self.main_country = self._main_country()
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
+        self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
         self.security = {g.id for g in registry.groups if g.type == "security-forces"} | set(self.idx.heads.values())
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
@@ -866,7 +869,10 @@ class _Draft:
             if verb.value in self.lex.reporting_prefix:
                 after = [h for h in speakers if 0 <= h.start - verb.end <= 5 and h.start < e]
                 if not after:
-                    continue
+                    name = self.new_person(verb.end, e, after_marker=True)
+                    if name is None:
+                        continue
+                    after = [Hit(name[0], name[1], PERSON, self.person_key(name))]
                 speaker = self.speaker_at(after[0])
                 colon = re.match(r"\s*:", self.text[after[0].end : e])
                 # "Menurut X, …" / "According to X: …" introduce the claim; ", according to X" closes it
@@ -881,6 +887,8 @@ class _Draft:
                 speaker = self.speaker_at(before[-1])
             elif after and re.search(r"[\"”][\s,]*$", self.text[max(0, verb.start - 4) : verb.start]):
                 speaker = self.speaker_at(after[0])  # `"…," kata Tokayev` / `"…," said Price`
+            elif (name := self.new_person(s, verb.start, after_marker=False)) is not None:
+                speaker = self.person_key(name)  # a name the registry lacks: a draft person of the article
             else:
                 continue
             if speaker is None:
@@ -901,6 +909,36 @@ class _Draft:
         for n, c in enumerate(claims, 1):
             c.key = f"claim-{n}"
         return claims
+
+    def new_person(self, start: int, end: int, *, after_marker: bool) -> tuple[int, int] | None:
+        """A name the registry lacks, as a reporting verb's speaker: two to four capitalised words right before
+        the verb (after_marker False) or right after "according to"/"menurut" (True), with the titles before
+        it left out ("National Police spokesman Brigadier General Ali Rahman said" → "Ali Rahman"); None when
+        the words are a known name, a place or a group, or fewer than two words are left."""
+        word = r"[A-Z][\w'’.-]*"
+        if after_marker:
+            m = re.match(rf"\s+((?:{word}\s+){{1,5}}{word})", self.text[start:end])
+        else:
+            m = re.search(rf"((?:{word}\s+){{1,5}}{word})\s*,?\s+$", self.text[start:end])
+        if m is None:
+            return None
+        s, e = start + m.start(1), start + m.end(1)
+        if any(h.start < e and s < h.end for h in self.hits if h.table not in ("reporting", "trigger")):
+            return None  # a registry name, a place, a group: not a new person
+        tokens = [(t.start(), t.group(0)) for t in re.finditer(r"\S+", self.text[s:e])]
+        while tokens and tokens[0][1].lower().strip(".") in self.lex.person_titles:
+            tokens = tokens[1:]
+        if len(tokens) < 2 or any(t.lower().strip(".,") in self.lex.person_titles for _, t in tokens):
+            return None
+        return s + tokens[0][0], e
+
+    def person_key(self, span: tuple[int, int]) -> str:
+        """The key of a draft person of the article (one per name)."""
+        key = document_key(self.text[span[0] : span[1]])
+        if key in self.idx.actors or key in self.idx.place_types or key in self.groups:
+            key += "-person"
+        self.people.setdefault(key, span)
+        return key
 
     def _speaks(self, h: Hit, verb: Hit) -> bool:
         """Whether `h` is the subject of the reporting verb: right before it, or a person (or "he") up to three
@@ -1119,6 +1157,18 @@ class _Draft:
                     confidence=conf,
                 )
             )
+        person_records = []
+        for key, (ps, pe) in sorted(self.people.items(), key=lambda kv: kv[1]):
+            rule, conf = _rule("person.new-speaker", lex)
+            person_records.append(
+                LocalPerson(
+                    id=key,
+                    label=Labels(**{lang: text[ps:pe]}),
+                    evidence=quote(text, ps, pe),
+                    rule=rule,
+                    confidence=conf,
+                )
+            )
         group_records = []
         for key, (group_type, h) in sorted(self.groups.items(), key=lambda kv: kv[1][1].start):
             rule, conf = _rule("group.lexicon", lex)
@@ -1163,6 +1213,7 @@ class _Draft:
         )
         return Annotation(
             document=meta,
+            people=person_records,
             groups=group_records,
             places=place_records,
             venues=venues,

@@ -79,6 +79,8 @@ class Lexicon:
     #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
     #: that burns, loots or attacks a perpetrator
     actor_verbs: dict[str, str]
+    #: words of a title before a name ("spokesman", "Brigadier", "Kombes"): left out of a draft person's name
+    person_titles: frozenset[str]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -142,6 +144,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
             actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
+            person_titles=frozenset(str(v).lower() for v in data["person_titles"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
