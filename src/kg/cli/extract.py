@@ -26,6 +26,14 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--registry", type=Path, help="registry of shared entities (default: data/registry.yaml)")
     p.add_argument(
+        "--events",
+        metavar="PATH",
+        type=Path,
+        action="append",
+        default=[],
+        help="annotations (files, or folders such as data/articles) whose reported events a drafted event may name",
+    )
+    p.add_argument(
         "--base", help="base IRI of the Turtle draft (default: $KG_BASE_IRI or https://w3id.org/conflict-kg/)"
     )
 
@@ -52,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         output=args.output if args.output is not None and str(args.output) != "-" else None,
         fmt=args.format,
         base=settings.base,
+        events=args.events,
     )
     write_output(args.output, text.encode())
     return 0

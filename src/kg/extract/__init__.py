@@ -10,6 +10,7 @@ and the registry and returns text for the CLI to write.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +36,7 @@ from kg.extract.engine import (
     title_of,
 )
 from kg.extract.evaluate import Comparison, Score, compare, score
+from kg.extract.known import KnownEvent, known_events
 
 if TYPE_CHECKING:
     from kg.project import DraftRequest
@@ -70,6 +72,7 @@ def _options(
     publisher: str | None,
     text_name: str,
     document_id: str | None = None,
+    known: tuple[KnownEvent, ...] = (),
 ) -> DraftOptions:
     language = detect_language(text) if lang == "auto" else lang
     if language not in ("id", "en"):
@@ -97,7 +100,7 @@ def _options(
         raise ExtractError(f"--publisher {org!r} is not an organisation of the registry", hint="add it there first")
     if document_id is None:
         document_id = document_key(file.parent.name if file.stem.startswith("article") else file.stem)
-    return DraftOptions(language, day, document_id, text_name, org, title_of(text))  # type: ignore[arg-type]
+    return DraftOptions(language, day, document_id, text_name, org, title_of(text), known)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -118,8 +121,12 @@ def draft_article(
     output: Path | None = None,
     fmt: str = "yaml",
     base: str = "https://w3id.org/conflict-kg/",
+    events: Sequence[Path] = (),
 ) -> str:
-    """Draft the annotation of one article file; return it as YAML or Turtle (checked as `kg validate` would)."""
+    """Draft the annotation of one article file; return it as YAML or Turtle (checked as `kg validate` would).
+
+    `events`: annotation files, or folders of `<doc>/annotation.yaml`, whose reported events a drafted event
+    may name (`load_known_events`)."""
     from kg.extract.draft import check_draft, draft_turtle, draft_yaml
 
     if fmt not in FORMATS:
@@ -128,13 +135,32 @@ def draft_article(
     text = read_article_text(article)
     folder = output.parent if output is not None and fmt == "yaml" else article.parent
     text_name = os.path.relpath(article.resolve(), folder.resolve())
-    opts = _options(text, article, registry, lang, dateline, publisher, text_name)
+    known = load_known_events(events, registry)
+    opts = _options(text, article, registry, lang, dateline, publisher, text_name, known=known)
     ann = extract(text, registry.registry, opts)
     annotation_file = folder / "annotation.draft.yaml"
     if fmt == "ttl":
         return draft_turtle(ann, annotation_file, registry, base)
     check_draft(ann, annotation_file, registry)
     return draft_yaml(ann)
+
+
+def load_known_events(paths: Sequence[Path], registry: LoadedRegistry) -> tuple[KnownEvent, ...]:
+    """The events the annotations at `paths` report (annotation files, an article's folder, or a folder of
+    `<doc>/annotation.yaml` such as data/articles), each loaded and checked as `kg validate` does."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = [path / "annotation.yaml"] if (path / "annotation.yaml").is_file() else []
+            found = found or sorted(path.glob("*/annotation.yaml"))
+            if not found:
+                raise ExtractError("no <doc>/annotation.yaml in the folder", file=path, hint="name data/articles")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ExtractError("not found", file=path, hint="--events names annotation files or their folders")
+    return tuple(known_events((load_article(f, registry) for f in files), registry.registry))
 
 
 def draft_sections(request: DraftRequest) -> dict[str, list[Any]]:

@@ -26,10 +26,12 @@ from kg.annotation import (
     Registry,
     RoleRecord,
     Venue,
+    parse_date,
 )
 from kg.errors import KGError
 from kg.extract import numbers
 from kg.extract.dates import DateFound, dates_in
+from kg.extract.known import KnownEvent, match, period, place_tree
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
 from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
 from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, REGISTRY_GROUP, STATE
@@ -73,6 +75,7 @@ RULES: dict[str, float] = {
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
+    "event.known-event": 0.5,
     "group.infobox-row": 0.6,
     "figure.counted-after": 0.8,
     "figure.counted-before": 0.7,
@@ -155,6 +158,8 @@ class DraftOptions:
     text_name: str
     publisher: str
     title: str
+    #: events other annotations report (`kg extract --events`): a drafted event that fits one names it
+    known_events: tuple[KnownEvent, ...] = ()
 
 
 def detect_language(text: str) -> Lang:
@@ -214,6 +219,7 @@ class _Draft:
         self.sents = sentences(text)
         self.sent_starts = [s for s, _ in self.sents]
         self.main_country = self._main_country()
+        self.within = place_tree(registry)
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
         self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
@@ -1097,9 +1103,16 @@ class _Draft:
                     )
                 )
             trigger = text[ev.trigger.start : ev.trigger.end] or ev.type
+            known = None
+            if self.opts.known_events and where != "venue":
+                first, last = period(parse_date(ev.date.date, ev.date.precision).start, ev.date.precision)  # type: ignore[arg-type]
+                known = match(ev.type, first, last, where, self.opts.known_events, self.within, self.opts.document_id)
+                if known is not None:
+                    rule, conf = _rule("event.known-event", lex)
             event_records.append(
                 EventRecord(
                     id=ev.key,
+                    event=known,
                     type=ev.type,  # type: ignore[arg-type]
                     label=Labels(**{lang: f"{trigger} ({place_label})"}),
                     date=ev.date.date,
