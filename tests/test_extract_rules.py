@@ -398,3 +398,22 @@ def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
     file.write_text(INVENTED_REGISTRY.replace("organisations:\n", two), encoding="utf-8")
     ann = _draft("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", load_registry(file))
     assert _roles(ann) == {("perpetrator", "group:polisi")}
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # a facility the attack happened near is a landmark, not a target
+        ("The attack in Strelsau happened in the vicinity of the police station.", set()),
+        ("The attack in Strelsau hit the police station.", {("target", "police-station")}),
+        # a crowd that is the perpetrator of one event is no mere participant of another
+        (
+            "Riots broke out in Strelsau as protesters burned shops. Protests by protesters went on in Strelsau.",
+            {("perpetrator", "group:protesters"), ("target", "shops")},
+        ),
+    ],
+)
+def test_landmarks_and_one_sharpest_role_of_a_crowd(
+    text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft("en", text, with_police)) == roles

@@ -426,7 +426,12 @@ class _Draft:
             passive = self.text[ev.trigger.start : ev.trigger.end].lower() in self.lex.passive_triggers
             prev_end = max((h.end for h in sent_hits if h.table == "trigger" and h.end <= ev.trigger.start), default=s)
             window = (prev_end, ev.trigger.start) if passive else (ev.trigger.start, s_end)
+            near = "|".join(map(re.escape, self.lex.proximity_markers))
             for f in (h for h in sent_hits if h.table == "facility" and window[0] <= h.start < window[1]):
+                if near and re.search(
+                    rf"\b(?:{near})\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$", self.text[s : f.start], re.I
+                ):
+                    continue  # "in the vicinity of the police headquarters": a landmark, not a target
                 if within is not None:
                     key = self.place_of_facility(f, within)
                     ev.roles.append(("target", key, (f.start, f.end), "role.target-facility"))
@@ -1049,8 +1054,20 @@ class _Draft:
         # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
         # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
         sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
+        # and a group of the article that is a perpetrator or target somewhere is no mere participant elsewhere
+        # (security forces excepted: they act in one event and are attacked in another)
+        sharp_groups = {
+            r[1]
+            for ev in events
+            for r in ev.roles
+            if r[0] != "participant" and self.groups.get(r[1], ("security-forces",))[0] != "security-forces"
+        }
         for ev in events:
-            ev.roles = [r for r in ev.roles if r[0] != "participant" or (r[1], r[2]) not in sharper]
+            ev.roles = [
+                r
+                for r in ev.roles
+                if r[0] != "participant" or ((r[1], r[2]) not in sharper and r[1] not in sharp_groups)
+            ]
             # a registry actor has a role once in an event, however often the text says so
             seen: set[tuple[str, str]] = set()
             kept = []

@@ -81,6 +81,8 @@ class Lexicon:
     actor_verbs: dict[str, str]
     #: words of a title before a name ("spokesman", "Brigadier", "Kombes"): left out of a draft person's name
     person_titles: frozenset[str]
+    #: words that place a facility near the event ("in the vicinity of"): a landmark, not a target
+    proximity_markers: tuple[str, ...]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -145,6 +147,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
             actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
             person_titles=frozenset(str(v).lower() for v in data["person_titles"]),
+            proximity_markers=tuple(str(v).lower() for v in data["proximity_markers"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
