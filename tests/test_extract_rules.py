@@ -368,6 +368,12 @@ def with_police(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
             {("target", "ruritanian-state-police")},
         ),
         ("id", "Kerusuhan terjadi di Strelsau. Warga disandera.", {("target", "group:warga")}),
+        # property of an actor burned: the actor is a target
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Kendaraan milik Garda Nasional Ruritania dibakar.",
+            {("target", "ruritanian-national-guard")},
+        ),
         # acting: a security force that disperses or stops is a participant; a crowd that burns a perpetrator
         (
             "id",
