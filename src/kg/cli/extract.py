@@ -22,7 +22,11 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--format", choices=("yaml", "ttl"), default="yaml", help="yaml (kg's annotation format) or ttl")
     p.add_argument("-o", "--output", type=Path, help="write the draft to this file (default, or -: stdout)")
     p.add_argument(
-        "--evaluate", metavar="GOLD_DIR", type=Path, help="draft every GOLD_DIR/<doc>/article.*.txt and score it"
+        "--evaluate",
+        metavar="GOLD_DIR",
+        type=Path,
+        nargs="+",
+        help="draft every GOLD_DIR/<doc>/article.*.txt (of one folder or several) and score it",
     )
     p.add_argument("--registry", type=Path, help="registry of shared entities (default: data/registry.yaml)")
     p.add_argument(

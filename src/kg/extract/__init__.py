@@ -198,16 +198,20 @@ class Evaluation:
     documents: dict[str, dict[str, Comparison]]
 
 
-def evaluate_folder(gold_dir: Path, registry_file: Path) -> Evaluation:
-    """Draft every `GOLD_DIR/<doc>/article.*.txt` and compare it with `<doc>/annotation.yaml`."""
+def evaluate_folder(gold_dir: Path | Sequence[Path], registry_file: Path) -> Evaluation:
+    """Draft every `GOLD_DIR/<doc>/article.*.txt` (of one folder or several) and compare it with
+    `<doc>/annotation.yaml`."""
     from kg.extract.draft import check_draft
 
     registry = load_registry(registry_file)
-    files = sorted(gold_dir.glob("*/annotation.yaml"))
-    if not files:
-        raise ExtractError(
-            "no <doc>/annotation.yaml in the folder", file=gold_dir, hint="name a folder laid out like data/articles"
-        )
+    files: list[Path] = []
+    for folder in [gold_dir] if isinstance(gold_dir, Path) else gold_dir:
+        found = sorted(folder.glob("*/annotation.yaml"))
+        if not found:
+            raise ExtractError(
+                "no <doc>/annotation.yaml in the folder", file=folder, hint="name a folder laid out like data/articles"
+            )
+        files.extend(found)
     documents: dict[str, dict[str, Comparison]] = {}
     for file in files:
         gold = load_article(file, registry)
