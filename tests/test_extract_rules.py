@@ -69,6 +69,14 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
             "Sedikitnya sembilan orang (lima warga dan empat polisi) tewas di Almaty.",
             {(9, "at-least", "killed"), (5, "exact", "killed"), (4, "exact", "killed")},
         ),
+        # session 6: an infobox label glued to its number (a mirror's rendering), and "nobody" as an exact 0
+        (
+            "en",
+            "Riot in Almaty\nDeaths8 (5 protesters, 3 officers)\nInjured4",
+            {(8, "exact", "killed"), (5, "exact", "killed"), (3, "exact", "killed"), (4, "exact", "injured")},
+        ),
+        ("id", "Kerusuhan terjadi di Almaty. Tidak ada korban jiwa.", {(0, "exact", "killed")}),
+        ("en", "Protests in Almaty were calm and no one was killed.", {(0, "exact", "killed")}),
         # a filler verb between the qualifier and the number
         ("id", "Setidaknya terdapat 21 orang tewas di Almaty.", {(21, "at-least", "killed")}),
         # the count named right before the number

@@ -82,6 +82,7 @@ RULES: dict[str, float] = {
     "figure.row-label": 0.8,
     "figure.breakdown": 0.7,
     "figure.unknown-number": 0.6,
+    "figure.none": 0.7,
     "claim.reporting-verb": 0.7,
     "claim.according-to": 0.7,
     "claim.quote": 0.8,
@@ -710,18 +711,27 @@ class _Draft:
                     j = k
                 else:
                     j += 1
+        # a mirror's infobox row with its label glued to the number: "Deaths8 (…)", "Injured4"
+        labels = {p for p, _ in self.lex.counted_labels}
+        for m in re.finditer(r"^([A-Z][a-z]+(?: [a-z]+)?)(\d+)(?=[\s(]|$)", self.text, re.M):
+            if m.group(1).lower() in labels:
+                candidates.append((int(m.group(2)), m.start(2), m.end(2), "plain"))
         taken: list[tuple[int, int]] = []
         for phrase in sorted(self.lex.magnitudes, key=len, reverse=True):
             for m in re.finditer(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", self.text, re.I):
                 if all(m.end() <= ts or m.start() >= te for ts, te in taken):
                     taken.append((m.start(), m.end()))
                     candidates.append((self.lex.magnitudes[phrase], m.start(), m.end(), "magnitude"))
+        nobody = [(h.start, h.end) for h in self.hits if h.table == "none-figure"]
+        candidates = [c for c in candidates if not any(s <= c[1] < e for s, e in nobody)]  # "no one was killed"
         return sorted(candidates, key=lambda c: c[1])
 
     def _row_label(self, start: int) -> str | None:
         """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil")."""
         line_start = self.text.rfind("\n", 0, start) + 1
         m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", self.text[line_start:start])
+        if m is None:
+            m = re.fullmatch(r"([A-Z][a-z]+(?: [a-z]+)?)", self.text[line_start:start])  # "Deaths8": glued
         if m is None:
             return None
         label = " ".join(re.sub(r"[^\w\s-]|\d", " ", m.group(1).lower()).split())
@@ -809,6 +819,10 @@ class _Draft:
             out.append(fig)
         out.extend(self._breakdowns(out, number_end, in_brackets))
         for h in self.hits:
+            if h.table == "none-figure":  # "no one was killed", "tidak ada korban jiwa": an exact 0
+                out.append(
+                    _Figure(0, "exact", h.value, (h.start, h.end), self.sentence_of(h.start), None, "figure.none")
+                )
             if h.table == "unknown-figure":
                 out.append(
                     _Figure(
@@ -977,7 +991,7 @@ class _Draft:
         if not own:
             return []
         claimed = [c.span for c in claims]
-        content = {"trigger", GROUP, "facility", "unknown-figure"}
+        content = {"trigger", GROUP, "facility", "unknown-figure", "none-figure"}
         out = []
         # the account starts where the person is first reported speaking after presenting
         for i in range(self.sentence_of(own[0].span[0]) + 1, len(self.sents)):

@@ -42,6 +42,8 @@ class Lexicon:
     counted_after: tuple[tuple[str, str], ...]
     counted_before: tuple[tuple[str, str], ...]
     counted_unknown: tuple[tuple[str, str], ...]
+    #: phrases that say nobody was counted ("no one was killed", "tidak ada korban jiwa"): an exact 0
+    counted_none: tuple[tuple[str, str], ...]
     counted_labels: tuple[tuple[str, str], ...]
     magnitudes: dict[str, int]
     role_labels: dict[str, str]
@@ -111,6 +113,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             counted_after=_pairs(counted["after"], file, "counted.after"),
             counted_before=_pairs(counted["before"], file, "counted.before"),
             counted_unknown=_pairs(counted["unknown"], file, "counted.unknown"),
+            counted_none=_pairs(counted["none"], file, "counted.none"),
             counted_labels=_pairs(counted["labels"], file, "counted.labels"),
             magnitudes={str(k).lower(): int(v) for k, v in data["magnitudes"].items()},
             role_labels={str(k).lower(): str(v) for k, v in data["role_labels"].items()},

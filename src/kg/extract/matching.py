@@ -62,6 +62,7 @@ def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
         "target-marker": {v: v for v in lex.target_markers},
         "relative-date": {k: k for k in lex.relative_dates},
         "unknown-figure": dict(lex.counted_unknown),
+        "none-figure": dict(lex.counted_none),
         "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
     }
 
