@@ -155,3 +155,24 @@ def test_the_draft_that_names_a_known_event_loads_with_it(registry: LoadedRegist
     assert [ev.event for ev in draft.annotation.events] == ["known/riots"]
     corpus = load_corpus(registry_file, [known, folder / "annotation.yaml"])  # `kg validate` of both
     assert len(corpus.articles) == 2
+
+
+def test_cli_extract_events_names_the_known_event(tmp_path: Path) -> None:
+    """The command's wiring: `kg extract ARTICLE --events DIR` writes a draft whose event names the known one."""
+    import subprocess
+    import sys
+
+    _known(tmp_path)
+    registry_file = tmp_path / "registry.yaml"
+    registry_file.write_text(REGISTRY, encoding="utf-8")
+    article = tmp_path / "draft.txt"
+    article.write_text("Riots broke out in Strelsau on 4 March 2023.", encoding="utf-8")
+    args = ["--registry", str(registry_file), "--lang", "en", "--dateline", "2023-03-08", "--publisher", "voa"]
+    done = subprocess.run(
+        [sys.executable, "-m", "kg", "extract", str(article), *args, "--events", str(tmp_path / "known")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "event: known/riots" in done.stdout
