@@ -307,6 +307,8 @@ events:
   - {id: e1, rule: trigger-protest, confidence: 0.6}
 figures:
   - {id: f1, rule: number-killed}
+people:
+  - {id: p1, rule: person.new-speaker}
 """
 
 
@@ -324,6 +326,7 @@ def test_status_counts_curated_and_draft_documents_and_facts_and_sees_a_stale_bu
     assert status.facts["roles"] == {"curated": 2, "draft": 1}
     assert status.facts["figures"] == {"curated": 1, "draft": 1}
     assert status.facts["claims"] == {"curated": 1, "draft": 0}
+    assert status.facts["people"] == {"curated": 0, "draft": 1}
     assert [(s.name, s.type, s.chunks) for s in status.sources] == [
         ("registry", "registry", 1),
         ("articles", "articles", 4),

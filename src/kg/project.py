@@ -450,7 +450,7 @@ def add_article(
 # --- `kg status`: what a project holds and what is left.
 
 #: the annotation sections that hold facts, as `kg status` counts them (roles are counted inside events)
-FACT_SECTIONS = ("events", "roles", "figures", "claims", "groups", "places", "venues")
+FACT_SECTIONS = ("events", "roles", "figures", "claims", "people", "groups", "places", "venues")
 
 
 @dataclass(frozen=True)
