@@ -8,7 +8,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from rdflib import Graph
 
+from kg.link import measure
 from kg.link.decisions import read_yaml
 from kg.link.measure import (
     KINDS,
@@ -120,8 +122,13 @@ def test_hand_links_are_between_documents() -> None:
 
 
 @pytest.fixture(scope="module")
-def labelled() -> tuple[list[LabelledPair], list[ReportRecord]]:
-    return load_labelled_pairs(LABELLED_PAIRS, DEFAULT_BASE), read_reports(strip_links(labelled_graph()))
+def sources_graph() -> Graph:
+    return labelled_graph()
+
+
+@pytest.fixture(scope="module")
+def labelled(sources_graph: Graph) -> tuple[list[LabelledPair], list[ReportRecord]]:
+    return load_labelled_pairs(LABELLED_PAIRS, DEFAULT_BASE), read_reports(strip_links(sources_graph))
 
 
 def test_the_labelled_pairs_name_real_reports_once_each(
@@ -195,3 +202,18 @@ def test_kg_link_on_the_development_part(labelled: tuple[list[LabelledPair], lis
     for a, b in (("73857", "73858"), ("73870", "73874"), ("73752", "73753"), ("72744", "72745"), ("231681", "231716")):
         key = (REPORT + "ucdp-ged/ged/" + a, REPORT + "ucdp-ged/ged/" + b)
         assert key in {p.key for p in dev} and key not in separate, key
+
+
+def test_the_measure_prints_the_held_out_part_only_when_asked(
+    sources_graph: Graph, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(measure, "labelled_graph", lambda: sources_graph)
+    assert measure.main([]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()]
+    assert ["dev", "as"] in rows and ["dev", "rows"] in rows
+    assert not any(row[:1] == ["held-out"] for row in rows)
+    assert measure.main(["--held-out"]) == 0
+    rows = [line.split()[:2] for line in capsys.readouterr().out.splitlines()]
+    # two views × two linkers, each on both parts
+    assert sum(row == ["held-out", "as"] for row in rows) == 2
+    assert sum(row == ["held-out", "rows"] for row in rows) == 2
