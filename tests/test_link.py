@@ -265,6 +265,18 @@ def test_decide_never_chains_reports_apart_into_one_event() -> None:
     assert refused[0].candidate.score >= THRESHOLD
 
 
+def test_decide_never_chains_points_apart_into_one_event() -> None:
+    # three exact points along a road, ≈4.9 km from one to the next: each pair of neighbours within
+    # 3 + 3 km, the ends ≈9.8 km apart
+    spots = [PlaceRecord(ID + f"place/km-{i}", 10.0, 20.0 + 0.045 * i) for i in range(3)]
+    road = [report(f"{doc}/x", place=spot, labels=("Riot",)) for doc, spot in zip("abc", spots, strict=True)]
+    assert blocked(road[0], road[2]) == "places apart" and blocked(road[0], road[1]) is None
+    decisions = {d.candidate.key: d for d in decide(road, candidates(road))}
+    assert sum(d.linked for d in decisions.values()) == 1
+    (refused,) = [d for d in decisions.values() if not d.linked]
+    assert refused.reason == "would put two reports apart in time or place in one event"
+
+
 def test_an_event_a_curator_made_is_not_held_to_apart() -> None:
     # a curator accepts a (Testville) with c (Otherville, 111 km away); b is the same riot as a: its
     # link is proposed although b and c are apart

@@ -402,17 +402,27 @@ def apart(a: ReportRecord, b: ReportRecord) -> bool:
     return not spans_overlap(a, b) or place_feature(a, b) == 0.0
 
 
+def _slacked_span(r: ReportRecord) -> tuple[dt.date, dt.date]:
+    first, last = date_span(r)
+    return first, last + dt.timedelta(days=DAY_SLACK)
+
+
 @dataclass
 class Clusters:
     """Union-find over reports, refusing to put two reports of one document in one event (unless
     the document repeats itself), or two reports that are `apart`: links are transitive, and a chain
-    of pairs each a day or a few km apart must not make one event of rows a week or a district apart."""
+    of pairs each a day or a few km apart must not make one event of rows a week or a district apart.
+
+    Dates are checked in constant time: every cross pair of two events overlaps (with the slack) when
+    the latest start of each is no later than the earliest slacked end of the other (intervals on a
+    line). Places are checked pair by pair."""
 
     article_of: dict[str, str | None]  # report → its article document (None for dataset rows)
     record: dict[str, ReportRecord] = field(default_factory=dict)  # report → its record (for `apart`)
     parent: dict[str, str] = field(default_factory=dict)
     articles: dict[str, set[str]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
+    bounds: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # root → latest start, earliest end
     vouched: set[str] = field(default_factory=set)  # roots of events a curator's acceptance made
 
     def find(self, x: str) -> str:
@@ -431,18 +441,32 @@ class Clusters:
     def _members(self, root: str) -> list[str]:
         return self.members.setdefault(root, [root])
 
+    def _bounds(self, root: str) -> tuple[dt.date, dt.date]:
+        if root not in self.bounds:
+            self.bounds[root] = _slacked_span(self.record[root])
+        return self.bounds[root]
+
+    def _apart(self, ra: str, rb: str, pair: tuple[str, str]) -> bool:
+        """Whether any report of one event is `apart` from any of the other's (`pair` itself, a scored
+        candidate, passed blocking and is not)."""
+        (start_a, end_a), (start_b, end_b) = self._bounds(ra), self._bounds(rb)
+        if start_a > end_b or start_b > end_a:
+            return True
+        return any(
+            place_feature(self.record[x], self.record[y]) == 0.0
+            for x in self._members(ra)
+            for y in self._members(rb)
+            if {x, y} != set(pair)
+        )
+
     def refusal(self, a: str, b: str) -> str | None:
-        """Why joining the events of `a` and `b` is refused, or None."""
+        """Why joining the events of `a` and `b` (a scored candidate) is refused, or None."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return None
         if self._docs(ra) & self._docs(rb):
             return "would put two reports of one document in one event"
-        if (
-            self.record
-            and not {ra, rb} & self.vouched
-            and any(apart(self.record[x], self.record[y]) for x in self._members(ra) for y in self._members(rb))
-        ):
+        if self.record and not {ra, rb} & self.vouched and self._apart(ra, rb, (a, b)):
             return "would put two reports apart in time or place in one event"
         return None
 
@@ -456,6 +480,10 @@ class Clusters:
         if ra != rb:
             docs = self._docs(ra) | self._docs(rb)
             members = self._members(ra) + self._members(rb)
+            if self.record:
+                (start_a, end_a), (start_b, end_b) = self._bounds(ra), self._bounds(rb)
+                self.bounds[ra] = (max(start_a, start_b), min(end_a, end_b))
+                self.bounds.pop(rb, None)
             self.parent[rb] = ra
             self.articles[ra] = docs
             self.members[ra] = members
