@@ -17,6 +17,7 @@ from kg.link.records import PlaceRecord, ReportRecord
 from kg.link.score import (
     THRESHOLD,
     actor_feature,
+    apart,
     blocked,
     candidates,
     date_feature,
@@ -257,6 +258,7 @@ def test_decide_never_chains_reports_apart_into_one_event() -> None:
         for doc, d in zip("abc", (5, 6, 7), strict=True)
     ]
     assert blocked(days[0], days[2]) == "dates do not overlap"
+    assert apart(days[0], days[2]) and not apart(days[0], days[1])
     decisions = {d.candidate.key: d for d in decide(days, candidates(days))}
     linked = [k for k, d in decisions.items() if d.linked]
     assert len(linked) == 1
@@ -271,6 +273,7 @@ def test_decide_never_chains_points_apart_into_one_event() -> None:
     spots = [PlaceRecord(ID + f"place/km-{i}", 10.0, 20.0 + 0.045 * i) for i in range(3)]
     road = [report(f"{doc}/x", place=spot, labels=("Riot",)) for doc, spot in zip("abc", spots, strict=True)]
     assert blocked(road[0], road[2]) == "places apart" and blocked(road[0], road[1]) is None
+    assert apart(road[0], road[2]) and not apart(road[1], road[2])
     decisions = {d.candidate.key: d for d in decide(road, candidates(road))}
     assert sum(d.linked for d in decisions.values()) == 1
     (refused,) = [d for d in decisions.values() if not d.linked]

@@ -499,7 +499,7 @@ class Decision:
 
     candidate: Candidate
     linked: bool
-    reason: str  # "score", "below threshold", "an article's report already linked", "curated …"
+    reason: str  # "score", "below threshold", "would put two reports … in one event", "curated …"
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
