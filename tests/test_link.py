@@ -17,12 +17,14 @@ from kg.link.records import PlaceRecord, ReportRecord
 from kg.link.score import (
     THRESHOLD,
     actor_feature,
+    apart,
     blocked,
     candidates,
     date_feature,
     date_span,
     decide,
     figure_feature,
+    in_sibling_regions,
     label_feature,
     place_feature,
     score_pair,
@@ -107,12 +109,52 @@ def test_place_feature_levels() -> None:
     assert place_feature(country, report("c/z", place=LAND, within=(), geo_precision="country")) == 0.5
     assert place_feature(a, country) == pytest.approx(0.35)  # containment 0.7 × country-level 0.5
     assert place_feature(a, report("b/y", place=NEAR_TOWN)) == 0.8  # ~2 km, within 3 + 3 km
-    in_north = {"within": (NORTH, LAND)}
+    # 111 km apart, a region or only the country in common: without a geo precision the points say
+    # nothing of how far the report's place may reach
+    in_north = {"within": (NORTH, LAND), "geo_precision": None}
     assert place_feature(report("a/x", **in_north), report("b/y", place=FAR_TOWN, **in_north)) == 0.3
-    assert place_feature(a, report("b/y", place=FAR_TOWN)) == 0.1  # only the country in common
+    assert place_feature(report("a/x", geo_precision=None), report("b/y", place=FAR_TOWN)) == 0.1
     abroad = report("b/y", place=PlaceRecord(ID + "place/elsewhere", -10.0, -20.0), within=(OTHERLAND,))
     assert place_feature(a, abroad) == 0.0
     assert place_feature(a, report("b/y", place=None, within=())) is None
+
+
+def test_points_farther_apart_than_both_radii_are_apart() -> None:
+    # both reports give a geo precision: 111 km is beyond 3 + 3 km (exact), 25 + 25 km (near) and
+    # 50 + 50 km (admin2), but within 250 + 3 km (a region-wide report)
+    for geo in ("exact", "near", "admin2"):
+        a, far = report("a/x", geo_precision=geo), report("b/y", place=FAR_TOWN, geo_precision=geo)
+        assert place_feature(a, far) == 0.0, geo
+        assert blocked(a, far) == "places apart"
+    assert place_feature(report("a/x", geo_precision="admin1"), report("b/y", place=FAR_TOWN)) == 0.8 * 0.7
+    # 2 km apart: within the radii
+    assert place_feature(report("a/x"), report("b/y", place=NEAR_TOWN)) == 0.8
+
+
+DIVISION = PlaceRecord(ID + "place/ucdp-adm/testland/north-division")
+EAST = PlaceRecord(ID + "place/ucdp-adm/testland/north-division/east-district")
+WEST = PlaceRecord(ID + "place/ucdp-adm/testland/north-division/west-district")
+
+
+def test_reports_in_two_districts_of_one_division_are_apart() -> None:
+    # district-level rows 65 km apart (within 50 + 50 km), each in its own district of one division
+    east = report(
+        "a/x", geo_precision="admin2", place=PlaceRecord(ID + "place/r1", 10.0, 20.0), within=(LAND, DIVISION, EAST)
+    )
+    west = report(
+        "b/y", geo_precision="admin2", place=PlaceRecord(ID + "place/r2", 10.58, 20.0), within=(LAND, DIVISION, WEST)
+    )
+    assert in_sibling_regions(east, west)
+    assert place_feature(east, west) == 0.0
+    # the same district: not siblings, and within the radii
+    also_east = replace(west, within=(LAND, DIVISION, EAST))
+    assert not in_sibling_regions(east, also_east) and place_feature(east, also_east) == 0.8
+    # placed only in the division: it may be in either district
+    in_division = replace(west, within=(LAND, DIVISION))
+    assert not in_sibling_regions(east, in_division) and place_feature(east, in_division) == 0.8
+    # another gazetteer's district: no shared region below the country, so not taken apart
+    other = replace(west, within=(LAND, PlaceRecord(ID + "place/acled-adm/west")))
+    assert not in_sibling_regions(east, other) and place_feature(east, other) == 0.8
 
 
 # --- types, actors, figures, labels -------------------------------------------------------------
@@ -130,6 +172,9 @@ def test_type_feature_through_the_vocabulary() -> None:
     assert type_feature(summit, _typed("b/y", "meeting")) == 0.8
     assert type_feature(riot, _typed("b/y", "protest", "acled/protests")) == 0.5  # one family
     assert type_feature(riot, _typed("b/y", "summit", "event-type/meeting")) == 0.0
+    # a riot is "fighting" or an armed clash to other sources; a protest is not
+    assert type_feature(riot, _typed("b/y", "armed-clash")) == 0.5
+    assert type_feature(_typed("a/x", "protest"), _typed("b/y", "armed-clash")) == 0.0
     assert type_feature(riot, report("b/y", types=(), codes=())) is None
     # a row with no kg type and only the ACLED code the riot maps to: a shared code
     assert type_feature(riot, report("b/y", types=(), codes=(VOCAB + "acled/riots",))) == 0.5
@@ -151,6 +196,9 @@ def test_figure_feature_is_only_positive() -> None:
     assert figure_feature(a, report("b/y", figures=((killed, 3), (killed, 5)))) == 1.0
     assert figure_feature(a, report("b/y", figures=((killed, 4),))) is None  # a revised toll is no evidence
     assert figure_feature(a, report("b/y")) is None
+    # a zero is no evidence: UCDP rows give 0 for each side that lost no one
+    none_lost = report("a/x", figures=((killed, 0), (killed, 3)))
+    assert figure_feature(none_lost, report("b/y", figures=((killed, 0), (killed, 4)))) is None
 
 
 def test_label_feature_ignores_function_words_and_the_report_suffix() -> None:
@@ -200,6 +248,46 @@ def test_decide_never_puts_two_reports_of_one_article_in_one_event() -> None:
     assert refused.candidate.score >= THRESHOLD
     assert not refused.linked and refused.reason == "would put two reports of one document in one event"
     assert (whole.iri, part.iri) not in decisions  # one document's reports are never candidates
+
+
+def test_decide_never_chains_reports_apart_into_one_event() -> None:
+    # the same group on three days running, each a day from the next: two links would make one event
+    # of rows two days apart (dates that do not overlap, even with a day's slack)
+    days = [
+        report(f"{doc}/x", start=dt.date(2024, 3, d), labels=("Riot in Testville",))
+        for doc, d in zip("abc", (5, 6, 7), strict=True)
+    ]
+    assert blocked(days[0], days[2]) == "dates do not overlap"
+    assert apart(days[0], days[2]) and not apart(days[0], days[1])
+    decisions = {d.candidate.key: d for d in decide(days, candidates(days))}
+    linked = [k for k, d in decisions.items() if d.linked]
+    assert len(linked) == 1
+    refused = [d for d in decisions.values() if not d.linked]
+    assert [d.reason for d in refused] == ["would put two reports apart in time or place in one event"]
+    assert refused[0].candidate.score >= THRESHOLD
+
+
+def test_decide_never_chains_points_apart_into_one_event() -> None:
+    # three exact points along a road, ≈4.9 km from one to the next: each pair of neighbours within
+    # 3 + 3 km, the ends ≈9.8 km apart
+    spots = [PlaceRecord(ID + f"place/km-{i}", 10.0, 20.0 + 0.045 * i) for i in range(3)]
+    road = [report(f"{doc}/x", place=spot, labels=("Riot",)) for doc, spot in zip("abc", spots, strict=True)]
+    assert blocked(road[0], road[2]) == "places apart" and blocked(road[0], road[1]) is None
+    assert apart(road[0], road[2]) and not apart(road[1], road[2])
+    decisions = {d.candidate.key: d for d in decide(road, candidates(road))}
+    assert sum(d.linked for d in decisions.values()) == 1
+    (refused,) = [d for d in decisions.values() if not d.linked]
+    assert refused.reason == "would put two reports apart in time or place in one event"
+
+
+def test_an_event_a_curator_made_is_not_held_to_apart() -> None:
+    # a curator accepts a (Testville) with c (Otherville, 111 km away); b is the same riot as a: its
+    # link is proposed although b and c are apart
+    a, b = report("a/x", labels=("Riot",)), report("b/y", labels=("Riot",))
+    c = report("c/z", place=FAR_TOWN, labels=("Riot",))
+    assert place_feature(b, c) == 0.0
+    out = {d.candidate.key: d for d in decide([a, b, c], candidates([a, b, c]), accepted=[(a.iri, c.iri)])}
+    assert out[(a.iri, b.iri)].linked and out[(a.iri, b.iri)].reason == "score"
 
 
 def test_curated_decisions_win_over_the_score() -> None:

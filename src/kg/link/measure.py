@@ -1,11 +1,16 @@
 """Measure the linker and a MELTT-style baseline on labelled report pairs.
 
-    python -m kg.link.measure            # prints precision and recall of both on every labelled set
+    python -m kg.link.measure              # the hand-labelled pairs' development part
+    python -m kg.link.measure --held-out   # and the held-out part (measure it once, at the end)
+    python -m kg.link.measure --verbose    # with every pair a linker gets wrong
 
-A labelled set is a kg project's annotations with the links made by hand stripped: every report
-becomes the report of an event of its own (its event's labels go too), the linker runs on that
-graph, and its pairs are compared with the labelled true pairs. Every cross-document pair of the
-set's reports that is not a true pair is a non-link.
+The labelled pairs (tests/cases/link/labelled-pairs.yaml, written by hand) name reports of the
+bundled articles, of the extraction dev set and of the UCDP GED sample. Their graph is read with the
+links made by hand stripped (every report the report of an event of its own), each linker runs once
+on all its reports, and a labelled pair counts as linked when the linker puts both reports into one
+event. Two views: the reports as read (a UCDP release is one document, whose rows are distinct events
+by UCDP's account, so the document rule alone keeps them apart) and with every dataset row a source
+of its own (the features alone must keep apart the same-day, nearby and days-later rows).
 """
 
 from __future__ import annotations
@@ -13,12 +18,12 @@ from __future__ import annotations
 import itertools
 import sys
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.link.records import ReportRecord, read_reports
@@ -187,57 +192,168 @@ def load_true_pairs(path: Path, base: str) -> set[Pair]:
     return {_pair(f"{base}id/report/{x['a']}", f"{base}id/report/{x['b']}") for x in data.get("links", [])}
 
 
+# --- the hand-labelled pairs: a development part and a held-out part ------------------------------
+
+LABELLED_PAIRS = ROOT / "tests" / "cases" / "link" / "labelled-pairs.yaml"
+#: the seed of the split into a development part and a held-out part (recorded: same seed, same split)
+SPLIT_SEED = 17
+#: the share of the linked and of the unlinked pairs held out
+HELD_OUT_SHARE = 1 / 3
+#: the labelled pairs' sources: (registry, articles folder); the UCDP sample is added by `labelled_graph`
+LABELLED_CORPORA = (
+    ("data/registry.yaml", "data/articles"),
+    ("tests/cases/extract/registry.yaml", "tests/cases/extract/gold"),
+    ("tests/cases/extract/registry.yaml", "tests/cases/extract/aside"),
+)
+UCDP_SAMPLE = ROOT / "tests" / "cases" / "ucdp" / "conflict_data_BGD.csv"
+#: the kinds of labelled pair: one event, or which kind of (hard) negative
+KINDS = (
+    "same event",
+    "part and whole",
+    "same day, same place",
+    "same day, nearby place",
+    "same day, other violence",
+    "same group, days later",
+    "same place, another time",
+    "one document",
+    "other event",
+)
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """Two reports (IRIs, in order) labelled by hand as of one event or not, with the kind and the reason."""
+
+    a: str
+    b: str
+    linked: bool
+    kind: str
+    why: str
+
+    @property
+    def key(self) -> Pair:
+        return (self.a, self.b)
+
+
+def load_labelled_pairs(path: Path, base: str) -> list[LabelledPair]:
+    """The pairs of a labelled-pairs file (`pairs: [{a, b, linked, kind, why}]`, report keys), in file order."""
+    from kg.link.decisions import read_yaml
+
+    out = []
+    for x in read_yaml(path).get("pairs", []):
+        a, b = _pair(f"{base}id/report/{x['a']}", f"{base}id/report/{x['b']}")
+        out.append(LabelledPair(a, b, bool(x["linked"]), str(x["kind"]), str(x["why"])))
+    return out
+
+
+def split_pairs(
+    pairs: Sequence[LabelledPair], seed: int = SPLIT_SEED, share: float = HELD_OUT_SHARE
+) -> tuple[list[LabelledPair], list[LabelledPair]]:
+    """The development part and the held-out part: of the linked and of the unlinked pairs each, sorted
+    by key and shuffled with `seed`, the first `share` is held out (rounded)."""
+    import random
+
+    dev: list[LabelledPair] = []
+    held: list[LabelledPair] = []
+    for linked in (True, False):
+        group = sorted((p for p in pairs if p.linked is linked), key=lambda p: p.key)
+        random.Random(f"{seed}-{linked}").shuffle(group)
+        cut = round(len(group) * share)
+        held += group[:cut]
+        dev += group[cut:]
+    return sorted(dev, key=lambda p: p.key), sorted(held, key=lambda p: p.key)
+
+
+def labelled_graph() -> Graph:
+    """The graph of every labelled pair's sources (articles, dev-set annotations, the UCDP sample), with
+    the vocabularies; its hand links are left in (strip them with `strip_links`)."""
+    from kg.mapping import RegistryTerms, map_dataset_reports
+    from kg.namespaces import DEFAULT_BASE
+    from kg.sources import ucdp
+    from kg.sources.dataset import import_files
+
+    graph = Graph()
+    for registry, articles in LABELLED_CORPORA:
+        graph += corpus_graph(ROOT / registry, ROOT / articles)
+    no_registry = RegistryTerms({}, {}, {})
+    imported = import_files(ucdp.DATASET, [UCDP_SAMPLE], "ged", no_registry)
+    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()
+    map_dataset_reports(imported.release, imported.reports, no_registry, DEFAULT_BASE, triples)
+    for t in triples:
+        graph.add(t)
+    return graph
+
+
+def as_separate_sources(reports: Sequence[ReportRecord]) -> list[ReportRecord]:
+    """The reports with every dataset row made the report of a document of its own, as if each row came
+    from another source: then nothing but the features keeps two rows of one release apart."""
+    from dataclasses import replace
+
+    return [replace(r, document=r.iri) if r.dataset else r for r in reports]
+
+
+def score_labelled(predicted: set[Pair], pairs: Sequence[LabelledPair]) -> Score:
+    """Count the labelled pairs a linker puts into one event against their labels."""
+    tp = sum(1 for p in pairs if p.linked and p.key in predicted)
+    fp = sum(1 for p in pairs if not p.linked and p.key in predicted)
+    fn = sum(1 for p in pairs if p.linked and p.key not in predicted)
+    return Score(tp, fp, fn, len(pairs))
+
+
+#: the linkers compared, by name
+LINKERS: dict[str, Callable[[Sequence[ReportRecord]], set[Pair]]] = {
+    "kg link": scorer_links,
+    "MELTT-style": meltt_links,
+}
+#: the two readings of the reports: as kg link reads them (one UCDP release is one document, whose rows
+#: are distinct events by UCDP's account) and with every row a source of its own (the features alone)
+VIEWS: dict[str, Callable[[Sequence[ReportRecord]], list[ReportRecord]]] = {
+    "as read": list,
+    "rows as sources": as_separate_sources,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print precision and recall of the scorer and the baseline on the Kazakhstan and the dev sets."""
+    """Print precision and recall of kg link and the MELTT-style baseline on the labelled pairs'
+    development part (and, with --held-out, on the held-out part), in both views."""
     from kg.namespaces import DEFAULT_BASE
 
-    sets = [
-        ("kazakhstan (data/articles)", ROOT / "data" / "registry.yaml", ROOT / "data" / "articles", None),
-        (
-            "extraction dev set (gold/)",
-            ROOT / "tests" / "cases" / "extract" / "registry.yaml",
-            ROOT / "tests" / "cases" / "extract" / "gold",
-            ROOT / "tests" / "cases" / "link" / "dev-set-pairs.yaml",
-        ),
-    ]
-    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    sweep: dict[float, list[int]] = defaultdict(lambda: [0, 0, 0])
-    verbose = "--verbose" in (argv or sys.argv[1:])
-    print(f"{'set':<30} {'linker':<10} {'pairs':>5} {'true':>5} {'TP':>4} {'FP':>4} {'FN':>4} {'P':>6} {'R':>6}")
-    for name, registry, articles, labels in sets:
-        graph = corpus_graph(registry, articles)
-        hand = read_reports(graph)
-        truth = hand_links(hand) if labels is None else load_true_pairs(labels, DEFAULT_BASE)
-        reports = read_reports(strip_links(graph))
-        pairs = universe(reports)
-        for t in SWEEP:
-            swept = score(scorer_links(reports, t), truth, pairs)
-            sweep[t] = [x + y for x, y in zip(sweep[t], (swept.tp, swept.fp, swept.fn), strict=True)]
-        for linker, run in (("kg link", scorer_links), ("MELTT", meltt_links)):
-            predicted = run(reports)
-            s = score(predicted, truth, pairs)
-            counts = totals[linker]
-            for i, v in enumerate((s.tp, s.fp, s.fn, s.pairs)):
-                counts[i] += v
-            print(
-                f"{name:<30} {linker:<10} {s.pairs:>5} {len(truth):>5} {s.tp:>4} {s.fp:>4} {s.fn:>4} "
-                f"{s.precision:>6.2f} {s.recall:>6.2f}"
-            )
-            if verbose:
-                for p in sorted((predicted & pairs) - truth):
-                    print(f"    FP {_short(p)}")
-                for p in sorted(truth - predicted):
-                    print(f"    FN {_short(p)}")
-    for linker, counts in totals.items():
-        total = Score(*counts)
-        print(
-            f"{'all':<30} {linker:<10} {total.pairs:>5} {total.tp + total.fn:>5} {total.tp:>4} {total.fp:>4} "
-            f"{total.fn:>4} {total.precision:>6.2f} {total.recall:>6.2f}"
-        )
-    print("threshold sweep of kg link over both sets (TP FP FN):")
-    for t, (tp, fp, fn) in sorted(sweep.items()):
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose, held_out = "--verbose" in args, "--held-out" in args
+    pairs = load_labelled_pairs(LABELLED_PAIRS, DEFAULT_BASE)
+    dev, held = split_pairs(pairs)
+    parts = [("dev", dev)] + ([("held-out", held)] if held_out else [])
+    reports = read_reports(strip_links(labelled_graph()))
+    print(
+        f"{len(pairs)} labelled pairs ({sum(p.linked for p in pairs)} linked) over {len(reports)} reports; "
+        f"split seed {SPLIT_SEED}: {len(dev)} dev, {len(held)} held out"
+    )
+    print(
+        f"{'part':<9} {'view':<16} {'linker':<12} {'pairs':>5} {'true':>5} {'TP':>4} {'FP':>4} {'FN':>4} "
+        f"{'P':>6} {'R':>6}"
+    )
+    for view, read in VIEWS.items():
+        viewed = read(reports)
+        for linker, run in LINKERS.items():
+            predicted = run(viewed)
+            for part, labelled in parts:
+                s = score_labelled(predicted, labelled)
+                print(
+                    f"{part:<9} {view:<16} {linker:<12} {s.pairs:>5} {s.tp + s.fn:>5} {s.tp:>4} {s.fp:>4} "
+                    f"{s.fn:>4} {s.precision:>6.2f} {s.recall:>6.2f}"
+                )
+                if verbose:
+                    for p in labelled:
+                        if (p.key in predicted) != p.linked:
+                            print(f"    {'FP' if not p.linked else 'FN'} [{p.kind}] {_short(p.key)}")
+    print("threshold sweep of kg link on the dev part, as read and rows as sources (TP FP FN):")
+    for t in SWEEP:
+        row = []
+        for read in VIEWS.values():
+            s = score_labelled(scorer_links(read(reports), t), dev)
+            row.append(f"{s.tp:>3} {s.fp:>3} {s.fn:>3}")
         mark = "  <- THRESHOLD" if t == THRESHOLD else ""
-        print(f"  {t:.2f}: {tp:>3} {fp:>3} {fn:>3}{mark}")
+        print(f"  {t:.2f}: " + "   ".join(row) + mark)
     return 0
 
 

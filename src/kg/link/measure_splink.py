@@ -1,13 +1,15 @@
 """Splink (Fellegi–Sunter on DuckDB) on the same labelled pairs as `kg.link.measure`, for comparison.
 
-    pip install splink==5.0.0        # in a venv of its own: kg does not depend on it
-    python -m kg.link.measure_splink
+    pip install splink==5.0.0 pandas   # in a venv of its own: kg does not depend on it
+    python -m kg.link.measure_splink [--held-out]
 
-Two-fold: the m probabilities are estimated from the labels of one set (`estimate_m_from_label_column`,
-the hand links as cluster ids), the u probabilities by random sampling, the prior from that set's
-share of true pairs; the model then scores the other set. Comparisons: the same type, start dates
-within 1/7/31 days, points within 3/50/500 km (MELTT's point: the place's, else its finest
-containing place's), Jaro-Winkler of the labels at 0.9/0.7.
+On the hand-labelled pairs of `kg.link.measure` (the same reports, the same split, the same two
+views): the m probabilities are estimated from the development part's linked pairs
+(`estimate_m_from_label_column`, each group of linked reports one cluster id), the u probabilities by
+random sampling, the prior from the development part's share of linked pairs; the model then scores
+every pair of the reports, and the labelled pairs are counted. Comparisons: the same type, start dates
+within 1/7/31 days, points within 3/50/500 km (MELTT's point: the place's, else its finest containing
+place's), Jaro-Winkler of the labels at 0.9/0.7.
 """
 
 from __future__ import annotations
@@ -18,17 +20,17 @@ from typing import Any
 
 from kg.errors import MissingExtra
 from kg.link.measure import (
-    ROOT,
+    LABELLED_PAIRS,
+    SPLIT_SEED,
+    VIEWS,
     Pair,
-    Score,
     _point,
     closure,
-    corpus_graph,
-    hand_links,
-    load_true_pairs,
-    score,
+    labelled_graph,
+    load_labelled_pairs,
+    score_labelled,
+    split_pairs,
     strip_links,
-    universe,
 )
 from kg.link.records import ReportRecord, read_reports
 from kg.link.score import label_tokens
@@ -85,24 +87,19 @@ def _settings(splink: Any, cl: Any, prior: float) -> Any:
     )
 
 
-def splink_links(train: tuple[list[ReportRecord], set[Pair]], test: list[ReportRecord]) -> set[Pair]:
-    """Pairs of `test` that Splink, trained on `train`'s labels, scores at a match probability ≥ 0.5."""
+def splink_links(reports: list[ReportRecord], truth: set[Pair], pairs: int) -> set[Pair]:
+    """The pairs of `reports` (of different documents) that Splink, with m estimated from the `truth`
+    links and the prior from `truth` among `pairs` labelled pairs, scores at a match probability ≥ 0.5."""
     splink, cl = _splink()
     pd = importlib.import_module("pandas")
     duckdb = importlib.import_module("splink.backends.duckdb")
-    reports, truth = train
-    prior = max(len(truth), 1) / max(len(universe(reports)), 1)
+    rows = _rows(reports, truth)
+    prior = max(len(truth), 1) / max(pairs, 1)
     db = duckdb.DuckDBAPI()
-    trainer = splink.Linker(
-        db.register(pd.DataFrame(_rows(reports, truth))), _settings(splink, cl, prior), log_level=30
-    )
-    trainer.training.estimate_u_using_random_sampling(max_pairs=1e5)
-    trainer.training.estimate_m_from_label_column("cluster")
-    model = trainer.misc.save_model_to_json()
-    db = duckdb.DuckDBAPI()
-    linker = splink.Linker(db.register(pd.DataFrame(_rows(test, set()))), model, log_level=30)
+    linker = splink.Linker(db.register(pd.DataFrame(rows)), _settings(splink, cl, prior), log_level=30)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e5)
+    linker.training.estimate_m_from_label_column("cluster")
     predicted = linker.inference.predict(threshold_match_probability=0.5).as_pandas_dataframe()
-    rows = _rows(test, set())
     out: set[Pair] = set()
     for left, right in zip(predicted["unique_id_l"], predicted["unique_id_r"], strict=True):
         a, b = rows[int(left)], rows[int(right)]
@@ -112,28 +109,24 @@ def splink_links(train: tuple[list[ReportRecord], set[Pair]], test: list[ReportR
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Print Splink's precision and recall on each set, trained on the other."""
-    sets = {}
-    for name, registry, articles, labels in (
-        ("kazakhstan", ROOT / "data" / "registry.yaml", ROOT / "data" / "articles", None),
-        (
-            "dev set",
-            ROOT / "tests" / "cases" / "extract" / "registry.yaml",
-            ROOT / "tests" / "cases" / "extract" / "gold",
-            ROOT / "tests" / "cases" / "link" / "dev-set-pairs.yaml",
-        ),
-    ):
-        graph = corpus_graph(registry, articles)
-        truth = hand_links(read_reports(graph)) if labels is None else load_true_pairs(labels, DEFAULT_BASE)
-        sets[name] = (read_reports(strip_links(graph)), truth)
-    totals = [0, 0, 0, 0]
-    for test, train in (("kazakhstan", "dev set"), ("dev set", "kazakhstan")):
-        reports, truth = sets[test]
-        s = score(splink_links(sets[train], reports), truth, universe(reports))
-        totals = [x + y for x, y in zip(totals, (s.tp, s.fp, s.fn, s.pairs), strict=True)]
-        print(f"Splink on {test} (m from {train}): TP {s.tp} FP {s.fp} FN {s.fn} P {s.precision:.2f} R {s.recall:.2f}")
-    t = Score(*totals)
-    print(f"Splink on both: TP {t.tp} FP {t.fp} FN {t.fn} P {t.precision:.2f} R {t.recall:.2f}")
+    """Print Splink's precision and recall on the development part (and, with --held-out, the held-out part)."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    pairs = load_labelled_pairs(LABELLED_PAIRS, DEFAULT_BASE)
+    dev, held = split_pairs(pairs)
+    parts = [("dev", dev)] + ([("held-out", held)] if "--held-out" in args else [])
+    reports = read_reports(strip_links(labelled_graph()))
+    truth = {p.key for p in dev if p.linked}
+    print(f"Splink 5, m from the dev part's {len(truth)} linked pairs, split seed {SPLIT_SEED}")
+    for view, read in VIEWS.items():
+        predicted = splink_links(read(reports), truth, len(dev))
+        for part, labelled in parts:
+            s = score_labelled(predicted, labelled)
+            print(
+                f"{part:<9} {view:<16} Splink {s.pairs:>5} {s.tp + s.fn:>5} {s.tp:>4} {s.fp:>4} {s.fn:>4} "
+                f"{s.precision:>6.2f} {s.recall:>6.2f}"
+            )
     return 0
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kg.link.records import PlaceRecord, ReportRecord
 
 #: the version of the rules below; recorded with every link they propose
-RULES_VERSION = "link-rules-4"
+RULES_VERSION = "link-rules-5"
 
 # --- dates: each report spans the days its precision allows ------------------------------------
 
@@ -122,10 +122,30 @@ def _radius(r: ReportRecord) -> float:
     return GEO_RADIUS_KM.get(r.geo_precision or "exact", 0.0)
 
 
+def _placed_within_radius(r: ReportRecord) -> bool:
+    """Whether the report says how far its point may be from the place it means (a finite radius)."""
+    return r.geo_precision in GEO_RADIUS_KM
+
+
+def in_sibling_regions(a: ReportRecord, b: ReportRecord) -> bool:
+    """Whether the two reports lie in different regions of one region: both within a region (not a
+    country) that they share, and each within a region the other is not within (two districts of one
+    division). Containment chains are trees, so such regions do not overlap; reports placed through
+    different gazetteers share no region below the country and are never taken apart here."""
+    a_in = {p.iri for p in a.within if not p.is_country}
+    b_in = {p.iri for p in b.within if not p.is_country}
+    own_a = a_in - b_in - {b.place.iri if b.place else ""}
+    own_b = b_in - a_in - {a.place.iri if a.place else ""}
+    return bool(a_in & b_in and own_a and own_b)
+
+
 def place_feature(a: ReportRecord, b: ReportRecord) -> float | None:
     """1 same place, 0.7 one contains the other, 0.8 within both radii, 0.3 same region, 0.1 same
     country, 0 elsewhere; scaled down when the report is placed no finer than a region or country.
-    None when either report has no place."""
+    Reports in sibling regions (`in_sibling_regions`), and two points farther apart than both radii
+    allow, each report giving its geo precision, are 0: neither report can mean the other's place
+    (two districts of one division, two villages of one district the same day). None when either
+    report has no place."""
     if a.place is None or b.place is None:
         return None
     weight = min(_coarseness(a), _coarseness(b))
@@ -135,9 +155,13 @@ def place_feature(a: ReportRecord, b: ReportRecord) -> float | None:
     b_in = {p.iri for p in b.within}
     if a.place.iri in b_in or b.place.iri in a_in:
         return 0.7 * weight
+    if in_sibling_regions(a, b):
+        return 0.0
     distance = haversine_km(a.place, b.place)
     if distance is not None and distance <= _radius(a) + _radius(b):
         return 0.8 * weight
+    if distance is not None and _placed_within_radius(a) and _placed_within_radius(b):
+        return 0.0
     shared = a_in & b_in
     countries = {p.iri for p in (*a.within, *b.within) if p.is_country}
     if shared - countries:
@@ -155,6 +179,9 @@ def place_feature(a: ReportRecord, b: ReportRecord) -> float | None:
 TYPE_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset({"unrest", "protest", "riot", "blockade", "looting"}),
     frozenset({"armed-attack", "armed-clash", "seizure", "looting"}),
+    # a violent riot is "fighting" to a government and an armed clash to UCDP (party supporters'
+    # clashes are its non-state rows), a riot to ACLED
+    frozenset({"riot", "armed-clash"}),
     frozenset({"meeting", "summit"}),
     frozenset({"commemoration", "day-of-mourning"}),
     frozenset({"deployment"}),
@@ -207,9 +234,11 @@ def actor_feature(a: ReportRecord, b: ReportRecord) -> float | None:
 
 
 def figure_feature(a: ReportRecord, b: ReportRecord) -> float | None:
-    """1 when the two give a figure of the same count with the same value, else None: sources
-    revise tolls (164, then 227 killed), so a different number is no evidence of another event."""
-    return 1.0 if set(a.figures) & set(b.figures) else None
+    """1 when the two give a figure of the same count with the same value other than 0, else None:
+    sources revise tolls (164, then 227 killed), so a different number is no evidence of another
+    event, and a zero (a UCDP row's deaths of a side that lost none) is no evidence of the same one."""
+    shared = {(count, value) for count, value in set(a.figures) & set(b.figures) if value != 0}
+    return 1.0 if shared else None
 
 
 _REPORT_SUFFIX = re.compile(r"\s*\((?:report|laporan): [^)]*\)$")
@@ -366,14 +395,35 @@ def candidates(reports: Sequence[ReportRecord]) -> list[Candidate]:
 # --- from scored pairs to links: one-to-one between articles, no article twice in an event --------
 
 
+def apart(a: ReportRecord, b: ReportRecord) -> bool:
+    """Whether two reports cannot be of one event whatever else they share: their dates do not overlap
+    or their places are apart (blocking's physical tests; types are left out, since sources frame one
+    event as different types)."""
+    return not spans_overlap(a, b) or place_feature(a, b) == 0.0
+
+
+def _slacked_span(r: ReportRecord) -> tuple[dt.date, dt.date]:
+    first, last = date_span(r)
+    return first, last + dt.timedelta(days=DAY_SLACK)
+
+
 @dataclass
 class Clusters:
     """Union-find over reports, refusing to put two reports of one document in one event (unless
-    the document repeats itself)."""
+    the document repeats itself), or two reports that are `apart`: links are transitive, and a chain
+    of pairs each a day or a few km apart must not make one event of rows a week or a district apart.
+
+    Dates are checked in constant time: every cross pair of two events overlaps (with the slack) when
+    the latest start of each is no later than the earliest slacked end of the other (intervals on a
+    line). Places are checked pair by pair."""
 
     article_of: dict[str, str | None]  # report → its article document (None for dataset rows)
+    record: dict[str, ReportRecord] = field(default_factory=dict)  # report → its record (for `apart`)
     parent: dict[str, str] = field(default_factory=dict)
     articles: dict[str, set[str]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
+    bounds: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # root → latest start, earliest end
+    vouched: set[str] = field(default_factory=set)  # roots of events a curator's acceptance made
 
     def find(self, x: str) -> str:
         self.parent.setdefault(x, x)
@@ -388,16 +438,59 @@ class Clusters:
             self.articles[root] = {doc} if doc else set()
         return self.articles[root]
 
-    def can_join(self, a: str, b: str) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        return ra == rb or not (self._docs(ra) & self._docs(rb))
+    def _members(self, root: str) -> list[str]:
+        return self.members.setdefault(root, [root])
 
-    def join(self, a: str, b: str) -> None:
+    def _bounds(self, root: str) -> tuple[dt.date, dt.date]:
+        if root not in self.bounds:
+            self.bounds[root] = _slacked_span(self.record[root])
+        return self.bounds[root]
+
+    def _apart(self, ra: str, rb: str, pair: tuple[str, str]) -> bool:
+        """Whether any report of one event is `apart` from any of the other's (`pair` itself, a scored
+        candidate, passed blocking and is not)."""
+        (start_a, end_a), (start_b, end_b) = self._bounds(ra), self._bounds(rb)
+        if start_a > end_b or start_b > end_a:
+            return True
+        return any(
+            place_feature(self.record[x], self.record[y]) == 0.0
+            for x in self._members(ra)
+            for y in self._members(rb)
+            if {x, y} != set(pair)
+        )
+
+    def refusal(self, a: str, b: str) -> str | None:
+        """Why joining the events of `a` and `b` (a scored candidate) is refused, or None."""
+        ra, rb = self.find(a), self.find(b)
+        if ra == rb:
+            return None
+        if self._docs(ra) & self._docs(rb):
+            return "would put two reports of one document in one event"
+        if self.record and not {ra, rb} & self.vouched and self._apart(ra, rb, (a, b)):
+            return "would put two reports apart in time or place in one event"
+        return None
+
+    def can_join(self, a: str, b: str) -> bool:
+        return self.refusal(a, b) is None
+
+    def join(self, a: str, b: str, vouched: bool = False) -> None:
+        """Put the events of `a` and `b` into one; `vouched` when a curator accepted the pair (an event a
+        curator made may span what `apart` would refuse, so it is not checked against `apart` again)."""
         ra, rb = sorted((self.find(a), self.find(b)))
         if ra != rb:
             docs = self._docs(ra) | self._docs(rb)
+            members = self._members(ra) + self._members(rb)
+            if self.record:
+                (start_a, end_a), (start_b, end_b) = self._bounds(ra), self._bounds(rb)
+                self.bounds[ra] = (max(start_a, start_b), min(end_a, end_b))
+                self.bounds.pop(rb, None)
             self.parent[rb] = ra
             self.articles[ra] = docs
+            self.members[ra] = members
+            self.members.pop(rb, None)
+            if vouched or rb in self.vouched:
+                self.vouched.add(ra)
+            self.vouched.discard(rb)
 
 
 @dataclass(frozen=True)
@@ -406,7 +499,7 @@ class Decision:
 
     candidate: Candidate
     linked: bool
-    reason: str  # "score", "below threshold", "an article's report already linked", "curated …"
+    reason: str  # "score", "below threshold", "would put two reports … in one event", "curated …"
 
 
 def _pair(a: str, b: str) -> tuple[str, str]:
@@ -421,9 +514,11 @@ def decide(
     threshold: float = THRESHOLD,
 ) -> list[Decision]:
     """Turn scored pairs into links: curated acceptances first, then pairs by falling score, each
-    kept only if it puts no two reports of one document into one event; curated rejections never."""
+    kept only if it puts no two reports of one document, and no two reports `apart`, into one event;
+    curated rejections never."""
     article_of = {r.iri: (None if repeats_itself(r.document) else r.document) for r in reports}
-    clusters = Clusters(article_of)
+    record = {r.iri: r for r in reports}
+    clusters = Clusters(article_of, record)
     for r in reports:  # reports already of one event start in one cluster
         clusters.find(r.iri)
     by_event: dict[str, str] = {}
@@ -433,10 +528,9 @@ def decide(
             clusters.join(first, r.iri)
     no = {_pair(*p) for p in rejected}
     yes = {_pair(*p) for p in accepted}
-    record = {r.iri: r for r in reports}
     out: list[Decision] = []
     for a, b in sorted(yes):
-        clusters.join(a, b)
+        clusters.join(a, b, vouched=True)
         out.append(Decision(score_pair(record[a], record[b]), True, "curated: accepted"))
     twice = {c.key for c in scored if c.key not in yes | no and coded_twice(record[c.a], record[c.b])}
     for c in sorted(scored, key=lambda c: c.key):  # the dataset's own rows of one incident, whatever their score
@@ -450,8 +544,8 @@ def decide(
             out.append(Decision(c, False, "curated: rejected"))
         elif c.score < threshold:
             out.append(Decision(c, False, "below threshold"))
-        elif not clusters.can_join(c.a, c.b):
-            out.append(Decision(c, False, "would put two reports of one document in one event"))
+        elif refusal := clusters.refusal(c.a, c.b):
+            out.append(Decision(c, False, refusal))
         else:
             clusters.join(c.a, c.b)
             out.append(Decision(c, True, "score"))
