@@ -331,7 +331,8 @@ def test_a_name_right_before_a_reference_marker_is_found(invented: LoadedRegistr
 
 def test_one_mention_has_one_role(invented: LoadedRegistry) -> None:
     ann = _draft("id", "Kerusuhan di Strelsau: sekelompok massa melakukan pembakaran.", invented)
-    assert {e.type for e in ann.events} == {"unrest", "riot"}
+    # session 7: "kerusuhan" in a town is a riot (lexicon local_triggers), so both mentions are the one riot
+    assert {e.type for e in ann.events} == {"riot"}
     assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
 
 
