@@ -65,6 +65,7 @@ RULES: dict[str, float] = {
     "role.speaker": 0.7,
     "role.target-marker": 0.6,
     "role.target-facility": 0.5,
+    "role.victim-list": 0.6,
     "place.facility": 0.5,
     "claim.presented-account": 0.4,
     "role.perpetrator-in-sentence": 0.5,
@@ -492,6 +493,10 @@ class _Draft:
             # a mirror's rendering that glues the label to its value: "PerpetratorsConvicted terrorism inmates"
             *re.finditer(r"^([A-Z][a-z]+)(?=[A-Z][a-z])(.*)$", self.text, re.M),
         ]
+        labels = "|".join(re.escape(k) for k in sorted(self.lex.role_labels, key=len, reverse=True))
+        if labels:
+            # a rendering with only a space between a role label and a capitalised value: "Perpetrators Al Qaeda"
+            rows += re.finditer(rf"^[ \t]*-?[ \t]*({labels})[ \t]+(?=[A-Z])(?=.{{1,80}}$)(.*)$", self.text, re.M | re.I)
         for line in rows:
             label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
             role = self.lex.role_labels.get(label)
@@ -538,6 +543,11 @@ class _Draft:
         agents = "|".join(self.lex.agent_markers)
         if not verbs or not agents:
             return out
+        # the words of an attack ("a terrorist attack by X"): its agent is a perpetrator as a harm verb's is
+        attacks = "|".join(
+            re.escape(w) for w, t in sorted(self.lex.triggers.items(), key=lambda wt: -len(wt[0])) if t in _ATTACKS
+        )
+        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -546,7 +556,11 @@ class _Draft:
             s = self.sents[self.sentence_of(h.start)][0]
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
-                rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para|{counts}|\d+)\s+)?$", self.text[s : h.start], re.I
+                rf"\b(?:{verbs}|{attacks})\s+(?:{agents})\s+"  # "killed by", "an attack by", "dihancurkan oleh"
+                rf"(?:[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){{0,3}}\s+(?:{joins})\s+)?"  # "by Al Qaeda and …"
+                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+)?$",  # one word before it: "oleh amuk massa"
+                self.text[s : h.start],
+                re.I,
             )
             if m is None:
                 continue
@@ -581,12 +595,21 @@ class _Draft:
         victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
         acts = "|".join(map(re.escape, sorted(lex.actor_verbs, key=len, reverse=True)))
         agents = "|".join(lex.agent_markers)
+        lists = "|".join(map(re.escape, lex.victim_lists))
         for h in self.hits:
             actor = self._actor_at(h) if h.table != GROUP or h.value != "group" else None
             if actor is None:
                 continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            if lists and re.search(rf"\b(?:{lists})\b", self.text[s : h.start], re.I):
+                # "Among the victims killed were a guard and four policemen": each actor of the list was harmed
+                out.append(("target", actor, (h.start, h.end), "role.victim-list"))
+                continue
             after = self.text[h.end : h.end + 80]
-            m = re.match(rf"\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
+            # a group's name goes on in capitalised words and linking words: "warga Indonesia keturunan Tionghoa"
+            links = "|".join(map(re.escape, lex.name_links["of"]))
+            name = rf"(?:\s+(?:(?-i:[A-Z])[\w-]*|{links})){{0,4}}" if links else ""
+            m = re.match(rf"{name}\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
             if m is not None:
                 out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
                 continue
@@ -1140,6 +1163,16 @@ class _Draft:
             # unless some event has that actor in that role already
             have = {(r[0], r[1]) for ev in events for r in ev.roles}
             for row in row_roles:
+                if (row[0], row[1]) in have and row[1] not in self.idx.actors:
+                    # a group of the article is told by its first mention in that role ("were hit by two suicide
+                    # bombers" before "caused by suicide bombers")
+                    for ev in events:
+                        ev.roles = [
+                            (r[0], r[1], row[2], row[3])
+                            if (r[0], r[1]) == (row[0], row[1]) and row[2][0] < r[2][0]
+                            else r
+                            for r in ev.roles
+                        ]
                 if (row[0], row[1]) not in have:
                     have.add((row[0], row[1]))
                     i = self.sentence_of(row[2][0])

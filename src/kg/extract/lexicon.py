@@ -94,6 +94,11 @@ class Lexicon:
     #: a trigger word whose event type is another when the event is placed in a city or town, not a country
     #: or region ("kerusuhan": unrest across a country, a riot in a town)
     local_triggers: dict[str, str]
+    #: words that go on a group's name ("of": "warga … keturunan Tionghoa", "students of Papua") and that join
+    #: two names ("and": "by Al Qaeda and Jemaah Islamiyah")
+    name_links: dict[str, tuple[str, ...]]
+    #: words that open a list of the harmed ("among the victims … were"): every actor after them is a target
+    victim_lists: tuple[str, ...]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -164,6 +169,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             range_words=tuple(str(v).lower() for v in data["range_words"]),
             place_labels=tuple(str(v).lower() for v in data["place_labels"]),
             local_triggers={str(k).lower(): str(v) for k, v in data["local_triggers"].items()},
+            name_links={str(k): tuple(str(w) for w in v) for k, v in data["name_links"].items()},
+            victim_lists=tuple(str(v).lower() for v in data["victim_lists"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
