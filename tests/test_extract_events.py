@@ -8,6 +8,7 @@ earlier reads as an article that looks back (an encyclopedia article), the other
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +156,37 @@ def test_a_mention_of_another_type_with_no_place_of_its_own_is_part_of_the_main_
 def test_one_incident_told_in_two_paragraphs_is_one_event(registry: LoadedRegistry) -> None:
     text = "A bombing hit Strelsau on 4 June 2015.\n\nThe bombing in Strelsau on 4 June 2015 killed two.\n"
     assert _events("en", text, registry) == {("armed-attack", "2015-06-04", "day", "strelsau")}
+
+
+# --------------------------------------------------------------------------------------------------
+# the fact-by-fact listing a developer reads (python -m kg.extract.facts)
+
+
+def test_the_fact_listing_names_each_matched_missed_and_extra_fact() -> None:
+    from kg.extract.evaluate import Comparison, Fact, render_facts
+
+    gold_riot = Fact(("riot", "2019-05-21", "day", "strelsau"), None, "riot 2019-05-21 day @strelsau", "riots")
+    draft_riot = Fact(("riot", "2019-05-21", "day", "strelsau"), None, "riot 2019-05-21 day @strelsau", "riot-1")
+    gold_protest = Fact(("protest", "2019-05-21", "day", "zenda"), None, "protest 2019-05-21 day @zenda", "protests")
+    draft_unrest = Fact(
+        ("unrest", "2019-05-01", "month", "ruritania"), None, "unrest 2019-05-01 month @ruritania", "u-1"
+    )
+    events = Comparison(matched=[(gold_riot, draft_riot)], missed=[gold_protest], extra=[draft_unrest])
+    listing = render_facts({"doc-a": {"events": events, "participants": Comparison()}}, ["events", "participants"])
+    assert listing == (
+        "== doc-a\n"
+        "  events ok    riot 2019-05-21 day @strelsau [riots = riot-1]\n"
+        "  events miss  protest 2019-05-21 day @zenda [protests]\n"
+        "  events extra unrest 2019-05-01 month @ruritania [u-1]\n"
+    )
+
+
+def test_the_fact_listing_runs_over_a_gold_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from kg.extract.facts import main
+
+    root = Path(__file__).parent / "cases" / "extract"
+    assert main([str(root / "gold2"), "--registry", str(root / "registry.yaml"), "--facts", "events"]) == 0
+    out = capsys.readouterr().out
+    assert "== wikipedia-en-2009-jakarta-bombings\n" in out
+    assert "participants ok" not in out  # only the fact types asked for
+    assert "fact type" in out  # and the score table after them
