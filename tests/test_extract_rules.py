@@ -331,7 +331,8 @@ def test_a_name_right_before_a_reference_marker_is_found(invented: LoadedRegistr
 
 def test_one_mention_has_one_role(invented: LoadedRegistry) -> None:
     ann = _draft("id", "Kerusuhan di Strelsau: sekelompok massa melakukan pembakaran.", invented)
-    assert {e.type for e in ann.events} == {"unrest", "riot"}
+    # session 7: "kerusuhan" in a town is a riot (lexicon local_triggers), so both mentions are the one riot
+    assert {e.type for e in ann.events} == {"riot"}
     assert _roles(ann) == {("perpetrator", "group:sekelompok massa")}
 
 
@@ -431,3 +432,58 @@ def test_landmarks_and_one_sharpest_role_of_a_crowd(
     text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft("en", text, with_police)) == roles
+
+
+# --------------------------------------------------------------------------------------------------
+# participants, session 7 (rules found on the dev texts added in session 7, each on an invented sentence)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # an infobox row rendered with only a space between its role label and a capitalised value
+        (
+            "en",
+            "The Strelsau siege was an attack in Strelsau.\nPerpetrators Red Hand Brigade\nTarget Shopkeepers",
+            {("perpetrator", "red-hand"), ("target", "group:shopkeepers")},
+        ),
+        # the agent of an attack noun is a perpetrator, and so is a second name joined to it
+        (
+            "en",
+            "In 2015 Strelsau suffered a terrorist attack by Rudolf Rassendyll and Red Hand Brigade.",
+            {("perpetrator", "rudolf-rassendyll"), ("perpetrator", "red-hand")},
+        ),
+        # property destroyed by an actor, with one word between the agent marker and the actor
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Banyak kios dihancurkan oleh amuk massa.",
+            {("perpetrator", "group:massa")},
+        ),
+        # a group's name goes on in capitalised and linking words before the verb that says it was harmed
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Warga Ruritania keturunan Zenda menjadi sasaran amuk massa.",
+            {("target", "group:warga")},
+        ),
+        # a list of the harmed
+        (
+            "en",
+            "A bombing hit Strelsau. Among the victims killed were a guard and four policemen on duty.",
+            {("target", "ruritanian-state-police")},
+        ),
+    ],
+)
+def test_participants_session_7(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_a_group_of_the_article_is_told_by_its_first_mention_in_a_role(with_police: LoadedRegistry) -> None:
+    text = (
+        "Bombings took place in Strelsau. The hotels were hit by two gunmen. "
+        "The blasts were caused by gunmen in Strelsau."
+    )
+    ann = _draft("en", text, with_police)
+    # the first mention ("hit by two gunmen"), not the later "caused by gunmen"
+    assert [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles] == [
+        ("perpetrator", "gunmen", "hit by two gunmen")
+    ]

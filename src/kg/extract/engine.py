@@ -55,11 +55,17 @@ RULES: dict[str, float] = {
     "date.start-of-year-main-event": 0.6,
     "date.default-month": 0.4,
     "date.first-of-text": 0.4,
+    "date.range-start": 0.9,
+    "date.relative-to-text": 0.7,
+    "date.weekday-of-text": 0.7,
+    "date.last-of-text": 0.5,
+    "place.infobox": 0.6,
     "role.attendee": 0.9,
     "role.chair": 0.8,
     "role.speaker": 0.7,
     "role.target-marker": 0.6,
     "role.target-facility": 0.5,
+    "role.victim-list": 0.6,
     "place.facility": 0.5,
     "claim.presented-account": 0.4,
     "role.perpetrator-in-sentence": 0.5,
@@ -100,6 +106,8 @@ _ATTACKS = {"armed-attack"}
 _HARMED = {"killed", "injured", "arrested", "beheaded"}
 #: a text whose first full date lies this many days or more before its dateline looks back on the events
 _RETROSPECTIVE_DAYS = 365
+#: the rules of a date that names its day outright
+_FULL_DATE_RULES = ("date.explicit", "date.day-month", "date.range-start")
 #: the type of a new group an infobox row names, by its role
 #: an infobox row naming more people than this is a roster, not the parties to the event
 _ROW_MAX_PEOPLE = 3
@@ -203,6 +211,11 @@ def title_of(text: str) -> str:
     return "(untitled)"
 
 
+def _refines(day: DateFound, month: DateFound) -> bool:
+    """Whether `day` is a full date inside the month `month` names (a later mention dates the event's day)."""
+    return month.precision == "month" and day.rule in _FULL_DATE_RULES and day.date.startswith(month.date + "-")
+
+
 def _rule(rule: str, lex: Lexicon) -> tuple[str, float]:
     return f"{rule}@{lex.language}:{lex.version}", RULES[rule]
 
@@ -230,7 +243,7 @@ class _Draft:
         self.full_dates = [
             d
             for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ())
-            if d.rule in ("date.explicit", "date.day-month") and d.precision == "day"
+            if d.rule in _FULL_DATE_RULES and d.precision == "day"
         ]
         # an encyclopedia article read years later: its dateline is the day it was read, not the news day
         self.retrospective = bool(self.full_dates) and (
@@ -252,6 +265,22 @@ class _Draft:
             if h.table == PLACE and self.idx.place_types.get(h.value) == "country":
                 counts[h.value] = counts.get(h.value, 0) + 1
         return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    def infobox_place(self) -> str | None:
+        """The most specific registry place of an infobox row labelled as a place ("Location: Depok, West Java,
+        Indonesia", "Lokasi | …"), the first named among equals; None when the text has no such row."""
+        labels = "|".join(re.escape(label) for label in self.lex.place_labels)
+        if not labels:
+            return None
+        for m in re.finditer(rf"^[\W_]*(?:{labels})(?![a-z])[^\n]*", self.text, re.I | re.M):
+            keys = [
+                k
+                for h in self.hits
+                if h.table == PLACE and m.start() <= h.start < m.end() and (k := self.place_key(h.value)) is not None
+            ]
+            if keys:
+                return min(keys, key=lambda k: self.idx.place_types.get(k) in ("country", "region"))
+        return None
 
     def place_key(self, value: str) -> str | None:
         if value == "@main-country":
@@ -327,12 +356,24 @@ class _Draft:
                 location, loc_rule = last, "place.last-named"
             else:
                 continue  # nowhere to put it: an event needs a place
-            found = dates_in(self.text, self.opts.lang, s, e, self.opts.dateline, self.hits)
+            found = dates_in(
+                self.text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
+            )
             if found:
                 date = min(found, key=lambda d: (abs(d.start - h.start), -_PRECISION_RANK[d.precision]))
+                # a month written out ("Kerusuhan Mei 1998 … pada 13 Mei - 15 Mei 1998") is refined by a full date of
+                # that month in the same sentence: the event is of that day
+                if date.precision == "month" and date.rule == "date.explicit":
+                    days = [d for d in found if d.rule in _FULL_DATE_RULES and d.date.startswith(date.date + "-")]
+                    if days:
+                        date = min(days, key=lambda d: d.start)
             else:
                 date = self.context_month(h.start)
-            mentions.append(_Event(h.value, h, i, location, loc_rule, date))
+            kind = h.value
+            local = self.lex.local_triggers.get(self.text[h.start : h.end].lower())
+            if local is not None and self.idx.place_types.get(location) not in (None, "country", "region"):
+                kind = local  # "Kerusuhan Wamena": a riot in a town, not unrest across a country
+            mentions.append(_Event(kind, h, i, location, loc_rule, date))
             # "protests began in X … and spread to Y": the same kind of event at each place after the marker
             spread = re.search(
                 rf"\b(?:{'|'.join(map(re.escape, self.lex.spread_markers))})\b", self.text[h.end : e], re.I
@@ -452,6 +493,10 @@ class _Draft:
             # a mirror's rendering that glues the label to its value: "PerpetratorsConvicted terrorism inmates"
             *re.finditer(r"^([A-Z][a-z]+)(?=[A-Z][a-z])(.*)$", self.text, re.M),
         ]
+        labels = "|".join(re.escape(k) for k in sorted(self.lex.role_labels, key=len, reverse=True))
+        if labels:
+            # a rendering with only a space between a role label and a capitalised value: "Perpetrators Al Qaeda"
+            rows += re.finditer(rf"^[ \t]*-?[ \t]*({labels})[ \t]+(?=[A-Z])(?=.{{1,80}}$)(.*)$", self.text, re.M | re.I)
         for line in rows:
             label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
             role = self.lex.role_labels.get(label)
@@ -498,6 +543,11 @@ class _Draft:
         agents = "|".join(self.lex.agent_markers)
         if not verbs or not agents:
             return out
+        # the words of an attack ("a terrorist attack by X"): its agent is a perpetrator as a harm verb's is
+        attacks = "|".join(
+            re.escape(w) for w, t in sorted(self.lex.triggers.items(), key=lambda wt: -len(wt[0])) if t in _ATTACKS
+        )
+        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -506,7 +556,11 @@ class _Draft:
             s = self.sents[self.sentence_of(h.start)][0]
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
-                rf"\b(?:{verbs})\s+(?:{agents})\s+(?:(?:the|para|{counts}|\d+)\s+)?$", self.text[s : h.start], re.I
+                rf"\b(?:{verbs}|{attacks})\s+(?:{agents})\s+"  # "killed by", "an attack by", "dihancurkan oleh"
+                rf"(?:[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){{0,3}}\s+(?:{joins})\s+)?"  # "by Al Qaeda and …"
+                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+)?$",  # one word before it: "oleh amuk massa"
+                self.text[s : h.start],
+                re.I,
             )
             if m is None:
                 continue
@@ -541,12 +595,21 @@ class _Draft:
         victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
         acts = "|".join(map(re.escape, sorted(lex.actor_verbs, key=len, reverse=True)))
         agents = "|".join(lex.agent_markers)
+        lists = "|".join(map(re.escape, lex.victim_lists))
         for h in self.hits:
             actor = self._actor_at(h) if h.table != GROUP or h.value != "group" else None
             if actor is None:
                 continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            if lists and re.search(rf"\b(?:{lists})\b", self.text[s : h.start], re.I):
+                # "Among the victims killed were a guard and four policemen": each actor of the list was harmed
+                out.append(("target", actor, (h.start, h.end), "role.victim-list"))
+                continue
             after = self.text[h.end : h.end + 80]
-            m = re.match(rf"\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
+            # a group's name goes on in capitalised words and linking words: "warga Indonesia keturunan Tionghoa"
+            links = "|".join(map(re.escape, lex.name_links["of"]))
+            name = rf"(?:\s+(?:(?-i:[A-Z])[\w-]*|{links})){{0,4}}" if links else ""
+            m = re.match(rf"{name}\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
             if m is not None:
                 out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
                 continue
@@ -617,7 +680,8 @@ class _Draft:
             # date of its first dated mention (a later "Thursday … the unrest" is a day of it, not its start)
             undated = first.date.rule == "date.default-month" and ev.date.rule != "date.default-month"
             sharper = kind == "meeting" and _PRECISION_RANK[ev.date.precision] > _PRECISION_RANK[first.date.precision]
-            better = undated or sharper
+            # a month ("May 2019 Jakarta riots") is refined by a later mention's full date of that month
+            better = undated or sharper or _refines(ev.date, first.date)
             if better:
                 first.date = ev.date
                 if kind == "meeting":  # the sentence that dates a meeting is the best evidence of it
@@ -667,24 +731,64 @@ class _Draft:
             return ev.date.rule == "date.default-month"
 
         def vague_place(ev: _Event) -> bool:
-            return ev.location_rule == "place.main-country" or self.idx.place_types.get(ev.location) == "country"
+            # no place in its own sentence: the main country, or the place the text named last
+            return ev.location_rule in ("place.main-country", "place.last-named") or (
+                self.idx.place_types.get(ev.location) == "country"
+            )
+
+        def vague(ev: _Event) -> bool:
+            return vague_date(ev) or vague_place(ev)
 
         kept: list[_Event] = []
-        for ev in sorted(events, key=lambda e: (vague_date(e) or vague_place(e), e.trigger.start)):
-            if self.retrospective and (vague_date(ev) or vague_place(ev)):
+        ordered = sorted(events, key=lambda e: (vague(e), e.trigger.start))
+        infobox = self.infobox_place() if self.retrospective else None
+        for ev in ordered:
+            #: an encyclopedia article's main event: its first event with a place of its own
+            main = next((k for k in kept if not vague_place(k)), None)
+            if self.retrospective and vague(ev):
+                # a mention of the same type at the same place, or placed only at the country, is that event;
+                # a mention of another type with no place of its own is part of the article's main event
                 host = next(
-                    (k for k in kept if k.type == ev.type and not vague_date(k) and not vague_place(k)),
+                    (
+                        k
+                        for k in kept
+                        if k.type == ev.type
+                        and (not vague(k) or vague_place(ev))
+                        and (vague_place(ev) or k.location == ev.location)
+                    ),
                     None,
                 )
+                if host is None and vague_place(ev) and main is not None:
+                    host = main
                 if host is not None:
                     host.roles.extend(ev.roles)
+                    if host.type == ev.type and _refines(ev.date, host.date):
+                        host.date = ev.date
                     continue
+                if vague_place(ev) and infobox is not None:
+                    ev.location, ev.location_rule = infobox, "place.infobox"  # the infobox's place is the event's
             kept.append(ev)
         if self.retrospective:
             first = self.full_dates[0]
             for ev in kept:
                 if vague_date(ev):
-                    ev.date = DateFound(first.start, first.date, first.precision, "date.first-of-text")
+                    # a sub-event the narrative does not date happened on the day the text last named
+                    before = [d for d in self.full_dates if d.start < ev.trigger.start]
+                    last = before[-1] if before and not vague_place(ev) else None
+                    if last is not None:
+                        ev.date = DateFound(last.start, last.date, last.precision, "date.last-of-text")
+                    else:
+                        ev.date = DateFound(first.start, first.date, first.precision, "date.first-of-text")
+            # an incident of one type at one place on one day is one incident, however many paragraphs tell it
+            same: dict[tuple[str, str, str, str], _Event] = {}
+            for ev in kept:
+                if ev.date.precision != "day":
+                    continue
+                first_told = same.setdefault((ev.type, ev.location, ev.date.date, ev.date.precision), ev)
+                if first_told is not ev:
+                    first_told.roles.extend(ev.roles)
+            told = {id(ev) for ev in same.values()}
+            kept = [ev for ev in kept if ev.date.precision != "day" or id(ev) in told]
         return kept
 
     # -- figures -------------------------------------------------------------------------------
@@ -1059,6 +1163,16 @@ class _Draft:
             # unless some event has that actor in that role already
             have = {(r[0], r[1]) for ev in events for r in ev.roles}
             for row in row_roles:
+                if (row[0], row[1]) in have and row[1] not in self.idx.actors:
+                    # a group of the article is told by its first mention in that role ("were hit by two suicide
+                    # bombers" before "caused by suicide bombers")
+                    for ev in events:
+                        ev.roles = [
+                            (r[0], r[1], row[2], row[3])
+                            if (r[0], r[1]) == (row[0], row[1]) and row[2][0] < r[2][0]
+                            else r
+                            for r in ev.roles
+                        ]
                 if (row[0], row[1]) not in have:
                     have.add((row[0], row[1]))
                     i = self.sentence_of(row[2][0])

@@ -13,7 +13,7 @@ Each gold fact matches at most one draft fact.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kg.annotation import Article, Registry, parse_date, registry_kinds
@@ -161,4 +161,18 @@ def render_scores(scores: Sequence[Score], documents: int) -> str:
         lines.append(
             f"{s.fact_type:<14}{s.gold:>6}{s.draft:>7}{s.matched:>9}{rate(s.precision):>11}{rate(s.recall):>8}"
         )
+    return "\n".join(lines) + "\n"
+
+
+def render_facts(documents: Mapping[str, Mapping[str, Comparison]], fact_types: Sequence[str]) -> str:
+    """Fact by fact, per document: what matched, what the draft missed and what it added (`ok`, `miss`, `extra`),
+    each with the fact's key and the id of its annotation entry (the gold's for ok and miss, the draft's for extra)."""
+    lines = []
+    for doc, comps in documents.items():
+        lines.append(f"== {doc}")
+        for t in fact_types:
+            comp = comps[t]
+            lines += [f"  {t} ok    {g.shown} [{g.ref} = {d.ref}]" for g, d in comp.matched]
+            lines += [f"  {t} miss  {g.shown} [{g.ref}]" for g in comp.missed]
+            lines += [f"  {t} extra {d.shown} [{d.ref}]" for d in comp.extra]
     return "\n".join(lines) + "\n"

@@ -85,6 +85,20 @@ class Lexicon:
     person_titles: frozenset[str]
     #: words that place a facility near the event ("in the vicinity of"): a landmark, not a target
     proximity_markers: tuple[str, ...]
+    #: infobox row labels of a date ("Date: 13–14 May 2018"): the event's date, never the text's dateline
+    date_labels: tuple[str, ...]
+    #: words between the two days of a range ("13–14 May", "29 hingga 30 Juli"): the event starts on the first
+    range_words: tuple[str, ...]
+    #: infobox row labels of a place ("Location: Depok, West Java, Indonesia"): where the article's event is
+    place_labels: tuple[str, ...]
+    #: a trigger word whose event type is another when the event is placed in a city or town, not a country
+    #: or region ("kerusuhan": unrest across a country, a riot in a town)
+    local_triggers: dict[str, str]
+    #: words that go on a group's name ("of": "warga … keturunan Tionghoa", "students of Papua") and that join
+    #: two names ("and": "by Al Qaeda and Jemaah Islamiyah")
+    name_links: dict[str, tuple[str, ...]]
+    #: words that open a list of the harmed ("among the victims … were"): every actor after them is a target
+    victim_lists: tuple[str, ...]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -151,6 +165,12 @@ def load_lexicon(lang: Lang) -> Lexicon:
             actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
             person_titles=frozenset(str(v).lower() for v in data["person_titles"]),
             proximity_markers=tuple(str(v).lower() for v in data["proximity_markers"]),
+            date_labels=tuple(str(v).lower() for v in data["date_labels"]),
+            range_words=tuple(str(v).lower() for v in data["range_words"]),
+            place_labels=tuple(str(v).lower() for v in data["place_labels"]),
+            local_triggers={str(k).lower(): str(v) for k, v in data["local_triggers"].items()},
+            name_links={str(k): tuple(str(w) for w in v) for k, v in data["name_links"].items()},
+            victim_lists=tuple(str(v).lower() for v in data["victim_lists"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
