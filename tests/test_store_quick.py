@@ -3,6 +3,7 @@ leaves the file to rdflib's parser where the two would read it differently."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,8 @@ def _refuse(paths: object, into: object = None) -> Graph:
         ("strings", 'x:a x:b "tab\\there\\u00e9", \'\'\'long\none\'\'\', "ends in g", "en"@en, "x"^^x:string2 .', True),
         ("blank nodes and lists", "x:a x:c _:b0 . _:b0 x:d ( 1 2 ) . x:a x:e [ x:f _:b0 ] .", True),
         ("a capital in a language tag", 'x:a x:b "hi"@en-US .', False),
+        ("a capital in a language tag after a space", 'x:a x:b "hi" @en-US .', False),
+        ("a capital in a language tag after a comment", 'x:a x:b "hi" # note\n  @en-US .', False),
         ("xsd:string written out", 'x:a x:b "s"^^xsd:string, "t" .', False),
         ("xsd:string as an IRI", f'x:a x:b "s"^^<{XSD}string> .', False),
         ("xsd:string split over a prefix", f'@prefix s: <{XSD}str> . x:a x:b "s"^^s:ing .', False),
@@ -72,11 +75,20 @@ def _refuse(paths: object, into: object = None) -> Graph:
     ],
 )
 def test_each_reader_gives_rdflibs_graph(tmp_path: Path, name: str, text: str, quick: bool) -> None:
+    """The same graph, or the same error where rdflib's parser refuses the file (a space before a language
+    tag is valid Turtle that rdflib refuses; with a capital in the tag the file is left to rdflib)."""
     path = tmp_path / "case.ttl"
     path.write_text(PREFIXES + text + "\n", encoding="utf-8")
-    expected, got = _both(path)
-    assert _same_graph(got, expected), name
+    assert _outcome(read_rdf_quickly, path) == _outcome(read_rdf, path), name
     assert (store._quick_triples(path) is not None) == quick, name
+
+
+def _outcome(read: Callable[[list[Path]], Graph], path: Path) -> tuple[str, object]:
+    try:
+        graph = read([path])
+    except StoreError as exc:
+        return "error", str(exc)
+    return "graph", (len(graph), _written(graph))
 
 
 def test_a_syntax_error_reads_as_rdflibs(tmp_path: Path) -> None:

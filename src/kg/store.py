@@ -76,8 +76,9 @@ def read_rdf(paths: Iterable[Path], into: Graph | None = None) -> Graph:
 #: rdflib parser name → pyoxigraph format, for the files read_rdf_quickly gives to Oxigraph's parser
 _QUICK_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES"}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-#: a language tag with a capital letter: Oxigraph's parser lowers it, rdflib's keeps it as written
-_CAPITAL_TAG = re.compile(rb"[\"']@[A-Za-z0-9-]*[A-Z]")
+#: a language tag with a capital letter (Turtle lets space and comments stand before it, so any `@` word with a
+#: capital): Oxigraph's parser lowers it, rdflib's keeps it as written
+_CAPITAL_TAG = re.compile(rb"@[A-Za-z0-9-]*[A-Z]")
 #: the datatype after a `^^`: an IRI in brackets, or a prefixed name without the punctuation that may follow it
 _DATATYPE = re.compile(rb"\^\^\s*(<[^>]*>|[^\s;,)\]#<]*)")
 
@@ -90,7 +91,8 @@ def read_rdf_quickly(paths: Iterable[Path], into: Graph | None = None) -> Graph:
     Oxigraph's parser rejects it (so an error reads as before), or when it may hold what the two parsers
     read differently: a relative IRI or a base (resolved by other rules), a language tag with a capital
     (Oxigraph lowers it), a literal typed xsd:string (rdflib keeps it apart from a plain literal, Oxigraph
-    cannot), an RDF 1.2 triple term or text direction. tests/test_store_quick.py holds them to it.
+    cannot), an RDF 1.2 triple term or text direction. tests/test_store_quick.py holds them to it. (Where
+    rdflib's parser wrongly refuses valid Turtle, such as a space before a language tag, it is now read.)
     """
     graph = into if into is not None else Graph()
     for path in paths:
