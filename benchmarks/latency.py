@@ -3,8 +3,9 @@
     .venv/bin/python benchmarks/latency.py [--repeat 5] [--before DIR] [--json benchmarks/results/latency.json]
 
 Each row is the median (and minimum) wall time of `--repeat` runs of one command started as a new
-process, output to /dev/null; the runs go round-robin (every command once, then again), so that a
-change of the machine's load during the run hits every row alike. The seed is built once into a
+process, output to /dev/null, and its median CPU time (user + system: on a machine shared with other
+jobs it grows much less with the load than the wall time); the runs go round-robin (every command once,
+then again), so that a change of the machine's load during the run hits every row alike. The seed is built once into a
 temporary dist/ first (not timed), and one untimed round runs first. Python writes and reuses its
 bytecode caches (`PYTHONDONTWRITEBYTECODE` is dropped for the commands), as on a user's machine: with
 it set, every run compiles kg's own modules anew (~0.1 s a command).
@@ -21,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -58,6 +60,8 @@ def rows(dist: Path) -> list[tuple[str, list[str], float | None]]:
         ("kg query actor-events -p actor=… (table)", query, COMMON_BOUND),
         ("kg query actor-events -p actor=… --format csv", [*query, "--format", "csv"], COMMON_BOUND),
         ("kg query actor-events -p actor=… --format json", [*query, "--format", "json"], COMMON_BOUND),
+        ("kg query actor-events -p actor=… --format xml", [*query, "--format", "xml"], COMMON_BOUND),
+        ("kg query actor-events -p actor=… --format tsv", [*query, "--format", "tsv"], COMMON_BOUND),
         ("kg validate ONE-ANNOTATION (default engine)", [kg, "validate", seed], COMMON_BOUND),
         (
             "kg validate --shacl-engine pyshacl ONE-ANNOTATION",
@@ -80,14 +84,17 @@ def _env(src: Path | None) -> dict[str, str]:
     return env
 
 
-def time_process(argv: list[str], cwd: Path = ROOT, src: Path | None = None) -> float:
-    """Wall time of one run of `argv` as a new process (kg from `src` when given, run in `cwd`)."""
+def time_process(argv: list[str], cwd: Path = ROOT, src: Path | None = None) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run of `argv` as a new process (kg from `src` when
+    given, run in `cwd`). On a shared machine the CPU time varies much less with the load than the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd, env=_env(src), check=False)
     took = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[-500:]}")
-    return took
+    return took, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
 def table(results: list[dict[str, object]], rdflib_median: float) -> str:
@@ -95,8 +102,8 @@ def table(results: list[dict[str, object]], rdflib_median: float) -> str:
     lines = [
         "| command | "
         + ("before s | " if before else "")
-        + "median s | min s | bound s | within | × `import rdflib` |",
-        "|---|" + ("---|" if before else "") + "---|---|---|---|---|",
+        + "median s | min s | CPU s | bound s | within | × `import rdflib` |",
+        "|---|" + ("---|" if before else "") + "---|---|---|---|---|---|",
     ]
     for r in results:
         median, bound = float(r["median"]), r["bound"]  # type: ignore[arg-type]
@@ -104,7 +111,7 @@ def table(results: list[dict[str, object]], rdflib_median: float) -> str:
         was = r.get("before")
         was_cell = (f"{float(was):.2f} | " if was is not None else "— | ") if before else ""  # type: ignore[arg-type]
         lines.append(
-            f"| `{r['label']}` | {was_cell}{median:.2f} | {float(r['min']):.2f} | "  # type: ignore[arg-type]
+            f"| `{r['label']}` | {was_cell}{median:.2f} | {float(r['min']):.2f} | {float(r['cpu']):.2f} | "  # type: ignore[arg-type]
             f"{'—' if bound is None else f'{bound:.1f}'} | {within} | {median / rdflib_median:.1f} |"
         )
     return "\n".join(lines) + "\n"
@@ -129,9 +136,12 @@ def main() -> int:
             time_process(table_rows[i][1], cwd, src)
         load_before = os.getloadavg()
         times: dict[tuple[int, bool], list[float]] = {(i, src is not None): [] for i, src, _ in runs}
+        cpu: dict[tuple[int, bool], list[float]] = {(i, src is not None): [] for i, src, _ in runs}
         for round_ in range(args.repeat):  # round-robin: a change of the machine's load hits every row alike
             for i, src, cwd in runs:
-                times[(i, src is not None)].append(time_process(table_rows[i][1], cwd, src))
+                wall, used = time_process(table_rows[i][1], cwd, src)
+                times[(i, src is not None)].append(wall)
+                cpu[(i, src is not None)].append(used)
             print(f"round {round_ + 1} of {args.repeat} done", file=sys.stderr, flush=True)
         load_after = os.getloadavg()
     results: list[dict[str, object]] = []
@@ -143,6 +153,7 @@ def main() -> int:
                 "label": label,
                 "median": statistics.median(t),
                 "min": min(t),
+                "cpu": statistics.median(cpu[(i, False)]),
                 "bound": bound,
                 "runs": t,
                 "before": statistics.median(old) if old else None,

@@ -102,3 +102,24 @@ def test_the_direct_oxigraph_path_refuses_remote_access_and_words_syntax_errors(
         queries.run_on_files(files, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
     with pytest.raises(QueryError, match="syntax error at line 2"):
         queries.run_on_files(files, "SELECT *\nWHERE { ?s ?p }")
+
+
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="pipe sizes are Linux's")
+def test_the_fast_engines_pipes_take_one_annotations_data_at_once() -> None:
+    """`kg validate` feeds shacl-rust through pipes widened to the data's size (up to the system's limit): the
+    writer and the engine need not take turns every 64 KiB, each turn a wait for a core on a busy machine."""
+    import fcntl
+    import os
+
+    from kg.validation_fast import PIPE_SIZE, _widen_pipe
+
+    limit = min(int(Path("/proc/sys/fs/pipe-max-size").read_text()), PIPE_SIZE)
+    read, write = os.pipe()
+    try:
+        _widen_pipe(write, 600_000)  # one annotation's N-Triples: ~0.6 MB
+        assert fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) >= min(600_000, limit)
+        _widen_pipe(write, 500 << 20)  # a large build's: no more than PIPE_SIZE, even for root
+        assert min(1 << 20, limit) <= fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) <= PIPE_SIZE
+    finally:
+        os.close(read)
+        os.close(write)
