@@ -31,13 +31,11 @@ class SourceConfig:
 #: The Settings field that holds the path of the source of a type, for the types a CLI flag overrides.
 PATH_FIELDS = {"registry": "registry_file", "articles": "articles_dir"}
 
-#: The inputs of a project that declares none: the bundled data, as the bundled kg.toml declares it (the
-#: registry, the articles, six UCDP GED rows and the links kg link made of data/links.yaml).
+#: The inputs of a project that declares none: the bundled registry and articles (the bundled kg.toml
+#: adds six UCDP GED rows and the links kg link made of data/links.yaml).
 DEFAULT_SOURCES = (
     SourceConfig("registry", "registry", paths.REGISTRY_FILE),
     SourceConfig("articles", "articles", paths.ARTICLES_DIR),
-    SourceConfig("ucdp", "ucdp", paths.DATA_DIR / "ucdp" / "bgd-sample"),
-    SourceConfig("links", "links", paths.DATA_DIR / "links.nq"),
 )
 
 
