@@ -10,14 +10,15 @@ from rdflib import Graph
 from kg import pipeline
 from kg.config import Settings
 from kg.mapping import Mapped
+from kg.project import load_settings
 
 CASES = Path(__file__).parent / "cases"
 
 
 @pytest.fixture(scope="session")
 def settings() -> Settings:
-    """Default settings (bundled data) with output in a per-session temporary folder is in built_dist."""
-    return Settings()
+    """The bundled project's settings (its kg.toml: registry, articles, UCDP rows, links); output in built_dist."""
+    return load_settings()
 
 
 @pytest.fixture(scope="session")
@@ -48,7 +49,7 @@ def shapes_graph(settings: Settings) -> Graph:
 def built_dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A full `kg build` of the seed into a temporary dist/ folder (built once per session)."""
     dist = tmp_path_factory.mktemp("dist")
-    pipeline.build(Settings(dist_dir=dist))
+    pipeline.build(load_settings({"dist_dir": dist}))
     return dist
 
 

@@ -36,6 +36,8 @@ FIGURE_KINDS = (
     "numerical_superiority",
     "participants",
     "casualties",
+    "displaced",
+    "houses_destroyed",
 )
 ROLES = ("chair", "attendee", "speaker", "target", "perpetrator", "participant")
 

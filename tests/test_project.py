@@ -22,7 +22,19 @@ def test_the_bundled_project_file_gives_the_default_settings() -> None:
     settings = load_settings(file=ROOT / "kg.toml")
     default = Settings()
     assert settings.registry_file == default.registry_file and settings.articles_dir == default.articles_dir
-    assert [(s.name, s.type) for s in settings.inputs()] == [("registry", "registry"), ("articles", "articles")]
+    # the bundled data also holds six UCDP GED rows and the links kg link made of data/links.yaml (the Logang
+    # massacre, an article's report and a dataset row's)
+    assert [(s.name, s.type) for s in settings.inputs()] == [
+        ("registry", "registry"),
+        ("articles", "articles"),
+        ("ucdp", "ucdp"),
+        ("links", "links"),
+    ]
+    # other registry and articles are read alone: the project's datasets and links are of its own data
+    other = load_settings(
+        {"articles_dir": MINIMAL / "articles", "registry_file": MINIMAL / "registry.yaml"}, ROOT / "kg.toml"
+    )
+    assert [s.type for s in other.inputs()] == ["registry", "articles"]
     assert settings.license == default.license and settings.dist_dir == default.dist_dir
 
 

@@ -23,6 +23,7 @@ from kg.config import Settings
 from kg.errors import ReasoningError
 from kg.mapping import Mapped
 from kg.namespaces import KGO
+from kg.project import load_settings
 from kg.reasoning import InconsistentGraph, Inference, ReasonerSettings
 from kg.store import open_graph, published_files
 
@@ -224,7 +225,7 @@ def test_engine_choice(engine: str, size: int, expected: str) -> None:
 
 @pytest.mark.slow
 def test_build_reason_publishes_asserted_and_inferred(tmp_path: Path, hermit_seed: Inference) -> None:
-    result = pipeline.build(Settings(dist_dir=tmp_path), reason=True)
+    result = pipeline.build(load_settings({"dist_dir": tmp_path}), reason=True)  # the bundled project, as the seed
     assert tmp_path / reasoning.INFERRED_FILE in result.files
     assert (tmp_path / reasoning.INFERRED_FILE).read_bytes() == hermit_seed.turtle(Settings().base)
     assert (tmp_path / "kg.ttl").is_file()

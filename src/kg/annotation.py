@@ -69,6 +69,8 @@ CountKind = Literal[
     "numerical-superiority",
     "participants",
     "casualties",
+    "displaced",
+    "houses-destroyed",
 ]
 #: ACLED's 25 sub-event types (codebook names, lower-cased, non-alphanumerics as hyphens); concepts acled:<value>
 AcledSubEventType = Literal[

@@ -31,7 +31,8 @@ class SourceConfig:
 #: The Settings field that holds the path of the source of a type, for the types a CLI flag overrides.
 PATH_FIELDS = {"registry": "registry_file", "articles": "articles_dir"}
 
-#: The inputs of a project that declares none: the bundled registry and articles.
+#: The inputs of a project that declares none: the bundled registry and articles (the bundled kg.toml
+#: adds six UCDP GED rows and the links kg link made of data/links.yaml).
 DEFAULT_SOURCES = (
     SourceConfig("registry", "registry", paths.REGISTRY_FILE),
     SourceConfig("articles", "articles", paths.ARTICLES_DIR),
@@ -63,10 +64,20 @@ class Settings:
     links_file: Path | None = None
 
     def inputs(self) -> tuple[SourceConfig, ...]:
-        """The sources with the paths the path fields give (--registry, --articles)."""
+        """The sources with the paths the path fields give (--registry, --articles).
+
+        A registry or articles other than the declared ones (a flag names them) are read alone: the
+        project's datasets and links are of its own registry and articles (its links name their events).
+        """
+        own = all(
+            Path(getattr(self, PATH_FIELDS[s.type])).resolve() == s.path.resolve()
+            for s in self.sources
+            if s.type in PATH_FIELDS
+        )
         return tuple(
             SourceConfig(s.name, s.type, getattr(self, PATH_FIELDS[s.type])) if s.type in PATH_FIELDS else s
             for s in self.sources
+            if own or s.type in PATH_FIELDS
         )
 
     def __post_init__(self) -> None:

@@ -166,6 +166,8 @@ COUNT_LABELS: dict[str, tuple[str, str]] = {
     "numerical-superiority": ("numerical superiority (times)", "keunggulan jumlah (kali lipat)"),
     "participants": ("participants", "peserta"),
     "casualties": ("casualties", "korban"),
+    "displaced": ("displaced", "mengungsi"),
+    "houses-destroyed": ("houses burned or destroyed", "rumah dibakar atau dihancurkan"),
 }
 QUALIFIER_LABELS: dict[str, tuple[str, str]] = {
     "exact": ("exact", "tepat"),

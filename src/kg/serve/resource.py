@@ -5,6 +5,8 @@ triples and the labels of the resources they link to (a symmetric bounded descri
 model adds, for every fact, the evidence quote and the article it was taken from: a resource's own
 `kgo:evidence`, and for a direct role property (`kgo:attendee` …) the evidence of the matching
 `kgo:Participation` record (its `kgo:role` concept says which property it backs via `rdfs:seeAlso`).
+An event's page also has its figures as a table by date and source, and a linked event's (`kg link`)
+the figures of every component event: each source's numbers side by side, none merged.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import PROV, RDF, RDFS, SKOS
 from rdflib.term import Node
 
-from kg.namespaces import KGO, OA, bind_prefixes
+from kg.namespaces import KGO, KGS, OA, SCHEMA, bind_prefixes
 from kg.validation import curie
 
 #: how many incoming links a page lists before it says "and N more"
@@ -69,6 +71,22 @@ class Incoming:
 
 
 @dataclass(frozen=True)
+class FigureRow:
+    """One figure of an event, as the event page's table of figures shows it."""
+
+    event: Term  # the event it is a figure of (for a linked event, one of its components)
+    counts: Term  # what it counts (killed, injured …)
+    group: str  # who was counted: the victim group's label, else the counted group in the source's words
+    value: str  # the number as given; "" for "number unknown"
+    bounds: str  # the bounds it implies or the source gives ("138–300", "≥ 401"), "" when the value is exact
+    qualifier: Term
+    as_of: str
+    source: Term
+    claimants: tuple[Term, ...]  # who made the claims it rests on; none when the source states it as its own
+    status: str  # withdrawn (by its source), superseded (by a later figure) or current
+
+
+@dataclass(frozen=True)
 class ResourcePage:
     """Everything the HTML page of a resource shows."""
 
@@ -80,6 +98,10 @@ class ResourcePage:
     incoming: tuple[Incoming, ...]
     more_incoming: int = 0
     other_labels: tuple[Term, ...] = field(default=())
+    #: the figures of the event (and of its components, for a linked event), by as-of date and source
+    figures: tuple[FigureRow, ...] = field(default=())
+    #: true for a linked event: the table names each figure's own event
+    linked: bool = False
 
 
 class Linker:
@@ -226,7 +248,66 @@ def build_page(graph: Graph, iri: str, linker: Linker, lang: str = "en") -> Reso
         incoming=incoming,
         more_incoming=max(0, len(incoming_all) - MAX_INCOMING),
         other_labels=tuple(term(graph, lab, linker, lang) for lab in _labels(graph, node)),
+        figures=figure_rows(graph, node, linker, lang),
+        linked=(node, KGO.component, None) in graph,
     )
+
+
+def _text(graph: Graph, node: Node, prop: URIRef, lang: str) -> str:
+    """A literal value of `prop` in `lang`, else English, else any, else ""."""
+    found = [o for o in graph.objects(node, prop) if isinstance(o, Literal)]
+    for wanted in (lang, "en", None):
+        for lit in sorted(found):
+            if wanted is None or lit.language == wanted:
+                return str(lit)
+    return ""
+
+
+def _bounds(value: str, low: str, high: str) -> str:
+    if low and high:
+        return "" if low == high == value else f"{low}–{high}"
+    return f"≥ {low}" if low else f"≤ {high}" if high else ""
+
+
+def figure_rows(graph: Graph, event: Node, linker: Linker, lang: str = "en") -> tuple[FigureRow, ...]:
+    """The figures of an event, and of each of its components (kgo:component), oldest as-of date first."""
+    rows = []
+    for own in (event, *sorted(graph.objects(event, KGO.component), key=str)):
+        for fig in graph.subjects(KGO.figureOf, own):
+            victim = graph.value(fig, KGO.victimGroup)
+            value = _text(graph, fig, SCHEMA.value, lang)
+            if (fig, KGO.status, KGS.withdrawn) in graph:
+                status = "withdrawn"
+            elif any(True for _ in graph.subjects(KGO.supersedes, fig)):
+                status = "superseded"
+            else:
+                status = "current"
+            counts, qualifier, source = (graph.value(fig, p) for p in (KGO.counts, KGO.qualifier, PROV.wasDerivedFrom))
+            rows.append(
+                FigureRow(
+                    event=term(graph, own, linker, lang),
+                    counts=term(graph, counts, linker, lang) if counts is not None else Term(text=""),
+                    group=label(graph, victim, lang)
+                    if victim is not None
+                    else _text(graph, fig, KGO.countedGroup, lang),
+                    value=value,
+                    bounds=_bounds(
+                        value, _text(graph, fig, SCHEMA.minValue, lang), _text(graph, fig, SCHEMA.maxValue, lang)
+                    ),
+                    qualifier=term(graph, qualifier, linker, lang) if qualifier is not None else Term(text=""),
+                    as_of=_text(graph, fig, KGO.asOf, lang),
+                    source=term(graph, source, linker, lang) if source is not None else Term(text=""),
+                    claimants=tuple(
+                        sorted(
+                            (term(graph, c, linker, lang) for c in graph.objects(fig, PROV.wasAttributedTo)),
+                            key=lambda t: (t.text, t.iri),
+                        )
+                    ),
+                    status=status,
+                )
+            )
+    rows.sort(key=lambda r: (r.as_of, r.source.text.casefold(), r.counts.text, r.group, r.value, r.event.iri))
+    return tuple(rows)
 
 
 def _predicate(graph: Graph, p: Node, linker: Linker, lang: str) -> Term:

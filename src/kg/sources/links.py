@@ -4,11 +4,15 @@ linked event with all its reports.
 
 The file is what `kg link` made of the last build: a component event that no document of this build
 declares any more is refused with one line (run `kg link` again); a file that is not there yet gives
-no chunk, so a project builds before its first `kg link`.
+no chunk, so a project builds before its first `kg link`. A file written under another base IRI (the
+bundled data/links.nq, built with `--base` or $KG_BASE_IRI) is read as kg link would have written it
+under this build's base: its IRIs move to the base, and those minted from digests of IRIs (the links,
+their features, the linked events) are minted again.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -24,6 +28,39 @@ from kg.sources import ChunkInput, ChunkRead, Reference, Triple
 
 class LinksFileError(KGError):
     """The links file is not the N-Quads of one kg link graph under the build's base IRI."""
+
+
+#: the end of the links graph's IRI, after the base (kg.link.publish.links_graph_iri)
+_GRAPH_TAIL = "id/dataset/links"
+
+
+def rebased(triples: set[Triple], old: str, new: str) -> set[Triple]:
+    """The triples of a links graph kg link wrote under the base `old`, as it writes them under `new`."""
+    from kg.link.publish import _digest, link_iri
+
+    def move(term: URIRef | Literal) -> URIRef | Literal:  # instances only: <base>id/… (not an ontology's IRIs)
+        return URIRef(new + term[len(old) :]) if isinstance(term, URIRef) and term.startswith(old + "id/") else term
+
+    moved = {(URIRef(move(s)), p, move(o)) for s, p, o in triples}
+    reports: dict[URIRef, list[str]] = defaultdict(list)
+    components: dict[URIRef, list[str]] = defaultdict(list)
+    for s, p, o in moved:
+        if p == KGO.linkedReport:
+            reports[s].append(str(o))
+        elif p == KGO.component:
+            components[s].append(str(o))
+    renamed = {s: link_iri(new, *pair) for s, pair in reports.items() if len(pair) == 2}
+    renamed |= {s: iris.mint(new, "event", "linked", _digest(*sorted(c))) for s, c in components.items()}
+
+    def name(term: URIRef | Literal) -> URIRef | Literal:
+        if not isinstance(term, URIRef):
+            return term
+        head, sep, feature = term.partition("/feature/")
+        if sep and URIRef(head) in renamed:
+            return URIRef(f"{renamed[URIRef(head)]}/feature/{feature}")
+        return renamed.get(term, term)
+
+    return {(URIRef(name(s)), p, name(o)) for s, p, o in moved}
 
 
 def _lines(path: Path) -> dict[str, int]:
@@ -61,6 +98,13 @@ class LinksSource:
             raise LinksFileError(f"cannot parse N-Quads: {first_line(exc)}", file=chunk.path) from None
         lines = _lines(chunk.path)
         triples: set[Triple] = set()
+        written = base  # the base the file was written under: its links graph's IRI, less the tail
+        for *_, g in ds.quads((None, None, None, None)):
+            first = str(getattr(g, "identifier", g))
+            if first.endswith(_GRAPH_TAIL) and first != str(graph):
+                written = first[: -len(_GRAPH_TAIL)]
+            break
+        graph = links_graph_iri(written)
         for s, p, o, g in ds.quads((None, None, None, None)):
             name = getattr(g, "identifier", g)
             if name != graph:
@@ -74,6 +118,8 @@ class LinksSource:
                 raise LinksFileError("a blank node: kg publishes none", file=chunk.path, line=lines.get(str(s)))
             assert isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, URIRef | Literal)
             triples.add((s, p, o))
+        if written != base:
+            triples = rebased(triples, written, base)
         registry = needs["registry"]
         assert isinstance(registry, Provided)
         shared = {str(i) for i in registry.terms.refs.values()}
