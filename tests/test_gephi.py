@@ -91,7 +91,9 @@ def _count(graph: Graph, query: str) -> int:
 # SPARQL definitions of each projection, written independently of the exporter's Python
 # --------------------------------------------------------------------------------------------
 
-_FOLDED = "kgo:Evidence kgo:Participation kgo:PositionHolding kgo:EntityRegistry kgo:Report"
+_FOLDED = (
+    "kgo:Evidence kgo:RowSelector kgo:Participation kgo:PositionHolding kgo:EntityRegistry kgo:Report kgo:ReportLink"
+)
 _ROLES = "kgo:chair kgo:attendee kgo:speaker kgo:target kgo:perpetrator kgo:participant"
 
 

@@ -14,7 +14,9 @@ Projections (see `PROJECTIONS`):
   is a node and every link between two of them an edge, labelled with the predicate's prefixed name.
   Literals, vocabulary concepts (event type, precision, qualifier …) and external IRIs become node
   attributes. Bookkeeping records are folded, not drawn: the evidence annotations and their selectors
-  become the `kgo:evidence` attribute (the quote), `kgo:Participation` records become the attributes
+  (a text quote, or a dataset row's `kgo:RowSelector`) become the `kgo:evidence` attribute (the quote),
+  the `kgo:ReportLink` records of `kg link` are left to the linked event they make (its `kgo:component`
+  edges), `kgo:Participation` records become the attributes
   of their role edge (capacity, evidence, the participation and report IRIs: several when several
   reports give the same role), a `kgo:PositionHolding` becomes a `kgo:holds` edge from the person to
   the position (with its dates), `prov:wasDerivedFrom` becomes an attribute (it links every fact to its
@@ -82,7 +84,17 @@ Interval = tuple[dt.date, dt.date]
 #: Predicates whose object names the subject (the node label), in no particular order.
 NAME_PREDICATES = (RDFS.label, SCHEMA.name, SKOS.prefLabel)
 #: Classes whose instances are folded into attributes or edges instead of being nodes.
-FOLDED_CLASSES = frozenset({KGO.Evidence, KGO.Participation, KGO.PositionHolding, KGO.EntityRegistry, KGO.Report})
+FOLDED_CLASSES = frozenset(
+    {
+        KGO.Evidence,
+        KGO.RowSelector,
+        KGO.Participation,
+        KGO.PositionHolding,
+        KGO.EntityRegistry,
+        KGO.Report,
+        KGO.ReportLink,
+    }
+)
 #: Predicates that stay attributes even when their object is a node.
 ATTRIBUTE_PREDICATES = frozenset({PROV.wasDerivedFrom})
 #: The side each role puts its actor on, for the `actors` projection: two actors co-participate in an
@@ -603,6 +615,7 @@ CATEGORY_HUES: dict[URIRef, tuple[float, float]] = {
     KGO.Figure: (52.0, 52.0),  # yellow
     KGO.Position: (172.0, 172.0),  # teal
     KGO.SourceDocument: (30.0, 30.0),  # brown (low lightness below)
+    KGO.DatasetRelease: (18.0, 18.0),  # a darker brown: the other kind of source
 }
 GREY = (140, 140, 140)
 
@@ -624,7 +637,7 @@ def class_colors(index: GraphIndex, classes: Iterable[URIRef]) -> dict[URIRef, t
         i = peers.index(cls)
         share = i / (len(peers) - 1) if len(peers) > 1 else 0.5
         hue = (band[0] + (band[1] - band[0]) * share) % 360.0
-        lightness = (0.32 if cat == KGO.SourceDocument else 0.45) + (0.12 if i % 2 else 0.0)
+        lightness = (0.32 if cat in (KGO.SourceDocument, KGO.DatasetRelease) else 0.45) + (0.12 if i % 2 else 0.0)
         r, g, b = colorsys.hls_to_rgb(hue / 360.0, lightness, 0.72)
         colors[cls] = (round(r * 255), round(g * 255), round(b * 255))
     return colors
