@@ -15,6 +15,7 @@ from rdflib import Graph
 
 from kg.link.blocking import ReportTable, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
+from kg.link.nquads import build_links_lines
 from kg.link.publish import LinkOutput, build_links
 from kg.link.records import ReportRecord, read_reports
 from kg.link.score import RULES_VERSION, THRESHOLD, coded_twice, decide
@@ -82,7 +83,7 @@ def link_table(
             wanted.add(x)
     reports = [table.record(x) for x in sorted(wanted)]
     decisions = decide(reports, [c for _, _, c in kept], accepted, rejected, threshold)
-    return build_links(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"]), below
+    return build_links_lines(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"]), below
 
 
 def link_files(

@@ -17,7 +17,7 @@ from rdflib import Graph
 
 from kg.mapping import RegistryTerms
 from kg.namespaces import sparql_prologue
-from kg.records import Release, RowPlace, RowReport
+from kg.records import Release, RowActor, RowPlace, RowReport
 
 #: separators inside GROUP_CONCAT values (never in an IRI, a date or a number)
 _ITEM = " || "
@@ -318,39 +318,66 @@ def reports_from_rows(
     at = {kind: str(iris.mint(base, kind, release.dataset, release.release)) + "/" for kind in ("event", "report")}
     row_name = f"{release.title}, row "
     place_types = {str(k): v for k, v in registry.place_types.items()}
-    places: dict[RowPlace, tuple[PlaceRecord, tuple[PlaceRecord, ...]]] = {}
-    coded_props = (KGO.acledType, KGO.cameoCode)
     precisions = {k: str(v).rsplit("/", 1)[-1] for k, v in PRECISIONS.items()}
+    # what rows share is worked out once: the places without a point of their own (regions,
+    # countries) by IRI key, actors, types with their codes, counts; a row's own point is not kept
+    shared: dict[object, tuple[PlaceRecord, tuple[PlaceRecord, ...]]] = {}
+    agents: dict[tuple[str, str, str | None], str] = {}
+    coded: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, tuple[str, ...], str | None]] = {}
+    counts: dict[str, str] = {}
+    code_props = {str(KGO.acledType), str(KGO.cameoCode)}
+    violence_prop = str(KGO.violenceType)
 
     def place_of(p: RowPlace) -> tuple[PlaceRecord, tuple[PlaceRecord, ...]]:
-        known = places.get(p)
+        key = p.registry if p.registry is not None else p.kind_key
+        own = p.registry is None and p.latitude is not None and p.longitude is not None
+        known = None if own else shared.get(key)
         if known is not None:
             return known
         if p.registry is not None:
             known = (context.place(str(p.registry)), context.within(str(p.registry)))
         else:
             iri = str(iris.mint(base, "place", *p.kind_key))
-            both = p.latitude is not None and p.longitude is not None
-            lat = float(p.latitude) if both and p.latitude is not None else None
-            lon = float(p.longitude) if both and p.longitude is not None else None
+            lat = float(p.latitude) if own and p.latitude is not None else None
+            lon = float(p.longitude) if own and p.longitude is not None else None
             record = PlaceRecord(iri, lat, lon, p.type == "country")
             above: tuple[PlaceRecord, ...] = ()
             if p.within is not None:
                 parent, parents = place_of(p.within)
                 above = tuple(sorted({parent, *parents}, key=lambda x: x.iri))
             known = (record, above)
-        places[p] = known
+        if not own:
+            shared[key] = known
+        return known
+
+    def agent(a: RowActor) -> str:
+        key = (a.kind, a.key, None if a.registry is None else str(a.registry))
+        known = agents.get(key)
+        if known is None:
+            known = agents[key] = key[2] if key[2] is not None else str(iris.mint(base, a.kind, a.key))
+        return known
+
+    def typed(event_type: str, codes: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...], str | None]:
+        """The type concept, the codes and the violence type of a row."""
+        key = (event_type, codes)
+        known = coded.get(key)
+        if known is None:
+            concept = str(DATASET_EVENT_CLASSES[event_type][1])
+            given = tuple(sorted({c for prop, c in codes if prop in code_props}))
+            violence = next((c for prop, c in codes if prop == violence_prop), None)
+            known = coded[key] = (concept, context.codes(concept, given), violence)
+        return known
+
+    def counted(name: str) -> str:
+        known = counts.get(name)
+        if known is None:
+            known = counts[name] = str(KGC[name])
         return known
 
     for rec in rows:
-        concept = str(DATASET_EVENT_CLASSES[rec.event_type][1])
+        concept, codes, violence = typed(rec.event_type, tuple((str(p), str(c)) for p, c in rec.codes))
         place, within = place_of(rec.place)
         geo = rec.geo_precision or ("country" if place_types.get(place.iri) == "country" else None)
-        coded = tuple(sorted({str(c) for prop, c in rec.codes if prop in coded_props}))
-        violence = next((str(c) for prop, c in rec.codes if prop == KGO.violenceType), None)
-        actors = {
-            str(a.registry) if a.registry is not None else str(iris.mint(base, a.kind, a.key)) for a in rec.actors
-        }
         yield ReportRecord(
             iri=at["report"] + rec.row,
             event=at["event"] + rec.row,
@@ -363,9 +390,9 @@ def reports_from_rows(
             place=place,
             within=within,
             types=(concept,),
-            codes=context.codes(concept, coded),
-            actors=tuple(sorted(actors)),
-            figures=tuple(sorted({(str(KGC[f.counts]), f.value) for f in rec.figures})),
+            codes=codes,
+            actors=tuple(sorted({agent(a) for a in rec.actors})),
+            figures=tuple(sorted({(counted(f.counts), f.value) for f in rec.figures})),
             labels=tuple(sorted({rec.label, f"{rec.label} (report: {row_name}{rec.row})"})),
             event_type=concept,
             violence=violence,
