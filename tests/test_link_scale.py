@@ -24,7 +24,7 @@ from kg.link import blocking, link_reports, link_table, read_reports, score
 from kg.link.decisions import Curated, CuratedLink
 from kg.link.measure import corpus_graph, strip_links
 from kg.link.nquads import build_links_lines
-from kg.link.publish import build_links
+from kg.link.publish import LinkOutput, build_links
 from kg.link.records import PlaceRecord, ReportRecord, reports_from_rows, row_context
 from kg.mapping import map_dataset_reports
 from kg.sources import ChunkInput, acled, gdelt, ucdp
@@ -297,7 +297,10 @@ def test_the_streamed_path_gives_the_same_links_graph_with_curated_decisions(gen
         Curated(high[0].a, high[0].b, reject, "links.yaml", 2),
     ]
     whole = link_reports(BASE, reports, curated)
-    streamed, below = link_table(BASE, blocking.ReportTable().extend(reports), curated)
+    stream, below = link_table(BASE, blocking.ReportTable().extend(reports), curated)
+    streamed = LinkOutput(
+        b"".join(stream.nquads), b"".join(stream.proposals), stream.links, stream.curated, stream.events
+    )
     assert streamed.nquads == whole.nquads
     assert (streamed.links, streamed.curated, streamed.events) == (whole.links, whole.curated, whole.events)
     assert b'same \\"attack\\", told twice' in streamed.nquads  # the curated text, escaped as rdflib does
@@ -313,6 +316,7 @@ def test_the_line_writer_writes_the_bytes_of_rdflibs(labelled: dict[str, list[Re
     decisions = score.decide(reports, score.candidates(reports))
     assert any(d.linked for d in decisions)
     assert build_links_lines(BASE, reports, decisions, []) == build_links(BASE, reports, decisions, [])
+    assert build_links_lines(BASE, reports, [], []) == build_links(BASE, reports, [], [])  # no pair at all
 
 
 @pytest.mark.slow

@@ -53,13 +53,13 @@ def run(args: argparse.Namespace) -> int:
         graph = read_rdf(published_files(settings.dist_dir)) if args.with_build else None
         if args.data:
             graph = read_rdf(args.data, into=graph)
-        out, reports, below = link_files(
+        streamed, reports, below = link_files(
             settings.base, rows, settings.registry_file, settings.ontology_files, graph, decisions
         )
-        settings.dist_dir.mkdir(parents=True, exist_ok=True)
-        write_outputs({nq: out.nquads, js: out.proposals})
+        write_outputs({nq: streamed.nquads, js: streamed.proposals}, make_folders=True)  # made as written
         print(
-            f"kg link: {reports} report(s), {out.links} link(s), {out.curated} of them curated, making {out.events} "
+            f"kg link: {reports} report(s), {streamed.links} link(s), {streamed.curated} of them curated, making "
+            f"{streamed.events} "
             f"event(s) of several; {below} candidate pair(s) below the threshold left out; wrote {nq} and {js}"
         )
         return 0

@@ -15,7 +15,7 @@ from rdflib import Graph
 
 from kg.link.blocking import ReportTable, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
-from kg.link.nquads import build_links_lines
+from kg.link.nquads import StreamedLinks, stream_links
 from kg.link.publish import LinkOutput, build_links
 from kg.link.records import ReportRecord, read_reports
 from kg.link.score import RULES_VERSION, THRESHOLD, coded_twice, decide
@@ -25,6 +25,7 @@ __all__ = [
     "LinkOutput",
     "ReportRecord",
     "ReportTable",
+    "StreamedLinks",
     "link_files",
     "link_graph",
     "link_reports",
@@ -58,12 +59,13 @@ def link_graph(graph: Graph, base: str, decisions_file: Path | None = None, shap
 
 def link_table(
     base: str, table: ReportTable, curated: list[Curated], threshold: float = THRESHOLD
-) -> tuple[LinkOutput, int]:
+) -> tuple[StreamedLinks, int]:
     """`link_reports` for many reports: the same links and the same links graph, with the candidate
     pairs streamed and only those that can matter kept (scoring at least `threshold`, curated, or one
     incident coded twice); the proposals list those, and the count of the others is returned beside.
 
-    Memory holds the table and the kept pairs, never every candidate pair.
+    Memory holds the table and the kept pairs, never every candidate pair; the output is made as it is
+    written (`StreamedLinks`, for `kg.atomic.write_outputs`).
     """
     accepted = [(c.a, c.b) for c in curated if c.link.decision == "accepted"]
     rejected = [(c.a, c.b) for c in curated if c.link.decision == "rejected"]
@@ -83,7 +85,7 @@ def link_table(
             wanted.add(x)
     reports = [table.record(x) for x in sorted(wanted)]
     decisions = decide(reports, [c for _, _, c in kept], accepted, rejected, threshold)
-    return build_links_lines(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"]), below
+    return stream_links(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"]), below
 
 
 def link_files(
@@ -93,7 +95,7 @@ def link_files(
     ontology: Sequence[Path],
     graph: Graph | None = None,
     decisions_file: Path | None = None,
-) -> tuple[LinkOutput, int, int]:
+) -> tuple[StreamedLinks, int, int]:
     """Link the rows of dataset files (`(dataset name, file)`, read straight into records, without a
     graph) with the reports of `graph` if given; the output, the number of reports and the number of
     candidate pairs scoring below the threshold (left out of the proposals)."""

@@ -72,6 +72,71 @@ class _Interned(Generic[T]):
         return i
 
 
+class _Strings:
+    """Strings kept as an interned head (up to the last `/`) and their own tail: the IRIs of one
+    release's rows share all but the row id. None is kept too."""
+
+    def __init__(self) -> None:
+        self.heads: _Interned[str] = _Interned()
+        self.head = array("i")  # _NONE for None
+        self.tail: list[str] = []
+
+    def append(self, value: str | None) -> None:
+        if value is None:
+            self.head.append(_NONE)
+            self.tail.append("")
+            return
+        cut = value.rfind("/") + 1
+        self.head.append(self.heads(value[:cut]))
+        self.tail.append(value[cut:])
+
+    def get(self, i: int) -> str | None:
+        head = self.head[i]
+        return None if head == _NONE else self.heads.values[head] + self.tail[i]
+
+    def __getitem__(self, i: int) -> str:
+        value = self.get(i)
+        assert value is not None, "a None where a string was kept"
+        return value
+
+    def __len__(self) -> int:
+        return len(self.tail)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self[i] for i in range(len(self)))
+
+    def same(self, i: int, j: int) -> bool:
+        """Whether the i-th and j-th strings are equal (without joining them)."""
+        return self.head[i] == self.head[j] and self.tail[i] == self.tail[j]
+
+
+class _Texts:
+    """Tuples of strings as UTF-8 in one buffer (a tuple's strings joined by NUL), with their ends; a
+    tuple with a NUL in a string is kept as it is, aside."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.ends = array("q")
+        self.count = array("i")
+        self.aside: dict[int, tuple[str, ...]] = {}
+
+    def append(self, texts: tuple[str, ...]) -> None:
+        if any("\0" in t for t in texts):
+            self.aside[len(self.ends)] = texts
+        else:
+            self.data += "\0".join(texts).encode()
+        self.ends.append(len(self.data))
+        self.count.append(len(texts))
+
+    def __getitem__(self, i: int) -> tuple[str, ...]:
+        if i in self.aside:
+            return self.aside[i]
+        if not self.count[i]:
+            return ()
+        start = self.ends[i - 1] if i else 0
+        return tuple(self.data[start : self.ends[i]].decode().split("\0"))
+
+
 class ReportTable:
     """Reports as columns: what blocking compares as arrays of integers, the rest interned.
 
@@ -79,10 +144,10 @@ class ReportTable:
     """
 
     def __init__(self) -> None:
-        self.iri: list[str] = []
-        self.event: list[str] = []
-        self.labels: list[tuple[str, ...]] = []
-        self.place: list[str | None] = []
+        self.iri = _Strings()
+        self.event = _Strings()
+        self.labels = _Texts()
+        self.place = _Strings()
         self.lat = array("d")  # NaN when the place has none (or there is no place)
         self.lon = array("d")
         self.lo = array("i")  # the span's first and last day (proleptic ordinals)
@@ -149,7 +214,7 @@ class ReportTable:
 
         precision, geo, event_type, violence = self._misc.values[self.misc[i]]
         types, codes = self._sigs.values[self.sig[i]]
-        iri = self.place[i]
+        iri = self.place.get(i)
         place = None
         if iri is not None:
             lat, lon = self.lat[i], self.lon[i]
@@ -202,7 +267,8 @@ class ReportTable:
                 union(w[0].iri, p.iri)
         # a place that is no one's ancestor joins its family through its first ancestor; one that is
         # (or has none) is a node of its own; a place's ancestors are the same wherever it is named
-        for i, iri in enumerate(self.place):
+        for i in range(len(self)):
+            iri = self.place.get(i)
             w = self._within.values[self.within[i]]
             if iri is not None and (iri in ancestors or not w):
                 find(iri)
@@ -210,7 +276,8 @@ class ReportTable:
                     union(iri, w[0].iri)
         numbers: dict[str, int] = {}
         out = array("i")
-        for i, iri in enumerate(self.place):
+        for i in range(len(self)):
+            iri = self.place.get(i)
             if iri is None:
                 out.append(_NONE)
                 continue
@@ -226,7 +293,7 @@ class ReportTable:
         cells: dict[tuple[int, int, int], list[int]] = defaultdict(list)
         for i in range(len(self)):
             lat, lon = self.lat[i], self.lon[i]
-            if math.isnan(lat) or self.place[i] is None:
+            if math.isnan(lat) or self.place.head[i] == _NONE:
                 continue
             la, lo = math.radians(lat), math.radians(lon)
             x, y, z = math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
@@ -331,7 +398,7 @@ def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int]]:
 
     event, doc, sig, violence, start, end = table.event, table.doc, table.sig, table.violence, table.start, table.end
     for i, j in candidate_pairs(table):
-        if event[i] == event[j]:
+        if event.same(i, j):
             continue
         if doc[i] == doc[j] and not repeats[doc[i]]:
             vi, vj = violence[i], violence[j]

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import Dataset, Literal, URIRef
@@ -42,24 +43,36 @@ def _sorted_lines(lines: list[str]) -> bytes:
     return "".join(sorted(set(lines))).encode()
 
 
+@dataclass(frozen=True)
+class StreamedLinks:
+    """What `kg link` writes, made as it is written: the links graph's N-Quads and the proposals' JSON
+    as chunks of bytes (each iterable once), and the counts, known before."""
+
+    nquads: Iterable[bytes]
+    proposals: Iterable[bytes]
+    links: int
+    curated: int
+    events: int
+
+
 def build_links_lines(
     base: str, reports: Sequence[ReportRecord], decisions: Sequence[Decision], curated: Sequence[Curated]
 ) -> LinkOutput:
     """`publish.build_links`, the same output, made line by line."""
-    graph = f" {_iri(links_graph_iri(base))} .\n"
+    s = stream_links(base, reports, decisions, curated)
+    return LinkOutput(b"".join(s.nquads), b"".join(s.proposals), s.links, s.curated, s.events)
+
+
+def stream_links(
+    base: str, reports: Sequence[ReportRecord], decisions: Sequence[Decision], curated: Sequence[Curated]
+) -> StreamedLinks:
+    """The output of `publish.build_links`, as chunks made while they are written."""
     event_of = {r.iri: r.event for r in reports}
-    type_of = {r.event: r.event_type for r in reports if r.event_type is not None}
+    type_of: dict[str, str] = {}
+    for r in reports:
+        if r.event_type is not None:
+            type_of[r.event] = r.event_type
     by_pair = {(c.a, c.b): c for c in curated}
-    tool = str(iris.mint(base, "dataset", "links", "kg-link"))
-    rdf_type, label, value = _iri(RDF.type), _iri(RDFS.label), _iri(RDF.value)
-    out = [
-        _sorted_lines(
-            [
-                f"{_iri(tool)} {rdf_type} {_iri(PROV.SoftwareAgent)}{graph}",
-                f'{_iri(tool)} {label} "kg link, rules {RULES_VERSION}"@en{graph}',
-            ]
-        )
-    ]
     linked = [d for d in decisions if d.linked]
     joined = nx.Graph()
     for d in linked:
@@ -69,6 +82,33 @@ def build_links_lines(
         if len(members) >= 2:
             events.append((str(iris.mint(base, "event", "linked", _digest(*sorted(members)))), sorted(members)))
     events.sort()
+    del joined
+    curated_links = sum(1 for d in linked if d.candidate.key in by_pair)
+    return StreamedLinks(
+        _nquads(base, events, type_of, linked, by_pair),
+        _proposals(decisions),
+        len(linked),
+        curated_links,
+        len(events),
+    )
+
+
+def _nquads(
+    base: str,
+    events: list[tuple[str, list[str]]],
+    type_of: dict[str, str],
+    linked: list[Decision],
+    by_pair: dict[tuple[str, str], Curated],
+) -> Iterator[bytes]:
+    graph = f" {_iri(links_graph_iri(base))} .\n"
+    tool = str(iris.mint(base, "dataset", "links", "kg-link"))
+    rdf_type, label, value = _iri(RDF.type), _iri(RDFS.label), _iri(RDF.value)
+    yield _sorted_lines(
+        [
+            f"{_iri(tool)} {rdf_type} {_iri(PROV.SoftwareAgent)}{graph}",
+            f'{_iri(tool)} {label} "kg link, rules {RULES_VERSION}"@en{graph}',
+        ]
+    )
     component, event_type = _iri(KGO.component), _iri(KGO.eventType)
     for e, members in events:
         s = _iri(e)
@@ -82,7 +122,7 @@ def build_links_lines(
             most = max(types.values())
             lines.append(f"{s} {event_type} {_iri(min(t for t, n in types.items() if n == most))}{graph}")
         lines.extend(f"{s} {component} {_iri(m)}{graph}" for m in members)
-        out.append(_sorted_lines(lines))
+        yield _sorted_lines(lines)
     p = {name: _iri(getattr(KGO, name)) for name in ("linkedReport", "linkScore", "rulesVersion", "linkFeature")}
     p["linkStatus"] = _iri(KGO.linkStatus)
     for link, d in sorted((str(link_iri(base, d.candidate.a, d.candidate.b)), d) for d in linked):
@@ -109,11 +149,14 @@ def build_links_lines(
         else:
             lines.append(f'{s} {p["linkStatus"]} "proposed"{graph}')
             lines.append(f"{s} {_iri(PROV.wasAttributedTo)} {_iri(tool)}{graph}")
-        out.append(_sorted_lines(features) + _sorted_lines(lines))
-    nquads = b"".join(out)
-    del out
-    rows = [
-        {
+        yield _sorted_lines(features) + _sorted_lines(lines)
+
+
+def _proposals(decisions: Sequence[Decision]) -> Iterator[bytes]:
+    """The JSON `publish.build_links` writes (indent 1, sorted keys), a pair at a time."""
+    yield b'{\n "pairs": ['
+    for n, d in enumerate(decisions):
+        row = {
             "a": d.candidate.a,
             "b": d.candidate.b,
             "score": d.candidate.score,
@@ -121,12 +164,10 @@ def build_links_lines(
             "linked": d.linked,
             "reason": d.reason,
         }
-        for d in decisions
-    ]
-    doc = {"rules": RULES_VERSION, "threshold": THRESHOLD, "pairs": rows}
-    proposals = (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
-    curated_links = sum(1 for d in linked if d.candidate.key in by_pair)
-    return LinkOutput(nquads, proposals, len(linked), curated_links, len(events))
+        text = json.dumps(row, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+        yield (",\n  " if n else "\n  ").encode() + text.encode()
+    tail = f' "rules": {json.dumps(RULES_VERSION)},\n "threshold": {json.dumps(THRESHOLD)}\n}}\n'
+    yield ("\n ],\n" if decisions else "],\n").encode() + tail.encode()
 
 
 def _curated_lines(base: str, link: URIRef, decided: Curated) -> list[str]:
