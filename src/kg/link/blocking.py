@@ -52,6 +52,8 @@ from kg.link.score import (
 REACH_KM = 2 * max(GEO_RADIUS_KM.values())
 _EARTH_KM = 6371.0
 _NONE = -1
+#: how many rebuilt records a table keeps
+_RECORDS_KEPT = 1 << 14
 
 
 T = TypeVar("T")
@@ -169,6 +171,7 @@ class ReportTable:
         self._figures: _Interned[tuple[tuple[str, int], ...]] = _Interned()
         self._misc: _Interned[tuple[str, str | None, str | None, str | None]] = _Interned()
         self._violence: _Interned[str] = _Interned()
+        self._records: dict[int, ReportRecord] = {}
 
     def __len__(self) -> int:
         return len(self.iri)
@@ -209,7 +212,16 @@ class ReportTable:
         return self._docs.values[self.doc[i]]
 
     def record(self, i: int) -> ReportRecord:
-        """The i-th report, as a record."""
+        """The i-th report, as a record (the last few thousand asked for are kept: a sweep asks for a
+        report once for each of its partners)."""
+        known = self._records.get(i)
+        if known is None:
+            if len(self._records) >= _RECORDS_KEPT:
+                self._records.clear()
+            known = self._records[i] = self._record(i)
+        return known
+
+    def _record(self, i: int) -> ReportRecord:
         import datetime as dt
 
         precision, geo, event_type, violence = self._misc.values[self.misc[i]]
@@ -385,8 +397,8 @@ def _memo(function: Callable[[int, int], bool]) -> Callable[[int, int], bool]:
     return lru_cache(maxsize=1 << 16)(function)
 
 
-def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int]]:
-    """The pairs (by index) that pass `score.blocked`, each once, in no set order."""
+def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportRecord, ReportRecord]]:
+    """The pairs that pass `score.blocked`, each once, in no set order: their indices and records."""
     repeats = [repeats_itself(str(d)) for d in table._docs.values]
     sigs = table._sigs.values
 
@@ -406,8 +418,9 @@ def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int]]:
                 continue  # not one incident coded twice (score.coded_twice): one document, two events
         if types_apart(sig[i], sig[j]):
             continue
-        if blocked(table.record(i), table.record(j)) is None:
-            yield i, j
+        a, b = table.record(i), table.record(j)
+        if blocked(a, b) is None:
+            yield i, j, a, b
 
 
 class _Probe:
@@ -431,8 +444,7 @@ _PROBE = _Probe()
 
 def scored_pairs(table: ReportTable) -> Iterator[tuple[int, int, ReportRecord, ReportRecord, Candidate]]:
     """Every candidate pair, scored (`score.score_pair`), one at a time: its indices, records and score."""
-    for i, j in candidate_indices(table):
-        a, b = table.record(i), table.record(j)
+    for i, j, a, b in candidate_indices(table):
         yield i, j, a, b, score_pair(a, b)
 
 
