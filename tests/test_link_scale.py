@@ -336,3 +336,32 @@ def test_kg_link_rows_links_a_dataset_file_and_refuses_an_unknown_dataset_in_one
     )
     errors = [line for line in bad.stderr.splitlines() if "error" in line]
     assert bad.returncode == 2 and len(errors) == 1 and "unknown dataset 'ucdpx'" in errors[0], bad.stderr
+
+
+def test_link_files_links_rows_with_a_graphs_reports() -> None:
+    from kg.link import link_files
+
+    graph = Graph()
+    graph.parse(ROOT / "tests" / "cases" / "link" / "reports.ttl")
+    rows = [("ucdp", ROOT / "tests" / "cases" / "link" / "ucdp-components.csv")]
+    out, reports, _ = link_files(BASE, rows, REGISTRY_FILE, ONTOLOGY, graph)
+    assert reports == 4 + 3  # the graph's four reports and the file's three rows
+    nquads = b"".join(out.nquads).decode()
+    # by the file's docstring (tests/test_link_ucdp.py): rows 910001 and 910002 are one attack coded twice
+    # (state-based and one-sided, same day and point, a side in common), 910003 another incident
+    row = ID + "report/ucdp-ged/ucdp-components/"
+    linked = {line.split(" ")[2] for line in nquads.splitlines() if "#linkedReport>" in line}
+    assert {f"<{row}910001>", f"<{row}910002>"} <= linked and f"<{row}910003>" not in linked
+    proposals = json.loads(b"".join(out.proposals))
+    assert any(p["reason"] == "one incident coded as several rows by its dataset" for p in proposals["pairs"])
+
+
+def test_rows_of_one_incident_coded_twice_are_kept_whatever_their_score() -> None:
+    from kg.link.records import read_row_reports
+
+    rows = ROOT / "tests" / "cases" / "link" / "ucdp-components.csv"
+    reports = list(read_row_reports("ucdp", rows, REGISTRY_FILE, ONTOLOGY, BASE))
+    strict = 0.99  # above the score of the coded-twice pair (0.73): only the dataset's rule links it
+    stream, below = link_table(BASE, blocking.ReportTable().extend(reports), [], strict)
+    assert (stream.links, below) == (1, 0)
+    assert b"".join(stream.nquads) == link_reports(BASE, reports, [], strict).nquads
