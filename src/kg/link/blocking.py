@@ -355,10 +355,11 @@ def _neighbours(key: tuple[int, int, int]) -> Iterator[tuple[int, int, int]]:
             yield (key[0] + d[0], key[1] + d[1], key[2] + d[2])
 
 
-def candidate_pairs(table: ReportTable) -> Iterator[tuple[int, int]]:
+def candidate_pairs(table: ReportTable, family: array[int] | None = None) -> Iterator[tuple[int, int]]:
     """The pairs (by index) whose dates overlap and whose places may meet, each once; a superset of
-    the pairs `score.blocked` lets through."""
-    family = table.families()
+    the pairs `score.blocked` lets through. `family`: `table.families()`, if already worked out."""
+    if family is None:
+        family = table.families()
     groups: dict[int, list[int]] = defaultdict(list)
     for i, f in enumerate(family):
         groups[f].append(i)
@@ -408,8 +409,12 @@ def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportReco
         probe = _PROBE
         return type_feature(probe.with_types(ta, ca), probe.with_types(tb, cb)) == 0.0
 
+    # a report's radius by its geo precision, as score.place_feature reads it
+    radius = array("d", (GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in table._misc.values))
+    family = table.families()
     event, doc, sig, violence, start, end = table.event, table.doc, table.sig, table.violence, table.start, table.end
-    for i, j in candidate_pairs(table):
+    misc, lat, lon = table.misc, table.lat, table.lon
+    for i, j in candidate_pairs(table, family):
         if event.same(i, j):
             continue
         if doc[i] == doc[j] and not repeats[doc[i]]:
@@ -418,9 +423,22 @@ def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportReco
                 continue  # not one incident coded twice (score.coded_twice): one document, two events
         if types_apart(sig[i], sig[j]):
             continue
+        if family[i] != family[j] and _NONE not in (family[i], family[j]):
+            # places of two families share no place: they meet only within both radii (a metre's margin
+            # over score.haversine_km's own rounding; score.blocked decides)
+            reach = radius[misc[i]] + radius[misc[j]] + 0.001
+            if math.isnan(lat[i]) or math.isnan(lat[j]) or _km(lat[i], lon[i], lat[j], lon[j]) > reach:
+                continue
         a, b = table.record(i), table.record(j)
         if blocked(a, b) is None:
             yield i, j, a, b
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance, by the formula of score.haversine_km."""
+    la1, lo1, la2, lo2 = (math.radians(v) for v in (lat1, lon1, lat2, lon2))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 class _Probe:
