@@ -64,7 +64,15 @@ class _Target:
     owner: tuple[int, int] | None = None  # (uid, gid) of the file it replaces
 
 
-def write_outputs(files: Mapping[Path, bytes], stale: Iterable[Path] = (), *, make_folders: bool = False) -> None:
+#: what an output is: bytes, or chunks of bytes written in turn (an output too large to hold at once)
+Output = bytes | Iterable[bytes]
+
+
+def _chunks(data: Output) -> Iterable[bytes]:
+    return (data,) if isinstance(data, bytes) else data
+
+
+def write_outputs(files: Mapping[Path, Output], stale: Iterable[Path] = (), *, make_folders: bool = False) -> None:
     """Write every file, all or none: each to a temporary sibling first, then all renamed into place.
 
     If any target is refused or any write fails, no target is touched and no temporary file stays.
@@ -205,7 +213,7 @@ def _writable(path: Path, st: os.stat_result) -> bool:
     return bool(st.st_mode & 0o222) and os.access(path, os.W_OK)
 
 
-def _replace_files(targets: list[_Target], files: Mapping[Path, bytes]) -> None:
+def _replace_files(targets: list[_Target], files: Mapping[Path, Output]) -> None:
     staged: list[tuple[str, _Target]] = []
     try:
         for target in targets:
@@ -226,7 +234,7 @@ def _replace_files(targets: list[_Target], files: Mapping[Path, bytes]) -> None:
             Path(tmp).unlink(missing_ok=True)
 
 
-def _write_file(tmp: str, target: _Target, data: bytes) -> None:
+def _write_file(tmp: str, target: _Target, data: Output) -> None:
     with _reported(target.named):
         fd = os.open(tmp, os.O_WRONLY | os.O_CLOEXEC)
         try:
@@ -240,12 +248,13 @@ def _write_file(tmp: str, target: _Target, data: bytes) -> None:
             os.close(fd)
 
 
-def _write_stream(named: Path, data: bytes) -> None:
+def _write_stream(named: Path, data: Output) -> None:
     descriptor = descriptor_of(named)
     with _reported(named):
         if descriptor == 1:
             sys.stdout.flush()  # what was printed before comes first
-            sys.stdout.buffer.write(data)
+            for chunk in _chunks(data):
+                sys.stdout.buffer.write(chunk)
             sys.stdout.buffer.flush()
             return
         if descriptor is not None:
@@ -260,10 +269,11 @@ def _write_stream(named: Path, data: bytes) -> None:
             os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
+def _write_all(fd: int, data: Output) -> None:
+    for chunk in _chunks(data):
+        view = memoryview(chunk)
+        while view:
+            view = view[os.write(fd, view) :]
 
 
 @contextlib.contextmanager

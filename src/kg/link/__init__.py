@@ -1,21 +1,37 @@
 """`kg link`: one event, many reports. Proposes links between reports of the same real-world event.
 
-records (one SPARQL query over any kg graph) → score (blocking, features, a score, one-to-one
-clusters; pure) → decisions (links.yaml, curated, wins) → publish (the links graph, N-Quads).
+records (one SPARQL query over any kg graph, or a dataset file's rows read straight into records)
+→ blocking (candidate pairs by sweeps over date spans, within place families and grid cells; pure)
+→ score (features, a score, one-to-one clusters; pure) → decisions (links.yaml, curated, wins)
+→ publish (the links graph, N-Quads).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Graph
 
+from kg.link.blocking import ReportTable, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
+from kg.link.nquads import StreamedLinks, stream_links
 from kg.link.publish import LinkOutput, build_links
 from kg.link.records import ReportRecord, read_reports
-from kg.link.score import RULES_VERSION, THRESHOLD, candidates, decide
+from kg.link.score import RULES_VERSION, THRESHOLD, coded_twice, decide
 
-__all__ = ["RULES_VERSION", "LinkOutput", "ReportRecord", "link_graph", "link_reports", "read_reports"]
+__all__ = [
+    "RULES_VERSION",
+    "LinkOutput",
+    "ReportRecord",
+    "ReportTable",
+    "StreamedLinks",
+    "link_files",
+    "link_graph",
+    "link_reports",
+    "link_table",
+    "read_reports",
+]
 
 
 def link_reports(
@@ -39,3 +55,57 @@ def link_graph(graph: Graph, base: str, decisions_file: Path | None = None, shap
     if shapes is not None and out.nquads:
         check_links(out.nquads, graph, shapes)
     return out
+
+
+def link_table(
+    base: str, table: ReportTable, curated: list[Curated], threshold: float = THRESHOLD
+) -> tuple[StreamedLinks, int]:
+    """`link_reports` for many reports: the same links and the same links graph, with the candidate
+    pairs streamed and only those that can matter kept (scoring at least `threshold`, curated, or one
+    incident coded twice); the proposals list those, and the count of the others is returned beside.
+
+    Memory holds the table and the kept pairs, never every candidate pair; the output is made as it is
+    written (`StreamedLinks`, for `kg.atomic.write_outputs`).
+    """
+    accepted = [(c.a, c.b) for c in curated if c.link.decision == "accepted"]
+    rejected = [(c.a, c.b) for c in curated if c.link.decision == "rejected"]
+    named = {tuple(sorted(p)) for p in (*accepted, *rejected)}
+    kept = []
+    below = 0
+    for i, j, a, b, c in scored_pairs(table):
+        if c.score >= threshold or c.key in named or (table.doc[i] == table.doc[j] and coded_twice(a, b)):
+            kept.append((i, j, c))
+        else:
+            below += 1
+    wanted = {x for i, j, _ in kept for x in (i, j)}
+    iris = {x for p in named for x in p}
+    events = {table.event[x] for x in wanted}
+    for x in range(len(table)):  # the reports of their events too: an event's reports start as one cluster
+        if table.event[x] in events or table.iri[x] in iris:
+            wanted.add(x)
+    reports = [table.record(x) for x in sorted(wanted)]
+    decisions = decide(reports, [c for _, _, c in kept], accepted, rejected, threshold)
+    return stream_links(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"]), below
+
+
+def link_files(
+    base: str,
+    rows: Sequence[tuple[str, Path]],
+    registry_file: Path,
+    ontology: Sequence[Path],
+    graph: Graph | None = None,
+    decisions_file: Path | None = None,
+) -> tuple[StreamedLinks, int, int]:
+    """Link the rows of dataset files (`(dataset name, file)`, read straight into records, without a
+    graph) with the reports of `graph` if given; the output, the number of reports and the number of
+    candidate pairs scoring below the threshold (left out of the proposals)."""
+    from kg.link.records import read_row_reports
+
+    table = ReportTable()
+    if graph is not None:
+        table.extend(read_reports(graph))
+    for dataset, file in rows:
+        table.extend(read_row_reports(dataset, file, registry_file, ontology, base))
+    curated = load_decisions(decisions_file, base, set(table.iri)) if decisions_file else []
+    out, below = link_table(base, table, curated)
+    return out, len(table), below

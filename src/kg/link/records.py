@@ -9,12 +9,15 @@ the vocabularies (`ontology.ttl`) for the type concepts' broader and matching co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from rdflib import Graph
 
+from kg.mapping import RegistryTerms
 from kg.namespaces import sparql_prologue
+from kg.records import Release, RowActor, RowPlace, RowReport
 
 #: separators inside GROUP_CONCAT values (never in an IRI, a date or a number)
 _ITEM = " || "
@@ -202,3 +205,219 @@ def read_reports(graph: Graph) -> list[ReportRecord]:
         )
         out[rec.iri] = rec
     return [out[k] for k in sorted(out)]
+
+
+# --- straight from a dataset's rows, without a graph (kg link at scale) ----------------------------
+
+
+class RowContext:
+    """What a dataset row's report record needs beyond the row: the registry's places (coordinates,
+    containing places, countries) and the vocabularies' broader and matching concepts, read once from
+    a small graph of the registry and the ontology. Answers are cached by IRI."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.graph = graph
+        self._places: dict[str, PlaceRecord] = {}
+        self._within: dict[str, tuple[PlaceRecord, ...]] = {}
+        self._codes: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self._broader: dict[str, frozenset[str]] = {}
+
+    def place(self, iri: str) -> PlaceRecord:
+        """A place of the graph (the registry's), with its coordinates when it has both."""
+        known = self._places.get(iri)
+        if known is None:
+            from rdflib import URIRef
+            from rdflib.namespace import RDF
+
+            from kg.namespaces import KGO
+
+            s = URIRef(iri)
+            lat, lon = self.graph.value(s, KGO.latitude), self.graph.value(s, KGO.longitude)
+            both = lat is not None and lon is not None
+            country = (s, RDF.type, KGO.Country) in self.graph
+            known = self._places[iri] = PlaceRecord(
+                iri, float(str(lat)) if both else None, float(str(lon)) if both else None, country
+            )
+        return known
+
+    def within(self, iri: str) -> tuple[PlaceRecord, ...]:
+        """Every place of the graph containing `iri` (kgo:withinPlace+), sorted by IRI."""
+        known = self._within.get(iri)
+        if known is None:
+            from rdflib import URIRef
+
+            from kg.namespaces import KGO
+
+            seen: set[str] = set()
+            todo = [iri]
+            while todo:
+                for o in self.graph.objects(URIRef(todo.pop()), KGO.withinPlace):
+                    if str(o) not in seen:
+                        seen.add(str(o))
+                        todo.append(str(o))
+            known = self._within[iri] = tuple(self.place(p) for p in sorted(seen))
+        return known
+
+    def broader(self, concept: str) -> frozenset[str]:
+        """The concept and every concept above it (skos:broader*)."""
+        known = self._broader.get(concept)
+        if known is None:
+            from rdflib import URIRef
+            from rdflib.namespace import SKOS
+
+            seen = {concept}
+            todo = [concept]
+            while todo:
+                for o in self.graph.objects(URIRef(todo.pop()), SKOS.broader):
+                    if str(o) not in seen:
+                        seen.add(str(o))
+                        todo.append(str(o))
+            known = self._broader[concept] = frozenset(seen)
+        return known
+
+    def codes(self, reported: str, coded: tuple[str, ...]) -> tuple[str, ...]:
+        """What REPORTS_QUERY gives as a report's codes: its type's broader concepts, those of the
+        concepts they match, and the broader concepts of its ACLED and CAMEO codes."""
+        key = (reported, coded)
+        known = self._codes.get(key)
+        if known is None:
+            from rdflib import URIRef
+            from rdflib.namespace import SKOS
+
+            out = set(self.broader(reported))
+            for t2 in self.broader(reported):
+                for prop in (SKOS.closeMatch, SKOS.exactMatch, SKOS.relatedMatch, SKOS.broadMatch):
+                    for t3 in self.graph.objects(URIRef(t2), prop):
+                        out |= self.broader(str(t3))
+            for c in coded:
+                out |= self.broader(c)
+            known = self._codes[key] = tuple(sorted(out))
+        return known
+
+
+def row_context(registry_triples: Iterable[tuple[object, object, object]], ontology: Iterable[Path]) -> RowContext:
+    """A RowContext over the registry's triples and the ontology's files (the vocabularies)."""
+    from kg.store import read_rdf
+
+    graph = read_rdf(list(ontology))
+    for t in registry_triples:
+        graph.add(t)  # type: ignore[arg-type]
+    return RowContext(graph)
+
+
+def reports_from_rows(
+    release: Release, rows: Iterable[RowReport], registry: RegistryTerms, context: RowContext, base: str
+) -> Iterator[ReportRecord]:
+    """The record of each row's report, equal to what `read_reports` reads from the rows' mapped graph
+    (`kg.mapping.RowMapper`) with the registry and the vocabularies, without making the graph."""
+    from kg import iris
+    from kg.mapping import DATASET_EVENT_CLASSES, PRECISIONS, release_iri
+    from kg.namespaces import KGC, KGO
+
+    document = str(release_iri(base, release))
+    at = {kind: str(iris.mint(base, kind, release.dataset, release.release)) + "/" for kind in ("event", "report")}
+    row_name = f"{release.title}, row "
+    place_types = {str(k): v for k, v in registry.place_types.items()}
+    precisions = {k: str(v).rsplit("/", 1)[-1] for k, v in PRECISIONS.items()}
+    # what rows share is worked out once: the places without a point of their own (regions,
+    # countries) by IRI key, actors, types with their codes, counts; a row's own point is not kept
+    shared: dict[object, tuple[PlaceRecord, tuple[PlaceRecord, ...]]] = {}
+    agents: dict[tuple[str, str, str | None], str] = {}
+    coded: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[str, tuple[str, ...], str | None]] = {}
+    counts: dict[str, str] = {}
+    code_props = {str(KGO.acledType), str(KGO.cameoCode)}
+    violence_prop = str(KGO.violenceType)
+
+    def place_of(p: RowPlace) -> tuple[PlaceRecord, tuple[PlaceRecord, ...]]:
+        key = p.registry if p.registry is not None else p.kind_key
+        own = p.registry is None and p.latitude is not None and p.longitude is not None
+        known = None if own else shared.get(key)
+        if known is not None:
+            return known
+        if p.registry is not None:
+            known = (context.place(str(p.registry)), context.within(str(p.registry)))
+        else:
+            iri = str(iris.mint(base, "place", *p.kind_key))
+            lat = float(p.latitude) if own and p.latitude is not None else None
+            lon = float(p.longitude) if own and p.longitude is not None else None
+            record = PlaceRecord(iri, lat, lon, p.type == "country")
+            above: tuple[PlaceRecord, ...] = ()
+            if p.within is not None:
+                parent, parents = place_of(p.within)
+                above = tuple(sorted({parent, *parents}, key=lambda x: x.iri))
+            known = (record, above)
+        if not own:
+            shared[key] = known
+        return known
+
+    def agent(a: RowActor) -> str:
+        key = (a.kind, a.key, None if a.registry is None else str(a.registry))
+        known = agents.get(key)
+        if known is None:
+            known = agents[key] = key[2] if key[2] is not None else str(iris.mint(base, a.kind, a.key))
+        return known
+
+    def typed(event_type: str, codes: tuple[tuple[str, str], ...]) -> tuple[str, tuple[str, ...], str | None]:
+        """The type concept, the codes and the violence type of a row."""
+        key = (event_type, codes)
+        known = coded.get(key)
+        if known is None:
+            concept = str(DATASET_EVENT_CLASSES[event_type][1])
+            given = tuple(sorted({c for prop, c in codes if prop in code_props}))
+            violence = next((c for prop, c in codes if prop == violence_prop), None)
+            known = coded[key] = (concept, context.codes(concept, given), violence)
+        return known
+
+    def counted(name: str) -> str:
+        known = counts.get(name)
+        if known is None:
+            known = counts[name] = str(KGC[name])
+        return known
+
+    for rec in rows:
+        concept, codes, violence = typed(rec.event_type, tuple((str(p), str(c)) for p, c in rec.codes))
+        place, within = place_of(rec.place)
+        geo = rec.geo_precision or ("country" if place_types.get(place.iri) == "country" else None)
+        yield ReportRecord(
+            iri=at["report"] + rec.row,
+            event=at["event"] + rec.row,
+            document=document,
+            dataset=True,
+            start=dt.date.fromisoformat(rec.start),
+            end=dt.date.fromisoformat(rec.end) if rec.end is not None else None,
+            precision=precisions[rec.precision],
+            geo_precision=geo,
+            place=place,
+            within=within,
+            types=(concept,),
+            codes=codes,
+            actors=tuple(sorted({agent(a) for a in rec.actors})),
+            figures=tuple(sorted({(counted(f.counts), f.value) for f in rec.figures})),
+            labels=tuple(sorted({rec.label, f"{rec.label} (report: {row_name}{rec.row})"})),
+            event_type=concept,
+            violence=violence,
+        )
+
+
+def read_row_reports(
+    dataset: str, file: Path, registry_file: Path, ontology: Iterable[Path], base: str
+) -> Iterator[ReportRecord]:
+    """The report records of a dataset file's rows (UCDP GED, ACLED, GDELT, by `dataset` name), one
+    at a time, as `kg import` then `read_reports` would give them; the release is the file's stem, as
+    in a build. A refused row raises RefusedRows (naming the first) once the file is read."""
+    from kg.sources import ChunkInput
+    from kg.sources.dataset import RefusedRows, RowError, get_dataset, iter_reports, slug
+    from kg.sources.registry import SOURCE as REGISTRY
+    from kg.sources.registry import Provided
+
+    source = get_dataset(dataset)
+    read = REGISTRY.read(ChunkInput("registry", "registry", (registry_file,), registry_file), {}, base)
+    provided = read.provides
+    assert isinstance(provided, Provided)  # the registry source provides its terms
+    context = row_context(read.triples, ontology)
+    key = slug(file.stem)
+    refused: list[RowError] = []
+    rows = iter_reports(source, [file], key, provided.terms, refused)
+    yield from reports_from_rows(source.release(key), rows, provided.terms, context, base)
+    if refused:
+        raise RefusedRows(refused, file)
