@@ -95,12 +95,12 @@ def test_the_sweeps_find_pairs_across_countries_by_distance_and_unplaced_reports
         rec("v1/e", 8, None, ()),  # no place: any place, so c (a day apart) and nothing earlier than the 7th
         rec("v2/f", 5, None, (), precision="month", start=dt.date(2024, 3, 1)),  # all of March: every one
     ]
-    # each in a document of its own; by hand: a-b (near across countries), b-d (one country, same day
-    # ±1), c-e, and f with a, b, c, d, e; not a-c, b-c (dates), a-d (far, no shared place), b-e, d-e
-    # (three days apart)
+    # each in a document of its own; by hand: a-b (near across countries), c-e, and f with a, b, c, d,
+    # e; not a-c, b-c (dates), a-d (far, no shared place), b-d (one country and a day apart, but both
+    # give a geo precision and lie ~110 km apart, farther than both radii: places apart since
+    # link-rules-5), b-e, d-e (three days apart)
     assert _pairs(reports) == {
         ("a", "b"),
-        ("b", "d"),
         ("c", "e"),
         ("a", "f"),
         ("b", "f"),
