@@ -343,11 +343,16 @@ def test_a_date_in_the_lead_is_no_dateline() -> None:
 
 def test_evaluate_scores_every_fact_type_of_the_curated_articles() -> None:
     evaluation = evaluate_folder(ARTICLES, REGISTRY)
-    assert len(evaluation.documents) == 4
+    assert len(evaluation.documents) == 5
     scores = {s.fact_type: s for s in evaluation.scores}
     assert set(scores) == {"events", "participants", "figures", "claims", "places"}
     figures = scores["figures"]
-    assert figures.gold == 22 and figures.precision == 1.0 and figures.recall == 1.0  # 11 + 0 + 3 + 8 figures
+    # 11 + 0 + 3 + 8 figures of the Kazakhstan articles, all found; the Logang massacre article's 4, of
+    # which the two counts of kinds the lexicons have no counted noun for yet (2,000 displaced, 545
+    # houses destroyed: kinds added with that article) are missed
+    assert figures.gold == 26 and figures.precision == 1.0 and figures.matched == 24
+    logang = evaluation.documents["wikipedia-en-logang-massacre"]["figures"]
+    assert sorted(f.ref for f in logang.missed) == ["fled-to-tripura", "houses-burned"]  # the gold ids
 
 
 def test_cli_extract_writes_a_draft_that_kg_validate_accepts(

@@ -12,7 +12,7 @@ from rdflib import Graph
 
 from kg.build.stages import BuildResult, needs_of
 from kg.build.stages import build as run_build
-from kg.config import Settings
+from kg.config import PATH_FIELDS, Settings
 from kg.mapping import Mapped
 from kg.namespaces import bind_prefixes
 from kg.reasoning import Inference, ReasonerSettings
@@ -37,7 +37,9 @@ def load_shapes(settings: Settings) -> Graph:
 def map_corpus(settings: Settings, annotation_files: list[Path] | None = None, *, origins: bool = True) -> Mapped:
     """Every source's chunks mapped into one graph, with the origin of every resource (no validation).
 
-    With `annotation_files`, the articles are those files instead of the articles folder. `origins=False`
+    With `annotation_files`, the articles are those files instead of the articles folder, read with the
+    registry alone: the project's datasets and links are of its own articles (a link names their
+    events), as for a registry or articles named by a flag (`Settings.inputs`). `origins=False`
     leaves the origins out: a source finds them by mapping its chunks again, which `kg validate` needs
     only for the lines of a graph that does not conform.
     """
@@ -46,6 +48,8 @@ def map_corpus(settings: Settings, annotation_files: list[Path] | None = None, *
     mapped = Mapped(graph)
     deps: dict[str, ChunkInput] = {}
     for declared in settings.inputs():
+        if annotation_files is not None and declared.type not in PATH_FIELDS:
+            continue
         source = get_source(declared.type)
         if annotation_files is not None and declared.type == "articles":
             chunks = [c for f in annotation_files for c in source.discover(f)]
