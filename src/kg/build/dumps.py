@@ -394,13 +394,10 @@ def apply(
     nt = _edit_lines(union.nt, removed, added)
     if nt_ready is not None:
         nt_ready(nt)
-    removed_parts, added_parts = split_lines(removed), split_lines(added)
-    changed = sorted({s for s, _, _ in removed_parts} | {s for s, _, _ in added_parts})
+    counts = union.counts
+    changed = _count(counts, removed, added)
     kept = changed if everything else [s for s in changed if _holds_subject(nt, s)]
-    ttl_new, ttl_ends, json_new, json_ends = _blocks(_subject_lines(nt, kept, everything), kept, base)
-    ttl_frame, json_frame = frames(base)
-    ttl, tends = _splice(union.ttl, ttl_frame, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
-    js, jends = _splice(union.json, json_frame, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
+    ttl, tends, js, jends = _rewrite(union, nt, changed, kept, everything, base)
     if everything:
         subjects = kept
     else:
@@ -412,10 +409,39 @@ def apply(
                 del subjects[at]
             elif not held and _holds_subject(nt, s):
                 subjects.insert(at, s)
-    counts = union.counts
-    counts.count_triples(removed_parts, -1)
-    counts.count_triples(added_parts, 1)
     return Union(nt, list(subjects), ttl, tends, js, jends, counts, shared)
+
+
+#: lines split into (subject, predicate, object) at a time when a diff is counted
+_PART = 100_000
+
+
+def _count(counts: Counts, removed: Sequence[bytes], added: Sequence[bytes]) -> list[bytes]:
+    """Take `removed` from the counts and add `added`; return the subjects of their lines, sorted.
+
+    The lines are split in parts: a million lines split at once hold ~400 MB of small objects.
+    """
+    touched: set[bytes] = set()
+    for lines, sign in ((removed, -1), (added, 1)):
+        for start in range(0, len(lines), _PART):
+            parts = split_lines(lines[start : start + _PART])
+            touched.update(s for s, _, _ in parts)
+            counts.count_triples(parts, sign)
+    return sorted(touched)
+
+
+def _rewrite(
+    union: Union, nt: bytes, changed: Sequence[bytes], kept: Sequence[bytes], everything: bool, base: str
+) -> tuple[bytes, array[int], bytes, array[int]]:
+    """kg.ttl and kg.jsonld with the blocks of the `changed` subjects written again (those of `kept`,
+    the changed subjects the graph still has), and where each block ends; each new body is dropped
+    as soon as its file is spliced."""
+    ttl_new, ttl_ends, json_new, json_ends = _blocks(_subject_lines(nt, kept, everything), kept, base)
+    ttl_frame, json_frame = frames(base)
+    ttl, tends = _splice(union.ttl, ttl_frame, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
+    del ttl_new
+    js, jends = _splice(union.json, json_frame, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
+    return ttl, tends, js, jends
 
 
 def _holds_subject(nt: bytes, s: bytes) -> bool:
