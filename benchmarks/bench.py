@@ -85,11 +85,19 @@ def _build(a: dict[str, Any], full: bool = False) -> Any:
     return build(_settings(a), full=full, cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
 
 
+def _cpu() -> float:
+    """CPU seconds so far of this process (all its threads) and of the children it waited for (the workers)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def task_build_project(a: dict[str, Any]) -> dict[str, Any]:
     _clean(a["dist"], a["cache"], a["store"])
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     r = _build(a)
-    return {"seconds": time.perf_counter() - t, "triples": r.triples, "steps": r.timings}
+    return {"seconds": time.perf_counter() - t, "build_cpu": _cpu() - c, "triples": r.triples, "steps": r.timings}
 
 
 def task_build_plain(a: dict[str, Any]) -> dict[str, Any]:
@@ -138,9 +146,10 @@ def _touch_article(corpus: Path, n: int) -> str:
 def task_change_project(a: dict[str, Any]) -> dict[str, Any]:
     _build(a)  # warm
     name = _touch_article(Path(a["corpus"]), int(a["n"]))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     r = _build(a)
-    return {"seconds": time.perf_counter() - t, "article": name, "remapped": list(r.remapped), "steps": r.timings}
+    seconds, cpu = time.perf_counter() - t, _cpu() - c
+    return {"seconds": seconds, "build_cpu": cpu, "article": name, "remapped": list(r.remapped), "steps": r.timings}
 
 
 def task_change_plain(a: dict[str, Any]) -> dict[str, Any]:
@@ -496,6 +505,21 @@ def run_task(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[str
     return result
 
 
+def _said(r: dict[str, Any]) -> str:
+    """One measurement, as the run log shows it: what was measured and under which load."""
+    if "error" in r:
+        return f"error: {r['error']}"
+    parts = [f"{r['seconds']:.2f} s measured"]
+    if "build_cpu" in r:
+        parts.append(f"{r['build_cpu']:.2f} s CPU in it (threads and workers included)")
+    parts.append(f"{r.get('cpu', 0):.2f} s CPU of the whole task (Python's start and imports included)")
+    parts += [f"peak RSS {r.get('rss_mb', 0):,.0f} MB", f"load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}"]
+    steps = r.get("steps") or {}
+    if steps:
+        parts.append("steps " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------------------------------------
 # A tier
 # ----------------------------------------------------------------------------------------------
@@ -564,9 +588,11 @@ def measure_tier(
         if only is not None and name not in only:
             return {}
         log(f"[{tier}] {name} …")
+        load = os.getloadavg()[0]
         r = run_task(name, args)
+        r["load"] = [load, os.getloadavg()[0]]  # 1-minute load average before and after: others' work
         runs.setdefault(name, []).append(r)
-        log(f"[{tier}] {name}: {r.get('seconds', r.get('error'))}")
+        log(f"[{tier}] {name}: {_said(r)}")
         return r
 
     load_before = os.getloadavg()
@@ -753,6 +779,15 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
         if same:
             out.append(
                 f"Change-one rebuild byte-identical to a full `kg build --full`: {all(same)} ({len(same)} check(s))."
+            )
+        cpus = {n: _median(runs.get(n, []), "build_cpu") for n in ("build_project", "change_project")}
+        loads = [x["load"][0] for n in ("build_project", "change_project") for x in runs.get(n, []) if "load" in x]
+        if any(v is not None for v in cpus.values()):
+            out.append(
+                "CPU of the measured build alone (its threads and mapping workers; other jobs on the machine "
+                f"inflate it far less than wall time): build {_fmt(cpus['build_project'])}, change one article "
+                f"{_fmt(cpus['change_project'])}"
+                + (f"; 1-minute load average before each: {', '.join(f'{x:.1f}' for x in loads)}." if loads else ".")
             )
         steps = [x.get("steps", {}) for x in runs.get("build_project", []) if x.get("steps")]
         if steps:
