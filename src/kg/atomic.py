@@ -382,22 +382,33 @@ def publish_build(
     return [dist / name for name in sorted(files)]
 
 
-def stage_file(dist: Path, name: str, data: bytes) -> Path:
-    """Write one file of a coming build of `dist` ahead of `publish_build`, which, given the returned path,
-    hard-links it into the build folder: a temporary file in dist/.kg-builds/, fsynced, mode 644. The
-    caller removes it once the build is published (or has failed); a killed run's is removed by the next
-    run (its name carries the writer's pid). A failed write is one OutputError, and leaves no file."""
+def stage_file(dist: Path, name: str, pieces: Iterable[bytes | memoryview]) -> Path:
+    """Write one file of a coming build of `dist` (the concatenation of `pieces`) ahead of `publish_build`,
+    which, given the returned path, hard-links it into the build folder: a temporary file in
+    dist/.kg-builds/, fsynced, mode 644. The caller removes it once the build is published (or has
+    failed); a killed run's is removed by the next run (its name carries the writer's pid). A failed
+    write is one OutputError, and leaves no file."""
     ensure_folder(dist)
     builds = dist / BUILDS
     # the random part starts with a letter: all digits, `_TEMP` would read it as the pid of a dead writer
     tmp = builds / f"{_temp_prefix(name)}s{secrets.token_hex(4)}{_TMP_SUFFIX}"
     with _reported(builds):
         builds.mkdir(exist_ok=True)
-    try:
-        _write_new(dist / name, tmp, data)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with _reported(dist / name):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
+            try:
+                for piece in pieces:
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+                os.fchmod(fd, _NEW_FILE_MODE)  # whatever the umask
+            finally:
+                os.close(fd)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
     return tmp
 
 

@@ -208,7 +208,7 @@ class Cache:
             self.warn(folder, "is not a kg dump index")
             return None
         self.checked = checked
-        return Union(nt, subjects, ttl, ttl_ends, json_body, json_ends, c, shared)
+        return Union(nt, subjects, [ttl], ttl_ends, [json_body], json_ends, c, shared)
 
 
 # ----------------------------------------------------------------------------------------------

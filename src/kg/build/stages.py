@@ -402,36 +402,33 @@ class Build:
         it and the code writing it are unchanged, the type closure when no type changed) is given as its
         path, and published by a hard link instead of being written and fsynced again.
         """
-        data = dumps.payloads(union)
+        assert self.staged is not None  # (build() makes it)
+        staged = self.staged
         if self.new_types is None:  # (the store's loader computed it already)
             self.new_types = (
                 type_closure(union.nt, self.ontology)
                 if self.old_types is None
                 else update_type_closure(self.old_types, removed, added, union.nt, self.ontology)
             )
-        data[TYPES_NAME] = self.new_types
-        same_types = self.prior is not None and self.old_types is not None and self.new_types == self.old_types
-        if self.staged is not None:
-            for name, value in data.items():
-                if name not in self.staged.files and not (name == TYPES_NAME and same_types):
-                    self.staged.put(name, value)
-        self.digests = _sha256s({k: v for k, v in data.items() if self.staged is None or k not in self.staged.files})
-        if self.staged is not None:
-            self.digests.update({name: self.staged.digest(name) for name in self.staged.files})
-        sums = [(f, len(data[f.filename]), self.digests[f.filename]) for f in DUMP_FORMATS.values()]
-        void = void_graph(self.void_stats(union), sums, self.dataset_info(union))
-        data["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
-        earlier = self.earlier_ontology()
-        if earlier is None:
-            data["ontology.ttl"] = self.ontology_ttl
-        else:
-            self.digests["ontology.ttl"] = earlier[1]
-        self.digests.update(_sha256s({k: v for k, v in data.items() if k not in self.digests}))
-        payloads: dict[str, bytes | Path] = dict(data)
-        if earlier is not None:
-            payloads["ontology.ttl"] = earlier[0]
-        if same_types and self.prior is not None:
+        payloads: dict[str, bytes | Path] = {}
+        if self.prior is not None and self.old_types is not None and self.new_types == self.old_types:
             payloads[TYPES_NAME] = self.prior / TYPES_NAME
+            self.digests = _sha256s({TYPES_NAME: self.new_types})
+        else:
+            staged.put(TYPES_NAME, [self.new_types])
+            self.digests = {}
+        self.digests.update({name: staged.digest(name) for name in staged.files})
+        files = {**dumps.bodies(union), TYPES_NAME: [self.new_types]}
+        sums = [(f, sum(len(p) for p in files[f.filename]), self.digests[f.filename]) for f in DUMP_FORMATS.values()]
+        void = void_graph(self.void_stats(union), sums, self.dataset_info(union))
+        payloads["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
+        earlier = self.earlier_ontology()
+        payloads["ontology.ttl"] = self.ontology_ttl if earlier is None else earlier[0]
+        if earlier is not None:
+            self.digests["ontology.ttl"] = earlier[1]
+        self.digests.update(
+            _sha256s({k: v for k, v in payloads.items() if k not in self.digests and isinstance(v, bytes)})
+        )
         return payloads
 
     def earlier_ontology(self) -> tuple[Path, str] | None:
@@ -486,7 +483,7 @@ class Build:
         """Publish the files as one build (kg.atomic.publish_build: a new folder, one symlink switch), then
         record it in the cache. A file added to `payloads` is published with the others, nothing more."""
         if self.staged is not None:  # written already: hard-linked into the build folder
-            payloads = {k: self.staged.path(k) if k in self.staged.files else v for k, v in payloads.items()}
+            payloads = {**payloads, **{name: self.staged.path(name) for name in self.staged.files}}
         out = publish_build(self.settings.dist_dir, payloads, [paths.INFERRED_NAME], self.digests)
         chunks = {}
         for c in self.chunks:
@@ -611,9 +608,9 @@ class _Staged:
         self.files: dict[str, Future[Path]] = {}
         self.sums: dict[str, Future[str]] = {}
 
-    def put(self, name: str, data: bytes) -> None:
-        self.sums[name] = self.pool.submit(lambda: hashlib.sha256(data).hexdigest())
-        self.files[name] = self.pool.submit(stage_file, self.dist, name, data)
+    def put(self, name: str, pieces: dumps.Pieces) -> None:
+        self.sums[name] = self.pool.submit(_sha256_of, pieces)
+        self.files[name] = self.pool.submit(stage_file, self.dist, name, pieces)
 
     def digest(self, name: str) -> str:
         return self.sums[name].result()
@@ -626,6 +623,13 @@ class _Staged:
         for done in self.files.values():
             if done.exception() is None:
                 done.result().unlink(missing_ok=True)
+
+
+def _sha256_of(pieces: dumps.Pieces) -> str:
+    h = hashlib.sha256()
+    for piece in pieces:
+        h.update(piece)
+    return h.hexdigest()
 
 
 def _sha256s(files: Mapping[str, bytes]) -> dict[str, str]:
@@ -765,7 +769,7 @@ def _render_union(
     def nt_ready(nt: bytes) -> None:
         if guard_shrink:  # before anything is written
             _refuse_shrink(b, nt.count(b"\n"))
-        staged.put("kg.nt", nt)
+        staged.put("kg.nt", [nt])
         if start_store is not None:
             start_store(nt)
 
@@ -777,7 +781,7 @@ def _render_union(
         removed, added = [], lines
         union = dumps.apply(dumps.Union(), [], lines, shared, base, nt_ready)
     for name in ("kg.ttl", "kg.jsonld"):
-        staged.put(name, dumps.payloads(union)[name])
+        staged.put(name, dumps.bodies(union)[name])
     if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
         b.old_types = _read_or_none((b.prior or b.settings.dist_dir) / TYPES_NAME)
     return union, removed, added
