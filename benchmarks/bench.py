@@ -704,6 +704,15 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             )
         out.append("")
         old = before.get(tier, {}).get("runs", {})
+        prev = r.get("previous", {}).get("runs", {})
+        if prev:
+            loads = [x["load"][0] for xs in prev.values() for x in xs if "load" in x]
+            out.append(
+                f"**kg previous**: the figures the last `--only` run replaced, measured {r['previous']['date']}"
+                + (f" (load average before: {', '.join(f'{x:.1f}' for x in loads)})" if loads else "")
+                + ", as seconds / peak RSS / CPU of the whole task."
+            )
+            out.append("")
         if old:
             out.append(
                 f"Beside each kg figure: **kg before**, the figure of {before[tier]['date']} (before the one-build "
@@ -713,10 +722,10 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             )
             out.append("")
         out.append(
-            "| figure | kg | kg before | kg CPU | plain | plain ÷ kg | kg peak RSS | plain peak RSS "
+            "| figure | kg | kg previous | kg before | kg CPU | plain | plain ÷ kg | kg peak RSS | plain peak RSS "
             "| target (1M tier) |"
         )
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 
         def row(
             label: str,
@@ -726,13 +735,20 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             unit_key: str = "seconds",
             runs_: dict[str, Any] = runs,
             old_: dict[str, Any] = old,
+            prev_: dict[str, Any] = prev,
         ) -> None:
             o, p = runs_.get(ours, []), runs_.get(theirs, []) if theirs else []
             mo, mp = _median(o, unit_key), _median(p, unit_key) if theirs else None
             mb = _median(old_.get(ours, []), unit_key)
             cpu = _median(o, "cpu") if unit_key == "seconds" else None
+            pr = prev_.get(ours, [])
+            was = (
+                f"{_fmt(_median(pr, unit_key))} / {_fmt(_peak(pr), 'MB')} / {_fmt(_median(pr, 'cpu'))}"
+                if pr and unit_key == "seconds"
+                else "—"
+            )
             out.append(
-                f"| {label} | {_fmt(mo)} | {_fmt(mb)} | {_fmt(cpu)} | {_fmt(mp)} | {_ratio(mp, mo)} | "
+                f"| {label} | {_fmt(mo)} | {was} | {_fmt(mb)} | {_fmt(cpu)} | {_fmt(mp)} | {_ratio(mp, mo)} | "
                 f"{_fmt(_peak(o), 'MB')} | {_fmt(_peak(p), 'MB') if theirs else '—'} | {target} |"
             )
 
@@ -889,6 +905,10 @@ def main(argv: list[str] | None = None) -> int:
         target = RESULTS / f"{args.tier}.json"
         if only is not None and target.is_file():
             kept = json.loads(target.read_text())
+            replaced = {k: v for k, v in kept["runs"].items() if k in result["runs"]}
+            if replaced:  # shown beside the new figures ("kg previous")
+                when = (kept.get("reruns") or [{"date": kept["date"]}])[-1]["date"]
+                kept["previous"] = {"date": when, "runs": replaced}
             kept["runs"] = {k: v for k, v in kept["runs"].items() if k not in only} | result["runs"]
             kept.setdefault("reruns", []).append({"date": result["date"], "only": sorted(only), "repeat": repeat})
             result = kept
