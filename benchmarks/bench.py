@@ -513,7 +513,10 @@ def _said(r: dict[str, Any]) -> str:
     if "build_cpu" in r:
         parts.append(f"{r['build_cpu']:.2f} s CPU in it (threads and workers included)")
     parts.append(f"{r.get('cpu', 0):.2f} s CPU of the whole task (Python's start and imports included)")
-    parts += [f"peak RSS {r.get('rss_mb', 0):,.0f} MB", f"load average {r['load'][0]:.1f} -> {r['load'][1]:.1f}"]
+    parts += [
+        f"peak RSS {r.get('rss_mb', 0):,.0f} MB",
+        f"load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f}",
+    ]
     steps = r.get("steps") or {}
     if steps:
         parts.append("steps " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
@@ -590,7 +593,7 @@ def measure_tier(
         log(f"[{tier}] {name} …")
         load = os.getloadavg()[0]
         r = run_task(name, args)
-        r["load"] = [load, os.getloadavg()[0]]  # 1-minute load average before and after: others' work
+        r["load_average"] = [load, os.getloadavg()[0]]  # 1-minute load average before and after: others' work
         runs.setdefault(name, []).append(r)
         log(f"[{tier}] {name}: {_said(r)}")
         return r
@@ -706,7 +709,7 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
         old = before.get(tier, {}).get("runs", {})
         prev = r.get("previous", {}).get("runs", {})
         if prev:
-            loads = [x["load"][0] for xs in prev.values() for x in xs if "load" in x]
+            loads = [x["load_average"][0] for xs in prev.values() for x in xs if "load_average" in x]
             out.append(
                 f"**kg previous**: the figures the last `--only` run replaced, measured {r['previous']['date']}"
                 + (f" (load average before: {', '.join(f'{x:.1f}' for x in loads)})" if loads else "")
@@ -797,7 +800,12 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
                 f"Change-one rebuild byte-identical to a full `kg build --full`: {all(same)} ({len(same)} check(s))."
             )
         cpus = {n: _median(runs.get(n, []), "build_cpu") for n in ("build_project", "change_project")}
-        loads = [x["load"][0] for n in ("build_project", "change_project") for x in runs.get(n, []) if "load" in x]
+        loads = [
+            x["load_average"][0]
+            for n in ("build_project", "change_project")
+            for x in runs.get(n, [])
+            if "load_average" in x
+        ]
         if any(v is not None for v in cpus.values()):
             out.append(
                 "CPU of the measured build alone (its threads and mapping workers; other jobs on the machine "

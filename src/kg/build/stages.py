@@ -481,7 +481,9 @@ class Build:
     # -- write -------------------------------------------------------------------------------
     def write(self, payloads: dict[str, bytes | Path], union: dumps.Union) -> list[Path]:
         """Publish the files as one build (kg.atomic.publish_build: a new folder, one symlink switch), then
-        record it in the cache. A file added to `payloads` is published with the others, nothing more."""
+        record it in the cache. The staged files (written and fsynced already) and the last build's files
+        given as paths are hard-linked into the new folder; the others are written there. A file added to
+        `payloads` is published with the others, nothing more."""
         if self.staged is not None:  # written already: hard-linked into the build folder
             payloads = {**payloads, **{name: self.staged.path(name) for name in self.staged.files}}
         out = publish_build(self.settings.dist_dir, payloads, [paths.INFERRED_NAME], self.digests)
