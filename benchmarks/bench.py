@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -125,9 +126,13 @@ def task_noop_project(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _touch_article(corpus: Path, n: int) -> str:
-    """Change one article (an event label and a sentence of its text); return its folder name."""
+    """Change one article (an event label and a sentence of its text) to its revision n, or to the one
+    after its last revision if that is n or more (a run of the corpus kept from an earlier run must still
+    change it); return its folder name."""
     folder = sorted((corpus / "articles").iterdir())[len(list((corpus / "articles").iterdir())) // 2]
     ann = folder / "annotation.yaml"
+    last = re.findall(r" \(revision ([0-9]+)\)", ann.read_text(encoding="utf-8"))
+    n = max(n, int(last[0]) + 1) if last else n
     lines = ann.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith("    label: {en: ") and "events:" in "".join(lines[:i]):
