@@ -354,13 +354,17 @@ def published_dir(dist: Path) -> Path:
     return dist
 
 
-def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] = ()) -> list[Path]:
+def publish_build(
+    dist: Path, files: Mapping[str, bytes | Path], stale: Iterable[str] = (), digests: Mapping[str, str] | None = None
+) -> list[Path]:
     """Publish `files` (name → bytes) as the new build of `dist`, all at once; return `dist/<name>` of each.
 
     The files are written and fsynced into a new versioned folder, which one rename of the `current`
-    symlink publishes; `dist/<name>` links to `.kg-builds/current/<name>`. After the switch, links of
-    the last build's names that this build lacks and the files named in `stale` (outputs of another
-    command that this build makes stale, such as kg-inferred.ttl) are removed, and only the current
+    symlink publishes; a file given as a Path (one of an earlier build whose bytes are the same) is
+    hard-linked there instead, and `digests` (name → SHA-256 hex) spares hashing files already hashed;
+    `dist/<name>` links to `.kg-builds/current/<name>`. After the switch, links of the last build's
+    names that this build lacks and the files named in `stale` (outputs of another command that this
+    build makes stale, such as kg-inferred.ttl) are removed, and only the current
     and the previous build are kept. A failure before the switch leaves the last build as it was.
     """
     ensure_folder(dist)
@@ -374,7 +378,7 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
             if current.is_dir() and not current.is_symlink():  # dist/ copied by following links (cp -L)
                 shutil.rmtree(current)
         _adopt_unversioned(dist, [*files, *stale])
-        version = _stage(builds, {dist / name: data for name, data in files.items()})
+        version = _stage(builds, {dist / name: data for name, data in files.items()}, digests or {})
         for name in files:
             _link(dist, name)
         with _reported(dist):
@@ -386,6 +390,36 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
                     (dist / name).unlink(missing_ok=True)
         _clean(dist)
     return [dist / name for name in sorted(files)]
+
+
+def stage_file(dist: Path, name: str, pieces: Iterable[bytes | memoryview]) -> Path:
+    """Write one file of a coming build of `dist` (the concatenation of `pieces`) ahead of `publish_build`,
+    which, given the returned path, hard-links it into the build folder: a temporary file in
+    dist/.kg-builds/, fsynced, mode 644. The caller removes it once the build is published (or has
+    failed); a killed run's is removed by the next run (its name carries the writer's pid). A failed
+    write is one OutputError, and leaves no file."""
+    ensure_folder(dist)
+    builds = dist / BUILDS
+    # the random part starts with a letter: all digits, `_TEMP` would read it as the pid of a dead writer
+    tmp = builds / f"{_temp_prefix(name)}s{secrets.token_hex(4)}{_TMP_SUFFIX}"
+    with _reported(builds):
+        builds.mkdir(exist_ok=True)
+    with _reported(dist / name):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
+            try:
+                for piece in pieces:
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+                os.fchmod(fd, _NEW_FILE_MODE)  # whatever the umask
+            finally:
+                os.close(fd)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return tmp
 
 
 def clean_builds(dist: Path) -> None:
@@ -450,15 +484,24 @@ def _clean(dist: Path) -> None:
                 shutil.rmtree(entry.path)
 
 
-def _stage(builds: Path, files: Mapping[Path, bytes]) -> str:
+def _stage(builds: Path, files: Mapping[Path, bytes | Path], digests: Mapping[str, str]) -> str:
     """Write the files into a new build folder (fsynced, then renamed into place); return its name."""
     digest = hashlib.sha256()
     for named, data in sorted(files.items()):
-        digest.update(named.name.encode() + b"\0" + hashlib.sha256(data).digest())
+        known = digests.get(named.name)
+        sha = bytes.fromhex(known) if known else _sha256(named, data)
+        digest.update(named.name.encode() + b"\0" + sha)
     with _reported(builds):
         versions = _versions(builds)
     n = 1 + max(map(_number, versions), default=0)
     return _new_build(builds, f"{n:06d}-{digest.hexdigest()[:12]}", files)
+
+
+def _sha256(named: Path, data: bytes | Path) -> bytes:
+    if isinstance(data, Path):
+        with _reported(named):
+            data = data.read_bytes()
+    return hashlib.sha256(data).digest()
 
 
 def _new_build(builds: Path, version: str, files: Mapping[Path, bytes | Path]) -> str:
@@ -484,12 +527,12 @@ def _new_build(builds: Path, version: str, files: Mapping[Path, bytes | Path]) -
 def _write_new(named: Path, path: Path, data: bytes | Path) -> None:
     """Write a new file of a build (its name in dist/ is `named`, as errors say), fsynced, mode 644."""
     with _reported(named):
-        if isinstance(data, Path):  # an unversioned file of an older kg, adopted by a hard link
+        if isinstance(data, Path):  # a file of an earlier build, or of an older kg, kept by a hard link
             try:
                 os.link(data, path)
-            except OSError:
-                shutil.copyfile(data, path)
-            return
+                return
+            except OSError:  # no hard links there: a copy, fsynced as a new file is
+                data = data.read_bytes()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
         try:
             _write_all(fd, data)
