@@ -359,7 +359,8 @@ def import_dataset(
     info = dataset.release(release)
     graph = release_iri(base, info)
     rows = [0]
-    runs = _partition_runs(reports, (info, terms, base), checker, f" <{graph}> .", rows, on_phase, shapes)
+    in_graph = f" <{graph}> .\n".encode()
+    runs = _partition_runs(reports, (info, terms, base), checker, in_graph, rows, on_phase, shapes)
     if write_runs is None:
         nquads: bytes | None
         nquads, count = _merge(list(runs))
@@ -372,7 +373,7 @@ def _partition_runs(
     reports: Iterator[RowReport],
     mapping: tuple[Release, RegistryTerms, str],
     checker: _Checker,
-    in_graph: str,
+    in_graph: bytes,
     rows: list[int],
     on_phase: Callable[[str, int], None] | None,
     shapes: Path,
@@ -402,9 +403,16 @@ def _partition_runs(
                 if on_phase is not None and not checking.done():
                     on_phase("validate", rows[0])
                 violations.extend(checking.result())
-            checking = pool.submit(checker.violations, lines, info, part, terms, base)
-            run = b"".join(sorted({(line[:-2] + in_graph + "\n").encode() for line in lines}))
+            nt = ("\n".join(lines) + "\n").encode()  # every line ends in " ." and holds no line feed
             del lines
+            checking = pool.submit(checker.violations, nt, info, part, terms, base)
+            # as N-Quads: " .\n" ends each line and is nowhere else (N-Triples escapes line feeds)
+            quads = set(nt.replace(b" .\n", in_graph).split(b"\n"))
+            del nt
+            quads.discard(b"")
+            # sorted without their line feeds: the same order, since no line is the start of another
+            run = b"\n".join(sorted(quads)) + b"\n" if quads else b""
+            del quads
             yield run
             del run
             if len(part) < PARTITION_ROWS:
@@ -458,16 +466,19 @@ class _Checker:
         self.shapes = prepare_shapes(read_rdf([shapes]))
 
     def violations(
-        self, lines: Sequence[str], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
+        self, nt: bytes, release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
     ) -> list[str]:
-        """The readable lines of the violations whose focus is one of the partition's resources."""
+        """The readable lines of the violations whose focus is one of the partition's resources (subjects
+        of its N-Triples `nt`)."""
         from rdflib import Graph
 
         from kg.validation_fast import run_fast, to_report
 
-        nt = "".join(line + "\n" for line in lines).encode()
-        mine = {line[1 : line.index(">")] for line in lines}
-        results = [r for r in run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes) if r.focus in mine]
+        results = run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes)
+        if not results:
+            return []
+        mine = {line[1 : line.index(b">")].decode() for line in nt.split(b"\n") if line}
+        results = [r for r in results if r.focus in mine]
         if not results:
             return []
         origins: dict[str, Origin] = {}
