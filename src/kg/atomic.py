@@ -24,6 +24,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import heapq
 import os
 import re
 import secrets
@@ -31,7 +32,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,77 @@ def write_file_unsynced(target: Path, data: bytes) -> None:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def write_sorted_runs(target: Path, runs: Iterable[bytes], *, make_folders: bool = False) -> int:
+    """Write the sorted, distinct lines of sorted runs of lines to `target`; return how many lines it wrote.
+
+    For an output larger than memory (an external merge sort): each run (sorted lines, each ending
+    in a newline) is written to a temporary file beside the target as it comes, so that one run at a
+    time is in memory; once `runs` is exhausted the run files are merged, a line in several runs kept
+    once, into a temporary sibling that is fsynced and renamed over the target, as `write_outputs`
+    replaces a file (a symlink followed, the mode kept). A pipe or device is sent the merge as a
+    stream, the runs kept in the temporary folder meanwhile. If `runs` raises or a write fails, the
+    target is untouched and no temporary file stays; a failed write is one OutputError naming it.
+    """
+    place = _target(target, make_folders)
+    folder = None if place.stream else place.path.parent
+    prefix = _temp_prefix(place.path.name if folder is not None else "kg-runs")
+    spilled: list[str] = []
+    try:
+        for run in runs:
+            with _reported(target):
+                fd, name = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+                spilled.append(name)
+                try:
+                    _write_all(fd, run)
+                finally:
+                    os.close(fd)
+            del run
+        if place.stream:
+            with _reported(target), _opened_stream(target) as out:
+                return _merge_runs(spilled, lambda chunk: _write_all(out, chunk))
+        with _reported(target):
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+        spilled.append(tmp)
+        with _reported(target):
+            try:
+                count = _merge_runs(spilled[:-1], lambda chunk: _write_all(fd, chunk))
+                os.fsync(fd)
+                if place.owner is not None and place.owner != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(PermissionError):  # only root may give a file away
+                        os.fchown(fd, *place.owner)
+                os.fchmod(fd, place.mode)  # after fchown, which clears set-id bits
+            finally:
+                os.close(fd)
+            os.replace(tmp, place.path)
+        return count
+    finally:  # whatever stopped the run (an error in `runs`, a full disk, Ctrl-C), no run file stays
+        for name in spilled:
+            Path(name).unlink(missing_ok=True)
+
+
+#: bytes of merged lines gathered before each write
+_MERGE_CHUNK = 1 << 20
+
+
+def _merge_runs(names: Sequence[str], write: Callable[[bytes], None]) -> int:
+    """Merge the sorted run files into `write` (in chunks), equal lines once; return the lines written."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(open(name, "rb", buffering=_MERGE_CHUNK)) for name in names]
+        count, last, size = 0, b"", 0
+        chunk: list[bytes] = []
+        for line in heapq.merge(*files):
+            if line != last:
+                chunk.append(line)
+                count, last, size = count + 1, line, size + len(line)
+                if size >= _MERGE_CHUNK:
+                    write(b"".join(chunk))
+                    chunk.clear()
+                    size = 0
+        if chunk:
+            write(b"".join(chunk))
+    return count
 
 
 def ensure_folder(folder: Path) -> None:
@@ -267,6 +339,23 @@ def _write_stream(named: Path, data: Output) -> None:
             _write_all(fd, data)
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def _opened_stream(named: Path) -> Iterator[int]:
+    """The descriptor to stream `named` to: the one it names, or a pipe or device opened once for all."""
+    descriptor = descriptor_of(named)
+    if descriptor is not None:
+        for std, stream in ((1, sys.stdout), (2, sys.stderr)):
+            if descriptor == std:
+                stream.flush()  # what was printed before comes first
+        yield descriptor
+        return
+    fd = os.open(named, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)  # no O_CREAT, no O_TRUNC
+    try:
+        yield fd
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: Output) -> None:
