@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -85,11 +86,19 @@ def _build(a: dict[str, Any], full: bool = False) -> Any:
     return build(_settings(a), full=full, cache_dir=Path(a["cache"]), engine="fast", store=Path(a["store"]))
 
 
+def _cpu() -> float:
+    """CPU seconds so far of this process (all its threads) and of the children it waited for (the workers)."""
+    import resource
+
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
 def task_build_project(a: dict[str, Any]) -> dict[str, Any]:
     _clean(a["dist"], a["cache"], a["store"])
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     r = _build(a)
-    return {"seconds": time.perf_counter() - t, "triples": r.triples, "steps": r.timings}
+    return {"seconds": time.perf_counter() - t, "build_cpu": _cpu() - c, "triples": r.triples, "steps": r.timings}
 
 
 def task_build_plain(a: dict[str, Any]) -> dict[str, Any]:
@@ -117,9 +126,13 @@ def task_noop_project(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def _touch_article(corpus: Path, n: int) -> str:
-    """Change one article (an event label and a sentence of its text); return its folder name."""
+    """Change one article (an event label and a sentence of its text) to its revision n, or to the one
+    after its last revision if that is n or more (a run of the corpus kept from an earlier run must still
+    change it); return its folder name."""
     folder = sorted((corpus / "articles").iterdir())[len(list((corpus / "articles").iterdir())) // 2]
     ann = folder / "annotation.yaml"
+    last = re.findall(r" \(revision ([0-9]+)\)", ann.read_text(encoding="utf-8"))
+    n = max(n, int(last[0]) + 1) if last else n
     lines = ann.read_text(encoding="utf-8").splitlines(keepends=True)
     for i, line in enumerate(lines):
         if line.startswith("    label: {en: ") and "events:" in "".join(lines[:i]):
@@ -138,9 +151,10 @@ def _touch_article(corpus: Path, n: int) -> str:
 def task_change_project(a: dict[str, Any]) -> dict[str, Any]:
     _build(a)  # warm
     name = _touch_article(Path(a["corpus"]), int(a["n"]))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     r = _build(a)
-    return {"seconds": time.perf_counter() - t, "article": name, "remapped": list(r.remapped), "steps": r.timings}
+    seconds, cpu = time.perf_counter() - t, _cpu() - c
+    return {"seconds": seconds, "build_cpu": cpu, "article": name, "remapped": list(r.remapped), "steps": r.timings}
 
 
 def task_change_plain(a: dict[str, Any]) -> dict[str, Any]:
@@ -496,6 +510,24 @@ def run_task(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[str
     return result
 
 
+def _said(r: dict[str, Any]) -> str:
+    """One measurement, as the run log shows it: what was measured and under which load."""
+    if "error" in r:
+        return f"error: {r['error']}"
+    parts = [f"{r['seconds']:.2f} s measured"]
+    if "build_cpu" in r:
+        parts.append(f"{r['build_cpu']:.2f} s CPU in it (threads and workers included)")
+    parts.append(f"{r.get('cpu', 0):.2f} s CPU of the whole task (Python's start and imports included)")
+    parts += [
+        f"peak RSS {r.get('rss_mb', 0):,.0f} MB",
+        f"load average {r['load_average'][0]:.1f} -> {r['load_average'][1]:.1f}",
+    ]
+    steps = r.get("steps") or {}
+    if steps:
+        parts.append("steps " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items()))
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------------------------------------
 # A tier
 # ----------------------------------------------------------------------------------------------
@@ -564,9 +596,11 @@ def measure_tier(
         if only is not None and name not in only:
             return {}
         log(f"[{tier}] {name} …")
+        load = os.getloadavg()[0]
         r = run_task(name, args)
+        r["load_average"] = [load, os.getloadavg()[0]]  # 1-minute load average before and after: others' work
         runs.setdefault(name, []).append(r)
-        log(f"[{tier}] {name}: {r.get('seconds', r.get('error'))}")
+        log(f"[{tier}] {name}: {_said(r)}")
         return r
 
     load_before = os.getloadavg()
@@ -678,6 +712,15 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             )
         out.append("")
         old = before.get(tier, {}).get("runs", {})
+        prev = r.get("previous", {}).get("runs", {})
+        if prev:
+            loads = [x["load_average"][0] for xs in prev.values() for x in xs if "load_average" in x]
+            out.append(
+                f"**kg previous**: the figures the last `--only` run replaced, measured {r['previous']['date']}"
+                + (f" (load average before: {', '.join(f'{x:.1f}' for x in loads)})" if loads else "")
+                + ", as seconds / peak RSS / CPU of the whole task."
+            )
+            out.append("")
         if old:
             out.append(
                 f"Beside each kg figure: **kg before**, the figure of {before[tier]['date']} (before the one-build "
@@ -687,10 +730,10 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             )
             out.append("")
         out.append(
-            "| figure | kg | kg before | kg CPU | plain | plain ÷ kg | kg peak RSS | plain peak RSS "
+            "| figure | kg | kg previous | kg before | kg CPU | plain | plain ÷ kg | kg peak RSS | plain peak RSS "
             "| target (1M tier) |"
         )
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 
         def row(
             label: str,
@@ -700,13 +743,20 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
             unit_key: str = "seconds",
             runs_: dict[str, Any] = runs,
             old_: dict[str, Any] = old,
+            prev_: dict[str, Any] = prev,
         ) -> None:
             o, p = runs_.get(ours, []), runs_.get(theirs, []) if theirs else []
             mo, mp = _median(o, unit_key), _median(p, unit_key) if theirs else None
             mb = _median(old_.get(ours, []), unit_key)
             cpu = _median(o, "cpu") if unit_key == "seconds" else None
+            pr = prev_.get(ours, [])
+            was = (
+                f"{_fmt(_median(pr, unit_key))} / {_fmt(_peak(pr), 'MB')} / {_fmt(_median(pr, 'cpu'))}"
+                if pr and unit_key == "seconds"
+                else "—"
+            )
             out.append(
-                f"| {label} | {_fmt(mo)} | {_fmt(mb)} | {_fmt(cpu)} | {_fmt(mp)} | {_ratio(mp, mo)} | "
+                f"| {label} | {_fmt(mo)} | {was} | {_fmt(mb)} | {_fmt(cpu)} | {_fmt(mp)} | {_ratio(mp, mo)} | "
                 f"{_fmt(_peak(o), 'MB')} | {_fmt(_peak(p), 'MB') if theirs else '—'} | {target} |"
             )
 
@@ -753,6 +803,20 @@ def render(results: dict[str, dict[str, Any]], before: dict[str, dict[str, Any]]
         if same:
             out.append(
                 f"Change-one rebuild byte-identical to a full `kg build --full`: {all(same)} ({len(same)} check(s))."
+            )
+        cpus = {n: _median(runs.get(n, []), "build_cpu") for n in ("build_project", "change_project")}
+        loads = [
+            x["load_average"][0]
+            for n in ("build_project", "change_project")
+            for x in runs.get(n, [])
+            if "load_average" in x
+        ]
+        if any(v is not None for v in cpus.values()):
+            out.append(
+                "CPU of the measured build alone (its threads and mapping workers; other jobs on the machine "
+                f"inflate it far less than wall time): build {_fmt(cpus['build_project'])}, change one article "
+                f"{_fmt(cpus['change_project'])}"
+                + (f"; 1-minute load average before each: {', '.join(f'{x:.1f}' for x in loads)}." if loads else ".")
             )
         steps = [x.get("steps", {}) for x in runs.get("build_project", []) if x.get("steps")]
         if steps:
@@ -854,6 +918,10 @@ def main(argv: list[str] | None = None) -> int:
         target = RESULTS / f"{args.tier}.json"
         if only is not None and target.is_file():
             kept = json.loads(target.read_text())
+            replaced = {k: v for k, v in kept["runs"].items() if k in result["runs"]}
+            if replaced:  # shown beside the new figures ("kg previous")
+                when = (kept.get("reruns") or [{"date": kept["date"]}])[-1]["date"]
+                kept["previous"] = {"date": when, "runs": replaced}
             kept["runs"] = {k: v for k, v in kept["runs"].items() if k not in only} | result["runs"]
             kept.setdefault("reruns", []).append({"date": result["date"], "only": sorted(only), "repeat": repeat})
             result = kept

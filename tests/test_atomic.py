@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.atomic import ensure_folder, write_files_atomically, write_output
+from kg.atomic import ensure_folder, write_files_atomically, write_output, write_sorted_runs
 from kg.errors import KGError
 
 
@@ -238,3 +238,129 @@ def test_a_closed_pipe_is_reported_as_a_broken_pipe(tmp_path: Path) -> None:
     with pytest.raises(BrokenPipeError):  # the CLI ends quietly with 141 on it, as `cat` would
         write_output(fifo, b"x" * 1_000_000)
     reader.join(10)
+
+
+# ----------------------------------------------------------------------------------------------
+# write_sorted_runs: an output larger than memory, merged from sorted runs spilled to files
+# ----------------------------------------------------------------------------------------------
+
+RUNS = [b"a\nc\ne\n", b"b\nc\nd\n", b"a\nf\n"]  # sorted each; a and c are in two runs
+
+
+def test_sorted_runs_are_merged_with_each_line_once(tmp_path: Path) -> None:
+    target = tmp_path / "kg.nq"
+    assert write_sorted_runs(target, iter(RUNS)) == 6
+    assert target.read_bytes() == b"a\nb\nc\nd\ne\nf\n"
+    assert os.listdir(tmp_path) == ["kg.nq"] and stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_the_merge_gives_the_bytes_of_sorting_every_line_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many runs of random lines, some shared, written in many chunks of the merge."""
+    import random
+
+    import kg.atomic
+
+    monkeypatch.setattr(kg.atomic, "_MERGE_CHUNK", 4096)
+
+    rng = random.Random(15)
+    pool = [f'<s{rng.randrange(10**9)}> <p> "{"x" * rng.randrange(200)}" .\n'.encode() for _ in range(3000)]
+    runs = [b"".join(sorted(set(rng.sample(pool, 700)))) for _ in range(9)]
+    target = tmp_path / "kg.nq"
+    expected = b"".join(sorted({line for run in runs for line in run.splitlines(keepends=True)}))
+    assert len(expected) > 50 * 4096
+    assert write_sorted_runs(target, runs) == expected.count(b"\n")
+    assert target.read_bytes() == expected
+
+
+def test_no_run_writes_an_empty_file(tmp_path: Path) -> None:
+    target = tmp_path / "kg.nq"
+    assert write_sorted_runs(target, []) == 0
+    assert target.read_bytes() == b""
+
+
+def test_runs_stay_on_disk_not_in_memory_while_they_come(tmp_path: Path) -> None:
+    """When the second run is asked for, the first is already in a temporary file beside the target."""
+    target = tmp_path / "kg.nq"
+    seen: list[list[str]] = []
+
+    def runs() -> Iterator[bytes]:
+        for run in RUNS:
+            yield run
+            seen.append(sorted(os.listdir(tmp_path)))
+
+    write_sorted_runs(target, runs())
+    assert [len(names) for names in seen] == [1, 2, 3]
+    assert all(name.startswith(".kg.nq.") and name.endswith(".tmp") for name in seen[-1])
+    assert os.listdir(tmp_path) == ["kg.nq"]
+
+
+def test_a_failing_source_of_runs_keeps_the_old_output_and_leaves_no_run(tmp_path: Path) -> None:
+    target = tmp_path / "kg.nq"
+    target.write_bytes(b"previous")
+
+    def runs() -> Iterator[bytes]:
+        yield from RUNS
+        raise KGError("the last partition has a violation")
+
+    with pytest.raises(KGError, match="violation"):
+        write_sorted_runs(target, runs())
+    assert target.read_bytes() == b"previous" and os.listdir(tmp_path) == ["kg.nq"]
+
+
+def test_a_full_disk_during_the_merge_is_one_error_and_keeps_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runs are spilled (three writes); the disk fills on the merged output's second chunk."""
+    import kg.atomic
+
+    target = tmp_path / "kg.nq"
+    target.write_bytes(b"previous")
+    monkeypatch.setattr(kg.atomic, "_MERGE_CHUNK", 4)
+    real_write = os.write
+    calls: list[int] = []
+
+    def filling(fd: int, data: bytes) -> int:
+        calls.append(len(data))
+        if len(calls) == 5:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", filling)
+    with pytest.raises(KGError, match="No space left on device") as caught:
+        write_sorted_runs(target, RUNS)
+    assert str(caught.value).startswith(f"{target}: ") and "\n" not in str(caught.value)
+    assert len(calls) == 5
+    assert target.read_bytes() == b"previous" and os.listdir(tmp_path) == ["kg.nq"]
+
+
+def test_sorted_runs_through_a_symlink_replace_the_file_and_keep_its_mode(tmp_path: Path) -> None:
+    real, link = tmp_path / "real.nq", tmp_path / "link.nq"
+    real.write_bytes(b"old")
+    real.chmod(0o600)
+    link.symlink_to(real.name)
+    write_sorted_runs(link, RUNS)
+    assert link.is_symlink() and real.read_bytes() == b"a\nb\nc\nd\ne\nf\n"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+
+
+def test_sorted_runs_to_a_pipe_are_streamed(tmp_path: Path) -> None:
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with fifo_reader(fifo) as received:
+        write_sorted_runs(fifo, RUNS)
+    assert received == [b"a\nb\nc\nd\ne\nf\n"]
+    assert os.listdir(tmp_path) == ["fifo"]
+
+
+def test_sorted_runs_to_a_folder_are_refused_before_any_run_is_read(tmp_path: Path) -> None:
+    asked: list[int] = []
+
+    def runs() -> Iterator[bytes]:
+        asked.append(1)
+        yield b"a\n"
+
+    with pytest.raises(KGError, match="is a folder"):
+        write_sorted_runs(tmp_path, runs())
+    assert asked == [] and os.listdir(tmp_path) == []

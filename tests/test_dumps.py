@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Literal, URIRef
@@ -78,3 +79,30 @@ def test_ntriples_are_canonical_and_sorted() -> None:
         b'<https://example.org/kg/a> <https://example.org/kg/p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .',
         b'<https://example.org/kg/b> <https://example.org/kg/p> "x\\ny" .',
     ]
+
+
+def test_a_diff_counted_in_parts_counts_every_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full build's million lines are split and counted in parts (`_PART` lines at a time); with parts
+    of two lines, a subject's lines cross part boundaries and the counts are still those of every line."""
+    monkeypatch.setattr(dumps, "_PART", 2)
+    a, b = URIRef(BASE + "id/a"), URIRef(BASE + "id/b")
+    p, summit = (
+        URIRef("https://w3id.org/conflict-kg/ontology#p"),
+        URIRef("https://w3id.org/conflict-kg/ontology#Summit"),
+    )
+    rdf_type = URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    iri = {a: b"<https://example.org/kg/id/a>", b: b"<https://example.org/kg/id/b>"}
+    pred, cls = b"<" + str(p).encode() + b">", b"<" + str(summit).encode() + b">"
+    first = [(a, p, Literal(n)) for n in range(5)] + [(a, rdf_type, summit), (b, p, a), (b, rdf_type, summit)]
+    lines, shared = dumps.first_union([dumps.ntriples_lines(first)])
+    union = dumps.apply(dumps.Union(), [], lines, shared, BASE)
+    assert union.counts.triples == 8 and union.counts.predicates[pred] == 6 and union.counts.classes == {cls: 2}
+    assert union.counts.typed[cls] == {iri[a], iri[b]} and union.subjects == [iri[a], iri[b]]
+    # a loses 0-2 and gains 5-7, b loses its type
+    then = [(a, p, Literal(n)) for n in range(3, 8)] + [(a, rdf_type, summit), (b, p, a)]
+    removed, added, shared = dumps.diff(union, [lines], [dumps.ntriples_lines(then)])
+    assert (len(removed), len(added)) == (4, 3)
+    union = dumps.apply(union, removed, added, shared, BASE)
+    assert union.counts.triples == 7 and union.counts.predicates[pred] == 6 and union.counts.classes == {cls: 1}
+    assert union.counts.typed[cls] == {iri[a]} and union.subjects == [iri[a], iri[b]]
+    assert dumps.payloads(union) == _whole(dumps.ntriples_lines(then))

@@ -233,3 +233,56 @@ def test_partitions_of_one_row_give_the_same_bytes_as_one_partition(monkeypatch:
     lines = parts.nquads.splitlines()
     assert parts.triples == len(lines) == len(set(lines))
     assert lines == sorted(lines)
+
+
+def test_partitions_streamed_to_the_output_give_the_bytes_of_the_merge_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kg import`'s path: each partition's run is spilled beside the output and merged into it."""
+    from functools import partial
+
+    from kg.atomic import write_sorted_runs
+    from kg.config import Settings
+    from kg.sources import dataset
+
+    settings = Settings()
+    args = ("ucdp", [FULL], "ged", REGISTRY, ID[:-3], settings.shapes_file, settings.ontology_files)
+    whole = dataset.import_dataset(*args)
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
+    out = tmp_path / "ged.nq"
+    streamed = dataset.import_dataset(*args, write_runs=partial(write_sorted_runs, out))
+    assert streamed.nquads is None and whole.nquads is not None
+    assert out.read_bytes() == whole.nquads
+    assert streamed.triples == whole.triples == whole.nquads.count(b"\n") and streamed.reports == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["ged.nq"]
+
+
+def test_a_violation_found_after_the_runs_are_spilled_keeps_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third row (no source_original) violates the shape below; its partition comes last."""
+    from functools import partial
+
+    from kg.atomic import write_sorted_runs
+    from kg.config import Settings
+    from kg.errors import ValidationFailed
+    from kg.sources import dataset
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix kgo: <https://w3id.org/conflict-kg/ontology#> .\n"
+        "kgo:ClaimantShape a sh:NodeShape ; sh:targetClass kgo:Report ;\n"
+        '  sh:property [ sh:path kgo:claimantName ; sh:minCount 1 ; sh:message "no claimant" ] .\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "ged.nq"
+    out.parent.mkdir()
+    out.write_bytes(b"previous")
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
+    with pytest.raises(ValidationFailed):
+        dataset.import_dataset(
+            "ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, Settings().ontology_files,
+            write_runs=partial(write_sorted_runs, out),
+        )  # fmt: skip
+    assert out.read_bytes() == b"previous" and [p.name for p in out.parent.iterdir()] == ["ged.nq"]

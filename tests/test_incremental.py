@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 
+from kg import paths
+from kg.atomic import published_dir
 from kg.build import stages
 from kg.config import Settings
 from kg.errors import ValidationFailed
@@ -103,6 +105,52 @@ def test_rebuild_after_a_change_equals_a_full_build(corpus: Path, tmp_path: Path
     shutil.rmtree(articles[3])
     both = check("both")
     assert both.spliced and both.remapped == ()
+
+
+def _relabel_first_event(corpus: Path, suffix: str) -> None:
+    """Change the English label of the first event of the first article (no type, no subject changes)."""
+    ann = sorted((corpus / "articles").iterdir())[0] / "annotation.yaml"
+    head, events = ann.read_text(encoding="utf-8").split("\nevents:\n", 1)
+    events = events.replace('label: {en: "', f'label: {{en: "{suffix} ', 1)
+    ann.write_text(head + "\nevents:\n" + events, encoding="utf-8")
+
+
+def test_files_a_change_leaves_as_they_were_are_linked_not_written(corpus: Path, tmp_path: Path) -> None:
+    """After a label change, ontology.ttl and kg-types.nt of the new build folder are the last build's
+    files (hard links: one inode), the dumps new files, and every file what a full build writes; after an
+    ontology change, ontology.ttl is written again, as a full build writes it."""
+    inc = _settings(corpus, tmp_path / "inc")
+    _incremental(inc, engine="fast")
+    before = published_dir(inc.dist_dir)
+    index = inc.dist_dir / ".kg-cache" / "union"
+    inodes = {name: (index / name).stat().st_ino for name in ("subjects", "objects")}
+    _relabel_first_event(corpus, "Relabelled")
+    assert _incremental(inc, engine="fast").spliced
+    after = published_dir(inc.dist_dir)
+    assert after != before
+    # the dumps' index: the same subjects (not written again), a changed label among the objects
+    assert (index / "subjects").stat().st_ino == inodes["subjects"]
+    assert (index / "objects").stat().st_ino != inodes["objects"]
+    for name in ("ontology.ttl", "kg-types.nt"):
+        assert (after / name).stat().st_ino == (before / name).stat().st_ino, name
+    for name in ("kg.nt", "kg.ttl", "kg.jsonld", "void.ttl"):
+        assert (after / name).stat().st_ino != (before / name).stat().st_ino, name
+    _full(_settings(corpus, tmp_path / "full"), engine="fast")
+    _same_dumps(tmp_path / "full", tmp_path / "inc")
+    # the ontology gains a label: its file is written anew, and the data's files are rebuilt with it
+    ontology = tmp_path / "ontology.ttl"
+    ontology.write_bytes(
+        paths.ONTOLOGY_FILE.read_bytes()
+        + b'\n<https://w3id.org/conflict-kg/ontology#Event> <http://www.w3.org/2000/01/rdf-schema#comment> "x"@en .\n'
+    )
+    changed = Settings(**{**vars(inc), "ontology_files": (ontology, paths.VOCAB_FILE)})
+    _incremental(changed, engine="fast")
+    third = published_dir(inc.dist_dir)
+    assert (third / "ontology.ttl").stat().st_ino != (after / "ontology.ttl").stat().st_ino
+    assert b'"x"@en' in (third / "ontology.ttl").read_bytes()
+    full = Settings(**{**vars(_settings(corpus, tmp_path / "full2")), "ontology_files": (ontology, paths.VOCAB_FILE)})
+    _full(full, engine="fast")
+    _same_dumps(tmp_path / "full2", tmp_path / "inc")
 
 
 def test_a_registry_change_rebuilds_everything(corpus: Path, tmp_path: Path) -> None:

@@ -278,3 +278,19 @@ def test_a_full_disk_is_one_line_and_exit_2(
     assert len(err.strip().splitlines()) == 1 and "No space left on device" in err, err
     assert published(dist) == before
     assert_consistent(dist)
+
+
+def test_files_written_ahead_of_the_switch_survive_its_clean_up(
+    tmp_path: Path, first: Path, builds: tuple[dict[str, bytes], dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dumps are written as temporary files in .kg-builds/ before publish_build, which first removes
+    dead writers' temporary files: a random part of digits only must not read as a (dead) writer's pid."""
+    import secrets
+
+    dist = copy_of(first, tmp_path)
+    monkeypatch.setattr(secrets, "token_hex", lambda n: "1234567890"[: 2 * n])
+    build(dist, NEW_BASE)
+    monkeypatch.undo()
+    assert published(dist) == builds[1]
+    assert_consistent(dist)
+    assert leftovers(dist) == []

@@ -333,3 +333,34 @@ def test_validate_prints_pyshacls_lines_by_default(tmp_path: Path, capsys: pytes
     assert outputs[0].err == "kg validate: 1 violation(s)\n"
     [cached] = (tmp_path / "dist" / ".kg-cache" / "validation").iterdir()
     assert cached.name.startswith("shapes-")
+
+
+def test_a_query_whose_predicate_the_data_lacks_is_not_searched_for_and_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without any ex:limit triple the query has no row, and its lines are not gathered; with one, it is
+    run and finds the violation (a partition of dataset rows has no oa:end, an article's has)."""
+    import kg.validation_fast as fast
+
+    shapes = Graph().parse(
+        data=PREFIXES + SHAPE.format(targets="sh:targetClass ex:Thing", select=PLAIN), format="turtle"
+    )
+    prepared = prepare_shapes(shapes)
+    assert [sorted(q.required) for q in prepared.whole_graph] == [["http://ex/limit", "http://ex/size"]]
+    data = Graph().parse(data=PREFIXES + DATA, format="turtle")
+    lacking = Graph()
+    lacking += data
+    lacking.remove((None, URIRef("http://ex/limit"), None))
+    real = fast.whole_graph_data
+    searched: list[int] = []
+
+    def gathering(parts: list[bytes], queries: list[fast.WholeGraphQuery]) -> bytes:
+        searched.append(len(queries))
+        return real(parts, queries)
+
+    monkeypatch.setattr(fast, "whole_graph_data", gathering)
+    assert _sparql_only(_full(run_fast(_parts(lacking), prepared))) == []
+    assert searched == []
+    found = _sparql_only(_full(run_fast(_parts(data), prepared)))
+    assert found == _sparql_only(_reference(data, shapes)) != []
+    assert searched == [1]

@@ -24,6 +24,7 @@ import contextlib
 import errno
 import fcntl
 import hashlib
+import heapq
 import os
 import re
 import secrets
@@ -31,7 +32,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +129,77 @@ def write_file_unsynced(target: Path, data: bytes) -> None:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
+
+
+def write_sorted_runs(target: Path, runs: Iterable[bytes], *, make_folders: bool = False) -> int:
+    """Write the sorted, distinct lines of sorted runs of lines to `target`; return how many lines it wrote.
+
+    For an output larger than memory (an external merge sort): each run (sorted lines, each ending
+    in a newline) is written to a temporary file beside the target as it comes, so that one run at a
+    time is in memory; once `runs` is exhausted the run files are merged, a line in several runs kept
+    once, into a temporary sibling that is fsynced and renamed over the target, as `write_outputs`
+    replaces a file (a symlink followed, the mode kept). A pipe or device is sent the merge as a
+    stream, the runs kept in the temporary folder meanwhile. If `runs` raises or a write fails, the
+    target is untouched and no temporary file stays; a failed write is one OutputError naming it.
+    """
+    place = _target(target, make_folders)
+    folder = None if place.stream else place.path.parent
+    prefix = _temp_prefix(place.path.name if folder is not None else "kg-runs")
+    spilled: list[str] = []
+    try:
+        for run in runs:
+            with _reported(target):
+                fd, name = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+                spilled.append(name)
+                try:
+                    _write_all(fd, run)
+                finally:
+                    os.close(fd)
+            del run
+        if place.stream:
+            with _reported(target), _opened_stream(target) as out:
+                return _merge_runs(spilled, lambda chunk: _write_all(out, chunk))
+        with _reported(target):
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+        spilled.append(tmp)
+        with _reported(target):
+            try:
+                count = _merge_runs(spilled[:-1], lambda chunk: _write_all(fd, chunk))
+                os.fsync(fd)
+                if place.owner is not None and place.owner != (os.geteuid(), os.getegid()):
+                    with contextlib.suppress(PermissionError):  # only root may give a file away
+                        os.fchown(fd, *place.owner)
+                os.fchmod(fd, place.mode)  # after fchown, which clears set-id bits
+            finally:
+                os.close(fd)
+            os.replace(tmp, place.path)
+        return count
+    finally:  # whatever stopped the run (an error in `runs`, a full disk, Ctrl-C), no run file stays
+        for name in spilled:
+            Path(name).unlink(missing_ok=True)
+
+
+#: bytes of merged lines gathered before each write
+_MERGE_CHUNK = 1 << 20
+
+
+def _merge_runs(names: Sequence[str], write: Callable[[bytes], None]) -> int:
+    """Merge the sorted run files into `write` (in chunks), equal lines once; return the lines written."""
+    with contextlib.ExitStack() as stack:
+        files = [stack.enter_context(open(name, "rb", buffering=_MERGE_CHUNK)) for name in names]
+        count, last, size = 0, b"", 0
+        chunk: list[bytes] = []
+        for line in heapq.merge(*files):
+            if line != last:
+                chunk.append(line)
+                count, last, size = count + 1, line, size + len(line)
+                if size >= _MERGE_CHUNK:
+                    write(b"".join(chunk))
+                    chunk.clear()
+                    size = 0
+        if chunk:
+            write(b"".join(chunk))
+    return count
 
 
 def ensure_folder(folder: Path) -> None:
@@ -269,6 +341,23 @@ def _write_stream(named: Path, data: Output) -> None:
             os.close(fd)
 
 
+@contextlib.contextmanager
+def _opened_stream(named: Path) -> Iterator[int]:
+    """The descriptor to stream `named` to: the one it names, or a pipe or device opened once for all."""
+    descriptor = descriptor_of(named)
+    if descriptor is not None:
+        for std, stream in ((1, sys.stdout), (2, sys.stderr)):
+            if descriptor == std:
+                stream.flush()  # what was printed before comes first
+        yield descriptor
+        return
+    fd = os.open(named, os.O_WRONLY | os.O_NOCTTY | os.O_CLOEXEC)  # no O_CREAT, no O_TRUNC
+    try:
+        yield fd
+    finally:
+        os.close(fd)
+
+
 def _write_all(fd: int, data: Output) -> None:
     for chunk in _chunks(data):
         view = memoryview(chunk)
@@ -354,13 +443,17 @@ def published_dir(dist: Path) -> Path:
     return dist
 
 
-def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] = ()) -> list[Path]:
+def publish_build(
+    dist: Path, files: Mapping[str, bytes | Path], stale: Iterable[str] = (), digests: Mapping[str, str] | None = None
+) -> list[Path]:
     """Publish `files` (name → bytes) as the new build of `dist`, all at once; return `dist/<name>` of each.
 
     The files are written and fsynced into a new versioned folder, which one rename of the `current`
-    symlink publishes; `dist/<name>` links to `.kg-builds/current/<name>`. After the switch, links of
-    the last build's names that this build lacks and the files named in `stale` (outputs of another
-    command that this build makes stale, such as kg-inferred.ttl) are removed, and only the current
+    symlink publishes; a file given as a Path (one of an earlier build whose bytes are the same) is
+    hard-linked there instead, and `digests` (name → SHA-256 hex) spares hashing files already hashed;
+    `dist/<name>` links to `.kg-builds/current/<name>`. After the switch, links of the last build's
+    names that this build lacks and the files named in `stale` (outputs of another command that this
+    build makes stale, such as kg-inferred.ttl) are removed, and only the current
     and the previous build are kept. A failure before the switch leaves the last build as it was.
     """
     ensure_folder(dist)
@@ -374,7 +467,7 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
             if current.is_dir() and not current.is_symlink():  # dist/ copied by following links (cp -L)
                 shutil.rmtree(current)
         _adopt_unversioned(dist, [*files, *stale])
-        version = _stage(builds, {dist / name: data for name, data in files.items()})
+        version = _stage(builds, {dist / name: data for name, data in files.items()}, digests or {})
         for name in files:
             _link(dist, name)
         with _reported(dist):
@@ -386,6 +479,36 @@ def publish_build(dist: Path, files: Mapping[str, bytes], stale: Iterable[str] =
                     (dist / name).unlink(missing_ok=True)
         _clean(dist)
     return [dist / name for name in sorted(files)]
+
+
+def stage_file(dist: Path, name: str, pieces: Iterable[bytes | memoryview]) -> Path:
+    """Write one file of a coming build of `dist` (the concatenation of `pieces`) ahead of `publish_build`,
+    which, given the returned path, hard-links it into the build folder: a temporary file in
+    dist/.kg-builds/, fsynced, mode 644. The caller removes it once the build is published (or has
+    failed); a killed run's is removed by the next run (its name carries the writer's pid). A failed
+    write is one OutputError, and leaves no file."""
+    ensure_folder(dist)
+    builds = dist / BUILDS
+    # the random part starts with a letter: all digits, `_TEMP` would read it as the pid of a dead writer
+    tmp = builds / f"{_temp_prefix(name)}s{secrets.token_hex(4)}{_TMP_SUFFIX}"
+    with _reported(builds):
+        builds.mkdir(exist_ok=True)
+    with _reported(dist / name):
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
+            try:
+                for piece in pieces:
+                    view = memoryview(piece)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+                os.fchmod(fd, _NEW_FILE_MODE)  # whatever the umask
+            finally:
+                os.close(fd)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    return tmp
 
 
 def clean_builds(dist: Path) -> None:
@@ -450,15 +573,24 @@ def _clean(dist: Path) -> None:
                 shutil.rmtree(entry.path)
 
 
-def _stage(builds: Path, files: Mapping[Path, bytes]) -> str:
+def _stage(builds: Path, files: Mapping[Path, bytes | Path], digests: Mapping[str, str]) -> str:
     """Write the files into a new build folder (fsynced, then renamed into place); return its name."""
     digest = hashlib.sha256()
     for named, data in sorted(files.items()):
-        digest.update(named.name.encode() + b"\0" + hashlib.sha256(data).digest())
+        known = digests.get(named.name)
+        sha = bytes.fromhex(known) if known else _sha256(named, data)
+        digest.update(named.name.encode() + b"\0" + sha)
     with _reported(builds):
         versions = _versions(builds)
     n = 1 + max(map(_number, versions), default=0)
     return _new_build(builds, f"{n:06d}-{digest.hexdigest()[:12]}", files)
+
+
+def _sha256(named: Path, data: bytes | Path) -> bytes:
+    if isinstance(data, Path):
+        with _reported(named):
+            data = data.read_bytes()
+    return hashlib.sha256(data).digest()
 
 
 def _new_build(builds: Path, version: str, files: Mapping[Path, bytes | Path]) -> str:
@@ -484,12 +616,12 @@ def _new_build(builds: Path, version: str, files: Mapping[Path, bytes | Path]) -
 def _write_new(named: Path, path: Path, data: bytes | Path) -> None:
     """Write a new file of a build (its name in dist/ is `named`, as errors say), fsynced, mode 644."""
     with _reported(named):
-        if isinstance(data, Path):  # an unversioned file of an older kg, adopted by a hard link
+        if isinstance(data, Path):  # a file of an earlier build, or of an older kg, kept by a hard link
             try:
                 os.link(data, path)
-            except OSError:
-                shutil.copyfile(data, path)
-            return
+                return
+            except OSError:  # no hard links there: a copy, fsynced as a new file is
+                data = data.read_bytes()
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, _NEW_FILE_MODE)
         try:
             _write_all(fd, data)

@@ -67,6 +67,8 @@ class Cache:
 
     root: Path
     warnings: list[str] = field(default_factory=list)
+    #: SHA-256 of the dump index files as read (and checked) in this build: those unchanged are not rewritten
+    checked: dict[str, str] = field(default_factory=dict)
 
     # -- chunks ----------------------------------------------------------------------------------
     def chunk_file(self, key: str, digest: str) -> Path:
@@ -143,21 +145,22 @@ class Cache:
     def write_union(self, union: Union) -> dict[str, Any]:
         """Write the index of the dumps; return what the manifest records of it."""
         c = union.counts
-        objects = list(c.objects.items())
         files = {
             "subjects": b"\n".join(union.subjects),
             "ttl.ends": union.ttl_ends.tobytes(),
             "json.ends": union.json_ends.tobytes(),
-            "objects": b"\n".join(k for k, _ in objects),
-            "objects.n": array("Q", (n for _, n in objects)).tobytes(),
+            "objects": b"\n".join(c.objects),
+            "objects.n": array("Q", c.objects.values()).tobytes(),  # (a dict's keys and values: one order)
         }
         folder = self.root / "union"
+        digests = {name: sha256(data) for name, data in files.items()}
         for name, data in files.items():
-            _put(folder / name, data)
+            if self.checked.get(name) != digests[name]:
+                _put(folder / name, data)
         return {
-            "files": {name: sha256(data) for name, data in files.items()},
+            "files": digests,
             "subjects": len(union.subjects),
-            "objects": len(objects),
+            "objects": len(c.objects),
             "triples": c.triples,
             "predicates": {k.decode(): n for k, n in sorted(c.predicates.items())},
             "classes": {k.decode(): n for k, n in sorted(c.classes.items())},
@@ -176,6 +179,7 @@ class Cache:
             if any(sha256(data) != recorded["files"][name] for name, data in files.items()):
                 self.warn(folder, "does not match the cache manifest")
                 return None
+            checked = dict(recorded["files"])
             subjects = files["subjects"].split(b"\n") if files["subjects"] else []
             ttl_ends, json_ends = array("Q"), array("Q")
             ttl_ends.frombytes(files["ttl.ends"])
@@ -203,7 +207,8 @@ class Cache:
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             self.warn(folder, "is not a kg dump index")
             return None
-        return Union(nt, subjects, ttl, ttl_ends, json_body, json_ends, c, shared)
+        self.checked = checked
+        return Union(nt, subjects, [ttl], ttl_ends, [json_body], json_ends, c, shared)
 
 
 # ----------------------------------------------------------------------------------------------

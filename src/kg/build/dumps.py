@@ -158,15 +158,25 @@ def split_lines(lines: Sequence[bytes]) -> list[tuple[bytes, bytes, bytes]]:
     return parts
 
 
+#: a file as the pieces it is the concatenation of (views of the last build's bytes and new bytes): a
+#: build writes them one after the other (kg.atomic.stage_file) instead of joining them in memory
+Pieces = Sequence[bytes | memoryview]
+
+
+def joined(pieces: Pieces) -> bytes:
+    """The bytes of a file given as pieces."""
+    return pieces[0] if len(pieces) == 1 and isinstance(pieces[0], bytes) else b"".join(pieces)
+
+
 @dataclass
 class Union:
     """The graph of a build: its sorted N-Triples, its subjects, its Turtle and JSON-LD bodies."""
 
     nt: bytes = b""  # kg.nt: sorted distinct lines, each ending in "\n"
     subjects: list[bytes] = field(default_factory=list)  # "<iri>", in the order of the lines
-    ttl: bytes = b""  # kg.ttl: the prefix lines, then one block per subject
+    ttl: Pieces = ()  # kg.ttl: the prefix lines, then one block per subject
     ttl_ends: array[int] = field(default_factory=lambda: array("Q"))  # end of each block, after the head
-    json: bytes = b""  # kg.jsonld: the @context, then one node object per subject (and ",")
+    json: Pieces = ()  # kg.jsonld: the @context, then one node object per subject (and ",")
     json_ends: array[int] = field(default_factory=lambda: array("Q"))
     counts: Counts = field(default_factory=Counts)
     shared: dict[bytes, int] = field(default_factory=dict)  # line → chunks giving it, if more than one
@@ -280,25 +290,34 @@ def _subject_lines(nt: bytes, subjects: Sequence[bytes], everything: bool) -> by
     return b"".join(parts)
 
 
-def _blocks(data: bytes, subjects: Sequence[bytes], base: str) -> tuple[bytes, list[int], bytes, list[int]]:
-    """Turtle blocks and JSON-LD nodes of the subjects whose lines are `data`, with their ends."""
+def _blocks(
+    data: bytes, subjects: Sequence[bytes], base: str, whole: bool = False
+) -> tuple[memoryview, list[int], memoryview, list[int]]:
+    """Turtle blocks and JSON-LD nodes of the subjects whose lines are `data`, with their ends (views of
+    pyoxigraph's output, not copies). Each node object ends in ","; with `whole` (the blocks are the
+    whole file), the last one ends in pyoxigraph's closing "]" instead, which the splice cuts off."""
     pre = prefixes(base)
     ttl = _write(_parse(data), ox.RdfFormat.TURTLE, pre)
-    if ttl:
-        ttl = ttl.split(b"\n", len(pre))[-1]  # the prefix lines come first, one per prefix
-    ttl_ends = [m.end() for m in _BLOCK_END.finditer(ttl)]
+    skip = 0
+    for _ in pre if ttl else ():  # the prefix lines come first, one per prefix
+        skip = ttl.index(b"\n", skip) + 1
+    ttl_ends = [m.end() - skip for m in _BLOCK_END.finditer(ttl, skip)]
     raw = _write(_parse(data), ox.RdfFormat.JSON_LD)
-    body = raw[1:-1] + b"," if len(raw) > 2 else b""
+    if len(raw) <= 2:
+        raw = b""
+    elif not whole:
+        raw = raw[:-1] + b",]"
+    body = memoryview(raw)[1 : len(raw) - (0 if whole else 1)]  # after "[": the node objects and their ","
     json_ends = []
-    pos = 0
+    pos = 1
     for s in subjects[1:]:  # a node object starts with its @id and at least one property
-        pos = body.index(b'{"@id":"' + s[1:-1] + b'","', pos)
-        json_ends.append(pos)
+        pos = raw.index(b'{"@id":"' + s[1:-1] + b'","', pos)
+        json_ends.append(pos - 1)
     if subjects:
         json_ends.append(len(body))
     if len(ttl_ends) != len(subjects) or len(json_ends) != len(subjects):
         raise AssertionError(f"pyoxigraph wrote {len(ttl_ends)} Turtle blocks for {len(subjects)} subjects")
-    return ttl, ttl_ends, body, json_ends
+    return memoryview(ttl)[skip:], ttl_ends, body, json_ends
 
 
 @dataclass(frozen=True)
@@ -312,21 +331,22 @@ class Frame:
 
 
 def _splice(
-    file: bytes,
+    pieces_of_file: Pieces,
     frame: Frame,
     ends: array[int],
     subjects: Sequence[bytes],
     changed: Sequence[bytes],
-    new_body: bytes,
+    new_body: bytes | memoryview,
     new_ends: Sequence[int],
     kept: Sequence[bytes],
-) -> tuple[bytes, array[int]]:
+) -> tuple[Pieces, array[int]]:
     """`file` with the blocks of `changed` subjects cut out and the new blocks of `kept` put in order.
 
     Offsets count from the end of the head; each block is followed by `frame.sep`, the last one in
-    the file too (it is cut off when the file is joined, once, from views of the old and new bytes).
+    the file too (it is cut off in the pieces the file is returned as: views of the old and new bytes).
     """
-    if not file or file == frame.empty:
+    file = joined(pieces_of_file) if pieces_of_file else b""
+    if not file or (len(file) == len(frame.empty) and file == frame.empty):
         body = memoryview(b"")
     else:
         body = memoryview(file)[len(frame.head) : len(file) - len(frame.tail)]
@@ -370,11 +390,11 @@ def _splice(
         copy(len(subjects))
     pieces = [piece for piece in pieces if len(piece)]
     if not pieces:
-        return frame.empty, out
+        return [frame.empty], out
     if frame.sep:
         last = memoryview(pieces[-1])
         pieces[-1] = last[: len(last) - len(frame.sep)]
-    return b"".join([frame.head, *pieces, frame.tail]), out
+    return [frame.head, *pieces, frame.tail], out
 
 
 def apply(
@@ -394,13 +414,10 @@ def apply(
     nt = _edit_lines(union.nt, removed, added)
     if nt_ready is not None:
         nt_ready(nt)
-    removed_parts, added_parts = split_lines(removed), split_lines(added)
-    changed = sorted({s for s, _, _ in removed_parts} | {s for s, _, _ in added_parts})
+    counts = union.counts
+    changed = _count(counts, removed, added)
     kept = changed if everything else [s for s in changed if _holds_subject(nt, s)]
-    ttl_new, ttl_ends, json_new, json_ends = _blocks(_subject_lines(nt, kept, everything), kept, base)
-    ttl_frame, json_frame = frames(base)
-    ttl, tends = _splice(union.ttl, ttl_frame, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
-    js, jends = _splice(union.json, json_frame, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
+    ttl, tends, js, jends = _rewrite(union, nt, changed, kept, everything, base)
     if everything:
         subjects = kept
     else:
@@ -412,10 +429,39 @@ def apply(
                 del subjects[at]
             elif not held and _holds_subject(nt, s):
                 subjects.insert(at, s)
-    counts = union.counts
-    counts.count_triples(removed_parts, -1)
-    counts.count_triples(added_parts, 1)
     return Union(nt, list(subjects), ttl, tends, js, jends, counts, shared)
+
+
+#: lines split into (subject, predicate, object) at a time when a diff is counted
+_PART = 100_000
+
+
+def _count(counts: Counts, removed: Sequence[bytes], added: Sequence[bytes]) -> list[bytes]:
+    """Take `removed` from the counts and add `added`; return the subjects of their lines, sorted.
+
+    The lines are split in parts: a million lines split at once hold ~400 MB of small objects.
+    """
+    touched: set[bytes] = set()
+    for lines, sign in ((removed, -1), (added, 1)):
+        for start in range(0, len(lines), _PART):
+            parts = split_lines(lines[start : start + _PART])
+            touched.update(s for s, _, _ in parts)
+            counts.count_triples(parts, sign)
+    return sorted(touched)
+
+
+def _rewrite(
+    union: Union, nt: bytes, changed: Sequence[bytes], kept: Sequence[bytes], everything: bool, base: str
+) -> tuple[Pieces, array[int], Pieces, array[int]]:
+    """kg.ttl and kg.jsonld with the blocks of the `changed` subjects written again (those of `kept`,
+    the changed subjects the graph still has), and where each block ends; each new body is dropped
+    as soon as its file is spliced."""
+    ttl_new, ttl_ends, json_new, json_ends = _blocks(_subject_lines(nt, kept, everything), kept, base, everything)
+    ttl_frame, json_frame = frames(base)
+    ttl, tends = _splice(union.ttl, ttl_frame, union.ttl_ends, union.subjects, changed, ttl_new, ttl_ends, kept)
+    del ttl_new
+    js, jends = _splice(union.json, json_frame, union.json_ends, union.subjects, changed, json_new, json_ends, kept)
+    return ttl, tends, js, jends
 
 
 def _holds_subject(nt: bytes, s: bytes) -> bool:
@@ -447,4 +493,9 @@ def frames(base: str) -> tuple[Frame, Frame]:
 
 def payloads(union: Union) -> dict[str, bytes]:
     """kg.ttl, kg.nt and kg.jsonld of the union."""
-    return {"kg.ttl": union.ttl, "kg.nt": union.nt, "kg.jsonld": union.json}
+    return {name: joined(pieces) for name, pieces in bodies(union).items()}
+
+
+def bodies(union: Union) -> dict[str, Pieces]:
+    """kg.ttl, kg.nt and kg.jsonld of the union, as the pieces a build writes."""
+    return {"kg.ttl": union.ttl, "kg.nt": [union.nt], "kg.jsonld": union.json}

@@ -20,20 +20,22 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import rdflib
 from rdflib import Graph, URIRef
 
 import kg
 from kg import paths
-from kg.atomic import clean_builds, publish_build, published_dir
+from kg.atomic import clean_builds, publish_build, published_dir, stage_file
 from kg.build import dumps
 from kg.build.cache import Cache, ChunkEntry, FileDigests, State
 from kg.config import Settings
 from kg.errors import KGError, ValidationFailed
-from kg.exporters.rdf import DatasetInfo, VoidStats, checksums, void_graph
+from kg.exporters.rdf import DUMP_FORMATS, DatasetInfo, VoidStats, void_graph
 from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank nodes
 from kg.exporters.types import TYPES_NAME, type_closure, update_type_closure
 from kg.mapping import Origin
@@ -172,6 +174,16 @@ class Build:
         self.files = FileDigests(self.cache.root / "files.json")
         self.loader: _StoreLoader | None = None
         self.published: dict[str, str] = {}  # SHA-256 of the kg.nt, ontology.ttl and kg-types.nt written
+        self.digests: dict[str, str] = {}  # SHA-256 of every file rendered, computed once
+        self.prior: Path | None = None  # the folder of the last build, when this one changes it by a diff
+        self.staged: _Staged | None = None  # the big files, written and hashed as soon as each is known
+        #: what decides ontology.ttl: the files, the order they are read in, the code and rdflib writing it
+        self.ontology_key = _sha(
+            rdflib.__version__.encode(),
+            *(p.name.encode() for p in settings.ontology_files),
+            *(p.read_bytes() for p in settings.ontology_files),
+            *((Path(kg.__file__).parent / name).read_bytes() for name in ("exporters/rdf.py", "namespaces.py")),
+        )
         self.old_types: bytes | None = None  # the type closure the last build wrote (for the store's diff)
         self.new_types: bytes | None = None  # the type closure of this build
         #: what decides the files besides the chunks' lines: when it and the lines are unchanged, nothing is written
@@ -375,27 +387,62 @@ class Build:
         """The graph the last build wrote, if the dumps in dist/ are still the ones it wrote."""
         if self.state is None or not self.intact():
             return None
-        dist = published_dir(self.settings.dist_dir)
+        dist = self.prior = published_dir(self.settings.dist_dir)  # resolved once: one build's files
         files = {name: (dist / name).read_bytes() for name in ("kg.nt", "kg.ttl", "kg.jsonld")}
         return self.cache.read_union(self.state.union, files["kg.nt"], files["kg.ttl"], files["kg.jsonld"])
 
     def render(
         self, union: dumps.Union, removed: Sequence[bytes] = (), added: Sequence[bytes] = ()
-    ) -> dict[str, bytes]:
+    ) -> dict[str, bytes | Path]:
         """The dumps of the union, VoID's description of them, the ontology, and the type closure (from
-        the last build's and the lines that changed, when it is known)."""
-        payloads = dumps.payloads(union)
+        the last build's and the lines that changed, when it is known).
+
+        Each file is hashed once (`self.digests`: VoID's checksums, the build folder's name, the store's
+        manifest). A file of the last build whose bytes this build would write again (the ontology when
+        it and the code writing it are unchanged, the type closure when no type changed) is given as its
+        path, and published by a hard link instead of being written and fsynced again.
+        """
+        assert self.staged is not None  # (build() makes it)
+        staged = self.staged
         if self.new_types is None:  # (the store's loader computed it already)
             self.new_types = (
                 type_closure(union.nt, self.ontology)
                 if self.old_types is None
                 else update_type_closure(self.old_types, removed, added, union.nt, self.ontology)
             )
-        payloads[TYPES_NAME] = self.new_types
-        void = void_graph(self.void_stats(union), checksums(payloads), self.dataset_info(union))
+        payloads: dict[str, bytes | Path] = {}
+        if self.prior is not None and self.old_types is not None and self.new_types == self.old_types:
+            payloads[TYPES_NAME] = self.prior / TYPES_NAME
+            self.digests = _sha256s({TYPES_NAME: self.new_types})
+        else:
+            staged.put(TYPES_NAME, [self.new_types])
+            self.digests = {}
+        self.digests.update({name: staged.digest(name) for name in staged.files})
+        files = {**dumps.bodies(union), TYPES_NAME: [self.new_types]}
+        sums = [(f, sum(len(p) for p in files[f.filename]), self.digests[f.filename]) for f in DUMP_FORMATS.values()]
+        void = void_graph(self.void_stats(union), sums, self.dataset_info(union))
         payloads["void.ttl"] = dumps.turtle(void, self.settings.base)  # type: ignore[arg-type]
-        payloads["ontology.ttl"] = self.ontology_ttl
+        earlier = self.earlier_ontology()
+        payloads["ontology.ttl"] = self.ontology_ttl if earlier is None else earlier[0]
+        if earlier is not None:
+            self.digests["ontology.ttl"] = earlier[1]
+        self.digests.update(
+            _sha256s({k: v for k, v in payloads.items() if k not in self.digests and isinstance(v, bytes)})
+        )
         return payloads
+
+    def earlier_ontology(self) -> tuple[Path, str] | None:
+        """The last build's ontology.ttl and its SHA-256, if this build would write the same bytes (the same
+        ontology key, and the file is what that build recorded publishing)."""
+        if self.prior is None or self.state is None or self.state.union.get("ontology") != self.ontology_key:
+            return None
+        path = self.prior / "ontology.ttl"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest = hashlib.sha256(data).hexdigest()
+        return (path, digest) if digest == (self.state.union.get("published") or {}).get("ontology.ttl") else None
 
     @functools.cached_property
     def ontology_ttl(self) -> bytes:
@@ -432,10 +479,14 @@ class Build:
         )
 
     # -- write -------------------------------------------------------------------------------
-    def write(self, payloads: dict[str, bytes], union: dumps.Union) -> list[Path]:
+    def write(self, payloads: dict[str, bytes | Path], union: dumps.Union) -> list[Path]:
         """Publish the files as one build (kg.atomic.publish_build: a new folder, one symlink switch), then
-        record it in the cache. A file added to `payloads` is published with the others, nothing more."""
-        out = publish_build(self.settings.dist_dir, payloads, stale=[paths.INFERRED_NAME])
+        record it in the cache. The staged files (written and fsynced already) and the last build's files
+        given as paths are hard-linked into the new folder; the others are written there. A file added to
+        `payloads` is published with the others, nothing more."""
+        if self.staged is not None:  # written already: hard-linked into the build folder
+            payloads = {**payloads, **{name: self.staged.path(name) for name in self.staged.files}}
+        out = publish_build(self.settings.dist_dir, payloads, [paths.INFERRED_NAME], self.digests)
         chunks = {}
         for c in self.chunks:
             assert c.entry is not None
@@ -443,11 +494,10 @@ class Build:
                 c.entry.sha256 = self.cache.write_chunk(c.input.key, c.digest, c.lines)
             c.entry.validated = self.checks if c.validated else ""
             chunks[c.input.key] = c.entry
-        self.published = {
-            name: hashlib.sha256(payloads[name]).hexdigest() for name in ("kg.nt", "ontology.ttl", TYPES_NAME)
-        }
+        self.published = {name: self.digests[name] for name in ("kg.nt", "ontology.ttl", TYPES_NAME)}
         index = self.cache.write_union(union)
         index["published"] = self.published
+        index["ontology"] = self.ontology_key
         index["rendered"] = self.render_key
         state = State(self.settings.base, chunks, {p.name: _stamp(p) for p in out}, index)
         self.cache.write_state(state)
@@ -548,6 +598,50 @@ class _StoreLoader:
 _STORE_PART = 20_000_000  # bytes of N-Triples per bulk-load call (~110k triples)
 
 
+class _Staged:
+    """The big files of a build (the dumps, the type closure), each written and fsynced (as a temporary
+    file, kg.atomic.stage_file) and hashed in threads as soon as it is known, while the build goes on:
+    the writes overlap the rest of the rendering instead of following it. `publish_build` hard-links
+    them into the build folder; `close` waits for the threads and removes the temporary files."""
+
+    def __init__(self, dist: Path) -> None:
+        self.dist = dist
+        self.pool = ThreadPoolExecutor(4, thread_name_prefix="kg-stage")  # writes and hashing free the GIL
+        self.files: dict[str, Future[Path]] = {}
+        self.sums: dict[str, Future[str]] = {}
+
+    def put(self, name: str, pieces: dumps.Pieces) -> None:
+        self.sums[name] = self.pool.submit(_sha256_of, pieces)
+        self.files[name] = self.pool.submit(stage_file, self.dist, name, pieces)
+
+    def digest(self, name: str) -> str:
+        return self.sums[name].result()
+
+    def path(self, name: str) -> Path:
+        return self.files[name].result()  # raises the write's OutputError, if it failed
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True)
+        for done in self.files.values():
+            if done.exception() is None:
+                done.result().unlink(missing_ok=True)
+
+
+def _sha256_of(pieces: dumps.Pieces) -> str:
+    h = hashlib.sha256()
+    for piece in pieces:
+        h.update(piece)
+    return h.hexdigest()
+
+
+def _sha256s(files: Mapping[str, bytes]) -> dict[str, str]:
+    """SHA-256 (hex) of each file, in parallel threads (hashlib frees the GIL on large data)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(min(4, len(files)) or 1) as pool:
+        return dict(zip(files, pool.map(lambda data: hashlib.sha256(data).hexdigest(), files.values()), strict=True))
+
+
 def _read_or_none(path: Path) -> bytes | None:
     try:
         return path.read_bytes()
@@ -632,23 +726,16 @@ def build(
             b.map(lost)
     report = b.validate(targets, whole, others)
     b.lap("validate")
-    start_store = b.start_store if store is not None and (previous is None or whole) else None
-    if previous is not None:
-        removed, added, shared = dumps.diff(previous, old_lines, [c.lines or [] for c in changed])
-        union = dumps.apply(previous, removed, added, shared, settings.base, start_store)
-    else:
-        lines, shared = dumps.first_union([c.lines or [] for c in chunks])
-        removed, added = [], lines
-        union = dumps.apply(dumps.Union(), [], lines, shared, settings.base, start_store)
-    if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
-        b.old_types = _read_or_none(settings.dist_dir / TYPES_NAME)
-    if guard_shrink:
-        _refuse_shrink(b, union.counts.triples)
-    payloads = b.render(union, removed, added)
-    if reason:
-        payloads[INFERRED_FILE] = b.reason(union)
-    b.lap("render")
-    written = b.write(payloads, union)
+    b.staged = staged = _Staged(settings.dist_dir)
+    try:
+        union, removed, added = _render_union(b, previous, old_lines, changed, whole, guard_shrink)
+        payloads = b.render(union, removed, added)
+        if reason:
+            payloads[INFERRED_FILE] = b.reason(union)
+        b.lap("render")
+        written = b.write(payloads, union)
+    finally:
+        staged.close()
     b.lap("write")
     if store is not None:
         b.load_store(removed, added, previous is None, b.state.union.get("published") if b.state else None)
@@ -664,6 +751,42 @@ def build(
         warnings=tuple(b.cache.warnings),
         timings=b.timings,
     )
+
+
+def _render_union(
+    b: Build,
+    previous: dumps.Union | None,
+    old_lines: list[list[bytes]],
+    changed: list[Chunk],
+    whole: bool,
+    guard_shrink: bool,
+) -> tuple[dumps.Union, list[bytes], list[bytes]]:
+    """The new union of the chunks' lines (the last one's changed by the diff, or made from the empty one);
+    each dump is handed to the staged writer as soon as it is known (kg.nt first, while the Turtle and
+    JSON-LD are rendered), and to the store's bulk loader when the store is loaded anew."""
+    assert b.staged is not None
+    staged, base = b.staged, b.settings.base
+    start_store = b.start_store if b.store is not None and (previous is None or whole) else None
+
+    def nt_ready(nt: bytes) -> None:
+        if guard_shrink:  # before anything is written
+            _refuse_shrink(b, nt.count(b"\n"))
+        staged.put("kg.nt", [nt])
+        if start_store is not None:
+            start_store(nt)
+
+    if previous is not None:
+        removed, added, shared = dumps.diff(previous, old_lines, [c.lines or [] for c in changed])
+        union = dumps.apply(previous, removed, added, shared, base, nt_ready)
+    else:
+        lines, shared = dumps.first_union([c.lines or [] for c in b.chunks])
+        removed, added = [], lines
+        union = dumps.apply(dumps.Union(), [], lines, shared, base, nt_ready)
+    for name in ("kg.ttl", "kg.jsonld"):
+        staged.put(name, dumps.bodies(union)[name])
+    if previous is not None:  # the closure the last build wrote: updated by the diff, and the store's diff
+        b.old_types = _read_or_none((b.prior or b.settings.dist_dir) / TYPES_NAME)
+    return union, removed, added
 
 
 #: a build keeping less than this share of the triples in dist/ needs `kg build --allow-shrink`

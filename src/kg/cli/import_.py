@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kg.atomic import write_outputs
+from kg.atomic import write_sorted_runs
 from kg.cli.options import settings_from
 from kg.config import Settings
 
@@ -115,7 +115,7 @@ def _duration(seconds: float) -> str:
 
 def run(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    from kg.sources.dataset import slug
+    from kg.sources.dataset import get_dataset, slug
 
     release = args.release or slug(args.files[0].stem)
     progress = Progress(sys.stderr, args.files)
@@ -124,12 +124,15 @@ def run(args: argparse.Namespace) -> int:
         progress.close()
         print(error.render(), file=sys.stderr)
 
+    output = args.output or settings.dist_dir / f"{get_dataset(args.dataset).release(release).dataset}-{release}.nq"
+
+    def write(runs: Iterable[bytes]) -> int:
+        return write_sorted_runs(output, runs, make_folders=args.output is None)
+
     try:
-        result = _import(args, settings, release, refused, progress)
+        result = _import(args, settings, release, refused, progress, write)
     finally:
         progress.close()
-    output = args.output or settings.dist_dir / f"{result.release.dataset}-{result.release.release}.nq"
-    write_outputs({output: result.nquads}, make_folders=args.output is None)
     n = len(result.refused)
     print(
         f"kg import: {result.reports} row(s) imported, {n} refused; {result.triples} triples in <{result.graph}>",
@@ -140,7 +143,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _import(
-    args: argparse.Namespace, settings: Settings, release: str, refused: Callable[[RowError], None], progress: Progress
+    args: argparse.Namespace,
+    settings: Settings,
+    release: str,
+    refused: Callable[[RowError], None],
+    progress: Progress,
+    write: Callable[[Iterable[bytes]], int],
 ) -> ImportResult:
     from kg.sources.dataset import import_dataset
 
@@ -156,4 +164,5 @@ def _import(
         on_refused=refused,
         on_row=progress.update,
         on_phase=progress.phase,
+        write_runs=write,
     )

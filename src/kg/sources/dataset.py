@@ -16,7 +16,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -307,7 +307,7 @@ class ImportResult:
 
     release: Release
     graph: URIRef  # the named graph (the release's IRI)
-    nquads: bytes  # sorted canonical N-Quads, every triple in `graph`
+    nquads: bytes | None  # sorted canonical N-Quads, every triple in `graph` (None: given to `write_runs`)
     reports: int
     triples: int
     refused: tuple[RowError, ...]
@@ -326,16 +326,21 @@ def import_dataset(
     on_refused: Callable[[RowError], None] | None = None,
     on_row: Callable[[int, int], None] | None = None,
     on_phase: Callable[[str, int], None] | None = None,
+    write_runs: Callable[[Iterable[bytes]], int] | None = None,
 ) -> ImportResult:
     """Read, map and validate the rows of `files` as one release; the graph of the rows that were not refused.
 
     The rows' triples are validated with the registry's (whose places and actors they may name) by
     the fast SHACL engine, `PARTITION_ROWS` rows at a time; a violation raises ValidationFailed and
-    nothing is returned. `on_phase(phase, rows so far)` says when reading ("read"), validating
+    nothing is returned. Each partition's distinct N-Quads are one sorted run of lines: without
+    `write_runs` the runs are merged in memory into `nquads`; with it, they are given to it one at a
+    time as they are validated (`kg.atomic.write_sorted_runs`, which spills them to files and merges
+    them into the output, so that memory holds a partition, not the release), and it returns the
+    number of lines; a violation or a refused row with `strict` is then raised from the iterator it
+    reads, after the last run. `on_phase(phase, rows so far)` says when reading ("read"), validating
     ("validate") and writing ("write") begin (for a progress bar).
     """
     from kg.build import dumps
-    from kg.errors import ValidationFailed
     from kg.mapping import release_iri
     from kg.sources.registry import SOURCE as REGISTRY
     from kg.sources.registry import Provided
@@ -352,12 +357,34 @@ def import_dataset(
     refused: list[RowError] = []
     reports = iter_reports(dataset, files, release, terms, refused, strict=strict, on_refused=on_refused, on_row=on_row)
     info = dataset.release(release)
-    mapper = RowMapper(info, terms, base)
     graph = release_iri(base, info)
-    in_graph = f" <{graph}> ."
-    runs: list[bytes] = []  # each partition's distinct N-Quads, sorted and joined: no object per line
-    rows = 0
+    rows = [0]
+    in_graph = f" <{graph}> .\n".encode()
+    runs = _partition_runs(reports, (info, terms, base), checker, in_graph, rows, on_phase, shapes)
+    if write_runs is None:
+        nquads: bytes | None
+        nquads, count = _merge(list(runs))
+    else:
+        nquads, count = None, write_runs(runs)
+    return ImportResult(info, graph, nquads, rows[0], count, tuple(refused))
+
+
+def _partition_runs(
+    reports: Iterator[RowReport],
+    mapping: tuple[Release, RegistryTerms, str],
+    checker: _Checker,
+    in_graph: bytes,
+    rows: list[int],
+    on_phase: Callable[[str, int], None] | None,
+    shapes: Path,
+) -> Iterator[bytes]:
+    """Each partition's distinct N-Quads, sorted and joined (no object per line); ValidationFailed after
+    the last one if any partition has a violation. `rows[0]` counts the rows mapped."""
+    from kg.errors import ValidationFailed
+
     violations: list[str] = []
+    info, terms, base = mapping
+    mapper = RowMapper(info, terms, base)
     # a partition is mapped and validated apart (with every shared resource it names), so that the
     # validator's memory stays that of one partition; it is validated in a thread (the engine runs
     # outside the GIL) while the next one is read and mapped, one partition at most waiting
@@ -365,27 +392,36 @@ def import_dataset(
         checking: Future[list[str]] | None = None
         while True:
             part = list(itertools.islice(reports, PARTITION_ROWS))
-            if not part and rows:
+            if not part and rows[0]:
                 break  # the rows filled the partitions before
-            rows += len(part)
+            rows[0] += len(part)
             mapper.forget_shared()
             lines = mapper.release_lines()
             for report in part:
                 lines.extend(mapper.lines(report))
             if checking is not None:
                 if on_phase is not None and not checking.done():
-                    on_phase("validate", rows)
+                    on_phase("validate", rows[0])
                 violations.extend(checking.result())
-            checking = pool.submit(checker.violations, lines, info, part, terms, base)
-            runs.append(b"".join(sorted({(line[:-2] + in_graph + "\n").encode() for line in lines})))
+            nt = ("\n".join(lines) + "\n").encode()  # every line ends in " ." and holds no line feed
             del lines
+            checking = pool.submit(checker.violations, nt, info, part, terms, base)
+            # as N-Quads: " .\n" ends each line and is nowhere else (N-Triples escapes line feeds)
+            quads = set(nt.replace(b" .\n", in_graph).split(b"\n"))
+            del nt
+            quads.discard(b"")
+            # sorted without their line feeds: the same order, since no line is the start of another
+            run = b"\n".join(sorted(quads)) + b"\n" if quads else b""
+            del quads
+            yield run
+            del run
             if len(part) < PARTITION_ROWS:
                 break
             if on_phase is not None:
-                on_phase("read", rows)
+                on_phase("read", rows[0])
         assert checking is not None  # the loop submits at least one partition
         if on_phase is not None and not checking.done():
-            on_phase("validate", rows)
+            on_phase("validate", rows[0])
         violations.extend(checking.result())
     if violations:
         raise ValidationFailed(
@@ -393,9 +429,7 @@ def import_dataset(
             violations,
         )
     if on_phase is not None:
-        on_phase("write", rows)
-    nquads, count = _merge(runs)
-    return ImportResult(info, graph, nquads, rows, count, tuple(refused))
+        on_phase("write", rows[0])
 
 
 def _merge(runs: list[bytes]) -> tuple[bytes, int]:
@@ -432,16 +466,19 @@ class _Checker:
         self.shapes = prepare_shapes(read_rdf([shapes]))
 
     def violations(
-        self, lines: Sequence[str], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
+        self, nt: bytes, release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
     ) -> list[str]:
-        """The readable lines of the violations whose focus is one of the partition's resources."""
+        """The readable lines of the violations whose focus is one of the partition's resources (subjects
+        of its N-Triples `nt`)."""
         from rdflib import Graph
 
         from kg.validation_fast import run_fast, to_report
 
-        nt = "".join(line + "\n" for line in lines).encode()
-        mine = {line[1 : line.index(">")] for line in lines}
-        results = [r for r in run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes) if r.focus in mine]
+        results = run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes)
+        if not results:
+            return []
+        mine = {line[1 : line.index(b">")].decode() for line in nt.split(b"\n") if line}
+        results = [r for r in results if r.focus in mine]
         if not results:
             return []
         origins: dict[str, Origin] = {}
