@@ -318,6 +318,14 @@ def test_the_line_writer_writes_the_bytes_of_rdflibs(labelled: dict[str, list[Re
     assert any(d.linked for d in decisions)
     assert build_links_lines(BASE, reports, decisions, []) == build_links(BASE, reports, decisions, [])
     assert build_links_lines(BASE, reports, [], []) == build_links(BASE, reports, [], [])  # no pair at all
+    # a curated link between two reports the scorer does not link: its who, when and why as rdflib writes them
+    a, b = next((x.iri, y.iri) for x in reports for y in reports if x.document < y.document)
+    accept = CuratedLink(
+        a="x", b="y", decision="accepted", who="A. Curator", when=dt.date(2026, 12, 7), why='a "quote" \\ é'
+    )
+    curated = [Curated(a, b, accept, "links.yaml", 1)]
+    decisions = score.decide(reports, score.candidates(reports), [(a, b)], [])
+    assert build_links_lines(BASE, reports, decisions, curated) == build_links(BASE, reports, decisions, curated)
 
 
 @pytest.mark.slow

@@ -15,8 +15,8 @@ from rdflib import Graph
 
 from kg.link.blocking import ReportTable, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
-from kg.link.nquads import StreamedLinks, stream_links
-from kg.link.publish import LinkOutput, build_links
+from kg.link.nquads import StreamedLinks, build_links_lines, stream_links
+from kg.link.publish import LinkOutput
 from kg.link.records import ReportRecord, read_reports
 from kg.link.score import RULES_VERSION, THRESHOLD, coded_twice, decide
 
@@ -41,7 +41,9 @@ def link_reports(
     accepted = [(c.a, c.b) for c in curated if c.link.decision == "accepted"]
     rejected = [(c.a, c.b) for c in curated if c.link.decision == "rejected"]
     decisions = decide(reports, candidates(reports), accepted, rejected, threshold)
-    return build_links(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"])
+    # the line writer: publish.build_links's bytes (rdflib's serializer, kept as the reference the tests
+    # compare it with), without building an rdflib Dataset
+    return build_links_lines(base, reports, decisions, [c for c in curated if c.link.decision == "accepted"])
 
 
 def link_graph(graph: Graph, base: str, decisions_file: Path | None = None, shapes: Graph | None = None) -> LinkOutput:
