@@ -12,27 +12,12 @@ from pathlib import Path
 
 import pytest
 
+import ruritania
 from kg.annotation import Annotation, LoadedRegistry, load_registry
 from kg.extract.dates import dates_in, read_dateline
 from kg.extract.engine import DraftOptions, extract
 
-REGISTRY = """\
-places:
-  - id: ruritania
-    type: country
-    label: {en: Ruritania, id: Ruritania}
-  - id: strelsau
-    type: city
-    label: {en: Strelsau, id: Strelsau}
-    within: ruritania
-  - id: zenda
-    type: city
-    label: {en: Zenda, id: Zenda}
-    within: ruritania
-organisations:
-  - id: voa
-    label: {en: Voice of America, id: Voice of America}
-"""
+REGISTRY = ruritania.REGISTRY
 DATELINE = dt.date(2023, 3, 6)
 
 

@@ -12,31 +12,12 @@ from pathlib import Path
 
 import pytest
 
+import ruritania
 from kg.annotation import LoadedRegistry, load_article, load_corpus, load_registry
 from kg.extract import draft_article, load_known_events
 from kg.extract.engine import DraftOptions, extract
 
-REGISTRY = """\
-places:
-  - id: ruritania
-    type: country
-    label: {en: Ruritania, id: Ruritania}
-  - id: strelsau
-    type: city
-    label: {en: Strelsau, id: Strelsau}
-    within: ruritania
-  - id: zenda
-    type: city
-    label: {en: Zenda, id: Zenda}
-    within: ruritania
-organisations:
-  - id: voa
-    label: {en: Voice of America, id: Voice of America}
-events:
-  - id: ruritanian-unrest-2023
-    type: unrest
-    label: {en: "Unrest in Ruritania, March 2023"}
-"""
+REGISTRY = ruritania.REGISTRY
 
 KNOWN = """\
 document: {{id: {doc}, title: Known, language: en, text: article.txt, publisher: voa,

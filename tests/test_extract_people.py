@@ -14,6 +14,7 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF, RDFS
 
+import ruritania
 from kg.annotation import Corpus, LoadedRegistry, load_article, load_registry
 from kg.errors import AnnotationError
 from kg.extract.draft import check_draft, draft_yaml
@@ -22,22 +23,7 @@ from kg.mapping import build_graph
 from kg.namespaces import KGO
 from kg.validation import validate_graph
 
-REGISTRY = """\
-places:
-  - id: ruritania
-    type: country
-    label: {en: Ruritania, id: Ruritania}
-  - id: strelsau
-    type: city
-    label: {en: Strelsau, id: Strelsau}
-    within: ruritania
-organisations:
-  - id: voa
-    label: {en: Voice of America, id: Voice of America}
-people:
-  - id: rudolf-rassendyll
-    label: {en: Rudolf Rassendyll, id: Rudolf Rassendyll}
-"""
+REGISTRY = ruritania.REGISTRY
 BASE = "https://example.org/kg/"
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import ruritania
 from kg.annotation import Annotation, LoadedRegistry, load_registry
 from kg.extract.engine import DraftOptions, extract
 from kg.extract.matching import sentences
@@ -107,32 +108,7 @@ def test_a_range_keeps_its_bounds(registry: LoadedRegistry) -> None:
 # --------------------------------------------------------------------------------------------------
 # participants: an invented registry (a country, a city, an organisation, a group with a short name, a person)
 
-INVENTED_REGISTRY = """\
-places:
-  - id: ruritania
-    type: country
-    label: {en: Ruritania, id: Ruritania}
-  - id: strelsau
-    type: city
-    label: {en: Strelsau, id: Strelsau}
-    within: ruritania
-states:
-  - id: kingdom-of-ruritania
-    label: {en: Kingdom of Ruritania, id: Kerajaan Ruritania}
-    territory: ruritania
-organisations:
-  - id: voa
-    label: {en: Voice of America, id: Voice of America}
-  - id: ruritanian-national-guard
-    label: {en: Ruritanian National Guard, id: Garda Nasional Ruritania}
-groups:
-  - id: red-hand
-    type: armed-group
-    label: {en: Red Hand Brigade (RHB), id: Brigade Tangan Merah (RHB)}
-people:
-  - id: rudolf-rassendyll
-    label: {en: Rudolf Rassendyll, id: Rudolf Rassendyll}
-"""
+INVENTED_REGISTRY = ruritania.REGISTRY
 
 
 @pytest.fixture(scope="module")
