@@ -7,21 +7,22 @@ the whole-graph views the CLI's `validate` and `reason` need.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
-from kg.build.stages import BuildResult, needs_of
-from kg.build.stages import build as run_build
 from kg.config import PATH_FIELDS, Settings
 from kg.mapping import Mapped
 from kg.namespaces import bind_prefixes
-from kg.reasoning import Inference, ReasonerSettings
-from kg.reasoning import reason as run_reasoner
-from kg.sources import ChunkInput, get_source
+from kg.sources import ChunkInput, get_source, needs_of
 from kg.store import read_rdf
 from kg.validation import Report, validate_graph
 
-__all__ = ["BuildResult", "build", "check", "infer", "load_ontology", "load_shapes", "map_corpus"]
+if TYPE_CHECKING:  # the build's and the reasoner's modules are imported when used: `kg validate` needs neither
+    from kg.build.stages import BuildResult
+    from kg.reasoning import Inference, ReasonerSettings
+
+__all__ = ["build", "check", "infer", "load_ontology", "load_shapes", "map_corpus"]
 
 
 def load_ontology(settings: Settings) -> Graph:
@@ -81,6 +82,8 @@ def check(mapped: Mapped, settings: Settings) -> Report:
 
 def infer(mapped: Mapped, settings: Settings, options: ReasonerSettings | None = None) -> Inference:
     """Reason over a mapped graph with the ontology; raise InconsistentGraph naming the clashes."""
+    from kg.reasoning import reason as run_reasoner
+
     return run_reasoner(mapped.graph, load_ontology(settings), mapped.origins, options)
 
 
@@ -97,4 +100,6 @@ def build(
     `shacl_engine` names a `kg.validation_fast.ENGINES` entry; `store` also loads the published
     files into a persistent Oxigraph store folder; `full=False` runs the incremental scheduler.
     """
+    from kg.build.stages import build as run_build
+
     return run_build(settings, full=full, reason=reason, engine=shacl_engine, store=store, cache_dir=cache_dir)

@@ -40,7 +40,7 @@ from kg.exporters.rdf import turtle as rdflib_turtle  # the ontology has blank n
 from kg.exporters.types import TYPES_NAME, type_closure, update_type_closure
 from kg.mapping import Origin
 from kg.reasoning import INFERRED_FILE
-from kg.sources import ChunkInput, get_source
+from kg.sources import ChunkInput, get_source, needs_of
 from kg.store import read_rdf
 from kg.validation import Report, Violation
 
@@ -111,12 +111,6 @@ class BuildResult:
 # ----------------------------------------------------------------------------------------------
 # Reading chunks (in this process or in worker processes)
 # ----------------------------------------------------------------------------------------------
-
-
-def needs_of(type_: str, deps: Mapping[str, ChunkInput], base: str) -> dict[str, object]:
-    """What a chunk of a source of `type_` needs: the values its needed sources' chunks provide."""
-    source = get_source(type_)
-    return {t: get_source(t).read(deps[t], needs_of(t, deps, base), base).provides for t in source.needs}
 
 
 _Job = tuple[list[ChunkInput], dict[str, ChunkInput], str]

@@ -94,3 +94,9 @@ def get_source(type_: str) -> Source:
         return SOURCES[type_]
     except KeyError:
         raise KGError(f"unknown source type {type_!r}", hint=f"use one of {', '.join(sorted(SOURCES))}") from None
+
+
+def needs_of(type_: str, deps: Mapping[str, ChunkInput], base: str) -> dict[str, object]:
+    """What a chunk of a source of `type_` needs: the values its needed sources' chunks provide."""
+    source = get_source(type_)
+    return {t: get_source(t).read(deps[t], needs_of(t, deps, base), base).provides for t in source.needs}
