@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg import iris
 from kg.link.decisions import Curated
-from kg.link.publish import LinkOutput, _digest, link_iri, links_graph_iri
+from kg.link.publish import LinkOutput, _digest, link_iri, links_graph_iri, proposal_row
 from kg.link.records import ReportRecord
 from kg.link.score import RULES_VERSION, THRESHOLD, Decision
 from kg.namespaces import KGO
@@ -156,15 +156,7 @@ def _proposals(decisions: Sequence[Decision]) -> Iterator[bytes]:
     """The JSON `publish.build_links` writes (indent 1, sorted keys), a pair at a time."""
     yield b'{\n "pairs": ['
     for n, d in enumerate(decisions):
-        row = {
-            "a": d.candidate.a,
-            "b": d.candidate.b,
-            "score": d.candidate.score,
-            "features": d.candidate.features,
-            "linked": d.linked,
-            "reason": d.reason,
-        }
-        text = json.dumps(row, indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
+        text = json.dumps(proposal_row(d), indent=1, sort_keys=True, ensure_ascii=False).replace("\n", "\n  ")
         yield (",\n  " if n else "\n  ").encode() + text.encode()
     tail = f' "rules": {json.dumps(RULES_VERSION)},\n "threshold": {json.dumps(THRESHOLD)}\n}}\n'
     yield ("\n ],\n" if decisions else "],\n").encode() + tail.encode()

@@ -57,6 +57,12 @@ def _decimal(v: float) -> Literal:
     return Literal(Decimal(f"{v:.4f}"), datatype=XSD.decimal)
 
 
+def proposal_row(d: Decision) -> dict[str, object]:
+    """One decision as a row of the proposals JSON: the pair, its score and features, and the verdict."""
+    c = d.candidate
+    return {"a": c.a, "b": c.b, "score": c.score, "features": c.features, "linked": d.linked, "reason": d.reason}
+
+
 def build_links(
     base: str, reports: Sequence[ReportRecord], decisions: Sequence[Decision], curated: Sequence[Curated]
 ) -> LinkOutput:
@@ -113,17 +119,7 @@ def build_links(
             g.add((e, KGO.component, URIRef(m)))
     lines = sorted({line for line in ds.serialize(format="nquads").splitlines() if line.strip()})
     nquads = ("\n".join(lines) + "\n").encode() if lines else b""
-    rows = [
-        {
-            "a": d.candidate.a,
-            "b": d.candidate.b,
-            "score": d.candidate.score,
-            "features": d.candidate.features,
-            "linked": d.linked,
-            "reason": d.reason,
-        }
-        for d in decisions
-    ]
+    rows = [proposal_row(d) for d in decisions]
     doc = {"rules": RULES_VERSION, "threshold": THRESHOLD, "pairs": rows}
     proposals = (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
     return LinkOutput(nquads, proposals, len(linked), sum(1 for d in linked if d.candidate.key in by_pair), events)
