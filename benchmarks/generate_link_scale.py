@@ -8,8 +8,10 @@ cycles a few fixture rows, so its copies would all be one event. Events are spre
 centre, a date precision (mostly a day) and a place precision (mostly exact, some near).
 
 Of the UCDP events, `DUPLICATE_SHARE` get one GDELT row (a third of those two): the same incident
-told by GDELT, its day within the UCDP row's span and one day's slack, its point within the two
-rows' radii (1.5 km of an exact point, 15 km of a "near" one), its CAMEO code of the same kind
+told by GDELT, its day within the UCDP row's span and one day's slack, its point within 1.5 km of
+where the incident was (GDELT's city points are exact: kg takes them to 3 km), which is UCDP's point
+for an exact row and up to 13.5 km from it for a "near" or district one (two copies of one incident
+are within 3 km of each other, and within 15 km of UCDP's point), its CAMEO code of the same kind
 (190 for a fight, 180 for an attack on civilians), its actors named as GDELT names them. Of the
 rest, `NEAR_SHARE` get one near-miss GDELT row, another incident: the same day and kind 15-50 km
 beyond both rows' radii in the same country (`far`), the same point and kind five to eight days
@@ -185,8 +187,11 @@ class Generator:
         code = "180" if e["violence"] == "3" else "190"
         if kind == "duplicate":
             day = start + dt.timedelta(days=rnd.randint(-1, (end - start).days + 1))
-            reach = 1.5 if e["where_prec"] == "1" else 15.0
-            lat, lon = _offset(lat, lon, rnd.uniform(0, reach), rnd.uniform(0, 2 * math.pi))
+            if "spot" not in e:  # where the incident was: UCDP's point, or up to 13.5 km from a "near" one
+                off = 0.0 if e["where_prec"] == "1" else rnd.uniform(0, 13.5)
+                e["spot"] = _offset(lat, lon, off, rnd.uniform(0, 2 * math.pi))
+            spot: tuple[float, float] = e["spot"]  # type: ignore[assignment]
+            lat, lon = _offset(*spot, rnd.uniform(0, 1.5), rnd.uniform(0, 2 * math.pi))
         elif kind == "far":  # beyond both radii (kg.link.score.GEO_RADIUS_KM: UCDP's by where_prec, 3 km)
             day = start
             reach = {"1": 3.0, "2": 25.0, "3": 50.0}[str(e["where_prec"])] + 3.0

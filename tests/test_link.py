@@ -24,6 +24,7 @@ from kg.link.score import (
     date_span,
     decide,
     figure_feature,
+    in_other_divisions,
     in_sibling_regions,
     label_feature,
     place_feature,
@@ -157,6 +158,28 @@ def test_reports_in_two_districts_of_one_division_are_apart() -> None:
     assert not in_sibling_regions(east, other) and place_feature(east, other) == 0.8
 
 
+def test_reports_in_districts_of_two_divisions_of_one_gazetteer_are_apart() -> None:
+    # district-level rows 65 km apart (within 50 + 50 km) in two districts of two divisions: they share
+    # only the country, but the divisions are two of one gazetteer's (minted side by side), which do not
+    # overlap
+    south = PlaceRecord(ID + "place/ucdp-adm/testland/south-division")
+    south_west = PlaceRecord(ID + "place/ucdp-adm/testland/south-division/west-district")
+    east = report(
+        "a/x", geo_precision="admin2", place=PlaceRecord(ID + "place/r1", 10.0, 20.0), within=(LAND, DIVISION, EAST)
+    )
+    west = report(
+        "b/y", geo_precision="admin2", place=PlaceRecord(ID + "place/r2", 10.58, 20.0), within=(LAND, south, south_west)
+    )
+    assert not in_sibling_regions(east, west) and in_other_divisions(east, west)
+    assert place_feature(east, west) == 0.0 and blocked(east, west) == "places apart"
+    # another gazetteer's division and district (ACLED's names): never taken apart; within the radii
+    other = replace(west, within=(LAND, PlaceRecord(ID + "place/acled-adm/testland/south")))
+    assert not in_other_divisions(east, other) and place_feature(east, other) == 0.8
+    # placed only in the country: it may be anywhere in it
+    in_country = replace(west, within=(LAND,))
+    assert not in_other_divisions(east, in_country) and place_feature(east, in_country) == 0.8
+
+
 # --- types, actors, figures, labels -------------------------------------------------------------
 
 
@@ -251,20 +274,39 @@ def test_decide_never_puts_two_reports_of_one_article_in_one_event() -> None:
 
 
 def test_decide_never_chains_reports_apart_into_one_event() -> None:
-    # the same group on three days running, each a day from the next: two links would make one event
-    # of rows two days apart (dates that do not overlap, even with a day's slack)
+    # the same group on four days running, each a day from the next: three links would make one event
+    # of rows three days apart, and no day is within a day of both the first and the last
     days = [
         report(f"{doc}/x", start=dt.date(2024, 3, d), labels=("Riot in Testville",))
-        for doc, d in zip("abc", (5, 6, 7), strict=True)
+        for doc, d in zip("abcd", (5, 6, 7, 8), strict=True)
     ]
     assert blocked(days[0], days[2]) == "dates do not overlap"
     assert apart(days[0], days[2]) and not apart(days[0], days[1])
     decisions = {d.candidate.key: d for d in decide(days, candidates(days))}
+    # by falling score (all equal), then by pair: 5-6 and 6-7 join (the 6th is within a day of each);
+    # 7-8 would add the 8th, three days from the 5th
     linked = [k for k, d in decisions.items() if d.linked]
-    assert len(linked) == 1
+    assert sorted(linked) == [(days[0].iri, days[1].iri), (days[1].iri, days[2].iri)]
     refused = [d for d in decisions.values() if not d.linked]
+    assert [d.candidate.key for d in refused] == [(days[2].iri, days[3].iri)]
     assert [d.reason for d in refused] == ["would put two reports apart in time or place in one event"]
     assert refused[0].candidate.score >= THRESHOLD
+
+
+def test_copies_a_day_before_and_after_are_one_event() -> None:
+    # a row of the 5th, and two copies of it dated the 4th and the 6th (each a day off): the copies are
+    # two days apart, no candidate pair, but each is a day from the row, and the 5th is within a day
+    # of all three: one event
+    row = report("a/x", start=dt.date(2024, 3, 5), labels=("Riot in Testville",))
+    before = report("b/x", start=dt.date(2024, 3, 4), labels=("Riot in Testville",))
+    after = report("c/x", start=dt.date(2024, 3, 6), labels=("Riot in Testville",))
+    reports = [row, before, after]
+    assert blocked(before, after) == "dates do not overlap"
+    decisions = decide(reports, candidates(reports))
+    assert [(d.candidate.key, d.linked) for d in decisions] == [
+        ((row.iri, before.iri), True),
+        ((row.iri, after.iri), True),
+    ]
 
 
 def test_decide_never_chains_points_apart_into_one_event() -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from kg.link.records import PlaceRecord, ReportRecord
 
 #: the version of the rules below; recorded with every link they propose
-RULES_VERSION = "link-rules-5"
+RULES_VERSION = "link-rules-6"
 
 # --- dates: each report spans the days its precision allows ------------------------------------
 
@@ -139,12 +139,33 @@ def in_sibling_regions(a: ReportRecord, b: ReportRecord) -> bool:
     return bool(a_in & b_in and own_a and own_b)
 
 
+def _gazetteer(iri: str) -> str:
+    """The part of a place IRI before its own key: the regions a source mints for one level of one
+    country share it (`…/place/ucdp-adm/gw-771/` for UCDP's divisions of Bangladesh), and so do the
+    registry's places (`…/place/`)."""
+    return iri.rsplit("/", 1)[0]
+
+
+def in_other_divisions(a: ReportRecord, b: ReportRecord) -> bool:
+    """Whether the two reports lie in different regions of one level of one gazetteer: each within a
+    region (not a country) the other is not within, the two regions' IRIs minted side by side
+    (`_gazetteer`), so that they are two divisions of one division scheme, which do not overlap. Two
+    districts of two divisions share only the country, yet neither report can mean the other's place.
+    Regions of different gazetteers (UCDP's and ACLED's names of one district) are never taken apart."""
+    a_in = {p.iri for p in a.within if not p.is_country}
+    b_in = {p.iri for p in b.within if not p.is_country}
+    own_a = a_in - b_in - {b.place.iri if b.place else ""}
+    own_b = b_in - a_in - {a.place.iri if a.place else ""}
+    return bool({_gazetteer(x) for x in own_a} & {_gazetteer(x) for x in own_b})
+
+
 def place_feature(a: ReportRecord, b: ReportRecord) -> float | None:
     """1 same place, 0.7 one contains the other, 0.8 within both radii, 0.3 same region, 0.1 same
     country, 0 elsewhere; scaled down when the report is placed no finer than a region or country.
-    Reports in sibling regions (`in_sibling_regions`), and two points farther apart than both radii
-    allow, each report giving its geo precision, are 0: neither report can mean the other's place
-    (two districts of one division, two villages of one district the same day). None when either
+    Reports in sibling regions (`in_sibling_regions`) or in other divisions of one gazetteer
+    (`in_other_divisions`), and two points farther apart than both radii allow, each report giving its
+    geo precision, are 0: neither report can mean the other's place (two districts of one division,
+    two districts of two divisions, two villages of one district the same day). None when either
     report has no place."""
     if a.place is None or b.place is None:
         return None
@@ -155,7 +176,7 @@ def place_feature(a: ReportRecord, b: ReportRecord) -> float | None:
     b_in = {p.iri for p in b.within}
     if a.place.iri in b_in or b.place.iri in a_in:
         return 0.7 * weight
-    if in_sibling_regions(a, b):
+    if in_sibling_regions(a, b) or in_other_divisions(a, b):
         return 0.0
     distance = haversine_km(a.place, b.place)
     if distance is not None and distance <= _radius(a) + _radius(b):
@@ -403,8 +424,10 @@ def apart(a: ReportRecord, b: ReportRecord) -> bool:
 
 
 def _slacked_span(r: ReportRecord) -> tuple[dt.date, dt.date]:
+    """The days the report's event can be on if the report is a day off either way (DAY_SLACK)."""
     first, last = date_span(r)
-    return first, last + dt.timedelta(days=DAY_SLACK)
+    slack = dt.timedelta(days=DAY_SLACK)
+    return first - slack, last + slack
 
 
 @dataclass
@@ -413,16 +436,20 @@ class Clusters:
     the document repeats itself), or two reports that are `apart`: links are transitive, and a chain
     of pairs each a day or a few km apart must not make one event of rows a week or a district apart.
 
-    Dates are checked in constant time: every cross pair of two events overlaps (with the slack) when
-    the latest start of each is no later than the earliest slacked end of the other (intervals on a
-    line). Places are checked pair by pair."""
+    Dates: the reports of one event must leave a day it can be on, each report allowed a day off either
+    way (`_slacked_span`): copies of a day on the day before and the day after are one event, a chain
+    of rows on four days running is not. Checked in constant time: the spans of two events meet when
+    the latest slacked start of each is no later than the earliest slacked end of the other (intervals
+    on a line). Places are checked pair by pair."""
 
     article_of: dict[str, str | None]  # report → its article document (None for dataset rows)
     record: dict[str, ReportRecord] = field(default_factory=dict)  # report → its record (for `apart`)
     parent: dict[str, str] = field(default_factory=dict)
     articles: dict[str, set[str]] = field(default_factory=dict)
     members: dict[str, list[str]] = field(default_factory=dict)
-    bounds: dict[str, tuple[dt.date, dt.date]] = field(default_factory=dict)  # root → latest start, earliest end
+    bounds: dict[str, tuple[dt.date, dt.date]] = field(
+        default_factory=dict
+    )  # root → latest slacked start, earliest end
     vouched: set[str] = field(default_factory=set)  # roots of events a curator's acceptance made
 
     def find(self, x: str) -> str:
