@@ -121,6 +121,19 @@ def test_one_documents_rows_are_paired_only_when_one_incident_is_coded_twice() -
     reports += [replace(r, document=ID + "document/gdelt/x") for r in gdelt_rows]
     assert _pairs(reports) >= {("1", "2"), ("1", "3"), ("4", "5")}
     assert ("2", "3") not in _pairs(reports)
+    # the same when the release is swept apart from the others (a large document: 1M rows), with a row
+    # of another day and one of another precision that its rows of the 5th must not pair with
+    other_day = replace(state, iri=ID + "report/u/6", event=ID + "event/u/6", start=dt.date(2024, 3, 6))
+    other_precision = replace(state, iri=ID + "report/u/7", event=ID + "event/u/7", precision="days")
+    reports += [replace(r, document=ID + "document/ucdp-ged/u") for r in (other_day, other_precision)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocking, "BIG_DOCUMENT", 3)
+        pairs = set(blocking.candidate_pairs(blocking.ReportTable().extend(reports)))
+        _same_candidates(reports)
+    # the release's own pairs are those of equal dates and precision; each of its rows with each GDELT row
+    keys = {tuple(sorted((reports[i].iri.rsplit("/", 1)[-1], reports[j].iri.rsplit("/", 1)[-1]))) for i, j in pairs}
+    assert {k for k in keys if k[0] in "12367" and k[1] in "12367"} == {("1", "2"), ("1", "3"), ("2", "3")}
+    assert {("1", "4"), ("1", "5"), ("2", "4"), ("4", "6"), ("5", "7"), ("4", "5")} <= keys
 
 
 # --- the same candidates as score.candidates -------------------------------------------------------
@@ -208,6 +221,8 @@ _PLACES = (
     (PlaceRecord(ID + "place/region-x", 10.2, 20.2), (XLAND,)),
     (PlaceRecord(ID + "place/town-rx", 10.21, 20.2), (XLAND, PlaceRecord(ID + "place/region-x", 10.2, 20.2))),
     (PlaceRecord(ID + "place/lone", 10.3, 20.0), ()),  # no containing place: near by distance alone
+    (PlaceRecord(ID + "place/mid-z", 10.8, 20.0), ()),  # 89 km north of the towns: two districts' radii reach
+    (PlaceRecord(ID + "place/far-z", 12.7, 20.0), ()),  # 300 km north of the towns: only wide radii reach
     (PlaceRecord(ID + "place/nowhere"), ()),
 )
 _TYPES = (
@@ -234,7 +249,7 @@ def _report(draw: st.DrawFn, n: int) -> ReportRecord:
         start=start,
         end=end,
         precision=precision,
-        geo_precision=draw(st.sampled_from((None, "exact", "near", "admin1", "country", "international"))),
+        geo_precision=draw(st.sampled_from((None, "exact", "near", "admin2", "admin1", "country", "international"))),
         place=place,
         within=within,
         types=types,
@@ -255,6 +270,16 @@ def _reports(draw: st.DrawFn) -> list[ReportRecord]:
 @given(_reports())
 def test_the_same_candidates_on_random_reports(reports: list[ReportRecord]) -> None:
     _same_candidates(reports)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_reports())
+def test_the_same_candidates_when_every_document_is_swept_apart(reports: list[ReportRecord]) -> None:
+    # a document of 2 reports or more counts as large: the ones that do not repeat themselves are crossed
+    # with the others and paired within only on equal dates (what 1M rows of a release get)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocking, "BIG_DOCUMENT", 2)
+        _same_candidates(reports)
 
 
 # --- the streamed path: the same links graph ------------------------------------------------------
@@ -373,3 +398,21 @@ def test_rows_of_one_incident_coded_twice_are_kept_whatever_their_score() -> Non
     stream, below = link_table(BASE, blocking.ReportTable().extend(reports), [], strict)
     assert (stream.links, below) == (1, 0)
     assert b"".join(stream.nquads) == link_reports(BASE, reports, [], strict).nquads
+
+
+def test_reports_of_small_radii_meet_across_families_as_far_as_both_radii_reach() -> None:
+    # two district-level rows of two countries' families, 89 km apart: within 50 + 50 km, a pair (1-2);
+    # an exact point as far from a district row is not (1-4, 2-3: 50 + 3 km), nor two exact ones (3-4); a
+    # province-level row (250 km) 211 km from mid pairs with both rows there (2-5, 4-5), not with the
+    # towns 300.2 km away (1-5: 250 + 50 km; 3-5); same places pair (1-3, 2-4)
+    mid = PlaceRecord(ID + "place/mid", 10.8, 20.0)
+    far = PlaceRecord(ID + "place/far", 12.7, 20.0)
+    reports = [
+        rec("a/1", 5, TOWN_X, (XLAND,), geo_precision="admin2"),
+        rec("b/2", 5, mid, (YLAND,), geo_precision="admin2"),
+        rec("c/3", 5, TOWN_X, (XLAND,)),
+        rec("d/4", 5, mid, (YLAND,)),
+        rec("e/5", 5, far, (), geo_precision="admin1"),
+    ]
+    assert _pairs(reports) == {("1", "2"), ("1", "3"), ("2", "4"), ("2", "5"), ("4", "5")}
+    _same_candidates(reports)

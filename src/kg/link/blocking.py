@@ -5,11 +5,16 @@ they share interned once) and paired by sweeps over their date spans, sorted by 
 
 1. **Place families.** Two reports whose places share a place (the same place, one within the other,
    a common ancestor through `kgo:withinPlace`) are in one family: the connected components of places
-   joined by containment (in practice, a country). Each family is swept on its own.
+   joined by containment (in practice, a country). Each family is swept on its own; a large document
+   that does not repeat itself (a UCDP release) is crossed with the family's other reports, and its
+   own are paired only when their dates and precision are equal (the one pair of a release
+   `score.blocked` lets through: one incident coded twice).
 2. **Distance.** Reports of different families can still be close (a UCDP country and a GDELT country
-   are different places): reports with coordinates are put in cells of a 3-D grid over the sphere, as
-   wide as the farthest two reports' radii can reach (`REACH_KM`), and the families of a cell are
-   crossed with those of the cell and its 26 neighbours.
+   are different places): reports with coordinates are put in cells of a 3-D grid over the sphere, and
+   the families of a cell are crossed with those of the cell and its 26 neighbours. Reports of small
+   radii (up to a district's, `NARROW_KM`) are paired with one another by cells as wide as two such
+   radii reach (and a km); pairs with a report of a wider radius by cells as wide as the farthest two
+   reports' radii can reach (`REACH_KM`).
 3. **No place.** A report without a place may be of any place: it is crossed with every report.
 
 A sweep pairs two reports only when their spans overlap by `score.spans_overlap` (exactly: spans with
@@ -207,6 +212,10 @@ class ReportTable:
             self.add(r)
         return self
 
+    def repeats(self) -> list[bool]:
+        """For each interned document, whether its reports may repeat one another (`score.repeats_itself`)."""
+        return [repeats_itself(d) for d in self._docs.values]
+
     def document(self, i: int) -> str:
         """The document of the i-th report."""
         return self._docs.values[self.doc[i]]
@@ -298,20 +307,27 @@ class ReportTable:
             out.append(numbers.setdefault(root, len(numbers)))
         return out
 
-    def cells(self) -> dict[tuple[int, int, int], list[int]]:
-        """Reports with coordinates by cell of a 3-D grid `REACH_KM` wide: two points within
-        `REACH_KM` of each other on the sphere are within that of each other in space (a chord is
-        shorter than its arc), so they are in the same or neighbouring cells."""
+    def cells(
+        self, width: float = REACH_KM, reports: Iterable[int] | None = None
+    ) -> dict[tuple[int, int, int], list[int]]:
+        """Reports with coordinates (of `reports`, or all) by cell of a 3-D grid `width` km wide: two
+        points within `width` of each other on the sphere are within that of each other in space (a
+        chord is shorter than its arc), so they are in the same or neighbouring cells."""
         cells: dict[tuple[int, int, int], list[int]] = defaultdict(list)
-        for i in range(len(self)):
+        for i in range(len(self)) if reports is None else reports:
             lat, lon = self.lat[i], self.lon[i]
             if math.isnan(lat) or self.place.head[i] == _NONE:
                 continue
             la, lo = math.radians(lat), math.radians(lon)
             x, y, z = math.cos(la) * math.cos(lo), math.cos(la) * math.sin(lo), math.sin(la)
-            key = tuple(math.floor(_EARTH_KM * v / REACH_KM) for v in (x, y, z))
+            key = tuple(math.floor(_EARTH_KM * v / width) for v in (x, y, z))
             cells[key].append(i)  # type: ignore[index]
         return cells
+
+    def radii(self) -> array[float]:
+        """Each report's radius (km) by its geo precision, as `score.place_feature` reads it."""
+        by_misc = [GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in self._misc.values]
+        return array("d", (by_misc[m] for m in self.misc))
 
 
 # --- sweeps over date spans -------------------------------------------------------------------------
@@ -355,6 +371,84 @@ def _neighbours(key: tuple[int, int, int]) -> Iterator[tuple[int, int, int]]:
             yield (key[0] + d[0], key[1] + d[1], key[2] + d[2])
 
 
+#: a document with at least this many reports in a family is swept apart from the others (when it does
+#: not repeat itself): its own reports are paired only when `score.coded_twice` can hold
+BIG_DOCUMENT = 64
+
+
+def _family_pairs(table: ReportTable, members: list[int]) -> Iterator[tuple[int, int]]:
+    """The pairs of one family's reports whose spans overlap, leaving out pairs of one large document
+    that does not repeat itself unless their dates and precision are equal (one incident coded twice,
+    `score.coded_twice`; any other pair of such a document is blocked): a release's rows are crossed
+    with the others' and not swept with one another. The rest (small documents, those that repeat
+    themselves) are swept together."""
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for i in members:
+        by_doc[table.doc[i]].append(i)
+    repeats = table.repeats()
+    big = sorted(d for d, m in by_doc.items() if len(m) >= BIG_DOCUMENT and not repeats[d])
+    if not big:
+        yield from _sweep(table, *_by_start(table, members))
+        return
+    rest = _by_start(table, [i for d, m in by_doc.items() if d not in big for i in m])
+    yield from _sweep(table, *rest)
+    sorted_big = [_by_start(table, by_doc[d]) for d in big]
+    misc, start, end = table.misc, table.start, table.end
+    for x, own in enumerate(sorted_big):
+        yield from _cross(table, own, rest)
+        for other in sorted_big[x + 1 :]:
+            yield from _cross(table, own, other)
+        same: dict[tuple[int, int, str], list[int]] = defaultdict(list)
+        for i in own[0]:
+            same[(start[i], end[i], table._misc.values[misc[i]][0])].append(i)
+        for group in same.values():
+            for y, i in enumerate(group):
+                for j in group[y + 1 :]:
+                    yield i, j
+
+
+_Sorted = tuple[list[int], list[int]]
+#: reports of a radius up to this (km: a district's) are paired across families by a grid of cells
+#: twice as wide (and a km), the others by one `REACH_KM` wide
+NARROW_KM = GEO_RADIUS_KM["admin2"]
+
+
+def _split(group: _Sorted, wide: bytearray) -> tuple[_Sorted, _Sorted]:
+    """A group sorted by first day, as its reports of a wide radius and the others (each still sorted)."""
+    order, los = group
+    w = [x for x, i in enumerate(order) if wide[i]]
+    n = [x for x, i in enumerate(order) if not wide[i]]
+    return ([order[x] for x in w], [los[x] for x in w]), ([order[x] for x in n], [los[x] for x in n])
+
+
+def _grid_pairs(
+    table: ReportTable,
+    family: array[int],
+    cells: dict[tuple[int, int, int], list[int]],
+    cross: Callable[[_Sorted, _Sorted], Iterator[tuple[int, int]]],
+) -> Iterator[tuple[int, int]]:
+    """The pairs `cross` gives of the reports of two families in one cell or two neighbouring cells."""
+    by_cell = {
+        key: {f: _by_start(table, [i for i in members if family[i] == f]) for f in sorted({family[i] for i in members})}
+        for key, members in cells.items()
+    }
+
+    for key in sorted(by_cell):
+        here = by_cell[key]
+        fams = sorted(here)
+        for x, f in enumerate(fams):
+            for g in fams[x + 1 :]:
+                yield from cross(here[f], here[g])
+        for near in _neighbours(key):
+            there = by_cell.get(near)
+            if there is None:
+                continue
+            for f in fams:
+                for g in there:
+                    if g != f:
+                        yield from cross(here[f], there[g])
+
+
 def candidate_pairs(table: ReportTable, family: array[int] | None = None) -> Iterator[tuple[int, int]]:
     """The pairs (by index) whose dates overlap and whose places may meet, each once; a superset of
     the pairs `score.blocked` lets through. `family`: `table.families()`, if already worked out."""
@@ -364,30 +458,24 @@ def candidate_pairs(table: ReportTable, family: array[int] | None = None) -> Ite
     for i, f in enumerate(family):
         groups[f].append(i)
     unplaced = groups.pop(_NONE, [])
-    sorted_groups = {f: _by_start(table, m) for f, m in groups.items()}
-    for f in sorted(sorted_groups):  # 1. within a family
-        yield from _sweep(table, *sorted_groups[f])
-    del sorted_groups
-    cells = table.cells()  # 2. families apart but near
-    by_cell = {
-        key: {f: _by_start(table, [i for i in members if family[i] == f]) for f in sorted({family[i] for i in members})}
-        for key, members in cells.items()
-    }
-    for key in sorted(by_cell):
-        here = by_cell[key]
-        fams = sorted(here)
-        for x, f in enumerate(fams):
-            for g in fams[x + 1 :]:
-                yield from _cross(table, here[f], here[g])
-        for near in _neighbours(key):
-            there = by_cell.get(near)
-            if there is None:
-                continue
-            for f in fams:
-                for g in there:
-                    if g != f:
-                        yield from _cross(table, here[f], there[g])
-    del by_cell
+    for f in sorted(groups):  # 1. within a family
+        yield from _family_pairs(table, groups[f])
+    # 2. families apart but near: reports of small radii (a point, a town, a district) by a fine grid,
+    # pairs with a wider one (a province, an area) by a coarse one
+    radius = table.radii()
+    narrow = [i for i in range(len(table)) if family[i] != _NONE and radius[i] <= NARROW_KM]
+    yield from _grid_pairs(table, family, table.cells(2 * NARROW_KM + 1, narrow), lambda a, b: _cross(table, a, b))
+    wide = bytearray(1 if r > NARROW_KM else 0 for r in radius)
+
+    def cross_wide(a: _Sorted, b: _Sorted) -> Iterator[tuple[int, int]]:
+        """The pairs of a × b with at least one report of a wide radius."""
+        (wa, na), (wb, nb) = _split(a, wide), _split(b, wide)
+        yield from _cross(table, wa, wb)
+        yield from _cross(table, wa, nb)
+        yield from _cross(table, na, wb)
+
+    if any(wide):
+        yield from _grid_pairs(table, family, table.cells(), cross_wide)
     if unplaced:  # 3. no place: any place
         loose = _by_start(table, unplaced)
         yield from _sweep(table, *loose)
@@ -400,7 +488,7 @@ def _memo(function: Callable[[int, int], bool]) -> Callable[[int, int], bool]:
 
 def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportRecord, ReportRecord]]:
     """The pairs that pass `score.blocked`, each once, in no set order: their indices and records."""
-    repeats = [repeats_itself(str(d)) for d in table._docs.values]
+    repeats = table.repeats()
     sigs = table._sigs.values
 
     @_memo
