@@ -270,6 +270,11 @@ def _reports(draw: st.DrawFn) -> list[ReportRecord]:
 @given(_reports())
 def test_the_same_candidates_on_random_reports(reports: list[ReportRecord]) -> None:
     _same_candidates(reports)
+    # dealt out to 5 parts (a pool's): each pair in exactly one part
+    table = blocking.ReportTable().extend(reports)
+    whole = sorted((i, j) for i, j, *_ in blocking.candidate_indices(table))
+    parts = [(i, j) for k in range(5) for i, j, *_ in blocking.candidate_indices(table, (k, 5))]
+    assert sorted(parts) == whole
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -335,6 +340,10 @@ def test_the_streamed_path_gives_the_same_links_graph_with_curated_decisions(gen
     curated_keys = {(c.a, c.b) for c in curated}
     assert kept == [p for p in pairs if p["score"] >= score.THRESHOLD or (p["a"], p["b"]) in curated_keys]
     assert below == len(pairs) - len(kept) > 0
+    # by a pool of three processes (blocks dealt out to 24 parts): the same bytes, the same count
+    pooled, pooled_below = link_table(BASE, blocking.ReportTable().extend(reports), curated, workers=3)
+    assert b"".join(pooled.nquads) == streamed.nquads and b"".join(pooled.proposals) == streamed.proposals
+    assert pooled_below == below
 
 
 def test_the_line_writer_writes_the_bytes_of_rdflibs(labelled: dict[str, list[ReportRecord]]) -> None:

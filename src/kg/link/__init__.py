@@ -8,17 +8,18 @@ records (one SPARQL query over any kg graph, or a dataset file's rows read strai
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from rdflib import Graph
 
-from kg.link.blocking import ReportTable, candidates, scored_pairs
+from kg.link.blocking import Part, ReportTable, blocks, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
 from kg.link.nquads import StreamedLinks, build_links_lines, stream_links
 from kg.link.publish import LinkOutput
 from kg.link.records import ReportRecord, read_reports
-from kg.link.score import RULES_VERSION, THRESHOLD, coded_twice, decide
+from kg.link.score import RULES_VERSION, THRESHOLD, Candidate, coded_twice, decide
 
 __all__ = [
     "RULES_VERSION",
@@ -59,26 +60,75 @@ def link_graph(graph: Graph, base: str, decisions_file: Path | None = None, shap
     return out
 
 
+#: a table of at least this many reports is worked on by a process per core (`link_table`)
+POOL_FROM = 20_000
+#: blocks of work per process: dealt out in turn, so that no process waits long for the last
+PARTS_PER_WORKER = 8
+_Kept = list[tuple[int, int, Candidate]]
+#: what the pool's processes work on (set before they are forked, read in them)
+_SHARED: tuple[ReportTable, set[tuple[str, str]], float] | None = None
+
+
+def _kept(table: ReportTable, named: set[tuple[str, str]], threshold: float, part: Part | None) -> tuple[_Kept, int]:
+    """The scored candidate pairs (of `part`) that can matter: scoring at least `threshold`, named by a
+    curated decision, or one incident coded twice; and the count of the others."""
+    kept: _Kept = []
+    below = 0
+    for i, j, a, b, c in scored_pairs(table, part):
+        if c.score >= threshold or c.key in named or (table.doc[i] == table.doc[j] and coded_twice(a, b)):
+            kept.append((i, j, c))
+        else:
+            below += 1
+    return kept, below
+
+
+def _kept_part(part: Part) -> tuple[_Kept, int]:
+    assert _SHARED is not None, "the pool's table is set before its processes are forked"
+    return _kept(*_SHARED, part)
+
+
+def _kept_pooled(table: ReportTable, named: set[tuple[str, str]], threshold: float, workers: int) -> tuple[_Kept, int]:
+    """`_kept` by `workers` forked processes, each a part of the blocks at a time (the table is shared by
+    the fork, not copied); the parts' pairs in the parts' order, so the same every run."""
+    import multiprocessing
+
+    global _SHARED
+    parts = workers * PARTS_PER_WORKER
+    blocks(table)  # the families and cells, worked out once, before the fork shares them
+    _SHARED = (table, named, threshold)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            results = pool.map(_kept_part, [(k, parts) for k in range(parts)], chunksize=1)
+    finally:
+        _SHARED = None
+    return [x for kept, _ in results for x in kept], sum(below for _, below in results)
+
+
 def link_table(
-    base: str, table: ReportTable, curated: list[Curated], threshold: float = THRESHOLD
+    base: str,
+    table: ReportTable,
+    curated: list[Curated],
+    threshold: float = THRESHOLD,
+    workers: int | None = None,
 ) -> tuple[StreamedLinks, int]:
     """`link_reports` for many reports: the same links and the same links graph, with the candidate
     pairs streamed and only those that can matter kept (scoring at least `threshold`, curated, or one
     incident coded twice); the proposals list those, and the count of the others is returned beside.
 
     Memory holds the table and the kept pairs, never every candidate pair; the output is made as it is
-    written (`StreamedLinks`, for `kg.atomic.write_outputs`).
+    written (`StreamedLinks`, for `kg.atomic.write_outputs`). The pairs are scored by `workers`
+    processes (by default one per core the process may use, for `POOL_FROM` reports or more); the
+    output is the same whatever their number.
     """
     accepted = [(c.a, c.b) for c in curated if c.link.decision == "accepted"]
     rejected = [(c.a, c.b) for c in curated if c.link.decision == "rejected"]
-    named = {tuple(sorted(p)) for p in (*accepted, *rejected)}
-    kept = []
-    below = 0
-    for i, j, a, b, c in scored_pairs(table):
-        if c.score >= threshold or c.key in named or (table.doc[i] == table.doc[j] and coded_twice(a, b)):
-            kept.append((i, j, c))
-        else:
-            below += 1
+    named = {(a, b) if a <= b else (b, a) for a, b in (*accepted, *rejected)}
+    if workers is None:
+        workers = len(os.sched_getaffinity(0)) if len(table) >= POOL_FROM else 1
+    if workers > 1:
+        kept, below = _kept_pooled(table, named, threshold, workers)
+    else:
+        kept, below = _kept(table, named, threshold, None)
     wanted = {x for i, j, _ in kept for x in (i, j)}
     iris = {x for p in named for x in p}
     events = {table.event[x] for x in wanted}
@@ -97,6 +147,7 @@ def link_files(
     ontology: Sequence[Path],
     graph: Graph | None = None,
     decisions_file: Path | None = None,
+    workers: int | None = None,
 ) -> tuple[StreamedLinks, int, int]:
     """Link the rows of dataset files (`(dataset name, file)`, read straight into records, without a
     graph) with the reports of `graph` if given; the output, the number of reports and the number of
@@ -109,5 +160,5 @@ def link_files(
     for dataset, file in rows:
         table.extend(read_row_reports(dataset, file, registry_file, ontology, base))
     curated = load_decisions(decisions_file, base, set(table.iri)) if decisions_file else []
-    out, below = link_table(base, table, curated)
+    out, below = link_table(base, table, curated, workers=workers)
     return out, len(table), below

@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from itertools import product
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from kg.link.records import PlaceRecord, ReportRecord
 from kg.link.score import (
@@ -177,12 +177,14 @@ class ReportTable:
         self._misc: _Interned[tuple[str, str | None, str | None, str | None]] = _Interned()
         self._violence: _Interned[str] = _Interned()
         self._records: dict[int, ReportRecord] = {}
+        self._blocks: _Blocks | None = None  # blocks(self), once worked out
 
     def __len__(self) -> int:
         return len(self.iri)
 
     def add(self, r: ReportRecord) -> None:
         """Keep one report."""
+        self._blocks = None
         first, last = date_span(r)
         self.iri.append(r.iri)
         self.event.append(r.event)
@@ -422,18 +424,15 @@ def _split(group: _Sorted, wide: bytearray) -> tuple[_Sorted, _Sorted]:
 
 
 def _grid_pairs(
-    table: ReportTable,
-    family: array[int],
-    cells: dict[tuple[int, int, int], list[int]],
+    by_cell: dict[tuple[int, int, int], dict[int, _Sorted]],
     cross: Callable[[_Sorted, _Sorted], Iterator[tuple[int, int]]],
+    take: Callable[[], bool],
 ) -> Iterator[tuple[int, int]]:
-    """The pairs `cross` gives of the reports of two families in one cell or two neighbouring cells."""
-    by_cell = {
-        key: {f: _by_start(table, [i for i in members if family[i] == f]) for f in sorted({family[i] for i in members})}
-        for key, members in cells.items()
-    }
-
+    """The pairs `cross` gives of the reports of two families in one cell or two neighbouring cells
+    (from the cells `take` takes, to themselves and their neighbours)."""
     for key in sorted(by_cell):
+        if not take():
+            continue
         here = by_cell[key]
         fams = sorted(here)
         for x, f in enumerate(fams):
@@ -449,45 +448,95 @@ def _grid_pairs(
                         yield from cross(here[f], there[g])
 
 
-def candidate_pairs(table: ReportTable, family: array[int] | None = None) -> Iterator[tuple[int, int]]:
-    """The pairs (by index) whose dates overlap and whose places may meet, each once; a superset of
-    the pairs `score.blocked` lets through. `family`: `table.families()`, if already worked out."""
-    if family is None:
-        family = table.families()
+#: a share of the work: (which, of how many)
+Part = tuple[int, int]
+
+
+def _taker(part: Part | None) -> Callable[[], bool]:
+    """Whether the next block of work is this part's: blocks are dealt out in turn."""
+    if part is None:
+        return lambda: True
+    which, parts = part
+    count = iter(range(1 << 62))
+    return lambda: next(count) % parts == which
+
+
+class _Blocks(NamedTuple):
+    """What the sweeps of a table go over, worked out once (and before a pool's processes fork)."""
+
+    family: array[int]  # each report's place family (`ReportTable.families`)
+    groups: list[list[int]]  # the reports of each family, by family
+    unplaced: list[int]  # the reports without a place
+    wide: bytearray  # 1 for a report of a radius wider than NARROW_KM
+    fine: dict[tuple[int, int, int], dict[int, _Sorted]]  # narrow reports by fine cell and family
+    coarse: dict[tuple[int, int, int], dict[int, _Sorted]]  # every placed report by coarse cell (if any wide)
+
+
+def _by_cell(
+    table: ReportTable, family: array[int], cells: dict[tuple[int, int, int], list[int]]
+) -> dict[tuple[int, int, int], dict[int, _Sorted]]:
+    return {
+        key: {f: _by_start(table, [i for i in members if family[i] == f]) for f in sorted({family[i] for i in members})}
+        for key, members in cells.items()
+    }
+
+
+def blocks(table: ReportTable) -> _Blocks:
+    """The table's families and cells (kept by the table until a report is added)."""
+    known = table._blocks
+    if known is not None:
+        return known
+    family = table.families()
     groups: dict[int, list[int]] = defaultdict(list)
     for i, f in enumerate(family):
         groups[f].append(i)
     unplaced = groups.pop(_NONE, [])
-    for f in sorted(groups):  # 1. within a family
-        yield from _family_pairs(table, groups[f])
-    # 2. families apart but near: reports of small radii (a point, a town, a district) by a fine grid,
-    # pairs with a wider one (a province, an area) by a coarse one
     radius = table.radii()
     narrow = [i for i in range(len(table)) if family[i] != _NONE and radius[i] <= NARROW_KM]
-    yield from _grid_pairs(table, family, table.cells(2 * NARROW_KM + 1, narrow), lambda a, b: _cross(table, a, b))
     wide = bytearray(1 if r > NARROW_KM else 0 for r in radius)
+    fine = _by_cell(table, family, table.cells(2 * NARROW_KM + 1, narrow))
+    coarse = _by_cell(table, family, table.cells()) if any(wide) else {}
+    known = table._blocks = _Blocks(family, [groups[f] for f in sorted(groups)], unplaced, wide, fine, coarse)
+    return known
 
-    def cross_wide(a: _Sorted, b: _Sorted) -> Iterator[tuple[int, int]]:
-        """The pairs of a × b with at least one report of a wide radius."""
-        (wa, na), (wb, nb) = _split(a, wide), _split(b, wide)
-        yield from _cross(table, wa, wb)
-        yield from _cross(table, wa, nb)
-        yield from _cross(table, na, wb)
 
-    if any(wide):
-        yield from _grid_pairs(table, family, table.cells(), cross_wide)
-    if unplaced:  # 3. no place: any place
-        loose = _by_start(table, unplaced)
+def candidate_pairs(table: ReportTable, part: Part | None = None) -> Iterator[tuple[int, int]]:
+    """The pairs (by index) whose dates overlap and whose places may meet, each once; a superset of
+    the pairs `score.blocked` lets through. With `part` (which, of how many), only the pairs of that
+    part's blocks (families, cells, the unplaced reports; dealt out in turn): the parts' pairs
+    together are the pairs, each in one part."""
+    b = blocks(table)
+    take = _taker(part)
+    for members in b.groups:  # 1. within a family
+        if take():
+            yield from _family_pairs(table, members)
+    # 2. families apart but near: reports of small radii (a point, a town, a district) by a fine grid,
+    # pairs with a wider one (a province, an area) by a coarse one
+    yield from _grid_pairs(b.fine, lambda x, y: _cross(table, x, y), take)
+
+    def cross_wide(x: _Sorted, y: _Sorted) -> Iterator[tuple[int, int]]:
+        """The pairs of x × y with at least one report of a wide radius."""
+        (wx, nx), (wy, ny) = _split(x, b.wide), _split(y, b.wide)
+        yield from _cross(table, wx, wy)
+        yield from _cross(table, wx, ny)
+        yield from _cross(table, nx, wy)
+
+    yield from _grid_pairs(b.coarse, cross_wide, take)
+    if b.unplaced and take():  # 3. no place: any place
+        loose = _by_start(table, b.unplaced)
         yield from _sweep(table, *loose)
-        yield from _cross(table, loose, _by_start(table, (i for i in range(len(table)) if family[i] != _NONE)))
+        yield from _cross(table, loose, _by_start(table, (i for i in range(len(table)) if b.family[i] != _NONE)))
 
 
 def _memo(function: Callable[[int, int], bool]) -> Callable[[int, int], bool]:
     return lru_cache(maxsize=1 << 16)(function)
 
 
-def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportRecord, ReportRecord]]:
-    """The pairs that pass `score.blocked`, each once, in no set order: their indices and records."""
+def candidate_indices(
+    table: ReportTable, part: Part | None = None
+) -> Iterator[tuple[int, int, ReportRecord, ReportRecord]]:
+    """The pairs that pass `score.blocked`, each once, in no set order: their indices and records
+    (with `part`, those of that part's blocks: `candidate_pairs`)."""
     repeats = table.repeats()
     sigs = table._sigs.values
 
@@ -499,10 +548,10 @@ def candidate_indices(table: ReportTable) -> Iterator[tuple[int, int, ReportReco
 
     # a report's radius by its geo precision, as score.place_feature reads it
     radius = array("d", (GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in table._misc.values))
-    family = table.families()
+    family = blocks(table).family
     event, doc, sig, violence, start, end = table.event, table.doc, table.sig, table.violence, table.start, table.end
     misc, lat, lon = table.misc, table.lat, table.lon
-    for i, j in candidate_pairs(table, family):
+    for i, j in candidate_pairs(table, part):
         if event.same(i, j):
             continue
         if doc[i] == doc[j] and not repeats[doc[i]]:
@@ -548,9 +597,11 @@ class _Probe:
 _PROBE = _Probe()
 
 
-def scored_pairs(table: ReportTable) -> Iterator[tuple[int, int, ReportRecord, ReportRecord, Candidate]]:
+def scored_pairs(
+    table: ReportTable, part: Part | None = None
+) -> Iterator[tuple[int, int, ReportRecord, ReportRecord, Candidate]]:
     """Every candidate pair, scored (`score.score_pair`), one at a time: its indices, records and score."""
-    for i, j, a, b in candidate_indices(table):
+    for i, j, a, b in candidate_indices(table, part):
         yield i, j, a, b, score_pair(a, b)
 
 
