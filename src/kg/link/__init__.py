@@ -69,6 +69,15 @@ _Kept = list[tuple[int, int, Candidate]]
 _SHARED: tuple[ReportTable, set[tuple[str, str]], float] | None = None
 
 
+def _cores() -> int:
+    """The cores this process may use where processes can be forked (Linux, macOS), else 1."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def _kept(table: ReportTable, named: set[tuple[str, str]], threshold: float, part: Part | None) -> tuple[_Kept, int]:
     """The scored candidate pairs (of `part`) that can matter: scoring at least `threshold`, named by a
     curated decision, or one incident coded twice; and the count of the others."""
@@ -124,7 +133,7 @@ def link_table(
     rejected = [(c.a, c.b) for c in curated if c.link.decision == "rejected"]
     named = {(a, b) if a <= b else (b, a) for a, b in (*accepted, *rejected)}
     if workers is None:
-        workers = len(os.sched_getaffinity(0)) if len(table) >= POOL_FROM else 1
+        workers = _cores() if len(table) >= POOL_FROM else 1
     if workers > 1:
         kept, below = _kept_pooled(table, named, threshold, workers)
     else:
