@@ -109,11 +109,11 @@ def _nquads(
             f'{_iri(tool)} {label} "kg link, rules {RULES_VERSION}"@en{graph}',
         ]
     )
-    component, event_type = _iri(KGO.component), _iri(KGO.eventType)
+    component, event_type, event_class = _iri(KGO.component), _iri(KGO.eventType), _iri(KGO.Event)
     for e, members in events:
         s = _iri(e)
         lines = [
-            f"{s} {rdf_type} {_iri(KGO.Event)}{graph}",
+            f"{s} {rdf_type} {event_class}{graph}",
             f'{s} {label} "one event of {len(members)} linked events"@en{graph}',
             f'{s} {label} "satu peristiwa dari {len(members)} peristiwa yang ditautkan"@id{graph}',
         ]
@@ -125,12 +125,13 @@ def _nquads(
         yield _sorted_lines(lines)
     p = {name: _iri(getattr(KGO, name)) for name in ("linkedReport", "linkScore", "rulesVersion", "linkFeature")}
     p["linkStatus"] = _iri(KGO.linkStatus)
+    report_link, attributed, by_tool = _iri(KGO.ReportLink), _iri(PROV.wasAttributedTo), _iri(tool)
     for link, d in sorted((str(link_iri(base, d.candidate.a, d.candidate.b)), d) for d in linked):
         c = d.candidate
         s = _iri(link)
         features: list[str] = []
         lines = [
-            f"{s} {rdf_type} {_iri(KGO.ReportLink)}{graph}",
+            f"{s} {rdf_type} {report_link}{graph}",
             f"{s} {p['linkedReport']} {_iri(c.a)}{graph}",
             f"{s} {p['linkedReport']} {_iri(c.b)}{graph}",
             f"{s} {p['linkScore']} {_decimal(c.score)}{graph}",
@@ -148,7 +149,7 @@ def _nquads(
             lines.extend(_curated_lines(base, URIRef(link), decided))
         else:
             lines.append(f'{s} {p["linkStatus"]} "proposed"{graph}')
-            lines.append(f"{s} {_iri(PROV.wasAttributedTo)} {_iri(tool)}{graph}")
+            lines.append(f"{s} {attributed} {by_tool}{graph}")
         yield _sorted_lines(features) + _sorted_lines(lines)
 
 

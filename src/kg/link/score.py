@@ -11,8 +11,9 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.link.records import PlaceRecord, ReportRecord
 
@@ -35,17 +36,21 @@ PRECISION_SPAN: dict[str, int | str] = {
 DAY_SLACK = 1
 
 
+def _last_day(start: dt.date, precision: str, iri: str) -> dt.date:
+    """The last day a start date of this precision can mean."""
+    span = PRECISION_SPAN.get(precision)
+    if span is None:
+        raise ValueError(f"unknown date precision {precision!r} of {iri}")
+    if span == "month":
+        return dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1)
+    if span == "year":
+        return dt.date(start.year, 12, 31)
+    return start + dt.timedelta(days=int(span) - 1)
+
+
 def date_span(r: ReportRecord) -> tuple[dt.date, dt.date]:
     """The first and last day the report's date can mean, by its precision."""
-    span = PRECISION_SPAN.get(r.precision)
-    if span is None:
-        raise ValueError(f"unknown date precision {r.precision!r} of {r.iri}")
-    if span == "month":
-        last = dt.date(r.start.year + r.start.month // 12, r.start.month % 12 + 1, 1) - dt.timedelta(days=1)
-    elif span == "year":
-        last = dt.date(r.start.year, 12, 31)
-    else:
-        last = r.start + dt.timedelta(days=int(span) - 1)
+    last = _last_day(r.start, r.precision, r.iri)
     if r.end is not None:
         last = max(last, r.end)
     return r.start, last
@@ -64,7 +69,7 @@ def spans_overlap(a: ReportRecord, b: ReportRecord) -> bool:
 
 def _start_span(r: ReportRecord) -> tuple[dt.date, dt.date]:
     """The days the report's start date can mean (its end date aside)."""
-    return date_span(ReportRecord(**{**r.__dict__, "end": None}))
+    return r.start, _last_day(r.start, r.precision, r.iri)
 
 
 #: how much agreeing starts tell, by the coarser precision of the two (a shared month says less
@@ -235,7 +240,7 @@ def type_feature(a: ReportRecord, b: ReportRecord) -> float | None:
 # --- actors, figures, labels ---------------------------------------------------------------------
 
 
-def _jaccard(a: set[str], b: set[str]) -> float:
+def _jaccard(a: Set[str], b: Set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
@@ -269,17 +274,22 @@ _STOP = "the a an of in on at to and or by for from with during di ke dari dan y
 STOPWORDS = frozenset(_STOP.split(" "))
 
 
+@lru_cache(maxsize=1 << 16)
+def _words(labels: tuple[str, ...]) -> frozenset[str]:
+    words: set[str] = set()
+    for label in labels:
+        words |= {w for w in _TOKEN.findall(_REPORT_SUFFIX.sub("", label).lower()) if w not in STOPWORDS}
+    return frozenset(words)
+
+
 def label_tokens(r: ReportRecord) -> set[str]:
     """The words of the report's labels (every language), lower-cased, without function words."""
-    words: set[str] = set()
-    for label in r.labels:
-        words |= {w for w in _TOKEN.findall(_REPORT_SUFFIX.sub("", label).lower()) if w not in STOPWORDS}
-    return words
+    return set(_words(r.labels))
 
 
 def label_feature(a: ReportRecord, b: ReportRecord) -> float | None:
     """Jaccard index of the labels' words; None when either has no label."""
-    ta, tb = label_tokens(a), label_tokens(b)
+    ta, tb = _words(a.labels), _words(b.labels)
     if not ta or not tb:
         return None
     return _jaccard(ta, tb)
