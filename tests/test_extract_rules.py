@@ -91,6 +91,19 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
             {(2000, "about", "participants"), (40, "exact", "businesses-affected")},
         ),
         ("en", "Three attackers opened fire in Almaty.", {(3, "exact", "participants")}),
+        # session 8: houses burned or destroyed and displaced people, with the verb that says so
+        (
+            "en",
+            "In Almaty over 300 houses were burned and 4,000 people fled to the hills.",
+            {(300, "more-than", "houses-destroyed"), (4000, "exact", "displaced")},
+        ),
+        (
+            "id",
+            "Di Almaty 45 rumah dibakar dan sekitar 1.200 warga mengungsi.",
+            {(45, "exact", "houses-destroyed"), (1200, "about", "displaced")},
+        ),
+        # a bare "houses" counts no kind: houses searched are not houses destroyed
+        ("en", "Police searched 12 houses in Almaty.", set()),
         # no count kind named: no figure
         ("en", "Hundreds of buses left Almaty on 3 March.", set()),
     ],
