@@ -352,7 +352,8 @@ def test_evaluate_scores_every_fact_type_of_the_curated_articles() -> None:
     # displaced and 545 houses destroyed (kinds added with that article; both missed before)
     assert figures.gold == 26 and figures.precision == 1.0 and figures.matched == 26
     logang = evaluation.documents["wikipedia-en-logang-massacre"]["figures"]
-    assert sorted(g.ref for g, _ in logang.matched) == ["fled-to-tripura", "houses-burned", "killed-committee", "killed-estimate"]
+    found = sorted(g.ref for g, _ in logang.matched)
+    assert found == ["fled-to-tripura", "houses-burned", "killed-committee", "killed-estimate"]
 
 
 def test_cli_extract_writes_a_draft_that_kg_validate_accepts(

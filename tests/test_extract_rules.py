@@ -381,7 +381,8 @@ def with_police(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
         (
             "en",
             "The attack in Strelsau failed: the bombers were stopped by police at the gate.",
-            {("participant", "ruritanian-state-police")},
+            # session 8: the bombers are the attack's perpetrators, by their noun
+            {("participant", "ruritanian-state-police"), ("perpetrator", "group:bombers")},
         ),
         # a mirror's infobox row with its label glued to the value
         (
@@ -476,3 +477,56 @@ def test_a_group_of_the_article_is_told_by_its_first_mention_in_a_role(with_poli
     assert [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles] == [
         ("perpetrator", "gunmen", "hit by two gunmen")
     ]
+
+
+# --------------------------------------------------------------------------------------------------
+# participants, session 8 (general causes found on the development texts, each on an invented sentence)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a perpetrator noun in prose names the people who carried the event out: a perpetrator, told by the
+        # mention that counts them, even where a verb after it says they died
+        (
+            "en",
+            "A bombing hit a market in Strelsau on Sunday morning. The attackers arrived by car. Police said "
+            "there were three attackers in all. The attackers were killed by the blast.",
+            {("perpetrator", "group:attackers")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau pada hari Minggu pagi. Lima orang yang diduga sebagai provokator "
+            "ditangkap oleh aparat setempat.",
+            {("perpetrator", "group:provokator")},
+        ),
+        # a noun before an event's word describes the event ("a terrorist attack"); an infobox row names nobody
+        (
+            "en",
+            "Riots broke out in Strelsau.\n- Fatalities: 3 (2 civilians, 1 attacker)\n"
+            "It was the worst terrorist attack the city of Strelsau had seen in years.",
+            set(),
+        ),
+        # the infobox names the perpetrators as a group of the article: the noun is those people, no other group
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n- Perps: Hentzau family\n"
+            "Police said that the two bombers had rented a flat near the station in Strelsau.",
+            {("perpetrator", "group:hentzau family")},
+        ),
+    ],
+)
+def test_participants_session_8(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_a_perpetrator_noun_is_told_by_the_mention_that_counts_them(with_police: LoadedRegistry) -> None:
+    text = (
+        "A bombing hit a market in Strelsau on Sunday morning. The attackers arrived by car at the gate. "
+        "Police said there were three attackers in all."
+    )
+    ann = _draft("en", text, with_police)
+    [role] = [r for ev in ann.events for r in ev.roles]
+    # "attackers" a second time in the text: the quote names its occurrence (the first is "The attackers arrived")
+    assert role.role == "perpetrator"
+    assert (role.evidence.quote, role.evidence.occurrence) == ("attackers", 2)  # type: ignore[union-attr]

@@ -78,6 +78,7 @@ RULES: dict[str, float] = {
     "role.agent-of-harm": 0.6,
     "role.member-of-group": 0.6,
     "role.victim-of-harm": 0.6,
+    "role.perpetrator-noun": 0.5,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -629,6 +630,58 @@ class _Draft:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
         return out
 
+    def _perpetrator_noun_hits(self) -> list[Hit]:
+        """Mentions of the lexicon's nouns for those who carry an attack out ("the attackers", "a terrorist",
+        "pelaku"): groups of the article whose role the noun itself says."""
+        nouns = set(self.lex.perpetrator_nouns)
+        return [
+            h
+            for h in self.hits
+            if h.table == GROUP and re.sub(r"^(?:para|the)\s+", "", self.text[h.start : h.end].lower()) in nouns
+        ]
+
+    def _prose(self, offset: int) -> bool:
+        """Whether `offset` lies in running prose: not on an infobox row ("- Fatalities: …", "Deaths | 9 …",
+        a short label line) and not inside brackets."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line_end = self.text.find("\n", offset)
+        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        head = self.text[line_start:offset]
+        return (
+            not line.lstrip().startswith("-")
+            and "|" not in line
+            and len(line.split()) >= 8
+            and head.rfind("(") <= head.rfind(")")
+        )
+
+    def perpetrators_by_noun(
+        self, told: dict[str, list[tuple[int, int]]]
+    ) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The people who carried an event out, named by a perpetrator noun in prose: a perpetrator, told by the
+        first mention that counts them ("there were two perpetrators", "a terrorist who …"), else by the first."""
+        by_key: dict[str, list[Hit]] = {}
+        trigger_starts = {t.start for t in self.hits if t.table == "trigger"}
+        for h in self._perpetrator_noun_hits():
+            # "a terrorist attack": the noun before an event's word describes the event, it names no one
+            after = re.match(r"\s+", self.text[h.end :])
+            if self._prose(h.start) and not (after and h.end + after.end() in trigger_starts):
+                by_key.setdefault(self.group_key(h), []).append(h)
+        numbers = set(self.lex.numbers)
+        out = []
+        for key, hits in by_key.items():
+            counted = [
+                h for h in hits if any(w in numbers or w.isdigit() for w in self.text[: h.start].lower().split()[-2:])
+            ]
+            h = (counted or hits)[0]
+            # a wider evidence another rule read on the same mention ("hit by two gunmen") is kept
+            span = min(
+                (sp for sp in told.get(key, ()) if sp[0] <= h.start and h.end <= sp[1]),
+                key=lambda sp: sp[1] - sp[0],
+                default=(h.start, h.end),
+            )
+            out.append(("perpetrator", key, span, "role.perpetrator-noun"))
+        return out
+
     def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Perpetrators named as members of a registry group: "dua pelaku yang merupakan anggota X",
         "the attackers, members of X": X is a perpetrator."""
@@ -1178,6 +1231,26 @@ class _Draft:
                     i = self.sentence_of(row[2][0])
                     owner = next((ev for ev in events if ev.sentence == i), main_event)
                     owner.roles.append(row)
+
+        # the people a perpetrator noun names have that role and no other, told by one mention; unless an infobox
+        # row names the event's perpetrators as groups of the article (the families, the cell), who are those people
+        noun_groups = {self.group_key(h) for h in self._perpetrator_noun_hits()}
+        if noun_groups:
+            told: dict[str, list[tuple[int, int]]] = {}
+            for ev in events:
+                for one in ev.roles:
+                    if one[1] in noun_groups:
+                        told.setdefault(one[1], []).append(one[2])
+                ev.roles = [one for one in ev.roles if one[1] not in noun_groups]
+            named = any(
+                one[0] == "perpetrator" and one[3] == "role.infobox-row" and one[1] not in self.idx.actors
+                for ev in events
+                for one in ev.roles
+            )
+            if main_event is not None and not named:
+                for row in self.perpetrators_by_noun(told):
+                    i = self.sentence_of(row[2][0])
+                    next((ev for ev in events if ev.sentence == i), main_event).roles.append(row)
 
         # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
         # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
