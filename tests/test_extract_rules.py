@@ -376,7 +376,8 @@ def with_police(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
         (
             "id",
             "Kerusuhan terjadi di Strelsau. Massa kemudian membakar pasar. Polisi membubarkan massa.",
-            {("perpetrator", "group:massa"), ("participant", "ruritanian-state-police")},
+            # session 8: the market it burned is a target (a building harmed)
+            {("perpetrator", "group:massa"), ("participant", "ruritanian-state-police"), ("target", "pasar")},
         ),
         (
             "en",
@@ -447,7 +448,8 @@ def test_landmarks_and_one_sharpest_role_of_a_crowd(
         (
             "id",
             "Kerusuhan terjadi di Strelsau. Banyak kios dihancurkan oleh amuk massa.",
-            {("perpetrator", "group:massa")},
+            # session 8: and the kiosks destroyed are a target (a building harmed)
+            {("perpetrator", "group:massa"), ("target", "kios")},
         ),
         # a group's name goes on in capitalised and linking words before the verb that says it was harmed
         (
@@ -474,7 +476,7 @@ def test_a_group_of_the_article_is_told_by_its_first_mention_in_a_role(with_poli
     )
     ann = _draft("en", text, with_police)
     # the first mention ("hit by two gunmen"), not the later "caused by gunmen"
-    assert [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles] == [
+    assert [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles if r.role == "perpetrator"] == [
         ("perpetrator", "gunmen", "hit by two gunmen")
     ]
 
@@ -530,3 +532,33 @@ def test_a_perpetrator_noun_is_told_by_the_mention_that_counts_them(with_police:
     # "attackers" a second time in the text: the quote names its occurrence (the first is "The attackers arrived")
     assert role.role == "perpetrator"
     assert (role.evidence.quote, role.evidence.occurrence) == ("attackers", 2)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a building the text says was harmed: a victim verb after it (past a place it is in)
+        (
+            "en",
+            "Riots broke out in Strelsau. The Grand and Royal hotels in Old Town, Strelsau, were hit by stones.",
+            {("target", "hotels")},
+        ),
+        # or a harming verb a few words before it; buildings joined by "dan" are one collective target
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Massa kemudian membakar barang-barang di gereja dan masjid setempat.",
+            {("perpetrator", "group:massa"), ("target", "gereja-dan-masjid")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Banyak toko-toko dan sekolah dihancurkan.",
+            {("target", "toko-toko-dan-sekolah")},
+        ),
+        # a building the text does not say was harmed is no target
+        ("en", "Riots broke out in Strelsau on Sunday while the old church bell rang.", set()),
+    ],
+)
+def test_buildings_harmed_are_targets(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

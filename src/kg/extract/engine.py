@@ -79,6 +79,7 @@ RULES: dict[str, float] = {
     "role.member-of-group": 0.6,
     "role.victim-of-harm": 0.6,
     "role.perpetrator-noun": 0.5,
+    "role.facility-harmed": 0.5,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -295,7 +296,7 @@ class _Draft:
         if head is not None and head in self.idx.heads:
             return self.idx.heads[head]  # generic "police"/"polisi": the one registry actor named so
         key = document_key(bare)
-        if key in self.idx.actors or key in self.idx.place_types:
+        if key in self.idx.actors or key in self.idx.place_types or key in self.places:
             key += "-group"
         self.groups.setdefault(key, (h.value, h))
         return key
@@ -628,6 +629,48 @@ class _Draft:
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
             if m is not None and security and acts and agents:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
+        return out
+
+    def facilities_harmed(self) -> list[tuple[Hit, tuple[int, int]]]:
+        """Buildings the text says were harmed, with the evidence: "the hotels in X, Y were hit", "toko-toko dan
+        perusahaan-perusahaan dihancurkan" (a victim verb after them), "massa membakar barang-barang di wihara dan
+        kelenteng" (a harming verb a few words before them, in the same clause). Facilities joined by "and" are one
+        (collective) facility."""
+        lex = self.lex
+        facilities = sorted((h for h in self.hits if h.table in ("facility", "building")), key=lambda h: h.start)
+        joins = "|".join(map(re.escape, lex.name_links["and"]))
+        merged: list[Hit] = []
+        for h in facilities:
+            last = merged[-1] if merged else None
+            if last is not None and joins and re.fullmatch(rf"\s*(?:,|{joins})\s*", self.text[last.end : h.start]):
+                merged[-1] = Hit(last.start, h.end, "facility", last.value.split("|")[0] + "|1")
+            else:
+                merged.append(h)
+        aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
+        victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
+        harms = "|".join(
+            map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
+        )
+        out: list[tuple[Hit, tuple[int, int]]] = []
+        for h in merged:
+            # after the name, a place it is in ("in Setiabudi, South Jakarta,") before the verb
+            m = (
+                re.match(
+                    rf"(?:\s+\w+)?(?:\s+(?:in|di)\s+(?:(?-i:[A-Z])[\w-]*[\s,]*){{1,5}})?\s*{aux}(?:also\s+|juga\s+)?"
+                    rf"(?:{victims})\b",
+                    self.text[h.end : h.end + 120],
+                    re.I,
+                )
+                if victims
+                else None
+            )
+            if m is not None:
+                out.append((h, (h.start, h.end + m.end())))
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            before = re.search(rf"\b(?:{harms})\b[\s,]+(?:[\w-]+[\s,]+){{0,5}}$", self.text[s : h.start], re.I)
+            if harms and before is not None:
+                out.append((h, (h.start, h.end)))
         return out
 
     def _perpetrator_noun_hits(self) -> list[Hit]:
@@ -1231,6 +1274,22 @@ class _Draft:
                     i = self.sentence_of(row[2][0])
                     owner = next((ev for ev in events if ev.sentence == i), main_event)
                     owner.roles.append(row)
+
+        # buildings the text says were harmed are targets of the event of their sentence, else of the main event
+        if main_event is not None:
+            have_places = {r[1] for ev in events for r in ev.roles if r[0] == "target"}
+            told_spans = [r[2] for ev in events for r in ev.roles if r[0] == "target"]
+            for h, span in self.facilities_harmed():
+                if any(ts < h.end and h.start < te for ts, te in told_spans):
+                    continue  # a facility another rule made a target already
+                owner = next((ev for ev in events if ev.sentence == self.sentence_of(h.start)), main_event)
+                within = owner.location if owner.location in self.idx.place_types else self.main_country
+                if within is None:
+                    continue
+                key = self.place_of_facility(h, within)
+                if key not in have_places:
+                    have_places.add(key)
+                    owner.roles.append(("target", key, span, "role.facility-harmed"))
 
         # the people a perpetrator noun names have that role and no other, told by one mention; unless an infobox
         # row names the event's perpetrators as groups of the article (the families, the cell), who are those people

@@ -71,6 +71,8 @@ class Lexicon:
     relative_dates: dict[str, RelativeDate]
     groups: dict[str, str]
     facilities: dict[str, tuple[str, bool]]
+    #: buildings that are a target only where the text says they were harmed (not by standing near an attack)
+    buildings: dict[str, tuple[str, bool]]
     passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
     #: a generic noun for a kind of actor → the English head word that names it in a registry label
@@ -158,6 +160,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             },
             groups={str(k).lower(): str(v) for k, v in data["groups"].items()},
             facilities={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["facilities"].items()},
+            buildings={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data.get("buildings", {}).items()},
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
