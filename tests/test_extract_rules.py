@@ -562,3 +562,46 @@ def test_buildings_harmed_are_targets(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # the agent of an attack's word past those it harmed, and a second agent of two words
+        (
+            "en",
+            "It was the massacre of the miners by the Ruritanian National Guard and armed Zenda settlers.",
+            {("perpetrator", "ruritanian-national-guard"), ("perpetrator", "group:settlers")},
+        ),
+        # an actor that claimed the event is its perpetrator
+        (
+            "en",
+            "A bombing hit a market in Strelsau. The Red Hand Brigade later claimed responsibility.",
+            {("perpetrator", "red-hand")},
+        ),
+        (
+            "id",
+            "Serangan terjadi di Strelsau. Brigade Tangan Merah mengklaim bertanggung jawab atas serangan itu.",
+            {("perpetrator", "red-hand")},
+        ),
+        # civilians in an attack's sentence: victims when named after its word or counted as harmed after them
+        ("en", "In Strelsau the attack on civilians lasted an hour.", {("target", "group:civilians")}),
+        (
+            "id",
+            "Empat warga sipil tewas dalam serangan di Strelsau.",
+            {("target", "group:warga sipil")},
+        ),
+        # not when they own what was attacked, nor when they only stand before it unharmed
+        ("id", "Ratusan orang berkumpul di Strelsau untuk penyerangan kepada rumah warga.", set()),
+    ],
+)
+def test_agents_claims_and_civilians_session_8(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_civilians_before_an_attack_unharmed_are_no_target(with_police: LoadedRegistry) -> None:
+    ann = _draft("en", "Civilians watched from their windows as the attack in Strelsau began.", with_police)
+    # (the older in-sentence rule still reads a group before a violent event's word as its perpetrator)
+    assert ("target", "group:civilians") not in _roles(ann)

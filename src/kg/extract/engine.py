@@ -80,6 +80,7 @@ RULES: dict[str, float] = {
     "role.victim-of-harm": 0.6,
     "role.perpetrator-noun": 0.5,
     "role.facility-harmed": 0.5,
+    "role.claimed-responsibility": 0.6,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -449,7 +450,7 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
-            elif ev.type in _ATTACKS and g.value == "civilians":
+            elif ev.type in _ATTACKS and g.value == "civilians" and self._civilians_harmed(g, ev.trigger, e):
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
@@ -484,6 +485,21 @@ class _Draft:
                 ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
             for a in (h for h in sent_hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
                 ev.roles.append(("participant", a.value, (a.start, a.end), "role.deployed"))
+
+    def _civilians_harmed(self, g: Hit, trigger: Hit, sentence_end: int) -> bool:
+        """Whether civilians named in an attack's sentence are its victims: named after the attack's word ("the attack
+        on civilians"), or before it with a count of the harmed after them ("four civilians … were killed"); not
+        where they own what was attacked ("rumah warga", "the homes of residents")."""
+        s = self.sents[self.sentence_of(g.start)][0]
+        owners = "|".join(map(re.escape, self.lex.possession_nouns))
+        if owners and re.search(rf"\b(?:{owners})\s+(?:the\s+|para\s+)?$", self.text[s : g.start], re.I):
+            return False
+        if g.start > trigger.start:
+            return True
+        harmed = "|".join(
+            map(re.escape, sorted((p for p, k in self.lex.counted_after if k in _HARMED), key=len, reverse=True))
+        )
+        return bool(harmed) and re.search(rf"\b(?:{harmed})\b", self.text[g.end : sentence_end], re.I) is not None
 
     def infobox_roles(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Roles from infobox rows whose label names one ("Perps: X", "Target: A, B", "Pelaku | X"): each item of
@@ -550,6 +566,9 @@ class _Draft:
             re.escape(w) for w, t in sorted(self.lex.triggers.items(), key=lambda wt: -len(wt[0])) if t in _ATTACKS
         )
         joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+        # who the attack was on, between the attack's word and its agent: "the massacre of the villagers by X"
+        links = "|".join(map(re.escape, self.lex.victim_links))
+        victims_of = rf"(?:(?:{links})\s+(?:[^\W\d][\w'-]*\s+){{1,4}}?)?" if links else ""
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -558,9 +577,11 @@ class _Draft:
             s = self.sents[self.sentence_of(h.start)][0]
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
-                rf"\b(?:{verbs}|{attacks})\s+(?:{agents})\s+"  # "killed by", "an attack by", "dihancurkan oleh"
+                # "killed by", "an attack by", "dihancurkan oleh", "the massacre of the villagers by"
+                rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
                 rf"(?:[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){{0,3}}\s+(?:{joins})\s+)?"  # "by Al Qaeda and …"
-                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+)?$",  # one word before it: "oleh amuk massa"
+                # a word or two before it: "oleh amuk massa", "and plainsmen Bengali settlers"
+                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+){{0,2}}$",
                 self.text[s : h.start],
                 re.I,
             )
@@ -723,6 +744,22 @@ class _Draft:
                 default=(h.start, h.end),
             )
             out.append(("perpetrator", key, span, "role.perpetrator-noun"))
+        return out
+
+    def claimed_by(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """An actor that claimed the event ("X claimed responsibility", "X mengklaim bertanggung jawab"), with at
+        most three words between (its name going on, "has", "later"): a perpetrator."""
+        claims = "|".join(map(re.escape, sorted(self.lex.responsibility_claims, key=len, reverse=True)))
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not claims:
+            return out
+        for h in self.hits:
+            actor = self._actor_at(h)
+            if actor is None:
+                continue
+            m = re.match(rf"(?:\s+[\w'-]+){{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
+            if m is not None:
+                out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
         return out
 
     def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -1252,7 +1289,13 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
-        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of() + self.victims_and_actors()
+        row_roles = (
+            self.infobox_roles()
+            + self.agents_of_harm()
+            + self.members_of()
+            + self.victims_and_actors()
+            + self.claimed_by()
+        )
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:
             # a role read outside the event rules goes to the event of its sentence, else to the main event,
