@@ -605,3 +605,53 @@ def test_civilians_before_an_attack_unharmed_are_no_target(with_police: LoadedRe
     ann = _draft("en", "Civilians watched from their windows as the attack in Strelsau began.", with_police)
     # (the older in-sentence rule still reads a group before a violent event's word as its perpetrator)
     assert ("target", "group:civilians") not in _roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # an infobox's combatant rows are the parties; "POLRI" is the generic police of an Indonesian text
+        (
+            "en",
+            "Riots in Strelsau\n- Combatant1: Hentzau rioters\n- Combatant2: RHB\n- Combatant3: POLRI",
+            {
+                ("participant", "group:hentzau rioters"),
+                ("participant", "red-hand"),
+                ("participant", "ruritanian-state-police"),
+            },
+        ),
+        # the agent of an attack carried out by someone, past a count; the group after a target marker is its target
+        (
+            "id",
+            "Penyerangan di Strelsau adalah penyerangan yang dilancarkan oleh seribuan warga terhadap jemaah Hentzau.",
+            {("perpetrator", "group:warga"), ("target", "group:jemaah")},
+        ),
+        ("en", "The attack in Strelsau was carried out by villagers.", {("perpetrator", "group:villagers")}),
+        ("en", "The attack in Strelsau was carried out by the Red Hand Brigade.", {("perpetrator", "red-hand")}),
+        ("id", "Penyerangan di Strelsau dilancarkan oleh Brigade Tangan Merah.", {("perpetrator", "red-hand")}),
+        # the agent marker with a count between it and the group
+        ("id", "Kerusuhan di Strelsau dipicu oleh ratusan massa.", {("perpetrator", "group:massa")}),
+        # police that come to secure a place act in the event
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Kemudian 20 polisi datang mengamankan.",
+            {("participant", "ruritanian-state-police")},
+        ),
+        # a crowd named far after an attack's word, as the agent of the damage, is not its target
+        ("id", "Akibat penyerangan di Strelsau, satu rumah hancur diamuk massa.", set()),
+    ],
+)
+def test_parties_agents_and_police_session_8(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_one_mention_in_one_role_is_told_once_in_the_draft(with_police: LoadedRegistry) -> None:
+    text = (
+        "Penyerangan di Strelsau adalah penyerangan yang dilancarkan oleh seribuan warga pada 6 Februari 2011.\n\n"
+        "Penyerangan\n\nWarga setempat mulai menyerang di Zenda pada 7 Februari 2011."
+    )
+    ann = _draft("id", text, with_police)
+    told = [(r.role, r.actor, str(r.evidence)) for ev in ann.events for r in ev.roles]
+    assert len(ann.events) >= 2 and len(told) == len(set(told)) and told

@@ -438,7 +438,10 @@ class _Draft:
         agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
-            by_agent = re.search(rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+$", self.text[s : g.start], re.I)
+            # the agent marker right before the group, or before a count of it ("oleh seribuan warga")
+            by_agent = re.search(
+                rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[s : g.start], re.I
+            )
             clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
             if by_agent and g.value == "security-forces" and not self._harm_before(s, by_agent.start()):
                 # "stopped by police", "checked by police": the police act in the event, they harm no one
@@ -494,8 +497,21 @@ class _Draft:
         owners = "|".join(map(re.escape, self.lex.possession_nouns))
         if owners and re.search(rf"\b(?:{owners})\s+(?:the\s+|para\s+)?$", self.text[s : g.start], re.I):
             return False
+        harming = "|".join(
+            map(re.escape, sorted((p for p, k in self.lex.counted_before if k in _HARMED), key=len, reverse=True))
+        )
+        if harming and re.search(rf"\b(?:{harming})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[s : g.start], re.I):
+            return True  # "melukai warga sipil", "killing two civilians"
         if g.start > trigger.start:
-            return True
+            # named right after the attack's word, a target marker or a count between at most ("the attack on
+            # civilians", "penyerangan terhadap warga"), not anywhere after it
+            markers = "|".join(map(re.escape, (*self.lex.target_markers, *self.lex.victim_links)))
+            return (
+                re.fullmatch(
+                    rf"\s*(?:(?:{markers}|the|para)\s+)*(?:[^\W\d][\w-]*\s+)?", self.text[trigger.end : g.start], re.I
+                )
+                is not None
+            )
         harmed = "|".join(
             map(re.escape, sorted((p for p, k in self.lex.counted_after if k in _HARMED), key=len, reverse=True))
         )
@@ -569,6 +585,11 @@ class _Draft:
         # who the attack was on, between the attack's word and its agent: "the massacre of the villagers by X"
         links = "|".join(map(re.escape, self.lex.victim_links))
         victims_of = rf"(?:(?:{links})\s+(?:[^\W\d][\w'-]*\s+){{1,4}}?)?" if links else ""
+        # and a verb that carries it out: "an attack carried out by X", "penyerangan yang dilancarkan oleh X"
+        carried = "|".join(map(re.escape, sorted(self.lex.agent_verbs, key=len, reverse=True)))
+        # past the place it happened in ("the attack in X was carried out by", "penyerangan di X dilancarkan oleh")
+        place = r"(?:(?:in|at|di)\s+(?-i:[A-Z])[\w-]*\s+)?"
+        victims_of += rf"(?:{place}(?:{carried})\s+)?" if carried else ""
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -1365,12 +1386,15 @@ class _Draft:
             for r in ev.roles
             if r[0] != "participant" and self.groups.get(r[1], ("security-forces",))[0] != "security-forces"
         }
+        told_once: set[tuple[str, str, tuple[int, int]]] = set()  # one mention in one role is one fact of the text
         for ev in events:
             ev.roles = [
                 r
                 for r in ev.roles
                 if r[0] != "participant" or ((r[1], r[2]) not in sharper and r[1] not in sharp_groups)
             ]
+            ev.roles = [r for r in ev.roles if (r[0], r[1], r[2]) not in told_once]
+            told_once.update((r[0], r[1], r[2]) for r in ev.roles)
             # a registry actor has a role once in an event, however often the text says so
             seen: set[tuple[str, str]] = set()
             kept = []

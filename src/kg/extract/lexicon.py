@@ -79,6 +79,8 @@ class Lexicon:
     responsibility_claims: tuple[str, ...]
     #: nouns of what a group owns ("rumah warga"): the group after them is not what was attacked
     possession_nouns: tuple[str, ...]
+    #: verbs between an attack's word and its agent marker ("an attack carried out by X")
+    agent_verbs: tuple[str, ...]
     passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
     #: a generic noun for a kind of actor → the English head word that names it in a registry label
@@ -170,6 +172,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             victim_links=tuple(str(v).lower() for v in data["victim_links"]),
             responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
             possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
+            agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
