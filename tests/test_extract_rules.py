@@ -104,6 +104,19 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ),
         # a bare "houses" counts no kind: houses searched are not houses destroyed
         ("en", "Police searched 12 houses in Almaty.", set()),
+        # a range whose high bound has thousands separators; a bracketed count of another kind is its own figure
+        (
+            "en",
+            "In Almaty 500–1,000 people were killed (100–700 beheaded) and 4,000–5,000 demonstrators marched.",
+            {(500, "at-least", "killed"), (100, "at-least", "beheaded"), (4000, "at-least", "participants")},
+        ),
+        # a reference marker between a number and its noun; an estimate is "about"; a house damaged
+        (
+            "id",
+            "Di Almaty diperkirakan tiga [1] orang tewas dan satu rumah dirusak.",
+            {(3, "about", "killed"), (1, "exact", "houses-destroyed")},
+        ),
+        ("en", "In Almaty at least one hundred villagers were decapitated.", {(100, "at-least", "beheaded")}),
         # no count kind named: no figure
         ("en", "Hundreds of buses left Almaty on 3 March.", set()),
     ],

@@ -1015,17 +1015,32 @@ class _Draft:
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
             opening = self.text.rfind("(", s, start)
-            if opening >= 0 and ")" not in self.text[opening:start]:
+            closing = self.text.find(")", end)
+            inside = " " + " ".join(self.text[end : closing if closing >= 0 else e].lower().split()) + " "
+            # a bracketed count with a kind of its own, not a count of people ("(100–700 beheaded)"), is its own figure
+            # (a kind other than the figure's before it: "(possibly included in the 164 dead)" is the same count)
+            before_kind = out[-1].counts if out and out[-1].span[1] <= max(opening, 0) else None
+            own_kind = any(
+                f" {p} " in inside and k not in ("participants", before_kind) for p, k in self.lex.counted_after
+            )
+            if opening >= 0 and ")" not in self.text[opening:start] and not own_kind:
                 in_brackets.append((value, start, end, opening))
                 continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
             # a range "31–33": the low bound, at least; the high bound is no figure of its own
-            rng = re.match(r"\s*[–—-]\s*(\d+)(?![\d.,]\d)", self.text[end:e]) if kind == "plain" else None
+            # (the high bound with its thousands separators: "500–1,000", "4.000–5.000")
+            sep = "." if lang == "id" else ","
+            rng = (
+                re.match(rf"\s*[–—-]\s*(\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e])
+                if kind == "plain"
+                else None
+            )
             high = None
-            if rng is not None and int(rng.group(1)) > value:
-                high = int(rng.group(1))
+            if rng is not None and int(rng.group(1).replace(sep, "")) > value:
+                high = int(rng.group(1).replace(sep, ""))
                 range_highs.add(end + rng.start(1))
                 end = end + rng.end()
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
+            tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             after_words = after.lower().split()[: self.lex.window]
             before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
