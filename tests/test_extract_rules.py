@@ -668,3 +668,17 @@ def test_one_mention_in_one_role_is_told_once_in_the_draft(with_police: LoadedRe
     ann = _draft("id", text, with_police)
     told = [(r.role, r.actor, str(r.evidence)) for ev in ann.events for r in ev.roles]
     assert len(ann.events) >= 2 and len(told) == len(set(told)) and told
+
+
+def test_a_group_of_the_article_has_a_role_once_told_by_its_first_mention(with_police: LoadedRegistry) -> None:
+    text = (
+        "Penyerangan di Strelsau pada 6 Februari 2011 dilancarkan terhadap jemaah Hentzau.\n\n"
+        "Penyerangan\n\nWarga kemudian menyerang jemaah Hentzau di Zenda pada 7 Februari 2011."
+    )
+    ann = _draft("id", text, with_police)
+    told = [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles if r.actor == "jemaah"]
+    assert len(ann.events) >= 2
+    # one role, at the first "jemaah" ("terhadap jemaah Hentzau"), not the second event's mention too
+    assert [(role, actor, q.quote, q.occurrence) for role, actor, q in told] == [  # type: ignore[union-attr]
+        ("target", "jemaah", "jemaah", 1)
+    ]

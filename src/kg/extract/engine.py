@@ -1410,6 +1410,23 @@ class _Draft:
             ]
             ev.roles = [r for r in ev.roles if (r[0], r[1], r[2]) not in told_once]
             told_once.update((r[0], r[1], r[2]) for r in ev.roles)
+        # and a group of the article has a role once in the text, told by its first mention in that role: the
+        # rules split one incident into several events more often than a text tells one group's part twice
+        first_told: dict[tuple[str, str], tuple[int, int]] = {}
+        for ev in events:
+            for one in ev.roles:
+                if one[1] not in self.idx.actors and one[2] < first_told.get((one[0], one[1]), (len(self.text), 0)):
+                    first_told[(one[0], one[1])] = one[2]
+        kept_local: set[tuple[str, str]] = set()
+        for ev in events:
+            kept = []
+            for one in ev.roles:
+                if one[1] not in self.idx.actors:
+                    if first_told[(one[0], one[1])] != one[2] or (one[0], one[1]) in kept_local:
+                        continue
+                    kept_local.add((one[0], one[1]))
+                kept.append(one)
+            ev.roles = kept
             # a registry actor has a role once in an event, however often the text says so
             seen: set[tuple[str, str]] = set()
             kept = []
