@@ -682,3 +682,9 @@ def test_a_group_of_the_article_has_a_role_once_told_by_its_first_mention(with_p
     assert [(role, actor, q.quote, q.occurrence) for role, actor, q in told] == [  # type: ignore[union-attr]
         ("target", "jemaah", "jemaah", 1)
     ]
+
+
+def test_a_group_the_draft_gives_no_part_is_left_out(with_police: LoadedRegistry) -> None:
+    # "attackers" stands only in an infobox row's breakdown: it has no role, so it is no group of the draft
+    ann = _draft("en", "Riots broke out in Strelsau.\n- Fatalities: 3 (2 civilians, 1 attacker)", with_police)
+    assert [g.id for g in ann.groups] == []

@@ -1559,7 +1559,12 @@ class _Draft:
                 )
             )
         group_records = []
+        # a group of the article the draft gives no part (no role, no victim of a figure, no claim) is left out
+        used = {r.actor for ev in event_records for r in ev.roles}
+        used |= {f.victim for f in figure_records if f.victim} | {c.speaker for c in claim_records}
         for key, (group_type, h) in sorted(self.groups.items(), key=lambda kv: kv[1][1].start):
+            if key not in used:
+                continue
             rule, conf = _rule("group.lexicon", lex)
             group_records.append(
                 LocalGroup(
