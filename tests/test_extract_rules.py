@@ -688,3 +688,27 @@ def test_a_group_the_draft_gives_no_part_is_left_out(with_police: LoadedRegistry
     # "attackers" stands only in an infobox row's breakdown: it has no role, so it is no group of the draft
     ann = _draft("en", "Riots broke out in Strelsau.\n- Fatalities: 3 (2 civilians, 1 attacker)", with_police)
     assert [g.id for g in ann.groups] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # an actor that called or organised the protests takes part in them
+        (
+            "en",
+            "Protests spread in Strelsau. Rudolf Rassendyll had called for protests.",
+            {("participant", "rudolf-rassendyll")},
+        ),
+        ("id", "Unjuk rasa terjadi di Strelsau. Brigade Tangan Merah menyerukan aksi.", {("participant", "red-hand")}),
+        # a possessive names a group of the article
+        (
+            "en",
+            "Protests spread in Strelsau. Hentzau's campaign team had called for protests.",
+            {("participant", "group:hentzau's campaign team")},
+        ),
+    ],
+)
+def test_organisers_of_protests_take_part(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

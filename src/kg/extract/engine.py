@@ -81,6 +81,7 @@ RULES: dict[str, float] = {
     "role.perpetrator-noun": 0.5,
     "role.facility-harmed": 0.5,
     "role.claimed-responsibility": 0.6,
+    "role.organiser": 0.5,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -783,6 +784,41 @@ class _Draft:
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
         return out
 
+    def organisers(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """An actor that called or organised the protests ("X had called for protests", "X menyerukan aksi"): a
+        participant. "X's campaign team called for …" names a group of the article: X's campaign team."""
+        phrases = "|".join(map(re.escape, sorted(self.lex.organiser_phrases, key=len, reverse=True)))
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not phrases:
+            return out
+        for h in self.hits:
+            actor = self._actor_at(h)
+            if actor is None:
+                continue
+            after = self.text[h.end : h.end + 120]
+            own = re.match(r"['’]s((?:\s+(?-i:[a-z])[\w-]*){1,2})", after)  # "Prabowo's campaign team"
+            rest = after[own.end() :] if own else after
+            m = re.match(rf"(?:\s+(?:had|has|have|telah|sudah|juga))?\s+(?:{phrases})\b", rest, re.I)
+            if m is None:
+                continue
+            end = h.end + (own.end() if own else 0)
+            if own is not None:
+                actor = self.group_key(Hit(h.start, end, GROUP, "group"))
+            out.append(("participant", actor, (h.start, end + m.end()), "role.organiser"))
+        # a possessive of a name the registry does not hold as such ("Budi's supporters had called for protests")
+        for m in re.finditer(
+            rf"(?-i:[A-Z])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*)*['’]s(?:\s+(?-i:[a-z])[\w-]*){{1,2}}"
+            rf"(?:\s+(?:had|has|have))?\s+(?:{phrases})\b",
+            self.text,
+        ):
+            if any(r[2][0] <= m.start() < r[2][1] for r in out):
+                continue
+            name = re.match(r".*?['’]s(?:\s+(?!(?:had|has|have)\b)[\w-]+){1,2}", m.group(0))
+            if name is not None:
+                group = self.group_key(Hit(m.start(), m.start() + name.end(), GROUP, "group"))
+                out.append(("participant", group, (m.start(), m.end()), "role.organiser"))
+        return out
+
     def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Perpetrators named as members of a registry group: "dua pelaku yang merupakan anggota X",
         "the attackers, members of X": X is a perpetrator."""
@@ -1331,6 +1367,7 @@ class _Draft:
             + self.members_of()
             + self.victims_and_actors()
             + self.claimed_by()
+            + self.organisers()
         )
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:

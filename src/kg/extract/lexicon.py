@@ -81,6 +81,8 @@ class Lexicon:
     possession_nouns: tuple[str, ...]
     #: verbs between an attack's word and its agent marker ("an attack carried out by X")
     agent_verbs: tuple[str, ...]
+    #: words after an actor that say it called or organised a protest ("called for protests"): a participant
+    organiser_phrases: tuple[str, ...]
     passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
     #: a generic noun for a kind of actor → the English head word that names it in a registry label
@@ -173,6 +175,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
             possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
             agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
+            organiser_phrases=tuple(str(v).lower() for v in data["organiser_phrases"]),
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
