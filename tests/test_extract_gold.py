@@ -33,6 +33,9 @@ ADDED_AS_DEV = frozenset(
         "wikipedia-en-2000-christmas-eve-bombings",
         "wikipedia-en-2004-australian-embassy-bombing",
         "wikipedia-id-1998-kerusuhan-mei",
+        # session 8
+        "wikipedia-en-2001-sampit-conflict",
+        "wikipedia-id-2011-penyerangan-cikeusik",
     }
 )
 

@@ -78,6 +78,10 @@ RULES: dict[str, float] = {
     "role.agent-of-harm": 0.6,
     "role.member-of-group": 0.6,
     "role.victim-of-harm": 0.6,
+    "role.perpetrator-noun": 0.5,
+    "role.facility-harmed": 0.5,
+    "role.claimed-responsibility": 0.6,
+    "role.organiser": 0.5,
     "role.actor-verb": 0.5,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -294,7 +298,7 @@ class _Draft:
         if head is not None and head in self.idx.heads:
             return self.idx.heads[head]  # generic "police"/"polisi": the one registry actor named so
         key = document_key(bare)
-        if key in self.idx.actors or key in self.idx.place_types:
+        if key in self.idx.actors or key in self.idx.place_types or key in self.places:
             key += "-group"
         self.groups.setdefault(key, (h.value, h))
         return key
@@ -435,7 +439,10 @@ class _Draft:
         agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
-            by_agent = re.search(rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+$", self.text[s : g.start], re.I)
+            # the agent marker right before the group, or before a count of it ("oleh seribuan warga")
+            by_agent = re.search(
+                rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[s : g.start], re.I
+            )
             clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
             if by_agent and g.value == "security-forces" and not self._harm_before(s, by_agent.start()):
                 # "stopped by police", "checked by police": the police act in the event, they harm no one
@@ -447,7 +454,7 @@ class _Draft:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif after_marker and ev.type in _VIOLENT:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
-            elif ev.type in _ATTACKS and g.value == "civilians":
+            elif ev.type in _ATTACKS and g.value == "civilians" and self._civilians_harmed(g, ev.trigger, e):
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
@@ -482,6 +489,34 @@ class _Draft:
                 ev.roles.append(("participant", p.value, (p.start, p.end), "role.participant-in-sentence"))
             for a in (h for h in sent_hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
                 ev.roles.append(("participant", a.value, (a.start, a.end), "role.deployed"))
+
+    def _civilians_harmed(self, g: Hit, trigger: Hit, sentence_end: int) -> bool:
+        """Whether civilians named in an attack's sentence are its victims: named after the attack's word ("the attack
+        on civilians"), or before it with a count of the harmed after them ("four civilians … were killed"); not
+        where they own what was attacked ("rumah warga", "the homes of residents")."""
+        s = self.sents[self.sentence_of(g.start)][0]
+        owners = "|".join(map(re.escape, self.lex.possession_nouns))
+        if owners and re.search(rf"\b(?:{owners})\s+(?:the\s+|para\s+)?$", self.text[s : g.start], re.I):
+            return False
+        harming = "|".join(
+            map(re.escape, sorted((p for p, k in self.lex.counted_before if k in _HARMED), key=len, reverse=True))
+        )
+        if harming and re.search(rf"\b(?:{harming})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[s : g.start], re.I):
+            return True  # "melukai warga sipil", "killing two civilians"
+        if g.start > trigger.start:
+            # named right after the attack's word, a target marker or a count between at most ("the attack on
+            # civilians", "penyerangan terhadap warga"), not anywhere after it
+            markers = "|".join(map(re.escape, (*self.lex.target_markers, *self.lex.victim_links)))
+            return (
+                re.fullmatch(
+                    rf"\s*(?:(?:{markers}|the|para)\s+)*(?:[^\W\d][\w-]*\s+)?", self.text[trigger.end : g.start], re.I
+                )
+                is not None
+            )
+        harmed = "|".join(
+            map(re.escape, sorted((p for p, k in self.lex.counted_after if k in _HARMED), key=len, reverse=True))
+        )
+        return bool(harmed) and re.search(rf"\b(?:{harmed})\b", self.text[g.end : sentence_end], re.I) is not None
 
     def infobox_roles(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Roles from infobox rows whose label names one ("Perps: X", "Target: A, B", "Pelaku | X"): each item of
@@ -548,6 +583,14 @@ class _Draft:
             re.escape(w) for w, t in sorted(self.lex.triggers.items(), key=lambda wt: -len(wt[0])) if t in _ATTACKS
         )
         joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+        # who the attack was on, between the attack's word and its agent: "the massacre of the villagers by X"
+        links = "|".join(map(re.escape, self.lex.victim_links))
+        victims_of = rf"(?:(?:{links})\s+(?:[^\W\d][\w'-]*\s+){{1,4}}?)?" if links else ""
+        # and a verb that carries it out: "an attack carried out by X", "penyerangan yang dilancarkan oleh X"
+        carried = "|".join(map(re.escape, sorted(self.lex.agent_verbs, key=len, reverse=True)))
+        # past the place it happened in ("the attack in X was carried out by", "penyerangan di X dilancarkan oleh")
+        place = r"(?:(?:in|at|di)\s+(?-i:[A-Z])[\w-]*\s+)?"
+        victims_of += rf"(?:{place}(?:{carried})\s+)?" if carried else ""
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -556,9 +599,11 @@ class _Draft:
             s = self.sents[self.sentence_of(h.start)][0]
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
-                rf"\b(?:{verbs}|{attacks})\s+(?:{agents})\s+"  # "killed by", "an attack by", "dihancurkan oleh"
+                # "killed by", "an attack by", "dihancurkan oleh", "the massacre of the villagers by"
+                rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
                 rf"(?:[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){{0,3}}\s+(?:{joins})\s+)?"  # "by Al Qaeda and …"
-                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+)?$",  # one word before it: "oleh amuk massa"
+                # a word or two before it: "oleh amuk massa", "and plainsmen Bengali settlers"
+                rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+){{0,2}}$",
                 self.text[s : h.start],
                 re.I,
             )
@@ -627,6 +672,151 @@ class _Draft:
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
             if m is not None and security and acts and agents:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
+        return out
+
+    def facilities_harmed(self) -> list[tuple[Hit, tuple[int, int]]]:
+        """Buildings the text says were harmed, with the evidence: "the hotels in X, Y were hit", "toko-toko dan
+        perusahaan-perusahaan dihancurkan" (a victim verb after them), "massa membakar barang-barang di wihara dan
+        kelenteng" (a harming verb a few words before them, in the same clause). Facilities joined by "and" are one
+        (collective) facility."""
+        lex = self.lex
+        facilities = sorted((h for h in self.hits if h.table in ("facility", "building")), key=lambda h: h.start)
+        joins = "|".join(map(re.escape, lex.name_links["and"]))
+        merged: list[Hit] = []
+        for h in facilities:
+            last = merged[-1] if merged else None
+            if last is not None and joins and re.fullmatch(rf"\s*(?:,|{joins})\s*", self.text[last.end : h.start]):
+                merged[-1] = Hit(last.start, h.end, "facility", last.value.split("|")[0] + "|1")
+            else:
+                merged.append(h)
+        aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
+        victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
+        harms = "|".join(
+            map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
+        )
+        out: list[tuple[Hit, tuple[int, int]]] = []
+        for h in merged:
+            # after the name, a place it is in ("in Setiabudi, South Jakarta,") before the verb
+            m = (
+                re.match(
+                    rf"(?:\s+\w+)?(?:\s+(?:in|di)\s+(?:(?-i:[A-Z])[\w-]*[\s,]*){{1,5}})?\s*{aux}(?:also\s+|juga\s+)?"
+                    rf"(?:{victims})\b",
+                    self.text[h.end : h.end + 120],
+                    re.I,
+                )
+                if victims
+                else None
+            )
+            if m is not None:
+                out.append((h, (h.start, h.end + m.end())))
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            before = re.search(rf"\b(?:{harms})\b[\s,]+(?:[\w-]+[\s,]+){{0,5}}$", self.text[s : h.start], re.I)
+            if harms and before is not None:
+                out.append((h, (h.start, h.end)))
+        return out
+
+    def _perpetrator_noun_hits(self) -> list[Hit]:
+        """Mentions of the lexicon's nouns for those who carry an attack out ("the attackers", "a terrorist",
+        "pelaku"): groups of the article whose role the noun itself says."""
+        nouns = set(self.lex.perpetrator_nouns)
+        return [
+            h
+            for h in self.hits
+            if h.table == GROUP and re.sub(r"^(?:para|the)\s+", "", self.text[h.start : h.end].lower()) in nouns
+        ]
+
+    def _prose(self, offset: int) -> bool:
+        """Whether `offset` lies in running prose: not on an infobox row ("- Fatalities: …", "Deaths | 9 …",
+        a short label line) and not inside brackets."""
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line_end = self.text.find("\n", offset)
+        line = self.text[line_start : line_end if line_end >= 0 else len(self.text)]
+        head = self.text[line_start:offset]
+        return (
+            not line.lstrip().startswith("-")
+            and "|" not in line
+            and len(line.split()) >= 8
+            and head.rfind("(") <= head.rfind(")")
+        )
+
+    def perpetrators_by_noun(
+        self, told: dict[str, list[tuple[int, int]]]
+    ) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The people who carried an event out, named by a perpetrator noun in prose: a perpetrator, told by the
+        first mention that counts them ("there were two perpetrators", "a terrorist who …"), else by the first."""
+        by_key: dict[str, list[Hit]] = {}
+        trigger_starts = {t.start for t in self.hits if t.table == "trigger"}
+        for h in self._perpetrator_noun_hits():
+            # "a terrorist attack": the noun before an event's word describes the event, it names no one
+            after = re.match(r"\s+", self.text[h.end :])
+            if self._prose(h.start) and not (after and h.end + after.end() in trigger_starts):
+                by_key.setdefault(self.group_key(h), []).append(h)
+        numbers = set(self.lex.numbers)
+        out = []
+        for key, hits in by_key.items():
+            counted = [
+                h for h in hits if any(w in numbers or w.isdigit() for w in self.text[: h.start].lower().split()[-2:])
+            ]
+            h = (counted or hits)[0]
+            # a wider evidence another rule read on the same mention ("hit by two gunmen") is kept
+            span = min(
+                (sp for sp in told.get(key, ()) if sp[0] <= h.start and h.end <= sp[1]),
+                key=lambda sp: sp[1] - sp[0],
+                default=(h.start, h.end),
+            )
+            out.append(("perpetrator", key, span, "role.perpetrator-noun"))
+        return out
+
+    def claimed_by(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """An actor that claimed the event ("X claimed responsibility", "X mengklaim bertanggung jawab"), with at
+        most three words between (its name going on, "has", "later"): a perpetrator."""
+        claims = "|".join(map(re.escape, sorted(self.lex.responsibility_claims, key=len, reverse=True)))
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not claims:
+            return out
+        for h in self.hits:
+            actor = self._actor_at(h)
+            if actor is None:
+                continue
+            m = re.match(rf"(?:\s+[\w'-]+){{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
+            if m is not None:
+                out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
+        return out
+
+    def organisers(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """An actor that called or organised the protests ("X had called for protests", "X menyerukan aksi"): a
+        participant. "X's campaign team called for …" names a group of the article: X's campaign team."""
+        phrases = "|".join(map(re.escape, sorted(self.lex.organiser_phrases, key=len, reverse=True)))
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not phrases:
+            return out
+        for h in self.hits:
+            actor = self._actor_at(h)
+            if actor is None:
+                continue
+            after = self.text[h.end : h.end + 120]
+            own = re.match(r"['’]s((?:\s+(?-i:[a-z])[\w-]*){1,2})", after)  # "Prabowo's campaign team"
+            rest = after[own.end() :] if own else after
+            m = re.match(rf"(?:\s+(?:had|has|have|telah|sudah|juga))?\s+(?:{phrases})\b", rest, re.I)
+            if m is None:
+                continue
+            end = h.end + (own.end() if own else 0)
+            if own is not None:
+                actor = self.group_key(Hit(h.start, end, GROUP, "group"))
+            out.append(("participant", actor, (h.start, end + m.end()), "role.organiser"))
+        # a possessive of a name the registry does not hold as such ("Budi's supporters had called for protests")
+        for m in re.finditer(
+            rf"(?-i:[A-Z])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*)*['’]s(?:\s+(?-i:[a-z])[\w-]*){{1,2}}"
+            rf"(?:\s+(?:had|has|have))?\s+(?:{phrases})\b",
+            self.text,
+        ):
+            if any(r[2][0] <= m.start() < r[2][1] for r in out):
+                continue
+            name = re.match(r".*?['’]s(?:\s+(?!(?:had|has|have)\b)[\w-]+){1,2}", m.group(0))
+            if name is not None:
+                group = self.group_key(Hit(m.start(), m.start() + name.end(), GROUP, "group"))
+                out.append(("participant", group, (m.start(), m.end()), "role.organiser"))
         return out
 
     def members_of(self) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -861,17 +1051,32 @@ class _Draft:
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
             opening = self.text.rfind("(", s, start)
-            if opening >= 0 and ")" not in self.text[opening:start]:
+            closing = self.text.find(")", end)
+            inside = " " + " ".join(self.text[end : closing if closing >= 0 else e].lower().split()) + " "
+            # a bracketed count with a kind of its own, not a count of people ("(100–700 beheaded)"), is its own figure
+            # (a kind other than the figure's before it: "(possibly included in the 164 dead)" is the same count)
+            before_kind = out[-1].counts if out and out[-1].span[1] <= max(opening, 0) else None
+            own_kind = any(
+                f" {p} " in inside and k not in ("participants", before_kind) for p, k in self.lex.counted_after
+            )
+            if opening >= 0 and ")" not in self.text[opening:start] and not own_kind:
                 in_brackets.append((value, start, end, opening))
                 continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
             # a range "31–33": the low bound, at least; the high bound is no figure of its own
-            rng = re.match(r"\s*[–—-]\s*(\d+)(?![\d.,]\d)", self.text[end:e]) if kind == "plain" else None
+            # (the high bound with its thousands separators: "500–1,000", "4.000–5.000")
+            sep = "." if lang == "id" else ","
+            rng = (
+                re.match(rf"\s*[–—-]\s*(\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e])
+                if kind == "plain"
+                else None
+            )
             high = None
-            if rng is not None and int(rng.group(1)) > value:
-                high = int(rng.group(1))
+            if rng is not None and int(rng.group(1).replace(sep, "")) > value:
+                high = int(rng.group(1).replace(sep, ""))
                 range_highs.add(end + rng.start(1))
                 end = end + rng.end()
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
+            tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             after_words = after.lower().split()[: self.lex.window]
             before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
@@ -1156,7 +1361,14 @@ class _Draft:
             implied = self.implied_event(figures[0])
             events = [implied] if implied is not None else []
         claims = self.claims()
-        row_roles = self.infobox_roles() + self.agents_of_harm() + self.members_of() + self.victims_and_actors()
+        row_roles = (
+            self.infobox_roles()
+            + self.agents_of_harm()
+            + self.members_of()
+            + self.victims_and_actors()
+            + self.claimed_by()
+            + self.organisers()
+        )
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)
         if main_event is not None:
             # a role read outside the event rules goes to the event of its sentence, else to the main event,
@@ -1179,6 +1391,42 @@ class _Draft:
                     owner = next((ev for ev in events if ev.sentence == i), main_event)
                     owner.roles.append(row)
 
+        # buildings the text says were harmed are targets of the event of their sentence, else of the main event
+        if main_event is not None:
+            have_places = {r[1] for ev in events for r in ev.roles if r[0] == "target"}
+            told_spans = [r[2] for ev in events for r in ev.roles if r[0] == "target"]
+            for h, span in self.facilities_harmed():
+                if any(ts < h.end and h.start < te for ts, te in told_spans):
+                    continue  # a facility another rule made a target already
+                owner = next((ev for ev in events if ev.sentence == self.sentence_of(h.start)), main_event)
+                within = owner.location if owner.location in self.idx.place_types else self.main_country
+                if within is None:
+                    continue
+                key = self.place_of_facility(h, within)
+                if key not in have_places:
+                    have_places.add(key)
+                    owner.roles.append(("target", key, span, "role.facility-harmed"))
+
+        # the people a perpetrator noun names have that role and no other, told by one mention; unless an infobox
+        # row names the event's perpetrators as groups of the article (the families, the cell), who are those people
+        noun_groups = {self.group_key(h) for h in self._perpetrator_noun_hits()}
+        if noun_groups:
+            told: dict[str, list[tuple[int, int]]] = {}
+            for ev in events:
+                for one in ev.roles:
+                    if one[1] in noun_groups:
+                        told.setdefault(one[1], []).append(one[2])
+                ev.roles = [one for one in ev.roles if one[1] not in noun_groups]
+            named = any(
+                one[0] == "perpetrator" and one[3] == "role.infobox-row" and one[1] not in self.idx.actors
+                for ev in events
+                for one in ev.roles
+            )
+            if main_event is not None and not named:
+                for row in self.perpetrators_by_noun(told):
+                    i = self.sentence_of(row[2][0])
+                    next((ev for ev in events if ev.sentence == i), main_event).roles.append(row)
+
         # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
         # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
         sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
@@ -1190,12 +1438,32 @@ class _Draft:
             for r in ev.roles
             if r[0] != "participant" and self.groups.get(r[1], ("security-forces",))[0] != "security-forces"
         }
+        told_once: set[tuple[str, str, tuple[int, int]]] = set()  # one mention in one role is one fact of the text
         for ev in events:
             ev.roles = [
                 r
                 for r in ev.roles
                 if r[0] != "participant" or ((r[1], r[2]) not in sharper and r[1] not in sharp_groups)
             ]
+            ev.roles = [r for r in ev.roles if (r[0], r[1], r[2]) not in told_once]
+            told_once.update((r[0], r[1], r[2]) for r in ev.roles)
+        # and a group of the article has a role once in the text, told by its first mention in that role: the
+        # rules split one incident into several events more often than a text tells one group's part twice
+        first_told: dict[tuple[str, str], tuple[int, int]] = {}
+        for ev in events:
+            for one in ev.roles:
+                if one[1] not in self.idx.actors and one[2] < first_told.get((one[0], one[1]), (len(self.text), 0)):
+                    first_told[(one[0], one[1])] = one[2]
+        kept_local: set[tuple[str, str]] = set()
+        for ev in events:
+            kept = []
+            for one in ev.roles:
+                if one[1] not in self.idx.actors:
+                    if first_told[(one[0], one[1])] != one[2] or (one[0], one[1]) in kept_local:
+                        continue
+                    kept_local.add((one[0], one[1]))
+                kept.append(one)
+            ev.roles = kept
             # a registry actor has a role once in an event, however often the text says so
             seen: set[tuple[str, str]] = set()
             kept = []
@@ -1328,7 +1596,12 @@ class _Draft:
                 )
             )
         group_records = []
+        # a group of the article the draft gives no part (no role, no victim of a figure, no claim) is left out
+        used = {r.actor for ev in event_records for r in ev.roles}
+        used |= {f.victim for f in figure_records if f.victim} | {c.speaker for c in claim_records}
         for key, (group_type, h) in sorted(self.groups.items(), key=lambda kv: kv[1][1].start):
+            if key not in used:
+                continue
             rule, conf = _rule("group.lexicon", lex)
             group_records.append(
                 LocalGroup(

@@ -71,6 +71,18 @@ class Lexicon:
     relative_dates: dict[str, RelativeDate]
     groups: dict[str, str]
     facilities: dict[str, tuple[str, bool]]
+    #: buildings that are a target only where the text says they were harmed (not by standing near an attack)
+    buildings: dict[str, tuple[str, bool]]
+    #: words between an attack's word and those it harmed, before its agent ("the massacre of … by X")
+    victim_links: tuple[str, ...]
+    #: words after an actor that say it claimed the event ("claimed responsibility"): a perpetrator
+    responsibility_claims: tuple[str, ...]
+    #: nouns of what a group owns ("rumah warga"): the group after them is not what was attacked
+    possession_nouns: tuple[str, ...]
+    #: verbs between an attack's word and its agent marker ("an attack carried out by X")
+    agent_verbs: tuple[str, ...]
+    #: words after an actor that say it called or organised a protest ("called for protests"): a participant
+    organiser_phrases: tuple[str, ...]
     passive_triggers: frozenset[str]
     place_aliases: dict[str, str]
     #: a generic noun for a kind of actor → the English head word that names it in a registry label
@@ -158,6 +170,12 @@ def load_lexicon(lang: Lang) -> Lexicon:
             },
             groups={str(k).lower(): str(v) for k, v in data["groups"].items()},
             facilities={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["facilities"].items()},
+            buildings={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["buildings"].items()},
+            victim_links=tuple(str(v).lower() for v in data["victim_links"]),
+            responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
+            possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
+            agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
+            organiser_phrases=tuple(str(v).lower() for v in data["organiser_phrases"]),
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},

@@ -64,6 +64,7 @@ def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
         "unknown-figure": dict(lex.counted_unknown),
         "none-figure": dict(lex.counted_none),
         "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
+        "building": {k: f"{t}|{int(c)}" for k, (t, c) in lex.buildings.items()},
     }
 
 
@@ -133,6 +134,7 @@ _ENTITY_TABLES = {
     "speaker-alias",
     "venue",
     "facility",
+    "building",
 }
 
 
