@@ -842,6 +842,39 @@ def test_cli_formats(capsys: pytest.CaptureFixture[str], built_dist: Path) -> No
     assert code == 0 and len(Graph().parse(data=out, format="turtle")) > 20
 
 
+def _first_cases() -> dict[str, dict[str, Any]]:
+    """The first expectation case of every stored query, by query name."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, _, case in CASES:
+        out.setdefault(name, case)
+    return out
+
+
+def test_cli_prints_in_every_format_the_bytes_of_rdflibs_engine(
+    capsys: pytest.CaptureFixture[str], stored: dict[str, queries.StoredQuery], built_dist: Path, graphs: GraphFor
+) -> None:
+    """Every stored query (its first case) in every format it can show: `kg query` prints the bytes that
+    rdflib's engine, parsing the query afresh, gives (whichever engine, cache or parser answers)."""
+    first = _first_cases()
+    assert set(first) == set(stored)
+    compared = set()
+    for name, case in first.items():
+        query = stored[name]
+        extra = tuple(case.get("data", ()))
+        expected = queries.run_query(graphs(extra), query.text, queries.bind_params(query, case["params"]))
+        argv = ["query", name, "--dist", str(built_dist)]
+        argv += [a for k, v in case["params"].items() for a in ("-p", f"{k}={v}")]
+        argv += [a for e in extra for a in ("--data", str(CASES_DIR / e))]
+        for fmt, renderer in queries.RENDERERS.items():
+            if query.form not in renderer.forms:
+                continue
+            code, out, err = _cli(capsys, *argv, "--format", fmt)
+            assert (code, err) == (0, ""), f"{name} --format {fmt}"
+            assert out.encode("utf-8") == queries.render(expected, fmt), f"{name} --format {fmt}"
+            compared.add((name, fmt))
+    assert {f for _, f in compared} == set(queries.RENDERERS)
+
+
 def test_cli_adhoc_queries(capsys: pytest.CaptureFixture[str], built_dist: Path, tmp_path: Path) -> None:
     # no PREFIX lines: rdfs: is pre-declared (rdflib does not unescape `\\/` in a CURIE like kg:place\\/almaty)
     adhoc = f"SELECT ?label WHERE {{ <{KG}place/almaty> rdfs:label ?label FILTER(lang(?label) = 'en') }}"
