@@ -1026,6 +1026,11 @@ def test_cli_prints_in_every_format_the_bytes_of_rdflibs_engine(
             assert (code, err) == (0, ""), f"{run} --format {fmt}"
             assert out.encode("utf-8") == queries.render(run_case("actor-events", 0), fmt), f"{run} --format {fmt}"
         assert len(list(cache.glob("query-*.json"))) == 1, run
+    [cached] = cache.glob("query-*.json")
+    cached.write_bytes(b"{")
+    code, out, err = _cli(capsys, *argv, "--format", "json")
+    assert (code, out.encode("utf-8")) == (0, queries.render(run_case("actor-events", 0), "json"))
+    assert err == f"kg query: warning: {cached}: not a kg query cache; ignored and rebuilt\n"
 
 
 def test_cli_adhoc_queries(capsys: pytest.CaptureFixture[str], built_dist: Path, tmp_path: Path) -> None:
