@@ -12,8 +12,9 @@ it set, every run compiles kg's own modules anew (~0.1 s a command).
 
 `--before DIR` also runs every kg command on the source tree in DIR (e.g. `git archive COMMIT | tar -x -C
 DIR`), with `PYTHONPATH=DIR/src` and DIR as the working folder, in the same rounds: a before/after
-table from one run (wall and CPU time of both). The bounds are issue 20's: `--help` of every command 0.3 s; `query --list`, one
-stored query and `validate` of one annotation 0.5 s. Prints a markdown table for benchmarks/NOTES.md.
+table from one run (wall and CPU time of both). The bounds are issue 20's: `--help` of every command
+0.3 s; `query --list`, one stored query and `validate` of one annotation 0.5 s. Prints a markdown table
+for benchmarks/NOTES.md.
 """
 
 from __future__ import annotations
