@@ -12,8 +12,9 @@ it set, every run compiles kg's own modules anew (~0.1 s a command).
 
 `--before DIR` also runs every kg command on the source tree in DIR (e.g. `git archive COMMIT | tar -x -C
 DIR`), with `PYTHONPATH=DIR/src` and DIR as the working folder, in the same rounds: a before/after
-table from one run. The bounds are issue 20's: `--help` of every command 0.3 s; `query --list`, one
-stored query and `validate` of one annotation 0.5 s. Prints a markdown table for benchmarks/NOTES.md.
+table from one run (wall and CPU time of both). The bounds are issue 20's: `--help` of every command
+0.3 s; `query --list`, one stored query and `validate` of one annotation 0.5 s. Prints a markdown table
+for benchmarks/NOTES.md.
 """
 
 from __future__ import annotations
@@ -101,15 +102,17 @@ def table(results: list[dict[str, object]], rdflib_median: float) -> str:
     before = any(r.get("before") for r in results)
     lines = [
         "| command | "
-        + ("before s | " if before else "")
+        + ("before s | before CPU s | " if before else "")
         + "median s | min s | CPU s | bound s | within | × `import rdflib` |",
-        "|---|" + ("---|" if before else "") + "---|---|---|---|---|---|",
+        "|---|" + ("---|---|" if before else "") + "---|---|---|---|---|---|",
     ]
     for r in results:
         median, bound = float(r["median"]), r["bound"]  # type: ignore[arg-type]
         within = "—" if bound is None else ("yes" if median <= float(bound) else "**no**")  # type: ignore[arg-type]
-        was = r.get("before")
-        was_cell = (f"{float(was):.2f} | " if was is not None else "— | ") if before else ""  # type: ignore[arg-type]
+        was, was_cpu = r.get("before"), r.get("before_cpu")
+        was_cell = (
+            (f"{float(was):.2f} | {float(was_cpu):.2f} | " if was is not None else "— | — | ") if before else ""  # type: ignore[arg-type]
+        )
         lines.append(
             f"| `{r['label']}` | {was_cell}{median:.2f} | {float(r['min']):.2f} | {float(r['cpu']):.2f} | "  # type: ignore[arg-type]
             f"{'—' if bound is None else f'{bound:.1f}'} | {within} | {median / rdflib_median:.1f} |"
@@ -157,6 +160,7 @@ def main() -> int:
                 "bound": bound,
                 "runs": t,
                 "before": statistics.median(old) if old else None,
+                "before_cpu": statistics.median(cpu[(i, True)]) if old else None,
                 "before_runs": old,
             }
         )

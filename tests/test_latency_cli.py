@@ -65,6 +65,25 @@ def test_help_and_list_import_no_rdf_library() -> None:
     assert done.stdout.splitlines()[-1] == "[]", done.stdout[-500:]
 
 
+def test_validate_of_one_annotation_builds_two_schemas_and_imports_no_ruamel() -> None:
+    """`kg validate` of the seed's annotation (which libyaml reads) imports no ruamel, the build's modules or the
+    reasoner, and pydantic builds the schemas of the two models it validates with (the others are inside them)."""
+    seed = "data/articles/csto-kazakhstan-2022-01-10/annotation.yaml"
+    script = (
+        "import sys\nimport pydantic\nfrom kg.cli import main\nimport kg.annotation as a\n"
+        f"code = main(['validate', {seed!r}])\n"
+        "models = [m for m in vars(a).values() if isinstance(m, type) and m.__module__ == a.__name__\n"
+        "          and issubclass(m, pydantic.BaseModel)]\n"
+        "print(code, sorted(m.__name__ for m in models if m.__pydantic_complete__), len(models))\n"
+        "print(sorted(m for m in ('ruamel.yaml', 'kg.build.stages', 'kg.reasoning', 'pyshacl') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
+    first, second = done.stdout.splitlines()[-2:]
+    assert first == "0 ['Annotation', 'Registry'] 25", done.stdout[-500:]
+    assert second == "[]", done.stdout[-500:]
+
+
 @pytest.mark.parametrize("name", sorted(queries.load_queries(check=False)))
 def test_a_query_outline_without_parsing_is_what_parsing_gives(name: str) -> None:
     lexical = queries.get_query(name, check=False)

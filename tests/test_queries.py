@@ -25,7 +25,7 @@ from rdflib import Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg import paths, queries
+from kg import paths, queries, query_cache
 from kg.cli import main
 from kg.cli import query as cli_query
 from kg.errors import QueryError
@@ -840,6 +840,197 @@ def test_cli_formats(capsys: pytest.CaptureFixture[str], built_dist: Path) -> No
         capsys, "query", "event-card", "-p", f"event={event}", "--format", "ttl", "--dist", str(built_dist)
     )
     assert code == 0 and len(Graph().parse(data=out, format="turtle")) > 20
+
+
+def _first_cases() -> dict[str, dict[str, Any]]:
+    """The first expectation case of every stored query, by query name."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, _, case in CASES:
+        out.setdefault(name, case)
+    return out
+
+
+def test_stored_queries_from_the_parse_cache_give_the_bytes_of_a_fresh_parse(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    stored: dict[str, queries.StoredQuery],
+    built_dist: Path,
+    run_case: RunCase,
+) -> None:
+    """Every stored query (its first case) in every format it can show: run as `kg query` runs it on rdflib's
+    engine (the light store, the translation read back from the query cache, rdflib's parser unable to run),
+    it gives the bytes rdflib's engine gives on the default store with a fresh parse."""
+    import rdflib.plugins.sparql
+
+    cache = tmp_path / "queries"
+    first = _first_cases()
+    assert set(first) == set(stored)
+    for name in first:  # cold: each query parsed once and kept
+        text = stored[name].text
+        query_cache.parsed_query(text, None, cache, lambda text=text: queries.parse_query(text))
+    assert len(list(cache.iterdir())) == len(stored)
+    expected = {name: run_case(name, 0) for name in first}  # rdflib's engine on a fresh parse
+
+    def no_parser(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("rdflib's parser ran")
+
+    monkeypatch.setattr(rdflib.plugins.sparql, "prepareQuery", no_parser)
+    compared = set()
+    for name, case in first.items():
+        query = stored[name]
+        files = published_files(built_dist) + [CASES_DIR / e for e in case.get("data", ())]
+        got, warning = queries.run_stored_query(files, query, queries.bind_params(query, case["params"]), cache=cache)
+        assert warning is None
+        for fmt, renderer in queries.RENDERERS.items():
+            if query.form in renderer.forms:
+                assert queries.render(got, fmt) == queries.render(expected[name], fmt), f"{name} --format {fmt}"
+                compared.add((name, fmt))
+    assert {f for _, f in compared} == set(queries.RENDERERS)
+
+
+def _same_tree(a: Any, b: Any, at: str = "algebra") -> None:
+    """Assert two translated queries' trees are alike: types, names, keys, attributes, operators and terms."""
+    from rdflib.plugins.sparql.operators import TrueFilter
+    from rdflib.plugins.sparql.parserutils import CompValue
+    from rdflib.term import Node
+
+    assert type(a) is type(b), at
+    if isinstance(a, CompValue):
+        assert (a is TrueFilter) == (b is TrueFilter), at  # rdflib's one TrueFilter, not a copy
+        assert (a.name, list(a)) == (b.name, list(b)), at
+        attrs_a, attrs_b = dict(vars(a)), dict(vars(b))
+        fn_a, fn_b = attrs_a.pop("_evalfn", None), attrs_b.pop("_evalfn", None)
+        assert getattr(fn_a, "__func__", fn_a) is getattr(fn_b, "__func__", fn_b), at
+        assert (fn_a is None) or (fn_a.__self__ is a and fn_b.__self__ is b), at  # bound to its own node
+        assert sorted(attrs_a) == sorted(attrs_b), at
+        for k in a:
+            _same_tree(dict.__getitem__(a, k), dict.__getitem__(b, k), f"{at}.{k}")
+        for k in attrs_a:
+            _same_tree(attrs_a[k], attrs_b[k], f"{at}@{k}")
+    elif isinstance(a, Node):
+        assert (a, str(a), getattr(a, "datatype", None), getattr(a, "language", None)) == (
+            b,
+            str(b),
+            getattr(b, "datatype", None),
+            getattr(b, "language", None),
+        ), at
+    elif isinstance(a, list | tuple):
+        assert len(a) == len(b), at
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same_tree(x, y, f"{at}[{i}]")
+    elif isinstance(a, dict):
+        assert list(a) == list(b), at
+        for k in a:
+            _same_tree(a[k], b[k], f"{at}[{k}]")
+    elif hasattr(a, "__dict__") and not isinstance(a, set | frozenset):
+        assert sorted(vars(a)) == sorted(vars(b)), at
+        for k in vars(a):
+            _same_tree(vars(a)[k], vars(b)[k], f"{at}.{k}")
+    else:
+        assert a == b, at
+
+
+def test_the_cached_translation_is_the_parsers(tmp_path: Path, stored: dict[str, queries.StoredQuery]) -> None:
+    """Every stored query, written to the query cache and read back: the same tree rdflib's parser gives, node
+    for node (operators bound to their own nodes, rdflib's TrueFilter itself), with the same prologue."""
+    shared = 0
+    for name, query in stored.items():
+        fresh = queries.parse_query(query.text)
+        shared += "TrueFilter" in repr(fresh.algebra)
+        first, _ = query_cache.parsed_query(query.text, None, tmp_path, lambda fresh=fresh: fresh)
+        read, warning = query_cache.parsed_query(query.text, None, tmp_path, lambda: pytest.fail("parsed again"))
+        assert first is fresh and read is not fresh and warning is None, name
+        _same_tree(read.algebra, fresh.algebra, name)
+        assert read.prologue.base == fresh.prologue.base
+        assert sorted(read.prologue.namespace_manager.namespaces()) == sorted(
+            fresh.prologue.namespace_manager.namespaces()
+        )
+    assert shared > 0
+
+
+ASK_LANG = 'ASK { FILTER(LANG("a"@en) = "en") }'
+
+
+@pytest.mark.parametrize(
+    ("spoil", "why"),
+    [
+        (lambda data: data[: len(data) // 2], "torn"),
+        (lambda data: b"\x80" + data, "not UTF-8"),
+        (lambda data: data.replace(b'"Builtin_LANG"', b'"quote"'), "a function outside rdflib's operators"),
+        (lambda data: data.replace(b'"Builtin_LANG"', b'"__class__"'), "not a function"),
+        (lambda data: data.replace(b'["literal",', b'["eval",', 1), "an unknown kind"),
+        (lambda data: data.replace(b'"key":"', b'"key":"0', 1), "written for another query"),
+        (lambda data: data + b" " * query_cache.MAX_CACHE_BYTES, "too large"),
+    ],
+)
+def test_a_spoilt_query_cache_file_is_parsed_anew_with_a_warning(
+    tmp_path: Path, spoil: Callable[[bytes], bytes], why: str
+) -> None:
+    fresh = queries.parse_query(ASK_LANG)
+    query_cache.parsed_query(ASK_LANG, None, tmp_path, lambda: fresh)
+    [cached] = tmp_path.iterdir()
+    good = cached.read_bytes()
+    assert b'"Builtin_LANG"' in good
+    assert spoil(good) != good, why
+    cached.write_bytes(spoil(good))
+    again = queries.parse_query(ASK_LANG)
+    got, warning = query_cache.parsed_query(ASK_LANG, None, tmp_path, lambda: again)
+    assert got is again, why
+    assert warning == f"{cached}: not a kg query cache; ignored and rebuilt", why
+    assert cached.read_bytes() == good, why  # rewritten
+    assert query_cache.parsed_query(ASK_LANG, None, tmp_path, lambda: pytest.fail())[1] is None
+
+
+def test_the_query_cache_is_keyed_by_text_prefixes_and_rdflib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rdflib
+
+    keys = {
+        query_cache.query_key(ASK_LANG, None),
+        query_cache.query_key(ASK_LANG + " ", None),
+        query_cache.query_key(ASK_LANG, {"ex": "http://example.org/"}),
+    }
+    monkeypatch.setattr(rdflib, "__version__", "0.0.0")
+    keys.add(query_cache.query_key(ASK_LANG, None))
+    assert len(keys) == 4
+
+
+def test_an_unwritable_query_cache_is_a_warning(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    fresh = queries.parse_query(ASK_LANG)
+    got, warning = query_cache.parsed_query(ASK_LANG, None, blocked / "queries", lambda: fresh)
+    assert got is fresh and warning is not None and warning.startswith("cannot write the query cache: ")
+
+
+def test_cli_prints_in_every_format_the_bytes_of_rdflibs_engine(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    stored: dict[str, queries.StoredQuery],
+    built_dist: Path,
+    run_case: RunCase,
+) -> None:
+    """`kg query actor-events` (issue 20's latency row) in every format, first with no query cache in dist/, then
+    with the one that first run left there: the bytes of rdflib's engine on a fresh parse, every time."""
+    dist = tmp_path / "dist"
+    shutil.copytree(built_dist, dist, symlinks=True)
+    cache = dist / ".kg-cache" / "queries"
+    shutil.rmtree(cache, ignore_errors=True)  # other tests' runs on the shared build may have left one
+    case = _first_cases()["actor-events"]
+    argv = ["query", "actor-events", "--dist", str(dist)]
+    argv += [a for k, v in case["params"].items() for a in ("-p", f"{k}={v}")]
+    for run in ("cold", "warm"):
+        for fmt in queries.RENDERERS:
+            if "SELECT" not in queries.RENDERERS[fmt].forms:
+                continue
+            code, out, err = _cli(capsys, *argv, "--format", fmt)
+            assert (code, err) == (0, ""), f"{run} --format {fmt}"
+            assert out.encode("utf-8") == queries.render(run_case("actor-events", 0), fmt), f"{run} --format {fmt}"
+        assert len(list(cache.glob("query-*.json"))) == 1, run
+    [cached] = cache.glob("query-*.json")
+    cached.write_bytes(b"{")
+    code, out, err = _cli(capsys, *argv, "--format", "json")
+    assert (code, out.encode("utf-8")) == (0, queries.render(run_case("actor-events", 0), "json"))
+    assert err == f"kg query: warning: {cached}: not a kg query cache; ignored and rebuilt\n"
 
 
 def test_cli_adhoc_queries(capsys: pytest.CaptureFixture[str], built_dist: Path, tmp_path: Path) -> None:

@@ -14,18 +14,19 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
-from ruamel.yaml.constructor import RoundTripConstructor
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kg.errors import AnnotationError, AnnotationErrors
 from kg.iris import is_key
 from kg.suggest import did_you_mean
+
+if TYPE_CHECKING:  # ruamel (~15 ms to import) reads only what libyaml cannot: see read_yaml_fast
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
 
 # ----------------------------------------------------------------------------------------------
 # Closed vocabularies (each value is a concept of ontology/vocab.ttl)
@@ -136,7 +137,9 @@ Float = Annotated[float, BeforeValidator(_refuse_bool)]
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    # defer_build: a schema is built when its model first validates, so `kg validate` builds the registry's and the
+    # annotation's only (the other models are inside them), not all 25 at import (~14% of its instructions)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 
 class Labels(_Record):
@@ -538,16 +541,22 @@ def _quote_key(quote: Quote) -> tuple[str, int]:
 # ----------------------------------------------------------------------------------------------
 
 
-class _Constructor(RoundTripConstructor):
-    """Keep timestamps as the strings the curator wrote, so kg checks dates itself."""
+@cache
+def _constructor() -> type[RoundTripConstructor]:
+    from ruamel.yaml.constructor import RoundTripConstructor
 
+    class _Constructor(RoundTripConstructor):
+        """Keep timestamps as the strings the curator wrote, so kg checks dates itself."""
 
-_Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    _Constructor.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
+    return _Constructor
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     yaml = YAML(typ="rt")
-    yaml.Constructor = _Constructor
+    yaml.Constructor = _constructor()
     yaml.allow_duplicate_keys = False
     return yaml
 
@@ -600,6 +609,8 @@ def _plain(node: Any, path: Path_, lines: dict[Path_, int], bound: _Expansion) -
     Only plain data passes: tags other than YAML's core ones (`!!python/object…`, `!custom`) and
     binary values are refused, naming the line.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
+
     line = _line_of(lines, path)
 
     def refuse(what: str) -> AnnotationError:
@@ -675,6 +686,8 @@ def decode_utf8(raw: bytes, file: Path) -> str:
 
 def read_yaml(file: Path) -> tuple[Any, dict[Path_, int]]:
     """Parse a YAML file into plain data and a map from field paths to line numbers."""
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
     raw = decode_utf8(_read_bounded(file, MAX_YAML_BYTES, "the YAML file"), file)
     try:
         data = _yaml().load(raw)

@@ -740,14 +740,17 @@ def run_query(
     text: str,
     bindings: Mapping[str, Node] | None = None,
     prefixes: Mapping[str, str] | None = None,
+    *,
+    parsed: Query | None = None,
 ) -> Result:
     """Run a query on an rdflib graph with typed `initBindings`; errors are QueryError.
 
-    On an Oxigraph-backed graph (oxrdflib) the text goes to Oxigraph's native engine, with the
-    bindings as a VALUES block (as for a remote endpoint): a parsed rdflib query would make oxrdflib
-    fall back to rdflib's much slower engine.
+    `parsed` is rdflib's translation of exactly `text` with `prefixes` (kg.query_cache keeps them), parsed
+    here when not given. On an Oxigraph-backed graph (oxrdflib) the text goes to Oxigraph's native engine,
+    with the bindings as a VALUES block (as for a remote endpoint): a parsed rdflib query would make
+    oxrdflib fall back to rdflib's much slower engine.
     """
-    parsed = parse_query(text, prefixes)
+    parsed = parse_query(text, prefixes) if parsed is None else parsed
     if type(graph.store).__module__.startswith("oxrdflib"):
         sent = remote_query_text(text, bindings, prefixes)
         # oxrdflib predeclares the store's namespaces: Oxigraph parses with exactly these
@@ -768,6 +771,27 @@ def run_query(
         raise
     except Exception as exc:  # rdflib's evaluator raises many types (type errors, SERVICE failures)
         raise QueryError(f"query failed: {type(exc).__name__}: {exc}") from None
+
+
+def run_stored_query(
+    files: Sequence[Path],
+    query: StoredQuery,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    cache: Path | None = None,
+) -> tuple[Result, str | None]:
+    """Run a stored query with rdflib's engine on `files`, and a warning about the query cache, if any.
+
+    The files go into rdflib's lighter in-memory store (SimpleMemory: no named graphs, which a stored query
+    never reads), ~40 ms sooner than the default one; rdflib's translation of the query is read from the
+    folder `cache` when it holds it (~0.15 s sooner than parsing) and kept there when not (kg.query_cache).
+    """
+    from kg.query_cache import parsed_query
+    from kg.store import read_rdf_quickly
+
+    graph = read_rdf_quickly(files, Graph(store="SimpleMemory"))
+    parsed, warning = parsed_query(query.text, None, cache, lambda: parse_query(query.text))
+    return run_query(graph, query.text, bindings, parsed=parsed), warning
 
 
 #: the RDF files `run_on_files` loads itself, by suffix (pyoxigraph RdfFormat names)

@@ -167,6 +167,12 @@ def _run(
         backend = args.backend or ("oxigraph" if lexical else "memory")
         if backend == "oxigraph" and queries.can_run_on_files(files):
             return queries.run_on_files(files, query.text, bindings, prefixes)
+        if backend == "memory" and args.name is not None:  # its parse is kept beside the build it runs on
+            cache = paths.cache_dir(settings.dist_dir) / "queries"
+            result, warning = queries.run_stored_query(files, query, bindings, cache=cache)
+            if warning:
+                print(f"kg query: warning: {warning}", file=sys.stderr)
+            return result
         graph = open_graph(files, backend=backend)
     return queries.run_query(graph, query.text, bindings, prefixes)
 

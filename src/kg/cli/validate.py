@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     rdf_files = [f for f in files if f.suffix.lower() not in ANNOTATION_SUFFIXES]
     reports: list[Report] = []
     if annotations or not files:
-        mapped = pipeline.map_corpus(settings, annotations, origins=False)
+        mapped = pipeline.map_corpus(settings, annotations, origins=False, store="SimpleMemory")  # only read
         origins_of = lambda: pipeline.map_corpus(settings, annotations).origins  # noqa: E731
         reports.append(validate_lazily(mapped.graph, checks, reference, origins_of))
     if rdf_files:
