@@ -239,9 +239,7 @@ def test_partitions_streamed_to_the_output_give_the_bytes_of_the_merge_in_memory
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`kg import`'s path: each partition's run is spilled beside the output and merged into it."""
-    from functools import partial
-
-    from kg.atomic import write_sorted_runs
+    from kg.atomic import SortedRuns
     from kg.config import Settings
     from kg.sources import dataset
 
@@ -250,7 +248,8 @@ def test_partitions_streamed_to_the_output_give_the_bytes_of_the_merge_in_memory
     whole = dataset.import_dataset(*args)
     monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
     out = tmp_path / "ged.nq"
-    streamed = dataset.import_dataset(*args, write_runs=partial(write_sorted_runs, out))
+    with SortedRuns(out) as runs:
+        streamed = dataset.import_dataset(*args, output=runs)
     assert streamed.nquads is None and whole.nquads is not None
     assert out.read_bytes() == whole.nquads
     assert streamed.triples == whole.triples == whole.nquads.count(b"\n") and streamed.reports == 3
@@ -261,9 +260,7 @@ def test_a_violation_found_after_the_runs_are_spilled_keeps_the_old_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The third row (no source_original) violates the shape below; its partition comes last."""
-    from functools import partial
-
-    from kg.atomic import write_sorted_runs
+    from kg.atomic import SortedRuns
     from kg.config import Settings
     from kg.errors import ValidationFailed
     from kg.sources import dataset
@@ -280,9 +277,6 @@ def test_a_violation_found_after_the_runs_are_spilled_keeps_the_old_output(
     out.parent.mkdir()
     out.write_bytes(b"previous")
     monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
-    with pytest.raises(ValidationFailed):
-        dataset.import_dataset(
-            "ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, Settings().ontology_files,
-            write_runs=partial(write_sorted_runs, out),
-        )  # fmt: skip
+    with pytest.raises(ValidationFailed), SortedRuns(out) as runs:
+        dataset.import_dataset("ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, Settings().ontology_files, output=runs)
     assert out.read_bytes() == b"previous" and [p.name for p in out.parent.iterdir()] == ["ged.nq"]
