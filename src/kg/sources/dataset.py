@@ -478,35 +478,45 @@ class _Partitioner:
             elif (index, line) in leave_out:
                 continue
             reports.append(report)
-        run, violations = self._run(reports)
+        chunks, violations = self._run(reports)
+        in_graph = self.in_graph
         if file is None:
-            return _Run(run, violations, parsed, errors, repeated)
+            return _Run(b"".join(in_graph.join(c) + in_graph for c in chunks), violations, parsed, errors, repeated)
         try:
             with open(file, "wb") as f:
-                f.write(run)
+                for c in chunks:
+                    f.write(in_graph.join(c) + in_graph)
         except OSError as exc:
             return _Run(b"", violations, parsed, errors, repeated, (exc.errno or 0, exc.strerror or str(exc)))
         return _Run(b"", violations, parsed, errors, repeated)
 
-    def _run(self, part: Sequence[RowReport]) -> tuple[bytes, list[str]]:
+    def _run(self, part: Sequence[RowReport]) -> tuple[list[list[bytes]], list[str]]:
+        """The partition's distinct triples, sorted, as N-Triples lines without their ` .` and line feed (in
+        chunks of `_CHUNK_LINES`), and its violations."""
         mapper = self.mapper
         mapper.forget_shared()
         lines = mapper.release_lines()
         for report in part:
             lines.extend(mapper.lines(report))
         # each line encoded apart (a partition's lines joined into one string would be as wide as its
-        # widest character), sorted in the order they were made (which has long sorted stretches; a
-        # set's order has none, and sorting it took several times as long), and kept once
-        encoded = [line.encode() for line in lines]
+        # widest character) without the " ." that ends every line: sorted, they are in the order of the
+        # whole lines and of the N-Quads made from them, since where one is the start of another, what
+        # follows in the longer is a language tag, a datatype or more of a label, all after a space
+        encoded = [line[:-2].encode() for line in lines]
         del lines
-        encoded.sort()
-        # the order of the N-Quads made from them below too, since no line's triple is the start of
-        # another's but for a space; every line ends in " ." and holds no line feed
-        nt = b"\n".join(dict.fromkeys(encoded)) + b"\n" if encoded else b""
+        encoded.sort()  # in the order they were made, which has long sorted stretches (a set's order has none)
+        unique = encoded[:1] + [b for a, b in itertools.pairwise(encoded) if a != b]  # equal lines are adjacent
         del encoded
+        chunks = [unique[i : i + _CHUNK_LINES] for i in range(0, len(unique), _CHUNK_LINES)]
+        del unique
+        # joined in chunks: one allocation of a partition's size costs more than the copy
+        nt = [b" .\n".join(c) + b" .\n" for c in chunks]
         violations = self.checker.violations(nt, self.info, part, self.terms, self.base)
-        # as N-Quads: " .\n" ends each line and is nowhere else (N-Triples escapes line feeds)
-        return nt.replace(b" .\n", self.in_graph), violations
+        return chunks, violations
+
+
+#: lines of a partition joined at a time
+_CHUNK_LINES = 8192
 
 
 class _Refusals:
@@ -655,18 +665,18 @@ class _Checker:
         return (_Checker, self.args)
 
     def violations(
-        self, nt: bytes, release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
+        self, nt: Sequence[bytes], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
     ) -> list[str]:
         """The readable lines of the violations whose focus is one of the partition's resources (subjects
-        of its N-Triples `nt`)."""
+        of its N-Triples `nt`, whole lines in each part)."""
         from rdflib import Graph
 
         from kg.validation_fast import run_fast, to_report
 
-        results = run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes)
+        results = run_fast([*nt, self.registry_nt, self.ontology_nt], self.shapes)
         if not results:
             return []
-        mine = {line[1 : line.index(b">")].decode() for line in nt.split(b"\n") if line}
+        mine = {line[1 : line.index(b">")].decode() for part in nt for line in part.split(b"\n") if line}
         results = [r for r in results if r.focus in mine]
         if not results:
             return []
@@ -675,4 +685,4 @@ class _Checker:
         for report in reports:
             mapper.lines(report)
         named = {URIRef(k): v for k, v in origins.items()}
-        return to_report(results, Graph().parse(data=nt, format="nt"), named).lines()
+        return to_report(results, Graph().parse(data=b"".join(nt), format="nt"), named).lines()
