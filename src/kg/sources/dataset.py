@@ -91,10 +91,13 @@ class Dataset(Protocol):
         ...
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """A kg key from a name: ASCII letters and digits, lower case, joined by single hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    key = _NOT_KEY.sub("-", ascii_text.lower()).strip("-")
     return key or "x"
 
 
@@ -120,11 +123,20 @@ def count(value: str, column: str, line: int, file: Path) -> int:
 
 def registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | None:
     """The registry's place of that type and English name, if it has one (the same entity as a dataset's)."""
-    for iri, kind in registry.place_types.items():
-        names = registry.names.get(iri)
-        if kind == type_ and names is not None and names.en == label:
-            return iri
-    return None
+    kept = _PLACES.get(id(registry))
+    if kept is None or kept[0] is not registry:  # the places by (type, name), made once per registry
+        places: dict[tuple[str, str], URIRef] = {}
+        for iri, kind in registry.place_types.items():
+            names = registry.names.get(iri)
+            if names is not None and names.en is not None:
+                places.setdefault((kind, names.en), iri)  # the first, as a search in order finds
+        kept = _PLACES[id(registry)] = (registry, places)
+    return kept[1].get((type_, label))
+
+
+#: registry_place's index of each registry it was asked about (a row asks for its country: a search was
+#: a pass over the registry's places for every row)
+_PLACES: dict[int, tuple[RegistryTerms, dict[tuple[str, str], URIRef]]] = {}
 
 
 def read_csv(
