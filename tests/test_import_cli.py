@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -239,9 +240,7 @@ def test_partitions_streamed_to_the_output_give_the_bytes_of_the_merge_in_memory
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`kg import`'s path: each partition's run is spilled beside the output and merged into it."""
-    from functools import partial
-
-    from kg.atomic import write_sorted_runs
+    from kg.atomic import SortedRuns
     from kg.config import Settings
     from kg.sources import dataset
 
@@ -250,7 +249,8 @@ def test_partitions_streamed_to_the_output_give_the_bytes_of_the_merge_in_memory
     whole = dataset.import_dataset(*args)
     monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
     out = tmp_path / "ged.nq"
-    streamed = dataset.import_dataset(*args, write_runs=partial(write_sorted_runs, out))
+    with SortedRuns(out) as runs:
+        streamed = dataset.import_dataset(*args, output=runs)
     assert streamed.nquads is None and whole.nquads is not None
     assert out.read_bytes() == whole.nquads
     assert streamed.triples == whole.triples == whole.nquads.count(b"\n") and streamed.reports == 3
@@ -261,9 +261,7 @@ def test_a_violation_found_after_the_runs_are_spilled_keeps_the_old_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The third row (no source_original) violates the shape below; its partition comes last."""
-    from functools import partial
-
-    from kg.atomic import write_sorted_runs
+    from kg.atomic import SortedRuns
     from kg.config import Settings
     from kg.errors import ValidationFailed
     from kg.sources import dataset
@@ -280,9 +278,67 @@ def test_a_violation_found_after_the_runs_are_spilled_keeps_the_old_output(
     out.parent.mkdir()
     out.write_bytes(b"previous")
     monkeypatch.setattr(dataset, "PARTITION_ROWS", 1)
-    with pytest.raises(ValidationFailed):
-        dataset.import_dataset(
-            "ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, Settings().ontology_files,
-            write_runs=partial(write_sorted_runs, out),
-        )  # fmt: skip
+    with pytest.raises(ValidationFailed), SortedRuns(out) as runs:
+        dataset.import_dataset("ucdp", [FULL], "ged", REGISTRY, ID[:-3], shapes, Settings().ontology_files, output=runs)
     assert out.read_bytes() == b"previous" and [p.name for p in out.parent.iterdir()] == ["ged.nq"]
+
+
+def _rows_with_repeats(folder: Path) -> Path:
+    """FULL's rows (900001 on lines 2-3, 900002, 900003), then, one row a line: 900002 again (6), 900002
+    renumbered 900004 with type_of_violence 4 (7), 900003 renumbered 900005 (8), 900006 (9) twice (10),
+    900005 again (11), 900007 (12) twice (13), 900008 (14)."""
+    lines = FULL.read_text(encoding="utf-8").splitlines(keepends=True)
+    r2, r3 = lines[3], lines[4]
+
+    def renumbered(row: str, old: str, new: str) -> str:
+        assert row.startswith(old + ",")
+        return new + row[len(old) :]
+
+    bad = renumbered(r2, "900002", "900004").replace(",Clear,3,", ",Clear,4,")
+    r5, r6, r7, r8 = (renumbered(r3, "900003", n) for n in ("900005", "900006", "900007", "900008"))
+    path = folder / "repeats.csv"
+    path.write_text("".join([*lines, r2, bad, r5, r6, r6, r5, r7, r7, r8]), encoding="utf-8")
+    return path
+
+
+def test_worker_processes_give_the_bytes_and_refused_rows_of_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Partitions of three rows: a row repeating the id of a row in an earlier partition (lines 6 and
+    11) or in its own (10, 13) is refused as reading the file in order would, the first kept."""
+    from kg.config import Settings
+    from kg.sources import dataset
+
+    rows = _rows_with_repeats(tmp_path)
+    settings = Settings()
+    args = ("ucdp", [rows], "ged", REGISTRY, ID[:-3], settings.shapes_file, settings.ontology_files)
+    whole = dataset.import_dataset(*args, jobs=1)
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 3)
+    one = dataset.import_dataset(*args, jobs=1)
+    out = tmp_path / "ged.nq"
+    cmd = ["import", "ucdp", str(rows), "--release", "ged", "-o", str(out), "--registry", str(REGISTRY)]
+    assert main([*cmd, "--base", ID[:-3], "--jobs", "2"]) == 1
+    refused = [line for line in capsys.readouterr().err.splitlines() if line.startswith(str(rows))]
+    assert refused == [
+        f"{rows}:6:id: row id 900002 is used twice (first at {rows}:4)",
+        f"{rows}:7:type_of_violence: '4' is not one of 1, 2, 3",
+        f"{rows}:10:id: row id 900006 is used twice (first at {rows}:9)",
+        f"{rows}:11:id: row id 900005 is used twice (first at {rows}:8)",
+        f"{rows}:13:id: row id 900007 is used twice (first at {rows}:12)",
+    ]
+    assert [e.render() for e in one.refused] == [e.render() for e in whole.refused] == refused
+    assert out.read_bytes() == one.nquads == whole.nquads
+    assert one.reports == whole.reports == 7
+    row_lines = set(re.findall(r'/([0-9]+)/row> <[^>]*#rowLine> "([0-9]+)"', out.read_text(encoding="utf-8")))
+    assert row_lines == {("900001", "2"), ("900002", "4"), ("900003", "5"), ("900005", "8"), ("900006", "9")} | {
+        ("900007", "12"),
+        ("900008", "14"),
+    }
+
+
+@pytest.mark.parametrize("jobs", ["0", "two", "-1"])
+def test_jobs_is_a_number_of_processes(jobs: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "ucdp", str(FULL), "--jobs", jobs])
+    assert exit_.value.code == 2
+    assert f"{jobs!r} is not a number of processes (1 or more)" in capsys.readouterr().err

@@ -364,3 +364,54 @@ def test_a_query_whose_predicate_the_data_lacks_is_not_searched_for_and_finds_th
     found = _sparql_only(_full(run_fast(_parts(data), prepared)))
     assert found == _sparql_only(_reference(data, shapes)) != []
     assert searched == [1]
+
+
+def test_a_predicate_only_declared_as_a_subject_or_named_as_an_object_does_not_make_the_query_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The ontology declares kg's properties (oa:end is a subject there, and the object of a
+    sub-property): the query needing ex:limit as a predicate is still not searched for; a literal
+    holding the text is a (harmless) reason to run it."""
+    import kg.validation_fast as fast
+
+    shapes = Graph().parse(
+        data=PREFIXES + SHAPE.format(targets="sh:targetClass ex:Thing", select=PLAIN), format="turtle"
+    )
+    prepared = prepare_shapes(shapes)
+    data = Graph().parse(data=PREFIXES + DATA, format="turtle")
+    data.remove((None, URIRef("http://ex/limit"), None))
+    ontology = (
+        b"<http://ex/limit> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        b"<http://www.w3.org/1999/02/22-rdf-syntax-ns#Property> .\n"
+        b"<http://ex/upper> <http://www.w3.org/2000/01/rdf-schema#subPropertyOf> <http://ex/limit> .\n"
+    )
+    literal = b'<http://ex/note> <http://ex/says> "a <http://ex/limit> <http://ex/x> ." .\n'
+    searched: list[int] = []
+    real = fast.whole_graph_data
+
+    def gathering(parts: list[bytes], queries: list[fast.WholeGraphQuery]) -> bytes:
+        searched.append(len(queries))
+        return real(parts, queries)
+
+    monkeypatch.setattr(fast, "whole_graph_data", gathering)
+    assert _sparql_only(_full(run_fast([*_parts(data), ontology], prepared))) == []
+    assert searched == []
+    assert _sparql_only(_full(run_fast([*_parts(data), ontology, literal], prepared))) == []
+    assert searched == [1]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (b'<http://ex/s> <http://ex/p> "1" .\n', True),
+        (b"<http://ex/s> <http://ex/p> <http://ex/o> .\n", True),
+        (b"_:b0 <http://ex/p> _:b1 .\n", True),
+        (b"<http://ex/p> <http://ex/q> <http://ex/o> .\n", False),
+        (b"<http://ex/s> <http://ex/q> <http://ex/p> .\n", False),
+        (b"<http://ex/s> <http://ex/q> <http://ex/p> .\n<http://ex/p> <http://ex/q> _:b .\n", False),
+    ],
+)
+def test_as_predicate_finds_the_iri_between_a_subject_and_an_object_only(line: bytes, expected: bool) -> None:
+    from kg.validation_fast import _as_predicate
+
+    assert _as_predicate(b"<http://ex/p>", line) is expected

@@ -136,35 +136,77 @@ def write_sorted_runs(target: Path, runs: Iterable[bytes], *, make_folders: bool
 
     For an output larger than memory (an external merge sort): each run (sorted lines, each ending
     in a newline) is written to a temporary file beside the target as it comes, so that one run at a
-    time is in memory; once `runs` is exhausted the run files are merged, a line in several runs kept
-    once, into a temporary sibling that is fsynced and renamed over the target, as `write_outputs`
-    replaces a file (a symlink followed, the mode kept). A pipe or device is sent the merge as a
-    stream, the runs kept in the temporary folder meanwhile. If `runs` raises or a write fails, the
-    target is untouched and no temporary file stays; a failed write is one OutputError naming it.
+    time is in memory; once `runs` is exhausted the run files are merged (`SortedRuns.merge`).
     """
-    place = _target(target, make_folders)
-    folder = None if place.stream else place.path.parent
-    prefix = _temp_prefix(place.path.name if folder is not None else "kg-runs")
-    spilled: list[str] = []
-    try:
+    with SortedRuns(target, make_folders=make_folders) as spilled:
         for run in runs:
-            with _reported(target):
-                fd, name = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
-                spilled.append(name)
-                try:
-                    _write_all(fd, run)
-                finally:
-                    os.close(fd)
+            spilled.add(run)
             del run
+        return spilled.merge()
+
+
+class SortedRuns:
+    """The sorted runs of one output, in temporary files beside it, merged into it at the end.
+
+    `add` writes a run; `new_file` gives the name of an empty temporary file for another process to
+    write a run into (a worker that made it). `merge` merges the run files, a line in several runs
+    kept once, into a temporary sibling that is fsynced and renamed over the target, as
+    `write_outputs` replaces a file (a symlink followed, the mode kept). A pipe or device is sent the
+    merge as a stream, the runs kept in the temporary folder meanwhile. Leaving the `with` block,
+    whatever stopped it (an error, a full disk, Ctrl-C), removes every temporary file; if it stops
+    before `merge` has renamed, the target is untouched. A failed write is one OutputError naming it.
+    """
+
+    def __init__(self, target: Path, *, make_folders: bool = False) -> None:
+        self.target = target
+        self._place = _target(target, make_folders)
+        self._folder = None if self._place.stream else self._place.path.parent
+        self._prefix = _temp_prefix(self._place.path.name if self._folder is not None else "kg-runs")
+        self._spilled: list[str] = []
+
+    def __enter__(self) -> SortedRuns:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name in self._spilled:
+            Path(name).unlink(missing_ok=True)
+        self._spilled.clear()
+
+    def new_file(self) -> str:
+        """The name of a new, empty run file (removed with the others)."""
+        with self.reported():
+            fd, name = tempfile.mkstemp(prefix=self._prefix, suffix=_TMP_SUFFIX, dir=self._folder)
+            self._spilled.append(name)
+            os.close(fd)
+        return name
+
+    def add(self, run: bytes) -> None:
+        """Write one run (sorted lines, each ending in a newline) to a run file."""
+        name = self.new_file()
+        with self.reported():
+            fd = os.open(name, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                _write_all(fd, run)
+            finally:
+                os.close(fd)
+
+    def reported(self) -> contextlib.AbstractContextManager[None]:
+        """A context that turns an OSError (a run that could not be written) into an OutputError naming the target."""
+        return _reported(self.target)
+
+    def merge(self) -> int:
+        """Merge the runs into the target; return how many lines it has."""
+        place, target, spilled = self._place, self.target, self._spilled
         if place.stream:
             with _reported(target), _opened_stream(target) as out:
                 return _merge_runs(spilled, lambda chunk: _write_all(out, chunk))
         with _reported(target):
-            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=_TMP_SUFFIX, dir=folder)
+            fd, tmp = tempfile.mkstemp(prefix=self._prefix, suffix=_TMP_SUFFIX, dir=self._folder)
+        runs = list(spilled)
         spilled.append(tmp)
         with _reported(target):
             try:
-                count = _merge_runs(spilled[:-1], lambda chunk: _write_all(fd, chunk))
+                count = _merge_runs(runs, lambda chunk: _write_all(fd, chunk))
                 os.fsync(fd)
                 if place.owner is not None and place.owner != (os.geteuid(), os.getegid()):
                     with contextlib.suppress(PermissionError):  # only root may give a file away
@@ -174,9 +216,6 @@ def write_sorted_runs(target: Path, runs: Iterable[bytes], *, make_folders: bool
                 os.close(fd)
             os.replace(tmp, place.path)
         return count
-    finally:  # whatever stopped the run (an error in `runs`, a full disk, Ctrl-C), no run file stays
-        for name in spilled:
-            Path(name).unlink(missing_ok=True)
 
 
 #: bytes of merged lines gathered before each write

@@ -432,9 +432,23 @@ def _may_match(parts: Sequence[bytes], query: WholeGraphQuery) -> bool:
     its pattern is a join of triple patterns with constant predicates). A partition of dataset rows has
     no position selector, so the check of evidence offsets is not searched for there. IRIs may be
     written with \\u escapes, which this search would miss: such data is always queried."""
-    if any(_has_uchar(p) for p in parts):
+    if all(any(_as_predicate(f"<{p}>".encode(), part) for part in parts) for p in query.required):
         return True
-    return all(any(f"<{p}>".encode() in part for part in parts) for p in query.required)
+    return any(_has_uchar(p) for p in parts)
+
+
+def _as_predicate(iri: bytes, part: bytes) -> bool:
+    """True if N-Triples text may have `iri` (written `<…>`) as a predicate: after a space and before an
+    object (`<`, `"` or `_`), where a subject starts its line and an object is followed by ` .` (an
+    ontology declaring the property names it, but not as a predicate). A literal holding that text
+    gives a true, which only costs a query."""
+    needle = b" " + iri + b" "
+    i = part.find(needle)
+    while i >= 0:
+        if part[i + len(needle) : i + len(needle) + 1] in (b"<", b'"', b"_"):
+            return True
+        i = part.find(needle, i + 1)
+    return False
 
 
 def run_whole_graph(parts: Sequence[bytes], queries: Sequence[WholeGraphQuery]) -> list[Result]:

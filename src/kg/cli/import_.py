@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from kg.atomic import write_sorted_runs
+from kg.atomic import SortedRuns
 from kg.cli.options import settings_from
 from kg.config import Settings
 
@@ -39,6 +39,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI or https://w3id.org/conflict-kg/)")
     p.add_argument("--registry", type=Path, help="registry of shared entities (default: data/registry.yaml)")
     p.add_argument("--dist", type=Path, help="output folder (default: dist/)")
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        metavar="N",
+        help="worker processes mapping and validating partitions of rows (default: one per core, at most 2; "
+        "1: none); each holds one partition at a time, so memory grows with N",
+    )
 
 
 #: what the progress line says during a phase of `kg.sources.dataset.import_dataset` ("read": nothing)
@@ -96,6 +103,13 @@ class Progress:
             self.shown = 0
 
 
+def _jobs(text: str) -> int:
+    """A --jobs value: a whole number, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
+
+
 def _count_lines(file: Path) -> int:
     """The file's lines, or 0 if it cannot be read (the import then says why, in one line)."""
     lines = 0
@@ -126,11 +140,9 @@ def run(args: argparse.Namespace) -> int:
 
     output = args.output or settings.dist_dir / f"{get_dataset(args.dataset).release(release).dataset}-{release}.nq"
 
-    def write(runs: Iterable[bytes]) -> int:
-        return write_sorted_runs(output, runs, make_folders=args.output is None)
-
     try:
-        result = _import(args, settings, release, refused, progress, write)
+        with SortedRuns(output, make_folders=args.output is None) as runs:
+            result = _import(args, settings, release, refused, progress, runs)
     finally:
         progress.close()
     n = len(result.refused)
@@ -148,7 +160,7 @@ def _import(
     release: str,
     refused: Callable[[RowError], None],
     progress: Progress,
-    write: Callable[[Iterable[bytes]], int],
+    runs: SortedRuns,
 ) -> ImportResult:
     from kg.sources.dataset import import_dataset
 
@@ -164,5 +176,6 @@ def _import(
         on_refused=refused,
         on_row=progress.update,
         on_phase=progress.phase,
-        write_runs=write,
+        output=runs,
+        jobs=args.jobs,
     )

@@ -10,26 +10,31 @@ the others come from the build cache.
 
 from __future__ import annotations
 
+import collections
 import csv
 import heapq
 import io
 import itertools
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rdflib import URIRef
 
 from kg import iris
-from kg.errors import KGError
+from kg.atomic import SortedRuns
+from kg.errors import KGError, ValidationFailed
 from kg.mapping import Origin, RegistryTerms, RowMapper, map_dataset_reports
 from kg.records import Release, RowReport
 from kg.sources import ChunkInput, ChunkRead, Triple
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 #: a field larger than this is refused (csv's own default limit is 128 KiB; UCDP's longest
 #: source_article fields are a few KiB)
@@ -86,10 +91,13 @@ class Dataset(Protocol):
         ...
 
 
+_NOT_KEY = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
     """A kg key from a name: ASCII letters and digits, lower case, joined by single hyphens."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    key = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    key = _NOT_KEY.sub("-", ascii_text.lower()).strip("-")
     return key or "x"
 
 
@@ -115,11 +123,20 @@ def count(value: str, column: str, line: int, file: Path) -> int:
 
 def registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | None:
     """The registry's place of that type and English name, if it has one (the same entity as a dataset's)."""
-    for iri, kind in registry.place_types.items():
-        names = registry.names.get(iri)
-        if kind == type_ and names is not None and names.en == label:
-            return iri
-    return None
+    kept = _PLACES.get(id(registry))
+    if kept is None or kept[0] is not registry:  # the places by (type, name), made once per registry
+        places: dict[tuple[str, str], URIRef] = {}
+        for iri, kind in registry.place_types.items():
+            names = registry.names.get(iri)
+            if names is not None and names.en is not None:
+                places.setdefault((kind, names.en), iri)  # the first, as a search in order finds
+        kept = _PLACES[id(registry)] = (registry, places)
+    return kept[1].get((type_, label))
+
+
+#: registry_place's index of each registry it was asked about (a row asks for its country: a search was
+#: a pass over the registry's places for every row)
+_PLACES: dict[int, tuple[RegistryTerms, dict[tuple[str, str], URIRef]]] = {}
 
 
 def read_csv(
@@ -307,7 +324,7 @@ class ImportResult:
 
     release: Release
     graph: URIRef  # the named graph (the release's IRI)
-    nquads: bytes | None  # sorted canonical N-Quads, every triple in `graph` (None: given to `write_runs`)
+    nquads: bytes | None  # sorted canonical N-Quads, every triple in `graph` (None: written to `output`)
     reports: int
     triples: int
     refused: tuple[RowError, ...]
@@ -326,19 +343,21 @@ def import_dataset(
     on_refused: Callable[[RowError], None] | None = None,
     on_row: Callable[[int, int], None] | None = None,
     on_phase: Callable[[str, int], None] | None = None,
-    write_runs: Callable[[Iterable[bytes]], int] | None = None,
+    output: SortedRuns | None = None,
+    jobs: int | None = None,
 ) -> ImportResult:
     """Read, map and validate the rows of `files` as one release; the graph of the rows that were not refused.
 
-    The rows' triples are validated with the registry's (whose places and actors they may name) by
-    the fast SHACL engine, `PARTITION_ROWS` rows at a time; a violation raises ValidationFailed and
-    nothing is returned. Each partition's distinct N-Quads are one sorted run of lines: without
-    `write_runs` the runs are merged in memory into `nquads`; with it, they are given to it one at a
-    time as they are validated (`kg.atomic.write_sorted_runs`, which spills them to files and merges
-    them into the output, so that memory holds a partition, not the release), and it returns the
-    number of lines; a violation or a refused row with `strict` is then raised from the iterator it
-    reads, after the last run. `on_phase(phase, rows so far)` says when reading ("read"), validating
-    ("validate") and writing ("write") begin (for a progress bar).
+    The rows are read and checked here, in order; each `PARTITION_ROWS` of them are mapped and
+    validated (with the registry's triples, whose places and actors they may name, by the fast
+    SHACL engine) apart, in `jobs` worker processes (default: one per core, at most
+    `MAX_JOBS`; 1: in this process), each partition's distinct N-Quads one sorted run of lines. A
+    violation raises ValidationFailed and nothing is returned. Without `output` the runs are merged
+    in memory into `nquads`; with it, each run is written to a run file of `output` (by the worker
+    that made it, so that memory holds a few partitions, not the release) and they are merged into
+    its target at the end, unless a partition had a violation or a refused row stopped a `strict`
+    import. The bytes do not depend on `jobs`. `on_phase(phase, rows so far)` says when reading
+    ("read"), waiting for the validation ("validate") and writing ("write") begin (for a progress bar).
     """
     from kg.build import dumps
     from kg.mapping import release_iri
@@ -353,76 +372,15 @@ def import_dataset(
     provided = reg.provides
     assert isinstance(provided, Provided)
     terms = provided.terms
-    checker = _Checker(dumps.ntriples_lines(reg.triples), shapes, ontology)
-    refused: list[RowError] = []
-    reports = iter_reports(dataset, files, release, terms, refused, strict=strict, on_refused=on_refused, on_row=on_row)
     info = dataset.release(release)
     graph = release_iri(base, info)
+    checker = _Checker(dumps.ntriples_lines(reg.triples), shapes, ontology)
+    partitioner = _Partitioner(name, tuple(files), info, terms, base, checker, f" <{graph}> .\n".encode())
+    raw = _raw_partitions(dataset, files, on_row)
+    refusals = _Refusals(tuple(files), strict, on_refused)
     rows = [0]
-    in_graph = f" <{graph}> .\n".encode()
-    runs = _partition_runs(reports, (info, terms, base), checker, in_graph, rows, on_phase, shapes)
-    if write_runs is None:
-        nquads: bytes | None
-        nquads, count = _merge(list(runs))
-    else:
-        nquads, count = None, write_runs(runs)
-    return ImportResult(info, graph, nquads, rows[0], count, tuple(refused))
-
-
-def _partition_runs(
-    reports: Iterator[RowReport],
-    mapping: tuple[Release, RegistryTerms, str],
-    checker: _Checker,
-    in_graph: bytes,
-    rows: list[int],
-    on_phase: Callable[[str, int], None] | None,
-    shapes: Path,
-) -> Iterator[bytes]:
-    """Each partition's distinct N-Quads, sorted and joined (no object per line); ValidationFailed after
-    the last one if any partition has a violation. `rows[0]` counts the rows mapped."""
-    from kg.errors import ValidationFailed
-
-    violations: list[str] = []
-    info, terms, base = mapping
-    mapper = RowMapper(info, terms, base)
-    # a partition is mapped and validated apart (with every shared resource it names), so that the
-    # validator's memory stays that of one partition; it is validated in a thread (the engine runs
-    # outside the GIL) while the next one is read and mapped, one partition at most waiting
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        checking: Future[list[str]] | None = None
-        while True:
-            part = list(itertools.islice(reports, PARTITION_ROWS))
-            if not part and rows[0]:
-                break  # the rows filled the partitions before
-            rows[0] += len(part)
-            mapper.forget_shared()
-            lines = mapper.release_lines()
-            for report in part:
-                lines.extend(mapper.lines(report))
-            if checking is not None:
-                if on_phase is not None and not checking.done():
-                    on_phase("validate", rows[0])
-                violations.extend(checking.result())
-            nt = ("\n".join(lines) + "\n").encode()  # every line ends in " ." and holds no line feed
-            del lines
-            checking = pool.submit(checker.violations, nt, info, part, terms, base)
-            # as N-Quads: " .\n" ends each line and is nowhere else (N-Triples escapes line feeds)
-            quads = set(nt.replace(b" .\n", in_graph).split(b"\n"))
-            del nt
-            quads.discard(b"")
-            # sorted without their line feeds: the same order, since no line is the start of another
-            run = b"\n".join(sorted(quads)) + b"\n" if quads else b""
-            del quads
-            yield run
-            del run
-            if len(part) < PARTITION_ROWS:
-                break
-            if on_phase is not None:
-                on_phase("read", rows[0])
-        assert checking is not None  # the loop submits at least one partition
-        if on_phase is not None and not checking.done():
-            on_phase("validate", rows[0])
-        violations.extend(checking.result())
+    runs = _partition_runs(raw, partitioner, refusals, rows, on_phase, output, jobs or default_jobs())
+    violations = [line for run in runs for line in run.violations]
     if violations:
         raise ValidationFailed(
             f"the imported rows do not conform to {shapes}: {len(violations)} violation(s); nothing was written",
@@ -430,6 +388,256 @@ def _partition_runs(
         )
     if on_phase is not None:
         on_phase("write", rows[0])
+    nquads: bytes | None = None
+    if output is None:
+        nquads, count = _merge([run.run for run in runs if run.run])
+    else:
+        count = output.merge()
+    return ImportResult(info, graph, nquads, rows[0], count, tuple(refusals.refused))
+
+
+#: rows mapped and validated together by `kg import` (about 1.3M triples of UCDP rows)
+PARTITION_ROWS = 10_000
+#: worker processes `kg import` starts by default, at most (each holds a partition at a time)
+MAX_JOBS = 2
+
+
+def default_jobs() -> int:
+    """Worker processes for an import: one per core, at most MAX_JOBS."""
+    return max(1, min(os.cpu_count() or 1, MAX_JOBS))
+
+
+#: a row as read, before it is parsed: (index of its file, line, cells by column)
+RawRow = tuple[int, int, Mapping[str, str]]
+
+
+def _raw_partitions(
+    dataset: Dataset, files: Sequence[Path], on_row: Callable[[int, int], None] | None
+) -> Iterator[list[RawRow]]:
+    """The rows of the files as read, `PARTITION_ROWS` at a time (one empty partition if there is no row)."""
+    part: list[RawRow] = []
+    some = False
+    for index, file in enumerate(files):
+        for line, row in dataset.rows(file):
+            if on_row is not None:
+                on_row(index, line)
+            part.append((index, line, row))
+            if len(part) == PARTITION_ROWS:
+                yield part
+                part, some = [], True
+    if part or not some:
+        yield part
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What a partition gives: its sorted, distinct N-Quads (b"" when written to a run file), its
+    violations, and what the parent needs to refuse rows as a reading in one process would."""
+
+    run: bytes
+    violations: list[str]
+    parsed: list[tuple[str, int, int]]  # (row id, file index, line) of every row that parsed, in order
+    errors: list[tuple[str, int, int, str]]  # (message, file index, line, column) of rows that did not
+    repeated: list[tuple[int, int]]  # (file index, line) of the rows left out as repeating an earlier row's id
+    error: tuple[int, str] | None = None  # (errno, strerror) of a run file that could not be written
+
+
+class _Partitioner:
+    """Parses, maps and validates one partition of a release's rows (in this process or a worker's)."""
+
+    def __init__(
+        self,
+        dataset: str,
+        files: tuple[Path, ...],
+        info: Release,
+        terms: RegistryTerms,
+        base: str,
+        checker: _Checker,
+        in_graph: bytes,
+    ) -> None:
+        self.dataset, self.files, self.info, self.terms = dataset, files, info, terms
+        self.base, self.checker, self.in_graph = base, checker, in_graph
+        self.mapper = RowMapper(info, terms, base)
+
+    def run(self, raw: Sequence[RawRow], file: str | None, leave_out: frozenset[tuple[int, int]] | None) -> _Run:
+        """The partition's run and violations; with `file`, the run is written there and not returned.
+
+        A row whose id an earlier row of the partition has is left out, or, with `leave_out`, the
+        rows at those places (the parent's verdict, when an earlier partition had the id). A
+        partition is mapped and validated apart (with every shared resource it names), so that the
+        validator's memory stays that of one partition.
+        """
+        dataset, files, release = get_dataset(self.dataset), self.files, self.info.release
+        reports: list[RowReport] = []
+        parsed: list[tuple[str, int, int]] = []
+        errors: list[tuple[str, int, int, str]] = []
+        repeated: list[tuple[int, int]] = []
+        ids: set[str] = set()
+        for index, line, row in raw:
+            try:
+                if "" in row:
+                    raise RowError(row[""], file=files[index], line=line, column="(row)")
+                report = dataset.parse(row, line, files[index], release, self.terms)
+            except RowError as exc:
+                errors.append((exc.message, index, line, exc.column))
+                continue
+            parsed.append((report.row, index, line))
+            if leave_out is None:
+                if report.row in ids:
+                    repeated.append((index, line))
+                    continue
+                ids.add(report.row)
+            elif (index, line) in leave_out:
+                continue
+            reports.append(report)
+        chunks, violations = self._run(reports)
+        in_graph = self.in_graph
+        if file is None:
+            return _Run(b"".join(in_graph.join(c) + in_graph for c in chunks), violations, parsed, errors, repeated)
+        try:
+            with open(file, "wb") as f:
+                for c in chunks:
+                    f.write(in_graph.join(c) + in_graph)
+        except OSError as exc:
+            return _Run(b"", violations, parsed, errors, repeated, (exc.errno or 0, exc.strerror or str(exc)))
+        return _Run(b"", violations, parsed, errors, repeated)
+
+    def _run(self, part: Sequence[RowReport]) -> tuple[list[list[bytes]], list[str]]:
+        """The partition's distinct triples, sorted, as N-Triples lines without their ` .` and line feed (in
+        chunks of `_CHUNK_LINES`), and its violations."""
+        mapper = self.mapper
+        mapper.forget_shared()
+        lines = mapper.release_lines()
+        for report in part:
+            lines.extend(mapper.lines(report))
+        # each line encoded apart (a partition's lines joined into one string would be as wide as its
+        # widest character) without the " ." that ends every line: sorted, they are in the order of the
+        # whole lines and of the N-Quads made from them, since where one is the start of another, what
+        # follows in the longer is a language tag, a datatype or more of a label, all after a space
+        encoded = [line[:-2].encode() for line in lines]
+        del lines
+        encoded.sort()  # in the order they were made, which has long sorted stretches (a set's order has none)
+        unique = encoded[:1] + [b for a, b in itertools.pairwise(encoded) if a != b]  # equal lines are adjacent
+        del encoded
+        chunks = [unique[i : i + _CHUNK_LINES] for i in range(0, len(unique), _CHUNK_LINES)]
+        del unique
+        # joined in chunks: one allocation of a partition's size costs more than the copy
+        nt = [b" .\n".join(c) + b" .\n" for c in chunks]
+        violations = self.checker.violations(nt, self.info, part, self.terms, self.base)
+        return chunks, violations
+
+
+#: lines of a partition joined at a time
+_CHUNK_LINES = 8192
+
+
+class _Refusals:
+    """The rows refused so far, in the order of the files' rows, and the ids of the rows kept."""
+
+    def __init__(self, files: tuple[Path, ...], strict: bool, on_refused: Callable[[RowError], None] | None) -> None:
+        self.files, self.strict, self.on_refused = files, strict, on_refused
+        self.refused: list[RowError] = []
+        self.seen: dict[str, tuple[int, int]] = {}
+
+    def settle(self, run: _Run) -> tuple[int, frozenset[tuple[int, int]] | None]:
+        """Refuse a partition's bad rows (raise the first with `strict`); return the rows it keeps and, if
+        it left out other rows than those repeating an id, the rows it must leave out (it is run again)."""
+        files = self.files
+        found = [(i, n, RowError(m, file=files[i], line=n, column=c)) for m, i, n, c in run.errors]
+        repeated: list[tuple[int, int]] = []
+        for row, index, line in run.parsed:
+            other = self.seen.get(row)
+            if other is None:
+                self.seen[row] = (index, line)
+                continue
+            repeated.append((index, line))
+            message = f"row id {row} is used twice (first at {files[other[0]]}:{other[1]})"
+            found.append((index, line, RowError(message, file=files[index], line=line, column="id")))
+        found.sort(key=lambda f: (f[0], f[1]))
+        for _, _, error in found:
+            if self.strict:
+                raise error
+            self.refused.append(error)
+            if self.on_refused is not None:
+                self.on_refused(error)
+        kept = len(run.parsed) - len(repeated)
+        return kept, None if repeated == run.repeated else frozenset(repeated)
+
+
+#: the partitioner of a worker process (set by `_start_worker`)
+_WORKER: list[_Partitioner] = []
+
+
+def _start_worker(partitioner: _Partitioner) -> None:
+    _WORKER[:] = [partitioner]
+
+
+def _run_partition(raw: Sequence[RawRow], file: str | None, leave_out: frozenset[tuple[int, int]] | None) -> _Run:
+    return _WORKER[0].run(raw, file, leave_out)
+
+
+def _partition_runs(
+    raw: Iterator[list[RawRow]],
+    partitioner: _Partitioner,
+    refusals: _Refusals,
+    rows: list[int],
+    on_phase: Callable[[str, int], None] | None,
+    output: SortedRuns | None,
+    jobs: int,
+) -> list[_Run]:
+    """Every partition's run (empty when written to a file of `output`) and violations, in the order of
+    the partitions, its bad rows refused in that order. `rows[0]` counts the rows kept."""
+    out: list[_Run] = []
+
+    def settled(part: list[RawRow], file: str | None, run: _Run, again: Callable[..., _Run]) -> None:
+        kept, leave_out = refusals.settle(run)
+        if leave_out is not None:  # rarely: a row repeats the id of a row in an earlier partition
+            run = again(part, file, leave_out)
+        if run.error is not None and output is not None:
+            with output.reported():
+                raise OSError(*run.error)
+        rows[0] += kept
+        out.append(run)
+
+    def file() -> str | None:
+        return None if output is None else output.new_file()
+
+    first = next(raw)
+    if len(first) < PARTITION_ROWS or jobs <= 1:  # one partition, or one process: no worker
+        part: list[RawRow] | None = first
+        while part is not None:
+            name = file()
+            settled(part, name, partitioner.run(part, name, None), partitioner.run)
+            if on_phase is not None:
+                on_phase("read", rows[0])
+            part = next(raw, None)
+        return out
+    import multiprocessing
+
+    def wait() -> None:
+        part, name, result = waiting.popleft()
+        if on_phase is not None and not result.ready():
+            on_phase("validate", rows[0])
+
+        def again(part: list[RawRow], name: str | None, leave_out: frozenset[tuple[int, int]]) -> _Run:
+            return pool.apply(_run_partition, (part, name, leave_out))
+
+        settled(part, name, result.get(), again)
+
+    waiting: collections.deque[tuple[list[RawRow], str | None, AsyncResult[_Run]]] = collections.deque()
+    # spawned, not forked as the build's mapping workers are: shacl-rust's threads do not survive a fork,
+    # and a worker forked from a process that has validated before waits for them forever
+    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (partitioner,)) as pool:
+        for part in itertools.chain([first], raw):
+            while len(waiting) >= 2 * jobs:  # one partition waits for each worker besides the one it maps
+                wait()
+            name = file()
+            waiting.append((part, name, pool.apply_async(_run_partition, (part, name, None))))
+            if on_phase is not None:
+                on_phase("read", rows[0])
+        while waiting:
+            wait()
+    return out
 
 
 def _merge(runs: list[bytes]) -> tuple[bytes, int]:
@@ -438,6 +646,8 @@ def _merge(runs: list[bytes]) -> tuple[bytes, int]:
     A line is in several runs only if several partitions name the resource it describes (an
     actor, a country): equal lines meet in the merge and are kept once.
     """
+    if not runs:
+        return b"", 0
     if len(runs) == 1:
         return runs[0], runs[0].count(b"\n")
     out = io.BytesIO()
@@ -450,10 +660,6 @@ def _merge(runs: list[bytes]) -> tuple[bytes, int]:
     return out.getvalue(), count
 
 
-#: rows mapped and validated together by `kg import` (about 1.3M triples of UCDP rows)
-PARTITION_ROWS = 10_000
-
-
 class _Checker:
     """The shapes, ontology and registry prepared once, to validate partitions of a release's lines."""
 
@@ -461,23 +667,28 @@ class _Checker:
         from kg.store import read_rdf
         from kg.validation_fast import prepare_shapes
 
+        self.args = (registry, shapes, ontology)
         self.ontology_nt = read_rdf(ontology).serialize(format="nt", encoding="utf-8")
         self.registry_nt = b"".join(line + b"\n" for line in registry)
         self.shapes = prepare_shapes(read_rdf([shapes]))
 
+    def __reduce__(self) -> tuple[type[_Checker], tuple[Sequence[bytes], Path, Sequence[Path]]]:
+        # made again in a worker that does not fork (the prepared shapes hold rdflib graphs)
+        return (_Checker, self.args)
+
     def violations(
-        self, nt: bytes, release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
+        self, nt: Sequence[bytes], release: Release, reports: Sequence[RowReport], terms: RegistryTerms, base: str
     ) -> list[str]:
         """The readable lines of the violations whose focus is one of the partition's resources (subjects
-        of its N-Triples `nt`)."""
+        of its N-Triples `nt`, whole lines in each part)."""
         from rdflib import Graph
 
         from kg.validation_fast import run_fast, to_report
 
-        results = run_fast([nt, self.registry_nt, self.ontology_nt], self.shapes)
+        results = run_fast([*nt, self.registry_nt, self.ontology_nt], self.shapes)
         if not results:
             return []
-        mine = {line[1 : line.index(b">")].decode() for line in nt.split(b"\n") if line}
+        mine = {line[1 : line.index(b">")].decode() for part in nt for line in part.split(b"\n") if line}
         results = [r for r in results if r.focus in mine]
         if not results:
             return []
@@ -486,4 +697,4 @@ class _Checker:
         for report in reports:
             mapper.lines(report)
         named = {URIRef(k): v for k, v in origins.items()}
-        return to_report(results, Graph().parse(data=nt, format="nt"), named).lines()
+        return to_report(results, Graph().parse(data=b"".join(nt), format="nt"), named).lines()

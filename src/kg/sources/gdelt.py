@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TextIO
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from kg import paths
@@ -275,11 +275,11 @@ class Gdelt:
         if kg_type == "meeting":
             actors = tuple(RowActor(a.kind, a.key, a.cls, a.label, "attendee", a.code) for a in actors)
         numbers = (
-            (KGO.goldsteinScale, _decimal(row["GoldsteinScale"], "GoldsteinScale", 10, line, file)),
-            (KGO.numMentions, count(row["NumMentions"], "NumMentions", line, file)),
-            (KGO.numSources, count(row["NumSources"], "NumSources", line, file)),
-            (KGO.numArticles, count(row["NumArticles"], "NumArticles", line, file)),
-            (KGO.avgTone, _decimal(row["AvgTone"], "AvgTone", 100, line, file)),
+            (_GOLDSTEIN, _decimal(row["GoldsteinScale"], "GoldsteinScale", 10, line, file)),
+            (_MENTIONS, count(row["NumMentions"], "NumMentions", line, file)),
+            (_SOURCES, count(row["NumSources"], "NumSources", line, file)),
+            (_ARTICLES, count(row["NumArticles"], "NumArticles", line, file)),
+            (_TONE, _decimal(row["AvgTone"], "AvgTone", 100, line, file)),
         )
         who = " – ".join(a.label for a in actors) or "(no actor)"
         url = row.get("SOURCEURL", "").strip()
@@ -297,10 +297,21 @@ class Gdelt:
             actors=actors,
             figures=(),
             as_of=_day(row["DATEADDED"], "DATEADDED", line, file),
-            codes=((KGO.cameoCode, CAMEO[code]), (KGO.quadClass, CAMEO[f"quad-class-{quad}"])),
+            codes=((_CAMEO_CODE, _cameo(code)), (_QUAD_CLASS, _cameo(f"quad-class-{quad}"))),
             numbers=numbers,
-            sources=((KGO.sourceArticle, url),) if url else (),
+            sources=((_SOURCE_ARTICLE, url),) if url else (),
         )
+
+
+# the terms every row names, made once: rdflib's namespace attributes make a new URIRef (and check it) at each use
+_GOLDSTEIN, _MENTIONS, _SOURCES = KGO.goldsteinScale, KGO.numMentions, KGO.numSources
+_ARTICLES, _TONE, _SOURCE_ARTICLE = KGO.numArticles, KGO.avgTone, KGO.sourceArticle
+_CAMEO_CODE, _QUAD_CLASS = KGO.cameoCode, KGO.quadClass
+
+
+@functools.cache
+def _cameo(key: str) -> URIRef:
+    return CAMEO[key]
 
 
 DATASET = Gdelt()

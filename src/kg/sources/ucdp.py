@@ -7,6 +7,7 @@ release (49 columns: relid, code_status, the *_dset_id columns, where_descriptio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -205,14 +206,24 @@ class UcdpGed:
             figures=tuple(figures),
             as_of=end,
             codes=(
-                (KGO.violenceType, violence),
-                (KGO.acledType, acled),
-                (KGO.sourceDatePrecision, UCDP[f"date-prec-{date_prec}"]),
-                (KGO.sourceGeoPrecision, UCDP[f"where-prec-{where_prec}"]),
+                (_VIOLENCE_TYPE, violence),
+                (_ACLED_TYPE, acled),
+                (_DATE_PRECISION, _ucdp(f"date-prec-{date_prec}")),
+                (_GEO_PRECISION, _ucdp(f"where-prec-{where_prec}")),
             ),
             claimant=row["source_original"].strip() or None,
             sources=tuple((prop, row[c].strip()) for c, prop in SOURCE_FIELDS if row[c].strip()),
         )
+
+
+# the terms every row names, made once: rdflib's namespace attributes make a new URIRef (and check it) at each use
+_VIOLENCE_TYPE, _ACLED_TYPE = KGO.violenceType, KGO.acledType
+_DATE_PRECISION, _GEO_PRECISION = KGO.sourceDatePrecision, KGO.sourceGeoPrecision
+
+
+@functools.cache
+def _ucdp(key: str) -> URIRef:
+    return UCDP[key]
 
 
 DATASET = UcdpGed()
