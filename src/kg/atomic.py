@@ -221,8 +221,9 @@ class SortedRuns:
         return count
 
 
-#: bytes of lines read from each run at a time
-_MERGE_CHUNK = 1 << 20
+#: bytes of lines read from each run at a time (1 MiB took 1.4 times the CPU: the blocks of all the runs
+#: together no longer stay in the caches)
+_MERGE_CHUNK = 1 << 18
 
 
 def _merge_runs(names: Sequence[str], write: Callable[[bytes], None]) -> int:
@@ -230,7 +231,7 @@ def _merge_runs(names: Sequence[str], write: Callable[[bytes], None]) -> int:
 
     The runs are read a block at a time; every buffered line up to the smallest of the blocks' last
     lines (no unread line is below it) is taken and sorted, which finds the runs and merges them in
-    C: half the CPU time of `heapq.merge`, whose loop is Python's.
+    C: 0.55-0.6 times the CPU time of `heapq.merge`, whose loop is Python's (3 to 30 runs).
     """
     with contextlib.ExitStack() as stack:
         buffers: list[tuple[list[bytes], IO[bytes]]] = []
