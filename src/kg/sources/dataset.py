@@ -15,6 +15,7 @@ import csv
 import heapq
 import io
 import itertools
+import operator
 import os
 import re
 import unicodedata
@@ -517,7 +518,9 @@ class _Partitioner:
         encoded = [line[:-2].encode() for line in lines]
         del lines
         encoded.sort()  # in the order they were made, which has long sorted stretches (a set's order has none)
-        unique = encoded[:1] + [b for a, b in itertools.pairwise(encoded) if a != b]  # equal lines are adjacent
+        # equal lines are adjacent: a line is kept where it differs from the one before it (compared in C: a
+        # loop over pairs in Python took 0.3-0.4 s of 1.3M lines, this 0.12 s)
+        unique = list(itertools.compress(encoded, map(operator.ne, encoded, itertools.chain((None,), encoded))))
         del encoded
         chunks = [unique[i : i + _CHUNK_LINES] for i in range(0, len(unique), _CHUNK_LINES)]
         del unique
