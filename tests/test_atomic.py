@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.atomic import ensure_folder, write_files_atomically, write_output, write_sorted_runs
 from kg.errors import KGError
@@ -272,6 +274,25 @@ def test_the_merge_gives_the_bytes_of_sorting_every_line_in_memory(
     assert len(expected) > 50 * 4096
     assert write_sorted_runs(target, runs) == expected.count(b"\n")
     assert target.read_bytes() == expected
+
+
+_LINES = st.lists(st.binary(max_size=6).filter(lambda b: b"\n" not in b).map(lambda b: b + b"\n"), max_size=30)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=st.lists(_LINES.map(lambda lines: b"".join(sorted(lines))), max_size=6), block=st.integers(1, 40))
+def test_the_merge_of_any_sorted_runs_is_their_sorted_distinct_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runs: list[bytes], block: int
+) -> None:
+    """Any bytes but a line feed, lines that begin others, a line repeated in a run and across runs,
+    empty runs, and blocks of a few bytes: the merge is every distinct line once, in byte order."""
+    import kg.atomic
+
+    monkeypatch.setattr(kg.atomic, "_MERGE_CHUNK", block)
+    target = tmp_path / "kg.nq"
+    expected = sorted({line + b"\n" for run in runs for line in run.split(b"\n")[:-1]})  # not splitlines: \r
+    assert write_sorted_runs(target, runs) == len(expected)
+    assert target.read_bytes() == b"".join(expected)
 
 
 def test_no_run_writes_an_empty_file(tmp_path: Path) -> None:

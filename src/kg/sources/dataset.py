@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import collections
 import csv
+import gc
 import heapq
 import io
 import itertools
+import operator
 import os
 import re
 import unicodedata
@@ -517,7 +519,9 @@ class _Partitioner:
         encoded = [line[:-2].encode() for line in lines]
         del lines
         encoded.sort()  # in the order they were made, which has long sorted stretches (a set's order has none)
-        unique = encoded[:1] + [b for a, b in itertools.pairwise(encoded) if a != b]  # equal lines are adjacent
+        # equal lines are adjacent: a line is kept where it differs from the one before it (compared in C: a
+        # loop over pairs in Python took 0.3-0.4 s of 1.3M lines, this 0.12 s)
+        unique = list(itertools.compress(encoded, map(operator.ne, encoded, itertools.chain((None,), encoded))))
         del encoded
         chunks = [unique[i : i + _CHUNK_LINES] for i in range(0, len(unique), _CHUNK_LINES)]
         del unique
@@ -569,6 +573,9 @@ _WORKER: list[_Partitioner] = []
 
 
 def _start_worker(partitioner: _Partitioner) -> None:
+    # a partition makes millions of objects and hardly a cycle: collecting every 700 new ones cost 5 % of a
+    # worker's CPU (one partition of UCDP rows 6.5 s to 6.2 s, of GDELT rows 3.0 s to 2.9 s; the same peak RSS)
+    gc.set_threshold(50_000, 20, 100)
     _WORKER[:] = [partitioner]
 
 
