@@ -66,8 +66,9 @@ def test_help_and_list_import_no_rdf_library() -> None:
 
 
 def test_validate_of_one_annotation_builds_two_schemas_and_imports_no_ruamel() -> None:
-    """`kg validate` of the seed's annotation (which libyaml reads) imports no ruamel, the build's modules or the
-    reasoner, and pydantic builds the schemas of the two models it validates with (the others are inside them)."""
+    """`kg validate` of the seed's annotation (which libyaml reads) imports no ruamel, the build's modules, the
+    reasoner, kg.store or the sources it does not read, and pydantic builds the schemas of the two models it
+    validates with (the others are inside them)."""
     seed = "data/articles/csto-kazakhstan-2022-01-10/annotation.yaml"
     script = (
         "import sys\nimport pydantic\nfrom kg.cli import main\nimport kg.annotation as a\n"
@@ -75,13 +76,33 @@ def test_validate_of_one_annotation_builds_two_schemas_and_imports_no_ruamel() -
         "models = [m for m in vars(a).values() if isinstance(m, type) and m.__module__ == a.__name__\n"
         "          and issubclass(m, pydantic.BaseModel)]\n"
         "print(code, sorted(m.__name__ for m in models if m.__pydantic_complete__), len(models))\n"
-        "print(sorted(m for m in ('ruamel.yaml', 'kg.build.stages', 'kg.reasoning', 'pyshacl') if m in sys.modules))"
+        "print(sorted(m for m in ('ruamel.yaml', 'kg.build.stages', 'kg.reasoning', 'pyshacl', 'kg.store',\n"
+        "                   'kg.sources.dataset', 'kg.sources.ucdp', 'kg.sources.links') if m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[1]
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root)
     first, second = done.stdout.splitlines()[-2:]
     assert first == "0 ['Annotation', 'Registry'] 25", done.stdout[-500:]
     assert second == "[]", done.stdout[-500:]
+
+
+def test_the_source_table_names_every_source_module_by_its_own_name() -> None:
+    """SOURCES, imported lazily from SOURCE_MODULES, holds every module of kg.sources that defines a SOURCE, each
+    under the name a dataset gives itself; `in` and iteration import nothing."""
+    import importlib
+    import pkgutil
+
+    import kg.sources
+    from kg.sources import SOURCE_MODULES, SOURCES, get_source
+
+    modules = [importlib.import_module(f"kg.sources.{m.name}") for m in pkgutil.iter_modules(kg.sources.__path__)]
+    defining = {m.__name__ for m in modules if hasattr(m, "SOURCE")}
+    assert set(SOURCE_MODULES.values()) == defining
+    for name, module in SOURCE_MODULES.items():
+        assert SOURCES[name] is get_source(name) is importlib.import_module(module).SOURCE
+        dataset = getattr(importlib.import_module(module), "DATASET", None)
+        assert dataset is None or dataset.name == name
+    assert "ucdp" in SOURCES and "nope" not in SOURCES and list(SOURCES) == list(SOURCE_MODULES)
 
 
 @pytest.mark.parametrize("name", sorted(queries.load_queries(check=False)))

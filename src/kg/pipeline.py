@@ -15,23 +15,26 @@ from kg.config import PATH_FIELDS, Settings
 from kg.mapping import Mapped
 from kg.namespaces import bind_prefixes
 from kg.sources import ChunkInput, get_source, needs_of
-from kg.store import read_rdf
-from kg.validation import Report, validate_graph
 
-if TYPE_CHECKING:  # the build's and the reasoner's modules are imported when used: `kg validate` needs neither
+if TYPE_CHECKING:  # imported when used: `kg validate` of an annotation needs none of these modules
     from kg.build.stages import BuildResult
     from kg.reasoning import Inference, ReasonerSettings
+    from kg.validation import Report
 
 __all__ = ["build", "check", "infer", "load_ontology", "load_shapes", "map_corpus"]
 
 
 def load_ontology(settings: Settings) -> Graph:
     """The ontology and vocabularies as one graph."""
+    from kg.store import read_rdf
+
     return read_rdf(settings.ontology_files)
 
 
 def load_shapes(settings: Settings) -> Graph:
     """The SHACL shapes graph."""
+    from kg.store import read_rdf
+
     return read_rdf([settings.shapes_file])
 
 
@@ -80,6 +83,8 @@ def map_corpus(
 
 def check(mapped: Mapped, settings: Settings) -> Report:
     """Validate a mapped graph against the shapes, with the ontology merged in."""
+    from kg.validation import validate_graph
+
     return validate_graph(mapped.graph, load_shapes(settings), load_ontology(settings), mapped.origins)
 
 

@@ -808,8 +808,6 @@ def load_checks(shapes_file: Path, ontology_files: Sequence[Path], cache_dir: Pa
     `kg validate` of one annotation would spend. A cache file that does not parse is rebuilt (with a
     warning); one that cannot be written is skipped (with a warning).
     """
-    from kg.store import read_rdf
-
     key = checks_key(shapes_file, ontology_files)
     cached = cache_dir / f"shapes-{key}.json" if cache_dir is not None else None
     warning = None
@@ -818,6 +816,8 @@ def load_checks(shapes_file: Path, ontology_files: Sequence[Path], cache_dir: Pa
             return _checks_from_json(cached.read_bytes())
         except (OSError, KeyError, TypeError, ValueError, AttributeError):
             warning = f"{cached}: not a kg validation cache; ignored and rebuilt"
+    from kg.store import read_rdf
+
     checks = Checks(prepare_shapes(read_rdf([shapes_file])), _graph_nt(read_rdf(ontology_files)))
     if cached is not None:
         from kg.atomic import write_file_unsynced

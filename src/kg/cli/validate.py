@@ -37,7 +37,6 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 def run(args: argparse.Namespace) -> int:
     from kg import pipeline  # here, not at the top: `kg validate --help` answers at once
     from kg.paths import cache_dir
-    from kg.store import read_rdf
     from kg.validation_fast import ShapesNotSupported, has_fast_engine, load_checks, validate_lazily
 
     settings = settings_from(args)
@@ -68,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         origins_of = lambda: pipeline.map_corpus(settings, annotations).origins  # noqa: E731
         reports.append(validate_lazily(mapped.graph, checks, reference, origins_of))
     if rdf_files:
+        from kg.store import read_rdf
+
         reports.append(validate_lazily(read_rdf(rdf_files), checks, reference))
     lines = [line for r in reports for line in r.lines()]
     for line in lines:

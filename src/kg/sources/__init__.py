@@ -11,7 +11,8 @@ source's single chunk `provides`; that chunk's digest enters every dependent chu
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -76,16 +77,37 @@ class Source(Protocol):
         ...
 
 
-def _table() -> dict[str, Source]:
-    from kg.sources import acled, articles, gdelt, links, registry, ucdp
+#: The source types by name, as a project's kg.toml names them: the module whose `SOURCE` reads each.
+#: A module is imported when its source is first asked for (`kg validate` reads two of the six).
+SOURCE_MODULES: dict[str, str] = {
+    "registry": "kg.sources.registry",
+    "articles": "kg.sources.articles",
+    "ucdp": "kg.sources.ucdp",
+    "acled": "kg.sources.acled",
+    "gdelt": "kg.sources.gdelt",
+    "links": "kg.sources.links",
+}
 
-    datasets = (ucdp, acled, gdelt)
-    table: dict[str, Source] = {"registry": registry.SOURCE, "articles": articles.SOURCE}
-    return {**table, **{d.DATASET.name: d.SOURCE for d in datasets}, "links": links.SOURCE}
+
+class _Sources(Mapping[str, Source]):
+    """SOURCE_MODULES as a mapping of names to sources, each module imported on first use."""
+
+    def __getitem__(self, type_: str) -> Source:
+        source: Source = importlib.import_module(SOURCE_MODULES[type_]).SOURCE
+        return source
+
+    def __contains__(self, type_: object) -> bool:  # without importing (Mapping's would)
+        return type_ in SOURCE_MODULES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(SOURCE_MODULES)
+
+    def __len__(self) -> int:
+        return len(SOURCE_MODULES)
 
 
 #: The source types by name, as a project's kg.toml names them.
-SOURCES: dict[str, Source] = _table()
+SOURCES: Mapping[str, Source] = _Sources()
 
 
 def get_source(type_: str) -> Source:
