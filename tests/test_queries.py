@@ -958,6 +958,8 @@ ASK_LANG = 'ASK { FILTER(LANG("a"@en) = "en") }'
         (lambda data: b"\x80" + data, "not UTF-8"),
         (lambda data: data.replace(b'"Builtin_LANG"', b'"quote"'), "a function outside rdflib's operators"),
         (lambda data: data.replace(b'"Builtin_LANG"', b'"__class__"'), "not a function"),
+        (lambda data: data.replace(b'"Builtin_LANG"', b'"register_custom_function"'), "an operator no parse binds"),
+        (lambda data: data.replace(b'[["translated",true]]', b'[["_value",true]]'), "a private attribute"),
         (lambda data: data.replace(b'["literal",', b'["eval",', 1), "an unknown kind"),
         (lambda data: data.replace(b'"key":"', b'"key":"0', 1), "written for another query"),
         (lambda data: data + b" " * query_cache.MAX_CACHE_BYTES, "too large"),
@@ -979,6 +981,19 @@ def test_a_spoilt_query_cache_file_is_parsed_anew_with_a_warning(
     assert warning == f"{cached}: not a kg query cache; ignored and rebuilt", why
     assert cached.read_bytes() == good, why  # rewritten
     assert query_cache.parsed_query(ASK_LANG, None, tmp_path, lambda: pytest.fail())[1] is None
+
+
+def test_a_query_with_a_lone_surrogate_is_cached_and_read_back(tmp_path: Path) -> None:
+    """A string escape with no UTF-8 ("\\uD800") is kept in the cache as a JSON escape, not a crash."""
+    text = 'SELECT ?x WHERE { BIND(STRLEN("\\uD800") AS ?x) }'
+    fresh = queries.parse_query(text)
+    got, warning = query_cache.parsed_query(text, None, tmp_path, lambda: fresh)
+    assert got is fresh and warning is None
+    [cached] = tmp_path.iterdir()
+    cached.read_bytes().decode("ascii")
+    read, warning = query_cache.parsed_query(text, None, tmp_path, lambda: pytest.fail("parsed again"))
+    assert warning is None
+    _same_tree(read.algebra, fresh.algebra, "surrogate")
 
 
 def test_the_query_cache_is_keyed_by_text_prefixes_and_rdflib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

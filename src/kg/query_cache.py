@@ -78,7 +78,8 @@ def parsed_query(
             warning = f"{cached}: not a kg query cache; ignored and rebuilt"
     parsed = parse()
     try:
-        data = json.dumps(encode_query(parsed, key), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # ASCII with \u escapes: a lone surrogate ("\\uD800" in the query) has no UTF-8 but reads back from JSON
+        data = json.dumps(encode_query(parsed, key), separators=(",", ":")).encode("ascii")
     except (NotCacheable, RecursionError):
         return parsed, warning
     from kg.atomic import write_file_unsynced
@@ -157,6 +158,27 @@ def _operators() -> Any:
     return operators
 
 
+#: the operators rdflib's parser binds to an expression node (`setEvalFn` in rdflib.plugins.sparql.parser)
+#: besides its `Builtin_` functions: nothing else of the operators module is ever an `_evalfn`
+_EXPRESSION_OPERATORS = frozenset(
+    {
+        "AdditiveExpression",
+        "ConditionalAndExpression",
+        "ConditionalOrExpression",
+        "Function",
+        "MultiplicativeExpression",
+        "RelationalExpression",
+        "UnaryMinus",
+        "UnaryNot",
+        "UnaryPlus",
+    }
+)
+
+
+def _is_operator_name(name: str) -> bool:
+    return name.startswith("Builtin_") or name in _EXPRESSION_OPERATORS
+
+
 def _encode(value: Any) -> Any:
     from rdflib.paths import Path as RdfPath
     from rdflib.plugins.sparql.parserutils import CompValue, Expr
@@ -200,7 +222,7 @@ def _encode_comp(node: Any) -> list[Any]:
             if not isinstance(bound, MethodType) or bound.__self__ is not node:
                 raise NotCacheable("an operator not bound to its node")
             function = bound.__func__.__name__
-            if getattr(operators, function, None) is not bound.__func__:
+            if not _is_operator_name(function) or getattr(operators, function, None) is not bound.__func__:
                 raise NotCacheable(f"operator {function} is not one of rdflib's")
     for key in node:
         if type(key) is not str:
@@ -248,7 +270,7 @@ def _decode_comp(expr: bool, rest: list[Any]) -> Any:
         if function is None:
             node._evalfn = None
         else:
-            found = getattr(_operators(), _str(function), None)
+            found = getattr(_operators(), _str(function), None) if _is_operator_name(_str(function)) else None
             if not callable(found) or getattr(found, "__module__", None) != _operators().__name__:
                 raise ValueError(f"{function!r} is not one of rdflib's SPARQL operators")
             node._evalfn = MethodType(found, node)
@@ -257,7 +279,7 @@ def _decode_comp(expr: bool, rest: list[Any]) -> Any:
     for key, item in items:
         OrderedDict.__setitem__(node, _str(key), _decode(item))
     for attr, item in attrs:
-        if _str(attr) in ("name", "_evalfn") or attr.startswith("__"):
+        if _str(attr) == "name" or attr.startswith("_"):
             raise ValueError(f"attribute {attr!r}")
         setattr(node, attr, _decode(item))
     return node
