@@ -425,3 +425,24 @@ def test_reports_of_small_radii_meet_across_families_as_far_as_both_radii_reach(
     ]
     assert _pairs(reports) == {("1", "2"), ("1", "3"), ("2", "4"), ("2", "5"), ("4", "5")}
     _same_candidates(reports)
+
+
+def _killed_part(part: object) -> object:
+    """What a process of the pool does when it is killed: ends with no answer and no exception."""
+    import os
+
+    os._exit(9)
+
+
+def test_a_scoring_process_that_dies_is_one_error_not_a_wait(
+    labelled: dict[str, list[ReportRecord]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process of the pool killed without its answer (the out-of-memory killer) ends `kg link` with one
+    error that says what to do; multiprocessing.Pool waited for the answer forever."""
+    import kg.link
+    from kg.errors import WorkerDied
+
+    monkeypatch.setattr(kg.link, "_kept_part", _killed_part)
+    reports = labelled["data, links stripped"]
+    with pytest.raises(WorkerDied, match=r"kg link --jobs 1"):
+        link_table(BASE, blocking.ReportTable().extend(reports), [], workers=2)

@@ -96,6 +96,10 @@ class StoreError(KGError):
     """The store or a remote SPARQL endpoint could not be opened, read or written."""
 
 
+class WorkerDied(KGError):
+    """A worker process ended without its answer (killed: by the out-of-memory killer, a signal)."""
+
+
 class MissingExtra(KGError):
     """An optional dependency is not installed; the message names the extra to install."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from kg.atomic import SortedRuns
-from kg.cli.options import settings_from
+from kg.cli.options import jobs_count, settings_from
 from kg.config import Settings
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--dist", type=Path, help="output folder (default: dist/)")
     p.add_argument(
         "--jobs",
-        type=_jobs,
+        type=jobs_count,
         metavar="N",
         help="worker processes mapping and validating partitions of rows (default: one per core, at most 2; "
         "1: none); each holds one partition at a time, so memory grows with N",
@@ -101,13 +101,6 @@ class Progress:
         if self.shown:
             self.stream.write("\n")
             self.shown = 0
-
-
-def _jobs(text: str) -> int:
-    """A --jobs value: a whole number, 1 or more."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
-    return int(text)
 
 
 def _count_lines(file: Path) -> int:

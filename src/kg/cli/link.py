@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from kg.cli.options import jobs_count
+
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
@@ -30,6 +32,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
     p.add_argument("--with-build", action="store_true", help="with --rows, link the published build's reports too")
     p.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI, the project's kg.toml)")
+    p.add_argument(
+        "--jobs",
+        type=jobs_count,
+        metavar="N",
+        help="processes scoring the candidate pairs of --rows (default: one per core from 20,000 reports; 1: none); "
+        "each holds a share of the report table, so memory grows with N",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         if args.data:
             graph = read_rdf(args.data, into=graph)
         streamed, reports, below = link_files(
-            settings.base, rows, settings.registry_file, settings.ontology_files, graph, decisions
+            settings.base, rows, settings.registry_file, settings.ontology_files, graph, decisions, args.jobs
         )
         write_outputs({nq: streamed.nquads, js: streamed.proposals}, make_folders=True)  # made as written
         print(

@@ -18,6 +18,13 @@ if TYPE_CHECKING:
     from kg.project import Project
 
 
+def jobs_count(text: str) -> int:
+    """A --jobs value: a whole number, 1 or more."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
+
+
 def add_input_options(parser: argparse.ArgumentParser) -> None:
     """--base, --articles, --registry, --dist."""
     parser.add_argument("--base", help="base IRI of the data (default: $KG_BASE_IRI, the project's kg.toml)")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg.errors import WorkerDied
 from kg.link.blocking import Part, ReportTable, blocks, candidates, scored_pairs
 from kg.link.decisions import Curated, load_decisions
 from kg.link.nquads import StreamedLinks, build_links_lines, stream_links
@@ -100,14 +101,24 @@ def _kept_pooled(table: ReportTable, named: set[tuple[str, str]], threshold: flo
     """`_kept` by `workers` forked processes, each a part of the blocks at a time (the table is shared by
     the fork, not copied); the parts' pairs in the parts' order, so the same every run."""
     import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     global _SHARED
     parts = workers * PARTS_PER_WORKER
     blocks(table)  # the families and cells, worked out once, before the fork shares them
     _SHARED = (table, named, threshold)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            results = pool.map(_kept_part, [(k, parts) for k in range(parts)], chunksize=1)
+        # concurrent.futures, not multiprocessing.Pool: a process that dies (the out-of-memory killer)
+        # breaks the pool with an error, where Pool would wait for its answer forever
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_kept_part, [(k, parts) for k in range(parts)]))
+    except BrokenProcessPool:
+        raise WorkerDied(
+            f"a process scoring the candidate pairs of {len(table):,} reports ended without its answer",
+            hint=f"it was probably killed for want of memory: each of the {workers} processes holds a share"
+            " of the report table; run again with fewer processes (kg link --jobs 1)",
+        ) from None
     finally:
         _SHARED = None
     return [x for kept, _ in results for x in kept], sum(below for _, below in results)
