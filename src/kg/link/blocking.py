@@ -326,9 +326,13 @@ class ReportTable:
             cells[key].append(i)  # type: ignore[index]
         return cells
 
+    def misc_radii(self) -> array[float]:
+        """The radius (km) of each geo precision of `misc`'s values, as `score.place_feature` reads it."""
+        return array("d", (GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in self._misc.values))
+
     def radii(self) -> array[float]:
-        """Each report's radius (km) by its geo precision, as `score.place_feature` reads it."""
-        by_misc = [GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in self._misc.values]
+        """Each report's radius (km) by its geo precision."""
+        by_misc = self.misc_radii()
         return array("d", (by_misc[m] for m in self.misc))
 
 
@@ -546,8 +550,7 @@ def candidate_indices(
         probe = _PROBE
         return type_feature(probe.with_types(ta, ca), probe.with_types(tb, cb)) == 0.0
 
-    # a report's radius by its geo precision, as score.place_feature reads it
-    radius = array("d", (GEO_RADIUS_KM.get(m[1] or "exact", 0.0) for m in table._misc.values))
+    radius = table.misc_radii()
     family = blocks(table).family
     event, doc, sig, violence, start, end = table.event, table.doc, table.sig, table.violence, table.start, table.end
     misc, lat, lon = table.misc, table.lat, table.lon
