@@ -755,6 +755,39 @@ def test_where_group_is_found_in_every_form() -> None:
         queries.inject_values("CONSTRUCT WHERE { ?s ?p ?_x }", values)
 
 
+def test_values_reach_the_subqueries_that_name_a_parameter(tmp_path: Path) -> None:
+    """A subquery is evaluated on its own (SPARQL 1.1 §18.2.1): the block starts its WHERE group too.
+
+    So the VALUES path (remote endpoints, Oxigraph) counts what rdflib's initBindings count, and what grlc
+    counts after pasting the value in place of the variable; a subquery that names no parameter is left as is.
+    """
+    data = tmp_path / "data.ttl"
+    data.write_text("<http://e/a> <http://e/p> 1 , 2 . <http://e/b> <http://e/p> 3 .\n", encoding="utf-8")
+    graph = Graph().parse(data)
+    text = (
+        "SELECT ?n ?m ?all WHERE {"
+        " { SELECT (COUNT(*) AS ?n) WHERE { ?__s_iri <http://e/p> ?o } }"
+        " { SELECT (SUM(?o) AS ?m) { { SELECT ?o { ?__s_iri <http://e/p> ?o } } } }"
+        " { SELECT (COUNT(*) AS ?all) WHERE { ?s <http://e/p> ?o } }"
+        " }"
+    )
+    bindings = {"__s_iri": URIRef("http://e/a")}
+    sent = queries.inject_values(text, bindings)
+    assert sent.count("VALUES (?__s_iri) { (<http://e/a>) }") == 4  # the query, two subqueries and a nested one
+    assert "{ SELECT (COUNT(*) AS ?all) WHERE { ?s" in sent
+    expected = [(Literal(2), Literal(3), Literal(3))]
+    assert [tuple(row) for row in queries.run_query(graph, text, bindings)] == expected  # type: ignore[arg-type]
+    assert [tuple(row) for row in queries.run_query(graph, sent)] == expected  # type: ignore[arg-type]
+    oxigraph = [tuple(row) for row in queries.run_on_files([data], text, bindings)]  # type: ignore[arg-type]
+    assert [tuple(int(t) for t in row) for row in oxigraph] == [(2, 3, 3)]
+    # a group in the subquery's projection is not its WHERE group
+    sent = queries.inject_values(
+        "SELECT * { { SELECT (EXISTS { ?a ?b ?c } AS ?e) WHERE { ?s ?p ?_x } } }", {"_x": Literal("v")}
+    )
+    assert "EXISTS { ?a" in sent and 'WHERE { VALUES (?_x) { ("v") }' in sent
+    assert queries.oxigraph_syntax_error(sent) is None
+
+
 # --------------------------------------------------------------------------------------------------
 # renderers
 

@@ -7,7 +7,8 @@ optional type suffix (`_iri`, `_number`, `_literal`, an XSD name, `_xsd_date`, a
 
 Values are never spliced into the query text. On rdflib they are passed as `initBindings` (typed
 terms); towards a remote endpoint they become one `VALUES` block serialised from those terms, placed
-at the start of the WHERE group, so both paths have the same SPARQL semantics.
+at the start of the WHERE group and of each subquery that names a parameter (rdflib's initBindings reach
+into subqueries), so both paths have the same SPARQL semantics.
 """
 
 from __future__ import annotations
@@ -705,24 +706,68 @@ def _where_group_start(text: str) -> int | None:
     return None
 
 
+def _subquery_groups(text: str) -> list[tuple[int, set[str]]]:
+    """For each subquery: the offset just after the `{` opening its WHERE group, and the variables it names.
+
+    A subquery's variables are those from its SELECT to the `}` that closes the group it sits in (its
+    projection, its pattern with the subqueries nested in it, and its modifiers).
+    """
+    found: list[tuple[int, set[str]]] = []  # (offset, or -1 before its WHERE group is met; names)
+    # the subqueries whose closing `}` is still to come: the depth and parentheses of their SELECT
+    open_subqueries: list[tuple[int, int, int]] = []  # (depth, parens, index in found)
+    depth = parens = 0
+    for token in _tokens(text):
+        if token.kind == "var":
+            for _, _, index in open_subqueries:
+                found[index][1].add(token.text[1:])
+        elif token.text == "(":
+            parens += 1
+        elif token.text == ")":
+            parens -= 1
+        elif token.text == "{":
+            if open_subqueries:
+                at, within, index = open_subqueries[-1]
+                if (at, within) == (depth, parens) and found[index][0] < 0:  # not an EXISTS in its projection
+                    found[index] = (token.end, found[index][1])
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+            while open_subqueries and open_subqueries[-1][0] > depth:
+                open_subqueries.pop()
+        elif token.kind == "word" and token.text.upper() == "SELECT" and depth > 0:
+            open_subqueries.append((depth, parens, len(found)))
+            found.append((-1, set()))
+    return [(at, names) for at, names in found if at >= 0]
+
+
 def inject_values(text: str, bindings: Mapping[str, Node]) -> str:
     """`text` with one `VALUES (?a ?b) { (t1 t2) }` block at the start of its WHERE group.
 
-    The terms are serialised by `term_to_sparql`, never from user strings. A query without
-    bindings is returned unchanged.
+    The same block, of the variables it names, also starts the WHERE group of each subquery that names
+    one: SPARQL evaluates a subquery on its own, where the outer block is not seen, while grlc pastes
+    the value in place of the variable everywhere and rdflib's `initBindings` reach into subqueries too.
+    The terms are serialised by `term_to_sparql`, never from user strings. A query without bindings is
+    returned unchanged.
     """
     if not bindings:
         return text
-    names = sorted(bindings)
-    for name in names:
+    for name in bindings:
         if not re.fullmatch(r"\w+", name):
             raise QueryError(f"{name!r} is not a variable name")
-    row = " ".join(term_to_sparql(bindings[n]) for n in names)
-    block = f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+
+    def block(names: Sequence[str]) -> str:
+        row = " ".join(term_to_sparql(bindings[n]) for n in names)
+        return f"VALUES ({' '.join('?' + n for n in names)}) {{ ({row}) }}"
+
     at = _where_group_start(text)
     if at is None:  # DESCRIBE without a pattern: a trailing VALUES clause (SPARQL 1.1 §10.2.2)
-        return f"{text}\n{block}\n"
-    return f"{text[:at]} {block} {text[at:]}"
+        return f"{text}\n{block(sorted(bindings))}\n"
+    inserts = [(at, sorted(bindings))]
+    inserts += [(start, sorted(set(bindings) & names)) for start, names in _subquery_groups(text)]
+    for start, names in sorted(inserts, reverse=True):
+        if names:
+            text = f"{text[:start]} {block(names)} {text[start:]}"
+    return text
 
 
 def missing_prologue(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
