@@ -394,7 +394,7 @@ def import_dataset(
     if output is None:
         nquads, count = _merge([run.run for run in runs if run.run])
     else:
-        count = output.merge()
+        count = output.merge(distinct_runs=True)  # a partition's run has each line once (`_run`)
     return ImportResult(info, graph, nquads, rows[0], count, tuple(refusals.refused))
 
 
