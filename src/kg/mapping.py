@@ -940,7 +940,7 @@ class RowMapper:
         line = _typed(str(rec.line), _XSD_NNI)
         (add if read is None or _ROW_LINE in read else put)(f"{selector} {T['rowLine']} {line} .")
         for prop, value in rec.sources:
-            (add if read is None or prop in read else put)(f"{selector} {_nt(prop)} {_text(value)} .")
+            (add if read is None or str(prop) in read else put)(f"{selector} {_nt(prop)} {_text(value)} .")
 
         cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
         add(f"{event} {TYPE} {_nt(cls)} .")
@@ -964,14 +964,14 @@ class RowMapper:
         (add if read is None or _REPORTED_TYPE in read else put)(f"{report} {T['reportedType']} {_nt(concept)} .")
         add(f"{report} {LABEL} {_text(f'{rec.label} (report: {row_name})', 'en')} .")
         for prop, code in rec.codes:
-            (add if read is None or prop in read else put)(f"{report} {_nt(prop)} {_nt(code)} .")
+            (add if read is None or str(prop) in read else put)(f"{report} {_nt(prop)} {_nt(code)} .")
         if rec.claimant:
             add(f"{report} {T['claimantName']} {_text(rec.claimant)} .")
         if rec.description:
             add(f"{report} {T['description']} {_text(rec.description, 'en')} .")
         for prop, measure in rec.numbers:
             number = _typed(str(measure), _XSD_NNI if isinstance(measure, int) else _XSD_DECIMAL)
-            (add if read is None or prop in read else put)(f"{report} {_nt(prop)} {number} .")
+            (add if read is None or str(prop) in read else put)(f"{report} {_nt(prop)} {number} .")
         # a fact: derived from the release, with the row as its evidence
         add(f"{report} {DERIVED} {doc} .")
         add(f"{report} {EVIDENCE} {ann} .")
