@@ -295,6 +295,75 @@ def test_the_merge_of_any_sorted_runs_is_their_sorted_distinct_lines(
     assert target.read_bytes() == b"".join(expected)
 
 
+def _merged(tmp_path: Path, runs: list[bytes], *, distinct_runs: bool) -> tuple[int, bytes]:
+    from kg.atomic import SortedRuns
+
+    target = tmp_path / "kg.nq"
+    with SortedRuns(target) as spilled:
+        for run in runs:
+            spilled.add(run)
+        count = spilled.merge(distinct_runs=distinct_runs)
+    return count, target.read_bytes()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    runs=st.lists(_LINES.map(lambda lines: b"".join(sorted(set(lines)))), max_size=6),
+    block=st.integers(1, 40),
+    apart=st.booleans(),
+)
+def test_the_merge_of_runs_with_each_line_once_copies_blocks_and_gives_the_same_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runs: list[bytes], block: int, apart: bool
+) -> None:
+    """With `distinct_runs` (no run has a line twice), blocks below every other run's next line are
+    written as read: the same lines, the same count. `apart` gives runs of ranges that do not overlap
+    but for a few shared lines, as an import's are."""
+    import kg.atomic
+
+    if apart:  # run i's lines prefixed by its number, and a line or two every run has
+        runs = [
+            b"".join(sorted({bytes([65 + i]) + line for line in run.splitlines(keepends=True)} | {b"@\n", b"Z\n"}))
+            for i, run in enumerate(runs)
+        ]
+    monkeypatch.setattr(kg.atomic, "_MERGE_CHUNK", block)
+    expected = sorted({line + b"\n" for run in runs for line in run.split(b"\n")[:-1]})
+    assert _merged(tmp_path, runs, distinct_runs=True) == (len(expected), b"".join(expected))
+
+
+def test_an_imports_runs_are_mostly_copied_as_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten runs of consecutive ids and a few shared lines: the merge writes whole blocks, and the bytes
+    are those of the line by line merge."""
+    import kg.atomic
+
+    monkeypatch.setattr(kg.atomic, "_MERGE_CHUNK", 4096)
+    shared = [f"<actor/{n}> <p> <o> .\n".encode() for n in range(5)]
+    runs = [
+        b"".join(
+            sorted(
+                {
+                    f"<{kind}/{i * 1000 + n:06d}> <p> <o> .\n".encode()
+                    for kind in ("event", "report")
+                    for n in range(1000)
+                }
+                | set(shared[: i % 5 + 1])
+            )
+        )
+        for i in range(10)
+    ]
+    written: list[int] = []
+    real = kg.atomic._Block.split
+
+    def split(block: kg.atomic._Block) -> list[bytes]:
+        written.append(len(block.raw))
+        return real(block)
+
+    monkeypatch.setattr(kg.atomic._Block, "split", split)
+    copied = _merged(tmp_path, runs, distinct_runs=True)
+    assert copied[0] == 20_005 and sum(written) < len(copied[1]) / 4  # most blocks were never split into lines
+    monkeypatch.setattr(kg.atomic._Block, "split", real)
+    assert copied == _merged(tmp_path, runs, distinct_runs=False)
+
+
 def test_no_run_writes_an_empty_file(tmp_path: Path) -> None:
     target = tmp_path / "kg.nq"
     assert write_sorted_runs(target, []) == 0

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
-from tests.datasets import NO_REGISTRY, import_graph
+from tests.datasets import BASE, NO_REGISTRY, import_graph
 
 from kg.namespaces import KGO, SCHEMA
 from kg.sources import ucdp
@@ -66,3 +66,32 @@ def test_every_resource_of_a_class_has_what_both_paths_require(seed_graph: Graph
             if everywhere_in_articles:
                 missing = [s for s in rows.subjects(RDF.type, cls) if (s, prop, None) not in rows]
                 assert not missing, f"{len(missing)} row {cls} without {prop}, e.g. {missing[0]}"
+
+
+@pytest.mark.parametrize(
+    ("dataset", "sample"),
+    [("ucdp", SAMPLE), ("gdelt", Path(__file__).parent / "cases" / "gdelt" / "gdelt2_written.tsv")],
+)
+def test_lines_put_apart_are_the_unread_candidates_and_together_the_same_lines(dataset: str, sample: Path) -> None:
+    """With the predicates validation reads, a row's lines are the same lines, some of them apart: only
+    those of predicates the shapes do not read."""
+    from kg.config import Settings
+    from kg.mapping import RowMapper
+    from kg.sources.dataset import get_dataset, import_files
+    from kg.store import read_rdf
+    from kg.validation_fast import read_predicates
+
+    read = read_predicates(read_rdf([Settings().shapes_file]))
+    assert read is not None
+    imported = import_files(get_dataset(dataset), [sample], "x", NO_REGISTRY)
+    whole = RowMapper(imported.release, NO_REGISTRY, BASE)
+    split = RowMapper(imported.release, NO_REGISTRY, BASE, read=read)
+    every = [line for report in imported.reports for line in whole.lines(report)]
+    kept: list[str] = []
+    apart: list[str] = []
+    for report in imported.reports:
+        kept += split.lines(report, apart)
+    assert sorted(kept + apart) == sorted(every)
+    assert apart and not {line.split(" ", 2)[1][1:-1] for line in apart} & read
+    without = RowMapper(imported.release, NO_REGISTRY, BASE, read=read)  # no list to put them in: all lines
+    assert [line for report in imported.reports for line in without.lines(report)] == every

@@ -415,3 +415,72 @@ def test_as_predicate_finds_the_iri_between_a_subject_and_an_object_only(line: b
     from kg.validation_fast import _as_predicate
 
     assert _as_predicate(b"<http://ex/p>", line) is expected
+
+
+# ----------------------------------------------------------------------------------------------
+# read_predicates: the triples validation can read, so that an import leaves the others out
+# ----------------------------------------------------------------------------------------------
+
+#: shapes reading ex:size (a path), ex:part (a target) and, in a SPARQL constraint's NOT EXISTS, ex:limit
+READING = """
+ex:Prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "http://ex/"^^xsd:anyURI ] .
+ex:S a sh:NodeShape ; sh:targetClass ex:Thing ;
+    sh:property [ sh:path ex:size ; sh:maxCount 1 ; sh:class ex:Thing ] .
+ex:T a sh:NodeShape ; sh:targetSubjectsOf ex:part ;
+    sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex:Prefixes ;
+        sh:select \"\"\"SELECT $this WHERE { $this ex:part ?p . FILTER NOT EXISTS { ?p ex:limit ?l } }\"\"\" ] .
+"""
+
+
+def test_read_predicates_are_the_shapes_iris_and_their_queries_predicates() -> None:
+    from kg.validation_fast import read_predicates
+
+    read = read_predicates(Graph().parse(data=PREFIXES + READING, format="turtle"))
+    assert read is not None
+    assert {"http://ex/size", "http://ex/part", "http://ex/limit", str(RDF.type), str(RDFS.subClassOf)} <= read
+    assert "http://ex/colour" not in read
+    bundled = read_predicates(read_rdf([Settings().shapes_file]))
+    assert bundled is not None
+    assert {str(KGO.linkStatus), "http://purl.org/dc/terms/creator", str(KGO.characterCount)} <= bundled
+    assert not {str(KGO.goldsteinScale), str(KGO.rowLine), str(KGO.cameoCode), str(OA.motivatedBy)} & bundled
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "ex:S sh:closed true .",  # reads every predicate of a focus node
+        'ex:S sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o }" ] .',  # a variable predicate
+        'ex:S sh:sparql [ sh:select "SELECT $this WHERE { $this <http://ex/a>/<http://ex/b> ?o }" ] .',  # a path
+        'ex:S sh:sparql [ sh:select "SELECT $this WHERE { $this undeclared:p ?o }" ] .',  # does not parse
+        'ex:S sh:sparql [ sh:select "SELECT $this WHERE { FILTER EXISTS { $this ?p ?o } }" ] .',
+    ],
+)
+def test_shapes_that_may_read_any_predicate_read_all(extra: str) -> None:
+    from kg.validation_fast import read_predicates
+
+    assert read_predicates(Graph().parse(data=PREFIXES + READING + extra, format="turtle")) is None
+
+
+def test_leaving_out_the_triples_of_predicates_no_shape_reads_gives_the_same_results() -> None:
+    """ex:colour, ex:weight and ex:tag are read by no shape: the results with and without them are equal
+    (and not empty: a size that is no Thing, two sizes, a part without a limit)."""
+    from kg.validation_fast import read_predicates
+
+    shapes = Graph().parse(data=PREFIXES + READING, format="turtle")
+    data = Graph().parse(
+        data=PREFIXES
+        + DATA
+        + "ex:a ex:colour ex:b ; ex:weight 3 . ex:c ex:size ex:a ; ex:tag ex:c . ex:d ex:part ex:e ; ex:colour 1 .",
+        format="turtle",
+    )
+    read = read_predicates(shapes)
+    assert read is not None
+    kept = Graph()
+    for triple in data:
+        if str(triple[1]) in read:
+            kept.add(triple)
+    assert len(kept) < len(data) - 4
+    prepared = prepare_shapes(shapes)
+    expected = _full(run_fast(_parts(data), prepared))
+    assert expected != [] and {r[0] for r in expected} >= {"http://ex/c", "http://ex/d"}
+    assert _full(run_fast(_parts(kept), prepared)) == expected

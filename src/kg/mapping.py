@@ -851,6 +851,10 @@ _ROW_TERMS: dict[str, str] = {
 }
 
 
+#: the IRIs of the candidate lines a RowMapper may put apart, besides a row's counts, codes and sources
+_MOTIVATED_BY, _ROW_LINE, _DECLARED_IN = str(OA.motivatedBy), str(KGO.rowLine), str(KGO.declaredIn)
+_REPORTED_TYPE = str(KGO.reportedType)
+
 #: kinds of the resources of a row, minted `<kind>/<dataset>/<release>/<row>…`
 ROW_KINDS = ("event", "report", "evidence", "participation", "figure")
 
@@ -860,13 +864,21 @@ class RowMapper:
 
     A resource several rows name (an actor, a country, a region) is written once per mapper: call
     `forget_shared` to write it again (each partition validated apart needs its own copy). With
-    `origins`, the file and line of each resource a row defines is kept there (by IRI).
+    `origins`, the file and line of each resource a row defines is kept there (by IRI). With `read`
+    (the predicates validation reads, `kg.validation_fast.read_predicates`), `lines` can put a row's
+    lines of other predicates apart (its counts, codes, sources, row line, motivation, declaration and
+    reported type are the candidates).
     """
 
     def __init__(
-        self, release: Release, registry: RegistryTerms, base: str, origins: dict[str, Origin] | None = None
+        self,
+        release: Release,
+        registry: RegistryTerms,
+        base: str,
+        origins: dict[str, Origin] | None = None,
+        read: frozenset[str] | None = None,
     ) -> None:
-        self.release, self.base, self.origins = release, base, origins
+        self.release, self.base, self.origins, self.read = release, base, origins, read
         self.place_types = {str(k): v for k, v in registry.place_types.items()}
         self.doc = _nt(release_iri(base, release))
         self.row_name = f"{release.title}, row "
@@ -889,11 +901,21 @@ class RowMapper:
         if self.origins is not None:
             self.origins.setdefault(s[1:-1], Origin(rec.file, rec.line))
 
-    def lines(self, rec: RowReport) -> list[str]:
-        """The lines of one row: its evidence, event, report, participations and figures."""
+    def lines(self, rec: RowReport, apart: list[str] | None = None) -> list[str]:
+        """The lines of one row: its evidence, event, report, participations and figures.
+
+        With `apart` and the mapper's `read`, the lines of the candidate predicates validation does not
+        read go to `apart` instead."""
+        # each line is one f-string appended (a call of a helper per triple was a third of the mapping's time)
+        T = _ROW_TERMS
+        TYPE, LABEL, DERIVED, EVIDENCE, BODY = T["type"], T["label"], T["wasDerivedFrom"], T["evidence"], T["hasBody"]
         out: list[str] = []
         add = out.append
-        T = _ROW_TERMS
+        read = self.read
+        if apart is None or read is None:
+            read, put = None, add
+        else:
+            put = apart.append
         doc, row = self.doc, rec.row
         if self.origins is not None:
             self.origins.setdefault(doc[1:-1], Origin(rec.file, 1))
@@ -903,75 +925,74 @@ class RowMapper:
         ann, target, selector = _nt(ann_iri), _nt(f"{ann_iri}/target"), _nt(f"{ann_iri}/row")
         row_name = self.row_name + row
 
-        def fact(s: str) -> None:
-            add(f"{s} {T['wasDerivedFrom']} {doc} .")
-            add(f"{s} {T['evidence']} {ann} .")
-            add(f"{ann} {T['hasBody']} {s} .")
-            self._origin(s, rec)
-
-        def triple(s: str, prop: str, o: str) -> None:
-            add(f"{s} {prop} {o} .")
-
         # the row itself is the evidence: a Web Annotation whose target selects the row of the release
-        triple(ann, T["type"], T["Evidence"])
-        triple(ann, T["type"], T["Annotation"])
-        triple(ann, T["motivatedBy"], T["describing"])
-        triple(ann, T["hasTarget"], target)
-        triple(ann, T["wasDerivedFrom"], doc)
-        triple(ann, T["label"], _text(row_name, "en"))
-        triple(target, T["type"], T["SpecificResource"])
-        triple(target, T["hasSource"], doc)
-        triple(target, T["hasSelector"], selector)
-        triple(selector, T["type"], T["RowSelector"])
-        triple(selector, T["rowId"], _text(row))
-        triple(selector, T["rowLine"], _typed(str(rec.line), _XSD_NNI))
+        add(f"{ann} {TYPE} {T['Evidence']} .")
+        add(f"{ann} {TYPE} {T['Annotation']} .")
+        (add if read is None or _MOTIVATED_BY in read else put)(f"{ann} {T['motivatedBy']} {T['describing']} .")
+        add(f"{ann} {T['hasTarget']} {target} .")
+        add(f"{ann} {DERIVED} {doc} .")
+        add(f"{ann} {LABEL} {_text(row_name, 'en')} .")
+        add(f"{target} {TYPE} {T['SpecificResource']} .")
+        add(f"{target} {T['hasSource']} {doc} .")
+        add(f"{target} {T['hasSelector']} {selector} .")
+        add(f"{selector} {TYPE} {T['RowSelector']} .")
+        add(f"{selector} {T['rowId']} {_text(row)} .")
+        line = _typed(str(rec.line), _XSD_NNI)
+        (add if read is None or _ROW_LINE in read else put)(f"{selector} {T['rowLine']} {line} .")
         for prop, value in rec.sources:
-            triple(selector, _nt(prop), _text(value))
+            (add if read is None or str(prop) in read else put)(f"{selector} {_nt(prop)} {_text(value)} .")
 
         cls, concept = DATASET_EVENT_CLASSES[rec.event_type]
-        triple(event, T["type"], _nt(cls))
-        triple(event, T["eventType"], _nt(concept))
-        triple(event, T["label"], _text(rec.label, "en"))
-        triple(event, T["declaredIn"], doc)
+        add(f"{event} {TYPE} {_nt(cls)} .")
+        add(f"{event} {T['eventType']} {_nt(concept)} .")
+        add(f"{event} {LABEL} {_text(rec.label, 'en')} .")
+        (add if read is None or _DECLARED_IN in read else put)(f"{event} {T['declaredIn']} {doc} .")
         self._origin(event, rec)
 
         # the report, as report_core writes an article's
         location = self._place(out, rec.place)
-        triple(report, T["type"], T["Report"])
-        triple(report, T["reportOf"], event)
-        triple(report, T["startDate"], _typed(rec.start, _XSD_DATE))
-        triple(report, T["datePrecision"], _nt(PRECISIONS[rec.precision]))
+        add(f"{report} {TYPE} {T['Report']} .")
+        add(f"{report} {T['reportOf']} {event} .")
+        add(f"{report} {T['startDate']} {_typed(rec.start, _XSD_DATE)} .")
+        add(f"{report} {T['datePrecision']} {_nt(PRECISIONS[rec.precision])} .")
         if rec.end is not None:
-            triple(report, T["endDate"], _typed(rec.end, _XSD_DATE))
-        triple(report, T["location"], location)
+            add(f"{report} {T['endDate']} {_typed(rec.end, _XSD_DATE)} .")
+        add(f"{report} {T['location']} {location} .")
         geo = rec.geo_precision or ("country" if self.place_types.get(location[1:-1]) == "country" else None)
         if geo:
-            triple(report, T["geoPrecision"], _nt(KGG[geo]))
-        triple(report, T["reportedType"], _nt(concept))
-        triple(report, T["label"], _text(f"{rec.label} (report: {row_name})", "en"))
+            add(f"{report} {T['geoPrecision']} {_nt(KGG[geo])} .")
+        (add if read is None or _REPORTED_TYPE in read else put)(f"{report} {T['reportedType']} {_nt(concept)} .")
+        add(f"{report} {LABEL} {_text(f'{rec.label} (report: {row_name})', 'en')} .")
         for prop, code in rec.codes:
-            triple(report, _nt(prop), _nt(code))
+            (add if read is None or str(prop) in read else put)(f"{report} {_nt(prop)} {_nt(code)} .")
         if rec.claimant:
-            triple(report, T["claimantName"], _text(rec.claimant))
+            add(f"{report} {T['claimantName']} {_text(rec.claimant)} .")
         if rec.description:
-            triple(report, T["description"], _text(rec.description, "en"))
+            add(f"{report} {T['description']} {_text(rec.description, 'en')} .")
         for prop, measure in rec.numbers:
             number = _typed(str(measure), _XSD_NNI if isinstance(measure, int) else _XSD_DECIMAL)
-            triple(report, _nt(prop), number)
-        fact(report)
+            (add if read is None or str(prop) in read else put)(f"{report} {_nt(prop)} {number} .")
+        # a fact: derived from the release, with the row as its evidence
+        add(f"{report} {DERIVED} {doc} .")
+        add(f"{report} {EVIDENCE} {ann} .")
+        add(f"{ann} {BODY} {report} .")
+        self._origin(report, rec)
 
         for actor in rec.actors:  # as participation_core writes an article's
             agent = self._actor(out, actor)
             part = f"<{at['participation']}{row}/{actor.role}/{actor.kind}/{actor.key}>"
             prop, role_concept = ROLE_PROPERTIES[actor.role]
-            triple(event, _nt(prop), agent)
-            triple(part, T["type"], T["Participation"])
-            triple(part, T["inEvent"], event)
-            triple(part, T["inReport"], report)
-            triple(part, T["agent"], agent)
-            triple(part, T["role"], _nt(role_concept))
-            triple(part, T["label"], _text(f"{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}", "en"))
-            fact(part)
+            add(f"{event} {_nt(prop)} {agent} .")
+            add(f"{part} {TYPE} {T['Participation']} .")
+            add(f"{part} {T['inEvent']} {event} .")
+            add(f"{part} {T['inReport']} {report} .")
+            add(f"{part} {T['agent']} {agent} .")
+            add(f"{part} {T['role']} {_nt(role_concept)} .")
+            add(f"{part} {LABEL} {_text(f'{actor.label} — {ROLE_LABELS[actor.role][0]} — {rec.label}', 'en')} .")
+            add(f"{part} {DERIVED} {doc} .")
+            add(f"{part} {EVIDENCE} {ann} .")
+            add(f"{ann} {BODY} {part} .")
+            self._origin(part, rec)
 
         as_of = _typed(rec.as_of, _XSD_DATE)
         for fig in rec.figures:  # as figure_core writes an article's
@@ -979,22 +1000,25 @@ class RowMapper:
             exact = fig.low in (None, fig.value) and fig.high in (None, fig.value)
             qualifier = "exact" if exact else "about"
             low, high = (fig.value, fig.value) if exact else (fig.low, fig.high)
-            triple(s, T["type"], T["Figure"])
-            triple(s, T["figureOf"], event)
-            triple(s, T["inReport"], report)
-            triple(s, T["counts"], _nt(KGC[fig.counts]))
-            triple(s, T["qualifier"], _nt(QUALIFIERS[qualifier][0]))
+            add(f"{s} {TYPE} {T['Figure']} .")
+            add(f"{s} {T['figureOf']} {event} .")
+            add(f"{s} {T['inReport']} {report} .")
+            add(f"{s} {T['counts']} {_nt(KGC[fig.counts])} .")
+            add(f"{s} {T['qualifier']} {_nt(QUALIFIERS[qualifier][0])} .")
             for bound, n in ((T["value"], fig.value), (T["minValue"], low), (T["maxValue"], high)):
                 if n is not None:
-                    triple(s, bound, _typed(str(n), _XSD_NNI))
-            triple(s, T["asOf"], as_of)
+                    add(f"{s} {bound} {_typed(str(n), _XSD_NNI)} .")
+            add(f"{s} {T['asOf']} {as_of} .")
             if fig.group:
-                triple(s, T["countedGroup"], _text(fig.group, "en"))
+                add(f"{s} {T['countedGroup']} {_text(fig.group, 'en')} .")
             span = "–".join("?" if b is None else str(b) for b in (low, high))
             for n, lang in enumerate(("en", "id")):
                 number = str(fig.value) if exact else f"{QUALIFIER_LABELS[qualifier][n]} {fig.value} ({span})"
-                triple(s, T["label"], _text(f"{COUNT_LABELS[fig.counts][n]}: {number}", lang))
-            fact(s)
+                add(f"{s} {LABEL} {_text(f'{COUNT_LABELS[fig.counts][n]}: {number}', lang)} .")
+            add(f"{s} {DERIVED} {doc} .")
+            add(f"{s} {EVIDENCE} {ann} .")
+            add(f"{ann} {BODY} {s} .")
+            self._origin(s, rec)
         return out
 
     def _place(self, out: list[str], place: RowPlace) -> str:

@@ -212,6 +212,60 @@ def _plain_triples(pattern: CompValue) -> list[tuple[Node, Node, Node]] | None:
     return triples
 
 
+#: predicates SHACL Core reads in a data graph without a shape naming them: class membership for
+#: sh:targetClass and sh:class (SHACL §2.1.3.2, §4.1.1)
+_ALWAYS_READ = frozenset({str(RDF.type), str(RDFS.subClassOf)})
+
+
+def read_predicates(shapes: Graph) -> frozenset[str] | None:
+    """The predicates whose triples validation with `shapes` can read, or None if it can read any.
+
+    SHACL Core reaches data only through targets, property paths, sh:equals and its kin (predicates
+    that are IRIs of the shapes graph) and class membership (`_ALWAYS_READ`); sh:closed reads every
+    predicate of a focus node (None); a SPARQL query reads the predicates of its triple patterns, so
+    each must parse and have only IRIs there (a variable or a property path: None). Leaving the
+    triples of any other predicate out of the data graph gives the same results.
+    """
+    if any(_is_true(o) for o in shapes.objects(None, SH.closed)):
+        return None
+    read = {str(t) for triple in shapes for t in triple if isinstance(t, URIRef)} | _ALWAYS_READ
+    queries = [(q, owner) for kind in (SH.select, SH.ask, SH.construct) for owner, q in shapes.subject_objects(kind)]
+    if queries:
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
+    for query, owner in queries:
+        try:
+            algebra = translateQuery(parseQuery(_prologue(shapes, owner) + str(query))).algebra
+        except Exception:  # rdflib raises bare Exception (e.g. an undeclared prefix): it may read anything
+            return None
+        if not _pattern_predicates(algebra, read):
+            return None
+    return frozenset(read)
+
+
+def _pattern_predicates(node: object, out: set[str]) -> bool:
+    """Add the predicate of every triple pattern in an algebra tree to `out`; False if one is not an IRI.
+
+    rdflib leaves the pattern of an EXISTS as parsed (TriplesBlock: each a flat list of s, p, o, …)."""
+    from rdflib.plugins.sparql.algebra import triples as parsed_triples
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        if "triples" in node:
+            if node.name not in ("BGP", "TriplesBlock"):
+                return False
+            found = node.triples if node.name == "BGP" else parsed_triples(node.triples)
+            for _, p, _ in found:
+                if not isinstance(p, URIRef):
+                    return False
+                out.add(str(p))
+        return all(_pattern_predicates(v, out) for k, v in node.items() if k != "triples")
+    if isinstance(node, list | tuple):
+        return all(_pattern_predicates(v, out) for v in node)
+    return True
+
+
 def _message_template(shapes: Graph, constraint: Node, shape: Node) -> str:
     """The constraint's sh:message (else the shape's), English or untagged first."""
     for owner in (constraint, shape):
