@@ -342,3 +342,23 @@ def test_jobs_is_a_number_of_processes(jobs: str, capsys: pytest.CaptureFixture[
         main(["import", "ucdp", str(FULL), "--jobs", jobs])
     assert exit_.value.code == 2
     assert f"{jobs!r} is not a number of processes (1 or more)" in capsys.readouterr().err
+
+
+def test_a_worker_that_dies_is_one_error_not_a_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker that dies (here as it starts: the prepared shapes it is sent end the process as they are
+    unpickled) ends kg import with one line and exit 2, no output; multiprocessing.Pool started a new
+    worker for ever."""
+    import os
+
+    from kg.sources import dataset
+
+    monkeypatch.setattr(dataset, "PARTITION_ROWS", 2)
+    monkeypatch.setattr(dataset._Checker, "__reduce__", lambda self: (os._exit, (9,)))
+    out = tmp_path / "ged.nq"
+    cmd = ["import", "ucdp", str(FULL), "--release", "ged", "-o", str(out), "--registry", str(REGISTRY)]
+    assert main([*cmd, "--base", ID[:-3], "--jobs", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "a worker process ended without its answer" in err[0] and "--jobs 1" in err[0], err
+    assert not out.exists() and list(tmp_path.iterdir()) == []

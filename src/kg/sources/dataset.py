@@ -24,19 +24,16 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from rdflib import URIRef
 
 from kg import iris
 from kg.atomic import SortedRuns
-from kg.errors import KGError, ValidationFailed
+from kg.errors import KGError, ValidationFailed, WorkerDied
 from kg.mapping import Origin, RegistryTerms, RowMapper, map_dataset_reports
 from kg.records import Release, RowReport
 from kg.sources import ChunkInput, ChunkRead, Triple
-
-if TYPE_CHECKING:
-    from multiprocessing.pool import AsyncResult
 
 #: a field larger than this is refused (csv's own default limit is 128 KiB; UCDP's longest
 #: source_article fields are a few KiB)
@@ -197,6 +194,22 @@ class Imported:
     refused: list[RowError]
 
 
+def parse_row(
+    dataset: Dataset, row: Mapping[str, str], line: int, file: Path, release: str, registry: RegistryTerms
+) -> RowReport:
+    """The report of one row as read (RowError if the reader could not split it, or the dataset refuses it)."""
+    if "" in row:
+        raise RowError(row[""], file=file, line=line, column="(row)")
+    return dataset.parse(row, line, file, release, registry)
+
+
+def repeated_id(row_id: str, first: tuple[Path, int], file: Path, line: int) -> RowError:
+    """The refusal of a row whose id the row at `first` (file, line) has."""
+    return RowError(
+        f"row id {row_id} is used twice (first at {first[0]}:{first[1]})", file=file, line=line, column="id"
+    )
+
+
 def iter_reports(
     dataset: Dataset,
     files: Sequence[Path],
@@ -219,17 +232,9 @@ def iter_reports(
             if on_row is not None:
                 on_row(index, line)
             try:
-                if "" in row:
-                    raise RowError(row[""], file=file, line=line, column="(row)")
-                report = dataset.parse(row, line, file, release, registry)
+                report = parse_row(dataset, row, line, file, release, registry)
                 if report.row in seen:
-                    other = seen[report.row]
-                    raise RowError(
-                        f"row id {report.row} is used twice (first at {other[0]}:{other[1]})",
-                        file=file,
-                        line=line,
-                        column="id",
-                    )
+                    raise repeated_id(report.row, seen[report.row], file, line)
             except RowError as exc:
                 if strict:
                     raise
@@ -477,9 +482,7 @@ class _Partitioner:
         ids: set[str] = set()
         for index, line, row in raw:
             try:
-                if "" in row:
-                    raise RowError(row[""], file=files[index], line=line, column="(row)")
-                report = dataset.parse(row, line, files[index], release, self.terms)
+                report = parse_row(dataset, row, line, files[index], release, self.terms)
             except RowError as exc:
                 errors.append((exc.message, index, line, exc.column))
                 continue
@@ -577,8 +580,7 @@ class _Refusals:
                 self.seen[row] = (index, line)
                 continue
             repeated.append((index, line))
-            message = f"row id {row} is used twice (first at {files[other[0]]}:{other[1]})"
-            found.append((index, line, RowError(message, file=files[index], line=line, column="id")))
+            found.append((index, line, repeated_id(row, (files[other[0]], other[1]), files[index], line)))
         found.sort(key=lambda f: (f[0], f[1]))
         for _, _, error in found:
             if self.strict:
@@ -642,30 +644,42 @@ def _partition_runs(
             part = next(raw, None)
         return out
     import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     def wait() -> None:
         part, name, result = waiting.popleft()
-        if on_phase is not None and not result.ready():
+        if on_phase is not None and not result.done():
             on_phase("validate", rows[0])
 
         def again(part: list[RawRow], name: str | None, leave_out: frozenset[tuple[int, int]]) -> _Run:
-            return pool.apply(_run_partition, (part, name, leave_out))
+            return pool.submit(_run_partition, part, name, leave_out).result()
 
-        settled(part, name, result.get(), again)
+        settled(part, name, result.result(), again)
 
-    waiting: collections.deque[tuple[list[RawRow], str | None, AsyncResult[_Run]]] = collections.deque()
+    waiting: collections.deque[tuple[list[RawRow], str | None, Future[_Run]]] = collections.deque()
     # spawned, not forked as the build's mapping workers are: shacl-rust's threads do not survive a fork,
-    # and a worker forked from a process that has validated before waits for them forever
-    with multiprocessing.get_context("spawn").Pool(jobs, _start_worker, (partitioner,)) as pool:
-        for part in itertools.chain([first], raw):
-            while len(waiting) >= 2 * jobs:  # one partition waits for each worker besides the one it maps
+    # and a worker forked from a process that has validated before waits for them forever. concurrent.futures,
+    # not multiprocessing.Pool: a worker that dies (the out-of-memory killer, or at its start) breaks the pool
+    # with an error, where Pool waits for the dead worker's answer, or starts a new worker, forever
+    context = multiprocessing.get_context("spawn")
+    try:
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(partitioner,)) as pool:
+            for part in itertools.chain([first], raw):
+                while len(waiting) >= 2 * jobs:  # one partition waits for each worker besides the one it maps
+                    wait()
+                name = file()
+                waiting.append((part, name, pool.submit(_run_partition, part, name, None)))
+                if on_phase is not None:
+                    on_phase("read", rows[0])
+            while waiting:
                 wait()
-            name = file()
-            waiting.append((part, name, pool.apply_async(_run_partition, (part, name, None))))
-            if on_phase is not None:
-                on_phase("read", rows[0])
-        while waiting:
-            wait()
+    except BrokenProcessPool:
+        raise WorkerDied(
+            f"a worker process ended without its answer after {rows[0]:,} rows",
+            hint=f"it was probably killed for want of memory (each of the {jobs} holds a partition of "
+            f"{PARTITION_ROWS:,} rows); run again with --jobs 1",
+        ) from None
     return out
 
 
