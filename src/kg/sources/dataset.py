@@ -129,11 +129,12 @@ def registry_place(registry: RegistryTerms, label: str, type_: str) -> URIRef | 
             names = registry.names.get(iri)
             if names is not None and names.en is not None:
                 places.setdefault((kind, names.en), iri)  # the first, as a search in order finds
+        _PLACES.clear()  # the last registry's only: a long-lived process does not keep every registry it met
         kept = _PLACES[id(registry)] = (registry, places)
     return kept[1].get((type_, label))
 
 
-#: registry_place's index of each registry it was asked about (a row asks for its country: a search was
+#: registry_place's index of the last registry it was asked about (a row asks for its country: a search was
 #: a pass over the registry's places for every row)
 _PLACES: dict[int, tuple[RegistryTerms, dict[tuple[str, str], URIRef]]] = {}
 
