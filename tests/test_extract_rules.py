@@ -119,6 +119,41 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ("en", "In Almaty at least one hundred villagers were decapitated.", {(100, "at-least", "beheaded")}),
         # no count kind named: no figure
         ("en", "Hundreds of buses left Almaty on 3 March.", set()),
+        # session 9: a label on the line above a row of numbers alone (a table's "|" lines between), and
+        # ">N" as a lower bound
+        (
+            "en",
+            "Clashes in Almaty\nNon-fatal injuries\n|\n>75 |\nDeaths\n4[2] or 5[3]",
+            {(75, "more-than", "injured"), (4, "exact", "killed"), (5, "exact", "killed")},
+        ),
+        ("id", "Bentrokan di Almaty\nKorban tewas\n7[1] atau 9[2]", {(7, "exact", "killed"), (9, "exact", "killed")}),
+        # a label and its number with one space between
+        ("en", "Riot in Almaty\nDeaths 13\nTarget Shops", {(13, "exact", "killed")}),
+        # a counting verb right before the number wins over a later word of the clause, and a counting verb
+        # right before the next number is not this number's ("six other towns which killed 22")
+        (
+            "en",
+            "Bombs went off in Almaty and six other towns which killed 22 people and injured many more.",
+            {(22, "exact", "killed")},
+        ),
+        # a qualifier between the counting verb and the number
+        ("en", "The blast in Almaty killed two, wounding over 60 others.", {(2, "exact", "killed"), (60, "more-than", "injured")}),
+        # a counting verb across punctuation is no counting verb of the number ("16 killed, 300 arrested")
+        ("en", "Riot in Almaty\n- Casualties: 16 killed, 300 arrested", {(16, "exact", "killed"), (300, "exact", "arrested")}),
+        # alternatives joined by "or"/"atau" share the first one's qualifier
+        ("id", "Di Almaty diperkirakan empat [1] atau tujuh orang tewas.", {(4, "about", "killed"), (7, "about", "killed")}),
+        # a list of counts with the predicate after it: each item has the predicate
+        (
+            "id",
+            "Di Almaty tiga mobil, dua motor, dan satu rumah, dibakar massa.",
+            {(3, "exact", "vehicles-destroyed"), (2, "exact", "vehicles-destroyed"), (1, "exact", "houses-destroyed")},
+        ),
+        # a list without "and"/"dan" before its last item, or with no count kind after it: no figure
+        ("id", "Di Almaty tiga mobil, dua motor, satu rumah, dibakar massa.", set()),
+        ("en", "In Almaty two cars, and three buses, were parked.", set()),
+        # bombers and gunmen are counted like attackers
+        ("en", "Two gunmen opened fire in Almaty.", {(2, "exact", "participants")}),
+        ("en", "Four cars were torched in Almaty.", {(4, "exact", "vehicles-destroyed")}),
     ],
 )
 def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:

@@ -91,6 +91,7 @@ RULES: dict[str, float] = {
     "figure.counted-before": 0.7,
     "figure.row-label": 0.8,
     "figure.breakdown": 0.7,
+    "figure.list": 0.6,
     "figure.unknown-number": 0.6,
     "figure.none": 0.7,
     "claim.reporting-verb": 0.7,
@@ -1020,16 +1021,62 @@ class _Draft:
         candidates = [c for c in candidates if not any(s <= c[1] < e for s, e in nobody)]  # "no one was killed"
         return sorted(candidates, key=lambda c: c[1])
 
-    def _row_label(self, start: int) -> str | None:
-        """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil")."""
-        line_start = self.text.rfind("\n", 0, start) + 1
-        m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", self.text[line_start:start])
-        if m is None:
-            m = re.fullmatch(r"([A-Z][a-z]+(?: [a-z]+)?)", self.text[line_start:start])  # "Deaths8": glued
-        if m is None:
+    def _shared_predicate(self, before: str, rest: str) -> str | None:
+        """For a count in a list of counts ("dua mobil, satu motor, dan satu rumah, hancur diamuk massa"), its
+        noun with the words after the list ("mobil hancur diamuk massa"), else None. `before` is the
+        sentence before the number, `rest` the sentence after it; the list's last item has "and"/"dan"."""
+        items = re.split(r"\s*,\s*", re.sub(r"\[\w{1,6}\]", "", rest).strip())
+        noun = items[0].lower().split()
+        if not 1 <= len(noun) <= 2:
             return None
-        label = " ".join(re.sub(r"[^\w\s-]|\d", " ", m.group(1).lower()).split())
+        conj = self.lex.name_links.get("and", ())
+        last = re.search(r",\s*(\w+)\s+$", before)
+        joined = last is not None and last.group(1).lower() in conj  # this count is the list's last item
+        for k, item in enumerate(items[1:], 1):
+            words = item.lower().split()
+            if words and words[0] in conj:
+                words, joined = words[1:], True
+            if 2 <= len(words) <= 3 and (numbers.parse_words(words[:1], self.lex) is not None or words[0].isdigit()):
+                continue  # one more count of the list
+            if not joined or not words:
+                return None
+            return " ".join(noun + words[: self.lex.window])
+        return None
+
+    def _counting_verb(self, before: str) -> str | None:
+        """The counting phrase of the lexicon that `before` ends with, nothing but spaces after it
+        ("…which killed ", "wounding "; not "238 killed, "), else None."""
+        low = before.lower()
+        return next(
+            (p for p, _ in self.lex.counted_before if re.search(r"(?:^|[^\w-])" + re.escape(p) + r"\s+$", low)), None
+        )
+
+    def _label_kind(self, label: str) -> str | None:
+        """The count kind of an infobox label ("Non-fatal injuries" → injured), else None."""
+        label = " ".join(re.sub(r"[^\w\s-]|\d", " ", label.lower()).split())
         return next((k for p, k in self.lex.counted_labels if label == p or label.endswith(f" {p}")), None)
+
+    def _row_label(self, start: int) -> str | None:
+        """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil",
+        "Deaths 18"), or the label line right above a row of numbers alone ("Korban tewas⏎3[1] atau 6[2]",
+        "Non-fatal injuries⏎|⏎>150 |")."""
+        line_start = self.text.rfind("\n", 0, start) + 1
+        prefix = self.text[line_start:start]
+        m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", prefix)
+        if m is None:
+            # "Deaths8" (a mirror's glued label) or "Deaths 18": a capitalised label and nothing else
+            m = re.fullmatch(r"([A-Z][a-z]+(?: [a-z]+)?) ?", prefix)
+        if m is not None:
+            return self._label_kind(m.group(1))
+        if re.sub(r"\[\w{1,6}\]|\d|[\s|>.,/+]|\b(?:atau|or|dan|and)\b", "", prefix):
+            return None
+        # only numbers on this line: the label is the line above (lines of "|" alone are a table's cells)
+        lines = self.text[:line_start].split("\n")[-4:-1]
+        for line in reversed(lines):
+            cell = line.strip(" |\t")
+            if cell:
+                return self._label_kind(cell) if len(cell) <= 40 else None
+        return None
 
     def figures(self) -> list[_Figure]:
         out: list[_Figure] = []
@@ -1078,28 +1125,49 @@ class _Draft:
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
             tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
+            next_number = re.match(r"[^.;:()\[\n|\d]*(?=\d)", self.text[end:e])
+            verb = next_number and self._counting_verb(next_number.group(0))
+            if verb:
+                # "eight other cities which killed 18 people": a verb right before the next number counts that one
+                low_after = " " + " ".join(after.lower().split())
+                after = low_after[: low_after.rfind(f" {verb}")]
             after_words = after.lower().split()[: self.lex.window]
-            before_words = re.sub(r"[^\w\s-]", " ", self.text[s:start].lower()).split()[-8:]
+            q = numbers.parse_qualifier(self.text[s:start], lang)
+            # the words before the number, without its qualifier ("wounding over 150 others": "wounding")
+            before_words = re.sub(r"[^\w\s-]", " ", self.text[s : s + q[1] if q else start].lower()).split()[-8:]
             if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
                 continue  # a date
             after_text = " " + " ".join(after_words).replace(",", " , ") + " "
             if "," in after_text:
                 after_text = after_text.split(" , ")[0] + " "
             before_text = " " + " ".join(before_words) + " "
-            counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
-            rule = "figure.counted-after"
+            # a counting verb right before the number wins over a word later in the clause
+            # ("killed 18 people and injured many others" counts the dead)
+            verb = self._counting_verb(self.text[s : s + q[1] if q else start])
+            counts = dict(self.lex.counted_before)[verb] if verb else None
+            rule = "figure.counted-before"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
+                rule = "figure.counted-after"
             if counts is None:
                 counts, rule = self._row_label(start), "figure.row-label"
-            if counts is None:
-                counts = next((k for p, k in self.lex.counted_before if before_text.endswith(f" {p} ")), None)
-                rule = "figure.counted-before"
+            if counts is None and (shared := self._shared_predicate(self.text[s:start], self.text[end:e])):
+                # "dua mobil, satu motor, dan satu rumah, hancur": each item of the list with the predicate after it
+                counts = next((k for p, k in self.lex.counted_after if f" {p} " in f" {shared} "), None)
+                rule = "figure.list"
             if counts is None:
                 continue
-            q = numbers.parse_qualifier(self.text[s:start], lang)
+            alternative = (
+                out[-1]
+                if out and re.fullmatch(r"\s*(?:\[\w{1,6}\]\s*)*(?:atau|or)\s+", self.text[number_end.get(id(out[-1]), 0) : start])
+                else None
+            )
             if kind in ("plus", "magnitude"):
                 qualifier = "more-than"
             elif high is not None:
                 qualifier = "at-least"
+            elif q is None and alternative is not None and alternative.counts == counts:
+                qualifier = alternative.qualifier  # "sekitar tiga atau enam orang tewas": both are estimates
             else:
                 qualifier = q[0] if q else "exact"
             span_start = s + q[1] if q else start

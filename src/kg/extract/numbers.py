@@ -17,7 +17,8 @@ NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)(?:([.,])(\d{1,2}))
 
 @dataclass(frozen=True)
 class Number:
-    """A number found in text: its value, where it is, and whether a `+` follows it (9,900+)."""
+    """A number found in text: its value, where it is, and whether it is a lower bound: a `+` after it (9,900+)
+    or a `>` right before it (an infobox's ">150")."""
 
     value: int
     start: int
@@ -100,7 +101,8 @@ def find_numbers(text: str, lang: Lang) -> list[Number]:
             value = round((int(groups[0]) + int(m.group(3)) / 10 ** len(m.group(3))) * scale)
         elif scale is not None and scale >= 1000:
             value *= scale
-        out.append(Number(value, m.start(), m.end(), m.group(4) is not None))
+        plus = m.group(4) is not None or text[max(m.start() - 1, 0) : m.start()] == ">"
+        out.append(Number(value, m.start(), m.end(), plus))
     return out
 
 
