@@ -455,6 +455,29 @@ def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", {("perpetrator", "ruritanian-state-police")}),
+        # a short name of an infobox row: the actor whose name ends in the same word
+        (
+            "en",
+            "The Strelsau clashes were a riot in Strelsau.\n- Side2: Ruritanian Police",
+            {("participant", "ruritanian-state-police")},
+        ),
+    ],
+)
+def test_a_watchdog_named_after_the_police_is_not_the_police(
+    lang: str, text: str, roles: set[tuple[str, str]], tmp_path: Path
+) -> None:
+    """Session 9: "Strelsau Police Watch" (an organisation whose name holds "police" but ends otherwise) in the
+    registry: generic "polisi" and "Ruritanian Police" are still the registry's one police force."""
+    watch = POLICE + "  - id: police-watch\n    label: {en: Ruritanian Police Watch, id: Ruritanian Police Watch}\n"
+    file = tmp_path / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", watch), encoding="utf-8")
+    assert _roles(_draft(lang, text, load_registry(file))) == roles
+
+
+@pytest.mark.parametrize(
     ("text", "roles"),
     [
         # a facility the attack happened near is a landmark, not a target

@@ -838,15 +838,19 @@ class _Draft:
 
     def short_name_of(self, words: str) -> str | None:
         """The one registry actor whose name contains every word of `words` (two words or more): "Indonesian
-        Police" is "Indonesian National Police"; None when no actor or several do."""
-        wanted = set(words.lower().split())
-        if len(wanted) < 2:
+        Police" is "Indonesian National Police"; when several do, the one whose name ends in the same word
+        (not "Indonesian Police Watch"); None when no actor or several do."""
+        wanted = words.lower().split()
+        if len(set(wanted)) < 2:
             return None
-        keys = {
-            key
+        names = [
+            (phrase.split(), key)
             for phrase, (table, key) in self.idx.phrases.items()
-            if table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP) and wanted <= set(phrase.split())
-        }
+            if table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP) and set(wanted) <= set(phrase.split())
+        ]
+        keys = {key for _, key in names}
+        if len(keys) > 1:
+            keys = {key for phrase, key in names if phrase[-1] == wanted[-1]}
         return keys.pop() if len(keys) == 1 else None
 
     def _words_after(self, offset: int, n: int) -> int:

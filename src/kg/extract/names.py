@@ -154,7 +154,16 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     collective = [(o.id, o.label.en or "") for o in registry.organisations]
     collective += [(g.id, g.label.en or "") for g in registry.groups]
     for head in set(lex.registry_heads.values()):
-        owners = {key for key, label in collective if head in re.findall(r"[\w-]+", label.lower())}
-        if len(owners) == 1:  # a head several actors share names none of them
-            idx.heads[head] = owners.pop()
+        # each actor's words, without a bracketed short name ("Korps Brigade Mobil (Brimob)" → korps brigade mobil)
+        words = {key: re.findall(r"[\w-]+", label_variants(label)[:2][-1].lower()) for key, label in collective}
+        # the actor whose name ends in the head ("Indonesian National Police", not "Indonesian Police Watch");
+        # failing that, the one whose name holds it anywhere; a head several actors share names none of them
+        for owners in (
+            {key for key, w in words.items() if w and w[-1] == head},
+            {key for key, w in words.items() if head in w},
+        ):
+            if owners:
+                if len(owners) == 1:
+                    idx.heads[head] = owners.pop()
+                break
     return idx
