@@ -154,6 +154,15 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         # bombers and gunmen are counted like attackers
         ("en", "Two gunmen opened fire in Almaty.", {(2, "exact", "participants")}),
         ("en", "Four cars were torched in Almaty.", {(4, "exact", "vehicles-destroyed")}),
+        # lexicons v14: counting verbs and nouns, Indonesian infobox labels, and durations that are no counts
+        ("en", "Police arrested 12 protesters in Almaty and released them 3 days later.", {(12, "exact", "arrested")}),
+        ("id", "Polisi menahan 8 orang di Almaty selama 2 hari.", {(8, "exact", "arrested")}),
+        ("en", "The protesters in Almaty were arrested 4 days later.", set()),
+        ("en", "The death toll rose to 31 in Almaty.", {(31, "exact", "killed")}),
+        ("id", "Korban tewas sebanyak 14 orang di Almaty.", {(14, "exact", "killed")}),
+        ("id", "Di Almaty lima polisi gugur dan tiga pelaku dibekuk.", {(5, "exact", "killed"), (3, "exact", "arrested")}),
+        ("id", "Serangan di Almaty\nKematian: 6\nCedera: 20", {(6, "exact", "killed"), (20, "exact", "injured")}),
+        ("en", "Rescuers found 9 bodies in Almaty.", {(9, "exact", "killed")}),
     ],
 )
 def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:

@@ -1141,6 +1141,8 @@ class _Draft:
             before_words = re.sub(r"[^\w\s-]", " ", self.text[s : s + q[1] if q else start].lower()).split()[-8:]
             if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
                 continue  # a date
+            if after_words and after_words[0].strip(",") in self.lex.durations:
+                continue  # a duration: "arrested 2 days later", "ditahan 3 hari"
             after_text = " " + " ".join(after_words).replace(",", " , ") + " "
             if "," in after_text:
                 after_text = after_text.split(" , ")[0] + " "

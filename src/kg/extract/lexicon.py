@@ -111,6 +111,8 @@ class Lexicon:
     name_links: dict[str, tuple[str, ...]]
     #: words that open a list of the harmed ("among the victims … were"): every actor after them is a target
     victim_lists: tuple[str, ...]
+    #: units of time: a number right before one is a duration ("arrested 2 days later"), never a count
+    durations: frozenset[str]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -189,6 +191,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             local_triggers={str(k).lower(): str(v) for k, v in data["local_triggers"].items()},
             name_links={str(k): tuple(str(w) for w in v) for k, v in data["name_links"].items()},
             victim_lists=tuple(str(v).lower() for v in data["victim_lists"]),
+            durations=frozenset(str(v).lower() for v in data["durations"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None
