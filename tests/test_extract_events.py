@@ -115,6 +115,22 @@ def test_an_event_with_no_place_of_its_own_is_at_the_infobox_location(registry: 
     assert _events("en", text, registry) == {("riot", "2015-06-04", "day", "zenda")}
 
 
+@pytest.mark.parametrize(
+    ("lang", "row"),
+    [("en", "Location: Zenda, Strelsau, and Hentzau"), ("id", "Lokasi: Zenda, Strelsau, dan Hentzau")],
+)
+def test_an_infobox_location_listing_places_side_by_side_is_none_of_them(
+    lang: str, row: str, registry: LoadedRegistry
+) -> None:
+    """Session 9: a row of several places joined by "and" (bombings in several towns) places the event at the
+    country that holds them, not at the first town the registry knows."""
+    text = {
+        "en": f"Prison riots\n{row}\nDate: 4 June 2015\n\nA riot broke out in the prisons of Ruritania.\n",
+        "id": f"Kerusuhan penjara\n{row}\nTanggal: 4 Juni 2015\n\nKerusuhan terjadi di penjara-penjara di Ruritania.\n",
+    }[lang]
+    assert {e[3] for e in _events(lang, text, registry)} == {"ruritania"}
+
+
 # --------------------------------------------------------------------------------------------------
 # how many events an article that looks back tells
 

@@ -454,6 +454,21 @@ def test_participants_session_6(lang: str, text: str, roles: set[tuple[str, str]
     assert _roles(_draft(lang, text, with_police)) == roles
 
 
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v15: infobox labels of the accused, suspects and organisers; armed groups named by their noun
+        ("en", "The Strelsau bombing was an attack in Strelsau.\n- Accused: Red Hand Brigade", {("perpetrator", "red-hand")}),
+        ("id", "Serangan Strelsau adalah serangan di Strelsau.\nTersangka | Brigade Tangan Merah |", {("perpetrator", "red-hand")}),
+        ("en", "The Strelsau march was a protest in Strelsau.\n- Organisers: Red Hand Brigade", {("participant", "red-hand")}),
+        ("en", "Rebels attacked a market in Strelsau.", {("perpetrator", "group:rebels")}),
+        ("id", "Kelompok bersenjata menyerang pasar di Strelsau.", {("perpetrator", "group:kelompok bersenjata")}),
+    ],
+)
+def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, invented)) == roles
+
+
 def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
     """With two police forces in the registry, "polisi" stays a group of the article."""
     two = POLICE + "  - id: strelsau-city-police\n    label: {en: Strelsau City Police, id: Polisi Kota Strelsau}\n"

@@ -273,11 +273,16 @@ class _Draft:
 
     def infobox_place(self) -> str | None:
         """The most specific registry place of an infobox row labelled as a place ("Location: Depok, West Java,
-        Indonesia", "Lokasi | …"), the first named among equals; None when the text has no such row."""
+        Indonesia", "Lokasi | …"), the first named among equals; None when the text has no such row, or when
+        the row lists places side by side ("Medan, Bandung, Batam, and Pekanbaru": the event is at none of them
+        alone, and stays at the country that holds them)."""
         labels = "|".join(re.escape(label) for label in self.lex.place_labels)
         if not labels:
             return None
+        conj = "|".join(re.escape(w) for w in self.lex.name_links.get("and", ()))
         for m in re.finditer(rf"^[\W_]*(?:{labels})(?![a-z])[^\n]*", self.text, re.I | re.M):
+            if conj and re.search(rf",\s*(?:{conj})\s+\S", m.group(0), re.I):
+                return None
             keys = [
                 k
                 for h in self.hits
