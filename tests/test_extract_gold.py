@@ -36,6 +36,9 @@ ADDED_AS_DEV = frozenset(
         # session 8
         "wikipedia-en-2001-sampit-conflict",
         "wikipedia-id-2011-penyerangan-cikeusik",
+        # session 9 (two more, with two held aside, so that the held-aside part stays a third)
+        "wikipedia-en-1991-santa-cruz-massacre",
+        "wikipedia-id-1984-peristiwa-tanjung-priok",
     }
 )
 
@@ -52,6 +55,8 @@ ADDED_AS_ASIDE = frozenset(
         "wikipedia-id-1999-konflik-sektarian-maluku",
         "wikipedia-id-2012-kerusuhan-lampung-selatan",
         "wikipedia-id-2019-pengeboman-medan",
+        "wikipedia-en-1999-liquica-church-massacre",
+        "wikipedia-id-2022-tragedi-stadion-kanjuruhan",
     }
 )
 
