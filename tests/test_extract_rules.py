@@ -163,6 +163,11 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ("id", "Di Almaty lima polisi gugur dan tiga pelaku dibekuk.", {(5, "exact", "killed"), (3, "exact", "arrested")}),
         ("id", "Serangan di Almaty\nKematian: 6\nCedera: 20", {(6, "exact", "killed"), (20, "exact", "injured")}),
         ("en", "Rescuers found 9 bodies in Almaty.", {(9, "exact", "killed")}),
+        # lexicons v16: "~" and "c." are "about"; the murder/massacre of N counts the dead, not the demonstrators
+        ("en", "Riot in Almaty\n- Fatalities: ~40", {(40, "about", "killed")}),
+        ("en", "In Almaty c. 40 people died.", {(40, "about", "killed")}),
+        ("en", "It was the murder of at least 30 demonstrators in Almaty.", {(30, "at-least", "killed")}),
+        ("id", "Pembantaian 30 warga terjadi di Almaty.", {(30, "exact", "killed")}),
     ],
 )
 def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:
@@ -466,6 +471,24 @@ def test_participants_session_6(lang: str, text: str, roles: set[tuple[str, str]
     ],
 )
 def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, invented)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a person the registry lacks, named right before a harm verb, is a target (and a draft person);
+        # counting or quantifying words are no name
+        ("en", "A bombing hit Strelsau. Josef Novak was stabbed and Two Australians were killed.", {("target", "josef-novak")}),
+        ("id", "Penyerangan terjadi di Strelsau. Budi Santoso ditembak.", {("target", "budi-santoso")}),
+        ("en", "A riot broke out in Strelsau. Many Christians were shot.", set()),
+        # a security force named before a violent trigger, with no verb saying what it did, is no party to it
+        ("en", "Police arrived before a bombing hit Strelsau.", set()),
+    ],
+)
+def test_named_victims_and_idle_security_forces(
+    lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry
+) -> None:
     assert _roles(_draft(lang, text, invented)) == roles
 
 

@@ -78,6 +78,7 @@ RULES: dict[str, float] = {
     "role.agent-of-harm": 0.6,
     "role.member-of-group": 0.6,
     "role.victim-of-harm": 0.6,
+    "role.named-victim": 0.5,
     "role.perpetrator-noun": 0.5,
     "role.facility-harmed": 0.5,
     "role.claimed-responsibility": 0.6,
@@ -463,7 +464,7 @@ class _Draft:
             elif ev.type in _ATTACKS and g.value == "civilians" and self._civilians_harmed(g, ev.trigger, e):
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
-                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+                continue  # named before a violent trigger, a security force is a party only where a verb says how
             elif ev.type in _VIOLENT and g.start < ev.trigger.start:
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
             elif ev.type in _CROWD:
@@ -678,6 +679,26 @@ class _Draft:
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
             if m is not None and security and acts and agents:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
+        out.extend(self.named_victims(aux, victims))
+        return out
+
+    def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
+        """A person the registry lacks, named right before a harm verb ("Afonso Sousa was stabbed", "Budi
+        Santoso ditembak"): a target of the event, and a draft person of the article. Words that count or
+        quantify ("Two Australians", "Many Christians") are no name."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not victims:
+            return out
+        counting = {*self.lex.numbers, *self.lex.qualifiers, *self.lex.magnitudes}
+        for m in re.finditer(rf"\s+{aux}(?:{victims})\b", self.text, re.I):
+            s = self.sents[self.sentence_of(m.start())][0]
+            span = self.new_person(s, m.start() + 1, after_marker=False)
+            if span is None:
+                continue
+            words = self.text[span[0] : span[1]].lower().split()
+            if any(w in counting or w.rstrip("s") in counting for w in words):
+                continue
+            out.append(("target", self.person_key(span), (span[0], m.end()), "role.named-victim"))
         return out
 
     def facilities_harmed(self) -> list[tuple[Hit, tuple[int, int]]]:

@@ -167,8 +167,11 @@ def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
 # Sentences and quotes
 # ----------------------------------------------------------------------------------------------
 
-#: a sentence ends at . ! ? (and the reference markers after it, "….[4] Next") before a capital, or at a line break
-_SENTENCE_END = re.compile(r"(?<=[.!?])(?:\[\w{1,6}\])*[\"”]?\s+(?=[\"“(A-Z0-9])|\n+")
+#: a sentence ends at . ! ? (and the reference markers after it, "….[4] Next") before a capital, or at a line break;
+#: not at the period of an estimate's abbreviation ("c. 40 people", "ca. 300")
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bc\.)(?<!\bca\.)(?<!\bapprox\.)(?:\[\w{1,6}\])*[\"”]?\s+(?=[\"“(A-Z0-9])|\n+"
+)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -114,7 +114,9 @@ def parse_qualifier(before: str, lang: Lang) -> tuple[str, int] | None:
     gap = r"(?:\s+(?:" + "|".join(map(re.escape, lex.qualifier_gap)) + "))?" if lex.qualifier_gap else ""
     best: tuple[str, int] | None = None
     for phrase, qualifier in lex.qualifiers.items():
-        m = re.search(r"(?:^|(?<=[\s(,:;]))" + re.escape(phrase) + gap + r"\s+$", low)
+        # a sign ("~250") or an abbreviation ("c. 250") may stand right before the number
+        space = r"\s+$" if phrase[-1].isalnum() else r"\s*$"
+        m = re.search(r"(?:^|(?<=[\s(,:;]))" + re.escape(phrase) + gap + space, low)
         if m is not None and (best is None or m.start() < best[1]):
             best = (qualifier, m.start())
     return best
