@@ -137,11 +137,23 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
             {(22, "exact", "killed")},
         ),
         # a qualifier between the counting verb and the number
-        ("en", "The blast in Almaty killed two, wounding over 60 others.", {(2, "exact", "killed"), (60, "more-than", "injured")}),
+        (
+            "en",
+            "The blast in Almaty killed two, wounding over 60 others.",
+            {(2, "exact", "killed"), (60, "more-than", "injured")},
+        ),
         # a counting verb across punctuation is no counting verb of the number ("16 killed, 300 arrested")
-        ("en", "Riot in Almaty\n- Casualties: 16 killed, 300 arrested", {(16, "exact", "killed"), (300, "exact", "arrested")}),
+        (
+            "en",
+            "Riot in Almaty\n- Casualties: 16 killed, 300 arrested",
+            {(16, "exact", "killed"), (300, "exact", "arrested")},
+        ),
         # alternatives joined by "or"/"atau" share the first one's qualifier
-        ("id", "Di Almaty diperkirakan empat [1] atau tujuh orang tewas.", {(4, "about", "killed"), (7, "about", "killed")}),
+        (
+            "id",
+            "Di Almaty diperkirakan empat [1] atau tujuh orang tewas.",
+            {(4, "about", "killed"), (7, "about", "killed")},
+        ),
         # a list of counts with the predicate after it: each item has the predicate
         (
             "id",
@@ -160,7 +172,11 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ("en", "The protesters in Almaty were arrested 4 days later.", set()),
         ("en", "The death toll rose to 31 in Almaty.", {(31, "exact", "killed")}),
         ("id", "Korban tewas sebanyak 14 orang di Almaty.", {(14, "exact", "killed")}),
-        ("id", "Di Almaty lima polisi gugur dan tiga pelaku dibekuk.", {(5, "exact", "killed"), (3, "exact", "arrested")}),
+        (
+            "id",
+            "Di Almaty lima polisi gugur dan tiga pelaku dibekuk.",
+            {(5, "exact", "killed"), (3, "exact", "arrested")},
+        ),
         ("id", "Serangan di Almaty\nKematian: 6\nCedera: 20", {(6, "exact", "killed"), (20, "exact", "injured")}),
         ("en", "Rescuers found 9 bodies in Almaty.", {(9, "exact", "killed")}),
         # lexicons v16: "~" and "c." are "about"; the murder/massacre of N counts the dead, not the demonstrators
@@ -463,9 +479,21 @@ def test_participants_session_6(lang: str, text: str, roles: set[tuple[str, str]
     ("lang", "text", "roles"),
     [
         # lexicons v15: infobox labels of the accused, suspects and organisers; armed groups named by their noun
-        ("en", "The Strelsau bombing was an attack in Strelsau.\n- Accused: Red Hand Brigade", {("perpetrator", "red-hand")}),
-        ("id", "Serangan Strelsau adalah serangan di Strelsau.\nTersangka | Brigade Tangan Merah |", {("perpetrator", "red-hand")}),
-        ("en", "The Strelsau march was a protest in Strelsau.\n- Organisers: Red Hand Brigade", {("participant", "red-hand")}),
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n- Accused: Red Hand Brigade",
+            {("perpetrator", "red-hand")},
+        ),
+        (
+            "id",
+            "Serangan Strelsau adalah serangan di Strelsau.\nTersangka | Brigade Tangan Merah |",
+            {("perpetrator", "red-hand")},
+        ),
+        (
+            "en",
+            "The Strelsau march was a protest in Strelsau.\n- Organisers: Red Hand Brigade",
+            {("participant", "red-hand")},
+        ),
         ("en", "Rebels attacked a market in Strelsau.", {("perpetrator", "group:rebels")}),
         ("id", "Kelompok bersenjata menyerang pasar di Strelsau.", {("perpetrator", "group:kelompok bersenjata")}),
     ],
@@ -479,7 +507,11 @@ def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, s
     [
         # a person the registry lacks, named right before a harm verb, is a target (and a draft person);
         # counting or quantifying words are no name
-        ("en", "A bombing hit Strelsau. Josef Novak was stabbed and Two Australians were killed.", {("target", "josef-novak")}),
+        (
+            "en",
+            "A bombing hit Strelsau. Josef Novak was stabbed and Two Australians were killed.",
+            {("target", "josef-novak")},
+        ),
         ("id", "Penyerangan terjadi di Strelsau. Budi Santoso ditembak.", {("target", "budi-santoso")}),
         ("en", "A riot broke out in Strelsau. Many Christians were shot.", set()),
         # a security force named before a violent trigger, with no verb saying what it did, is no party to it
@@ -504,7 +536,11 @@ def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("lang", "text", "roles"),
     [
-        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", {("perpetrator", "ruritanian-state-police")}),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
         # a short name of an infobox row: the actor whose name ends in the same word
         (
             "en",

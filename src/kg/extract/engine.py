@@ -1062,7 +1062,7 @@ class _Draft:
         conj = self.lex.name_links.get("and", ())
         last = re.search(r",\s*(\w+)\s+$", before)
         joined = last is not None and last.group(1).lower() in conj  # this count is the list's last item
-        for k, item in enumerate(items[1:], 1):
+        for item in items[1:]:
             words = item.lower().split()
             if words and words[0] in conj:
                 words, joined = words[1:], True
@@ -1191,7 +1191,10 @@ class _Draft:
                 continue
             alternative = (
                 out[-1]
-                if out and re.fullmatch(r"\s*(?:\[\w{1,6}\]\s*)*(?:atau|or)\s+", self.text[number_end.get(id(out[-1]), 0) : start])
+                if out
+                and re.fullmatch(
+                    r"\s*(?:\[\w{1,6}\]\s*)*(?:atau|or)\s+", self.text[number_end.get(id(out[-1]), 0) : start]
+                )
                 else None
             )
             if kind in ("plus", "magnitude"):
