@@ -168,7 +168,7 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ("en", "Four cars were torched in Almaty.", {(4, "exact", "vehicles-destroyed")}),
         # lexicons v14: counting verbs and nouns, Indonesian infobox labels, and durations that are no counts
         ("en", "Police arrested 12 protesters in Almaty and released them 3 days later.", {(12, "exact", "arrested")}),
-        ("id", "Polisi menahan 8 orang di Almaty selama 2 hari.", {(8, "exact", "arrested")}),
+        ("id", "Polisi menangkap 8 orang di Almaty dan menahan mereka selama 2 hari.", {(8, "exact", "arrested")}),
         ("en", "The protesters in Almaty were arrested 4 days later.", set()),
         ("en", "The death toll rose to 31 in Almaty.", {(31, "exact", "killed")}),
         ("id", "Korban tewas sebanyak 14 orang di Almaty.", {(14, "exact", "killed")}),
@@ -184,6 +184,33 @@ def _draft(lang: str, text: str, registry: LoadedRegistry) -> Annotation:
         ("en", "In Almaty c. 40 people died.", {(40, "about", "killed")}),
         ("en", "It was the murder of at least 30 demonstrators in Almaty.", {(30, "at-least", "killed")}),
         ("id", "Pembantaian 30 warga terjadi di Almaty.", {(30, "exact", "killed")}),
+        # from a review of this session's rules: a month before the qualifier is no date of the number; a list
+        # whose predicate follows its last item without a comma; a list followed by a clause of its own;
+        # alternatives written with digits; a headline is no infobox label; a tag of wikitext is no ">";
+        # "3 times" is a frequency
+        ("en", "In Almaty in May at least 20 people were killed.", {(20, "at-least", "killed")}),
+        (
+            "id",
+            "Di Almaty tiga mobil, dua motor, dan satu rumah dibakar massa.",
+            {(3, "exact", "vehicles-destroyed"), (2, "exact", "vehicles-destroyed"), (1, "exact", "houses-destroyed")},
+        ),
+        (
+            "en",
+            "In Almaty rioters burned 3 cars, 2 buses, and 1 house, and injured 5 people.",
+            {(5, "exact", "injured")},
+        ),
+        ("id", "Di Almaty sedikitnya 5 atau 7 orang tewas.", {(5, "at-least", "killed"), (7, "at-least", "killed")}),
+        (
+            "en",
+            "Almaty riot leaves dozens injured\n12 buses were set alight in the city.",
+            {(12, "more-than", "injured")},
+        ),
+        (
+            "en",
+            "Riot in Almaty\n| casualties = 12 killed<br>30 injured",
+            {(12, "exact", "killed"), (30, "exact", "injured")},
+        ),
+        ("en", "He was arrested in Almaty 3 times last year.", set()),
     ],
 )
 def test_figures(lang: str, text: str, figures: set[tuple[int, str, str]], registry: LoadedRegistry) -> None:
@@ -514,8 +541,19 @@ def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, s
         ),
         ("id", "Penyerangan terjadi di Strelsau. Budi Santoso ditembak.", {("target", "budi-santoso")}),
         ("en", "A riot broke out in Strelsau. Many Christians were shot.", set()),
-        # a security force named before a violent trigger, with no verb saying what it did, is no party to it
+        # a security force named before an attack, with no verb saying what it did, is no party to it; in a
+        # clash or a riot the trigger says how it took part
         ("en", "Police arrived before a bombing hit Strelsau.", set()),
+        ("en", "Police clashed with protesters in Strelsau.", {("participant", "group:police")}),
+        ("id", "Polisi bentrok dengan mahasiswa di Strelsau.", {("participant", "group:polisi")}),
+        # a day before the name is no part of it; a building is no person; a name and a verb on two lines
+        ("en", "A bombing hit Strelsau. On Monday Josef Novak was shot.", {("target", "josef-novak")}),
+        ("en", "A bombing hit Strelsau. Christ Cathedral was burned.", {("target", "cathedral")}),
+        (
+            "id",
+            "Penyerangan terjadi di Strelsau.\nPelaku: Budi Santoso\nDibakar: 3 rumah",
+            {("perpetrator", "group:budi santoso")},
+        ),
     ],
 )
 def test_named_victims_and_idle_security_forces(

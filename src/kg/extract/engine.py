@@ -112,6 +112,10 @@ _ATTACKS = {"armed-attack"}
 _HARMED = {"killed", "injured", "arrested", "beheaded"}
 #: a text whose first full date lies this many days or more before its dateline looks back on the events
 _RETROSPECTIVE_DAYS = 365
+#: the longest line read as a row of numbers alone under an infobox label (characters)
+_ROW_CHARS = 200
+#: how far before a number its qualifier and counting verb are looked for (characters)
+_BEFORE = 200
 #: the rules of a date that names its day outright
 _FULL_DATE_RULES = ("date.explicit", "date.day-month", "date.range-start")
 #: the type of a new group an infobox row names, by its role
@@ -275,8 +279,8 @@ class _Draft:
     def infobox_place(self) -> str | None:
         """The most specific registry place of an infobox row labelled as a place ("Location: Depok, West Java,
         Indonesia", "Lokasi | …"), the first named among equals; None when the text has no such row, or when
-        the row lists places side by side ("Medan, Bandung, Batam, and Pekanbaru": the event is at none of them
-        alone, and stays at the country that holds them)."""
+        the row lists places side by side with a comma before its last "and"/"dan" ("Medan, Bandung, Batam,
+        and Pekanbaru": the event is at none of them alone, and stays at the country that holds them)."""
         labels = "|".join(re.escape(label) for label in self.lex.place_labels)
         if not labels:
             return None
@@ -463,8 +467,11 @@ class _Draft:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.target-marker"))
             elif ev.type in _ATTACKS and g.value == "civilians" and self._civilians_harmed(g, ev.trigger, e):
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
+            elif ev.type in _ATTACKS and g.start < ev.trigger.start and g.value == "security-forces":
+                continue  # named before an attack, a security force is a party only where a verb says how
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
-                continue  # named before a violent trigger, a security force is a party only where a verb says how
+                # a riot or a clash names how the force took part ("police clashed with protesters")
+                ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start:
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
             elif ev.type in _CROWD:
@@ -690,13 +697,26 @@ class _Draft:
         if not victims:
             return out
         counting = {*self.lex.numbers, *self.lex.qualifiers, *self.lex.magnitudes}
-        for m in re.finditer(rf"\s+{aux}(?:{victims})\b", self.text, re.I):
+        dates = {*self.lex.weekdays, *self.lex.months}
+        # words of groups, buildings and facilities: "Christ Cathedral", "Gedung DPRD", "Ahmadiyya Members"
+        things = {
+            w for table in (self.lex.groups, self.lex.buildings, self.lex.facilities) for p in table for w in p.split()
+        }
+        things |= {w.rstrip("s") for w in things} | {w for p in self.lex.member_markers for w in p.split()}
+        # the name and the verb on one line, the search starting after a word (linear on long runs of spaces)
+        for m in re.finditer(rf"(?<=\S)[ \t]+{aux}(?:{victims})\b", self.text, re.I):
             s = self.sents[self.sentence_of(m.start())][0]
             span = self.new_person(s, m.start() + 1, after_marker=False)
             if span is None:
                 continue
-            words = self.text[span[0] : span[1]].lower().split()
-            if any(w in counting or w.rstrip("s") in counting for w in words):
+            tokens = list(re.finditer(r"\S+", self.text[span[0] : span[1]]))
+            while tokens and tokens[0].group(0).lower().strip(".,") in dates:
+                tokens = tokens[1:]  # "On Monday Budi Santoso was shot": the day is no part of the name
+            if len(tokens) < 2:
+                continue
+            span = (span[0] + tokens[0].start(), span[1])
+            words = [t.group(0).lower().strip(".,") for t in tokens]
+            if any(w in counting or w.rstrip("s") in counting or w in things or w.rstrip("s") in things for w in words):
                 continue
             out.append(("target", self.person_key(span), (span[0], m.end()), "role.named-victim"))
         return out
@@ -1051,27 +1071,50 @@ class _Draft:
         candidates = [c for c in candidates if not any(s <= c[1] < e for s, e in nobody)]  # "no one was killed"
         return sorted(candidates, key=lambda c: c[1])
 
-    def _shared_predicate(self, before: str, rest: str) -> str | None:
+    def _shared_predicate(self, before: str, rest: str) -> list[str]:
         """For a count in a list of counts ("dua mobil, satu motor, dan satu rumah, hancur diamuk massa"), its
-        noun with the words after the list ("mobil hancur diamuk massa"), else None. `before` is the
-        sentence before the number, `rest` the sentence after it; the list's last item has "and"/"dan"."""
+        noun with the words after the list ("mobil hancur diamuk massa"; the readings of a last item whose noun
+        may be one or two words), else nothing. `before` is the
+        sentence before the number, `rest` the sentence after it. The list's last item has "and"/"dan"; the
+        words after the list follow that item, after a comma or not ("dan satu rumah dibakar massa"), and
+        are no new clause of their own ("…, and injured 5 people")."""
         items = re.split(r"\s*,\s*", re.sub(r"\[\w{1,6}\]", "", rest).strip())
         noun = items[0].lower().split()
         if not 1 <= len(noun) <= 2:
-            return None
+            return []
         conj = self.lex.name_links.get("and", ())
         last = re.search(r",\s*(\w+)\s+$", before)
         joined = last is not None and last.group(1).lower() in conj  # this count is the list's last item
+
+        def counted(words: list[str]) -> bool:
+            return bool(words) and (words[0].isdigit() or numbers.parse_words(words[:1], self.lex) is not None)
+
         for item in items[1:]:
-            words = item.lower().split()
-            if words and words[0] in conj:
-                words, joined = words[1:], True
-            if 2 <= len(words) <= 3 and (numbers.parse_words(words[:1], self.lex) is not None or words[0].isdigit()):
-                continue  # one more count of the list
-            if not joined or not words:
-                return None
-            return " ".join(noun + words[: self.lex.window])
-        return None
+            words = [w.strip(".!?;:") for w in item.lower().split()]
+            starts_with_and = bool(words) and words[0] in conj
+            if starts_with_and:
+                words = words[1:]
+            if counted(words):
+                if starts_with_and:
+                    joined = True
+                    if len(words) > 2:  # "dan satu rumah dibakar massa": the predicate follows the last item
+                        readings = [words[2:], words[3:]]
+                        break
+                if len(words) <= 3:
+                    continue  # one more count of the list
+                return []
+            if starts_with_and or not joined or not words:
+                return []  # a new clause ("and injured 5 people"), or no list
+            readings = [words]
+            break
+        else:
+            return []
+        return [
+            " ".join(noun + predicate[: self.lex.window])
+            for predicate in readings
+            # a clause with a count of its own is no predicate of the list
+            if predicate and not any(w.isdigit() or numbers.parse_words([w], self.lex) is not None for w in predicate)
+        ]
 
     def _counting_verb(self, before: str) -> str | None:
         """The counting phrase of the lexicon that `before` ends with, nothing but spaces after it
@@ -1090,7 +1133,9 @@ class _Draft:
         """The count kind an infobox row's label names ("Injuries: 57", "Korban tewas | 4 warga sipil",
         "Deaths 18"), or the label line right above a row of numbers alone ("Korban tewas⏎3[1] atau 6[2]",
         "Non-fatal injuries⏎|⏎>150 |")."""
-        line_start = self.text.rfind("\n", 0, start) + 1
+        line_start = self.text.rfind("\n", max(start - _ROW_CHARS, 0), start) + 1
+        if line_start == 0 and start > _ROW_CHARS:
+            return None  # far into a long line: no infobox row
         prefix = self.text[line_start:start]
         m = re.match(r"\s*-?\s*([^|:\n]{2,40}?)\s*[|:]", prefix)
         if m is None:
@@ -1098,14 +1143,23 @@ class _Draft:
             m = re.fullmatch(r"([A-Z][a-z]+(?: [a-z]+)?) ?", prefix)
         if m is not None:
             return self._label_kind(m.group(1))
-        if re.sub(r"\[\w{1,6}\]|\d|[\s|>.,/+]|\b(?:atau|or|dan|and)\b", "", prefix):
-            return None
-        # only numbers on this line: the label is the line above (lines of "|" alone are a table's cells)
-        lines = self.text[:line_start].split("\n")[-4:-1]
-        for line in reversed(lines):
-            cell = line.strip(" |\t")
+        line_end = self.text.find("\n", start, start + _ROW_CHARS)
+        if line_end < 0 and len(self.text) - start <= _ROW_CHARS:
+            line_end = len(self.text)  # the text's last line
+        line = self.text[line_start:line_end]
+        if (
+            line_end < 0
+            or len(line) > _ROW_CHARS
+            or re.sub(r"\[\w{1,6}\]|\d|[\s|>~.,/+()]|\b(?:atau|or|dan|and)\b", "", line)
+        ):
+            return None  # words on the number's line: no row of numbers alone
+        # only numbers on this line: the label is the line above (lines of "|" alone are a table's cells), a
+        # label alone on it (three words at most: "Non-fatal injuries", not a headline ending in "injured")
+        lines = self.text[max(line_start - 4 * _ROW_CHARS, 0) : line_start].split("\n")[-4:-1]
+        for above in reversed(lines):
+            cell = above.strip(" |\t")
             if cell:
-                return self._label_kind(cell) if len(cell) <= 40 else None
+                return self._label_kind(cell) if len(cell.split()) <= 3 else None
         return None
 
     def figures(self) -> list[_Figure]:
@@ -1127,18 +1181,22 @@ class _Draft:
             raw = self.text[start:end]
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
-            opening = self.text.rfind("(", s, start)
-            closing = self.text.find(")", end)
-            inside = " " + " ".join(self.text[end : closing if closing >= 0 else e].lower().split()) + " "
-            # a bracketed count with a kind of its own, not a count of people ("(100–700 beheaded)"), is its own figure
-            # (a kind other than the figure's before it: "(possibly included in the 164 dead)" is the same count)
-            before_kind = out[-1].counts if out and out[-1].span[1] <= max(opening, 0) else None
-            own_kind = any(
-                f" {p} " in inside and k not in ("participants", before_kind) for p, k in self.lex.counted_after
-            )
-            if opening >= 0 and ")" not in self.text[opening:start] and not own_kind:
-                in_brackets.append((value, start, end, opening))
-                continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
+            opening = self.text.rfind("(", max(s, start - _BEFORE), start)
+            if opening >= 0 and ")" not in self.text[opening:start]:
+                closing = self.text.find(")", end, min(e, end + _BEFORE))
+                inside = " " + " ".join(self.text[end : closing if closing >= 0 else e].lower().split()) + " "
+                # a bracketed count with a kind of its own, not a count of people ("(100–700 beheaded)"), is its
+                # own figure (a kind other than the figure's before it: "(possibly included in the 164 dead)" is
+                # the same count)
+                before_kind = out[-1].counts if out and out[-1].span[1] <= opening else None
+                own_kind = any(
+                    f" {p} " in inside and k not in ("participants", before_kind) for p, k in self.lex.counted_after
+                )
+                if not own_kind:
+                    in_brackets.append((value, start, end, opening))
+                    continue  # a breakdown "(15 victims, 13 attackers)": counted like the figure before it
+            # the sentence after the number, at most _BEFORE characters of it
+            e = min(e, end + _BEFORE)
             # a range "31–33": the low bound, at least; the high bound is no figure of its own
             # (the high bound with its thousands separators: "500–1,000", "4.000–5.000")
             sep = "." if lang == "id" else ","
@@ -1154,6 +1212,9 @@ class _Draft:
                 end = end + rng.end()
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
             tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
+            tail = re.sub(r"<[A-Za-z/][^<>\n]{0,40}>", " ", tail)  # a tag of wikitext: "12 killed<br>30 injured"
+            # "5 atau 7 orang tewas", "5 or 6 people": the words after the alternative count both
+            tail = re.sub(r"^\s*(?:atau|or)\s+\d[\d.,]*", " ", tail)
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             next_number = re.match(r"[^.;:()\[\n|\d]*(?=\d)", self.text[end:e])
             verb = next_number and self._counting_verb(next_number.group(0))
@@ -1162,11 +1223,15 @@ class _Draft:
                 low_after = " " + " ".join(after.lower().split())
                 after = low_after[: low_after.rfind(f" {verb}")]
             after_words = after.lower().split()[: self.lex.window]
-            q = numbers.parse_qualifier(self.text[s:start], lang)
-            # the words before the number, without its qualifier ("wounding over 150 others": "wounding")
-            before_words = re.sub(r"[^\w\s-]", " ", self.text[s : s + q[1] if q else start].lower()).split()[-8:]
-            if (after_words and after_words[0].strip(",") in months) or (before_words and before_words[-1] in months):
+            # the sentence before the number, at most _BEFORE characters of it (a long line of numbers stays linear)
+            ws = max(s, start - _BEFORE)
+            q = numbers.parse_qualifier(self.text[ws:start], lang)
+            q_start = ws + q[1] if q else start
+            last_before = re.sub(r"[^\w\s-]", " ", self.text[ws:start].lower()).split()[-1:]
+            if (after_words and after_words[0].strip(",") in months) or (last_before and last_before[0] in months):
                 continue  # a date
+            # the words before the number, without its qualifier ("wounding over 150 others": "wounding")
+            before_words = re.sub(r"[^\w\s-]", " ", self.text[ws:q_start].lower()).split()[-8:]
             if after_words and after_words[0].strip(",") in self.lex.durations:
                 continue  # a duration: "arrested 2 days later", "ditahan 3 hari"
             after_text = " " + " ".join(after_words).replace(",", " , ") + " "
@@ -1175,17 +1240,25 @@ class _Draft:
             before_text = " " + " ".join(before_words) + " "
             # a counting verb right before the number wins over a word later in the clause
             # ("killed 18 people and injured many others" counts the dead)
-            verb = self._counting_verb(self.text[s : s + q[1] if q else start])
+            verb = self._counting_verb(self.text[ws:q_start])
             counts = dict(self.lex.counted_before)[verb] if verb else None
             rule = "figure.counted-before"
             if counts is None:
-                counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
+                # a noun and its verb right after the number ("satu rumah dibakar massa") first, then the lexicon's
+                # order ("the two perpetrators were killed" counts the dead)
+                counts = next(
+                    (k for p, k in self.lex.counted_after if " " in p and after_text.startswith(f" {p} ")), None
+                )
+                counts = counts or next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
                 rule = "figure.counted-after"
             if counts is None:
                 counts, rule = self._row_label(start), "figure.row-label"
-            if counts is None and (shared := self._shared_predicate(self.text[s:start], self.text[end:e])):
+            if counts is None:
                 # "dua mobil, satu motor, dan satu rumah, hancur": each item of the list with the predicate after it
-                counts = next((k for p, k in self.lex.counted_after if f" {p} " in f" {shared} "), None)
+                shared = self._shared_predicate(self.text[s:start], self.text[end:e])
+                counts = next(
+                    (k for text in shared for p, k in self.lex.counted_after if f"{text} ".startswith(f"{p} ")), None
+                )
                 rule = "figure.list"
             if counts is None:
                 continue
@@ -1205,7 +1278,7 @@ class _Draft:
                 qualifier = alternative.qualifier  # "sekitar tiga atau enam orang tewas": both are estimates
             else:
                 qualifier = q[0] if q else "exact"
-            span_start = s + q[1] if q else start
+            span_start = q_start
             reach = max(
                 (after_text.find(f" {p} ") + len(p) + 1 for p, _ in self.lex.counted_after if f" {p} " in after_text),
                 default=0,

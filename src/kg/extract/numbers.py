@@ -101,7 +101,11 @@ def find_numbers(text: str, lang: Lang) -> list[Number]:
             value = round((int(groups[0]) + int(m.group(3)) / 10 ** len(m.group(3))) * scale)
         elif scale is not None and scale >= 1000:
             value *= scale
-        plus = m.group(4) is not None or text[max(m.start() - 1, 0) : m.start()] == ">"
+        # ">150" is a lower bound; "<br>30" (a tag of wikitext or HTML before the number) is not
+        sign = text[max(m.start() - 1, 0) : m.start()] == ">" and not re.search(
+            r"<[A-Za-z/][^<>\n]{0,40}$", text[max(m.start() - 43, 0) : m.start() - 1]
+        )
+        plus = m.group(4) is not None or sign
         out.append(Number(value, m.start(), m.end(), plus))
     return out
 
