@@ -284,7 +284,7 @@ class _Draft:
         labels = "|".join(re.escape(label) for label in self.lex.place_labels)
         if not labels:
             return None
-        conj = "|".join(re.escape(w) for w in self.lex.name_links.get("and", ()))
+        conj = self._words("and")
         for m in re.finditer(rf"^[\W_]*(?:{labels})(?![a-z])[^\n]*", self.text, re.I | re.M):
             if conj and re.search(rf",\s*(?:{conj})\s+\S", m.group(0), re.I):
                 return None
@@ -1074,10 +1074,10 @@ class _Draft:
     def _shared_predicate(self, before: str, rest: str) -> list[str]:
         """For a count in a list of counts ("dua mobil, satu motor, dan satu rumah, hancur diamuk massa"), its
         noun with the words after the list ("mobil hancur diamuk massa"; the readings of a last item whose noun
-        may be one or two words), else nothing. `before` is the
-        sentence before the number, `rest` the sentence after it. The list's last item has "and"/"dan"; the
-        words after the list follow that item, after a comma or not ("dan satu rumah dibakar massa"), and
-        are no new clause of their own ("…, and injured 5 people")."""
+        may be one or two words), else nothing. `before` is the sentence before the number, `rest` the sentence
+        after it. The list's last item has "and"/"dan"; the words after the list follow that item, after a
+        comma or not ("dan satu rumah dibakar massa"), and are no new clause of their own ("…, and injured 5
+        people")."""
         items = re.split(r"\s*,\s*", re.sub(r"\[\w{1,6}\]", "", rest).strip())
         noun = items[0].lower().split()
         if not 1 <= len(noun) <= 2:
@@ -1116,13 +1116,19 @@ class _Draft:
             if predicate and not any(w.isdigit() or numbers.parse_words([w], self.lex) is not None for w in predicate)
         ]
 
+    @staticmethod
+    def _ends_with(before: str, phrase: str) -> bool:
+        """Whether `before` ends with the word or phrase, nothing but spaces after it ("…which killed ",
+        "wounding "; not "238 killed, ")."""
+        return re.search(r"(?:^|[^\w-])" + re.escape(phrase) + r"\s+$", before, re.I) is not None
+
     def _counting_verb(self, before: str) -> str | None:
-        """The counting phrase of the lexicon that `before` ends with, nothing but spaces after it
-        ("…which killed ", "wounding "; not "238 killed, "), else None."""
-        low = before.lower()
-        return next(
-            (p for p, _ in self.lex.counted_before if re.search(r"(?:^|[^\w-])" + re.escape(p) + r"\s+$", low)), None
-        )
+        """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), else None."""
+        return next((k for p, k in self.lex.counted_before if self._ends_with(before, p)), None)
+
+    def _words(self, *keys: str) -> str:
+        """A regex alternation of the lexicon's linking words of those kinds ("and", "or")."""
+        return "|".join(re.escape(w) for key in keys for w in self.lex.name_links.get(key, ()))
 
     def _label_kind(self, label: str) -> str | None:
         """The count kind of an infobox label ("Non-fatal injuries" → injured), else None."""
@@ -1147,10 +1153,11 @@ class _Draft:
         if line_end < 0 and len(self.text) - start <= _ROW_CHARS:
             line_end = len(self.text)  # the text's last line
         line = self.text[line_start:line_end]
+        joins = self._words("and", "or")
         if (
             line_end < 0
             or len(line) > _ROW_CHARS
-            or re.sub(r"\[\w{1,6}\]|\d|[\s|>~.,/+()]|\b(?:atau|or|dan|and)\b", "", line)
+            or re.sub(rf"\[\w{{1,6}}\]|\d|[\s|>~.,/+()]|\b(?:{joins})\b", "", line, flags=re.I)
         ):
             return None  # words on the number's line: no row of numbers alone
         # only numbers on this line: the label is the line above (lines of "|" alone are a table's cells), a
@@ -1171,6 +1178,7 @@ class _Draft:
         number_end: dict[int, int] = {}  # id of a figure → where its number ends
         in_brackets: list[tuple[int, int, int, int]] = []  # value, start, end, where the "(" stands
         range_highs: set[int] = set()
+        alternatives = self._words("or")  # "tiga atau enam", "5 or 6"
         for value, start, end, kind in candidates:
             if start in range_highs:
                 continue
@@ -1212,12 +1220,15 @@ class _Draft:
                 end = end + rng.end()
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
             tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
-            tail = re.sub(r"<[A-Za-z/][^<>\n]{0,40}>", " ", tail)  # a tag of wikitext: "12 killed<br>30 injured"
+            tail = re.sub(numbers.TAG + ">", " ", tail)  # a tag of wikitext: "12 killed<br>30 injured"
             # "5 atau 7 orang tewas", "5 or 6 people": the words after the alternative count both
-            tail = re.sub(r"^\s*(?:atau|or)\s+\d[\d.,]*", " ", tail)
+            tail = re.sub(rf"^\s*(?:{alternatives})\s+\d[\d.,]*", " ", tail, flags=re.I)
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
             next_number = re.match(r"[^.;:()\[\n|\d]*(?=\d)", self.text[end:e])
-            verb = next_number and self._counting_verb(next_number.group(0))
+            verb = next(
+                (p for p, _ in self.lex.counted_before if next_number and self._ends_with(next_number.group(0), p)),
+                None,
+            )
             if verb:
                 # "eight other cities which killed 18 people": a verb right before the next number counts that one
                 low_after = " " + " ".join(after.lower().split())
@@ -1240,8 +1251,7 @@ class _Draft:
             before_text = " " + " ".join(before_words) + " "
             # a counting verb right before the number wins over a word later in the clause
             # ("killed 18 people and injured many others" counts the dead)
-            verb = self._counting_verb(self.text[ws:q_start])
-            counts = dict(self.lex.counted_before)[verb] if verb else None
+            counts = self._counting_verb(self.text[ws:q_start])
             rule = "figure.counted-before"
             if counts is None:
                 # a noun and its verb right after the number ("satu rumah dibakar massa") first, then the lexicon's
@@ -1266,7 +1276,9 @@ class _Draft:
                 out[-1]
                 if out
                 and re.fullmatch(
-                    r"\s*(?:\[\w{1,6}\]\s*)*(?:atau|or)\s+", self.text[number_end.get(id(out[-1]), 0) : start]
+                    rf"\s*(?:\[\w{{1,6}}\]\s*)*(?:{alternatives})\s+",
+                    self.text[number_end.get(id(out[-1]), 0) : start],
+                    re.I,
                 )
                 else None
             )

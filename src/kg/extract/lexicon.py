@@ -106,8 +106,8 @@ class Lexicon:
     #: a trigger word whose event type is another when the event is placed in a city or town, not a country
     #: or region ("kerusuhan": unrest across a country, a riot in a town)
     local_triggers: dict[str, str]
-    #: words that go on a group's name ("of": "warga … keturunan Tionghoa", "students of Papua") and that join
-    #: two names ("and": "by Al Qaeda and Jemaah Islamiyah")
+    #: words that go on a group's name ("of": "warga … keturunan Tionghoa", "students of Papua"), that join
+    #: two names ("and": "by Al Qaeda and Jemaah Islamiyah") and that join alternatives ("or": "3 atau 6")
     name_links: dict[str, tuple[str, ...]]
     #: words that open a list of the harmed ("among the victims … were"): every actor after them is a target
     victim_lists: tuple[str, ...]

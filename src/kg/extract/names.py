@@ -153,9 +153,9 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
         idx.add(phrase, GROUP, group_type)
     collective = [(o.id, o.label.en or "") for o in registry.organisations]
     collective += [(g.id, g.label.en or "") for g in registry.groups]
+    # each actor's words, without a bracketed short name ("Korps Brigade Mobil (Brimob)" → korps brigade mobil)
+    words = {key: re.findall(r"[\w-]+", label_variants(label)[:2][-1].lower()) for key, label in collective}
     for head in set(lex.registry_heads.values()):
-        # each actor's words, without a bracketed short name ("Korps Brigade Mobil (Brimob)" → korps brigade mobil)
-        words = {key: re.findall(r"[\w-]+", label_variants(label)[:2][-1].lower()) for key, label in collective}
         # the actor whose name ends in the head ("Indonesian National Police", not "Indonesian Police Watch");
         # failing that, the one whose name holds it anywhere; a head several actors share names none of them
         for owners in (

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from kg.extract.lexicon import Lang, Lexicon, load_lexicon
 
+#: a tag of wikitext or HTML right before a number ("<br>30"), to its last character before the ">"
+TAG = r"<[A-Za-z/][^<>\n]{0,40}"
 #: digits with thousands separators of either language, an optional decimal part, an optional "+"
 NUMBER = re.compile(r"(?<![\w.,/])(\d{1,3}(?:[.,]\d{3})+|\d+)(?:([.,])(\d{1,2}))?(\+)?(?![\w/])")
 
@@ -103,7 +105,7 @@ def find_numbers(text: str, lang: Lang) -> list[Number]:
             value *= scale
         # ">150" is a lower bound; "<br>30" (a tag of wikitext or HTML before the number) is not
         sign = text[max(m.start() - 1, 0) : m.start()] == ">" and not re.search(
-            r"<[A-Za-z/][^<>\n]{0,40}$", text[max(m.start() - 43, 0) : m.start() - 1]
+            TAG + "$", text[max(m.start() - 43, 0) : m.start() - 1]
         )
         plus = m.group(4) is not None or sign
         out.append(Number(value, m.start(), m.end(), plus))
