@@ -46,7 +46,7 @@ ADDED_AS_DEV = frozenset(
 )
 
 
-#: texts added in session 9 to make the held-aside part a third of the whole set again: all held aside, in
+#: texts added in sessions 9 and 10 to keep the held-aside part a third of the whole set: all held aside, in
 #: aside/ (the README's split rule for them); each gold written and committed before the extractor ran on it
 ADDED_AS_ASIDE = frozenset(
     {
@@ -60,6 +60,13 @@ ADDED_AS_ASIDE = frozenset(
         "wikipedia-id-2019-pengeboman-medan",
         "wikipedia-en-1999-liquica-church-massacre",
         "wikipedia-id-2022-tragedi-stadion-kanjuruhan",
+        # session 10: six more, for a reading of the session's rules on texts no rule was read from
+        "wikipedia-en-1985-borobudur-bombing",
+        "wikipedia-en-1999-sambas-riots",
+        "wikipedia-en-2011-cirebon-bombing",
+        "wikipedia-id-1989-peristiwa-talangsari",
+        "wikipedia-id-2021-penembakan-mabes-polri",
+        "wikipedia-id-2023-bentrokan-rempang",
     }
 )
 
