@@ -891,3 +891,38 @@ def test_organisers_of_protests_take_part(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+FORCES = (
+    POLICE
+    + """\
+  - id: ruritanian-armed-forces
+    label: {en: Ruritanian Armed Forces (RAF), id: Angkatan Bersenjata Ruritania (ABR)}
+"""
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: a force noun qualified by the force's own name names the registry's force
+        ("en", "Riots broke out in Strelsau. Two men were shot by Ruritanian troops.", {("perpetrator", "forces")}),
+        ("en", "Riots broke out in Strelsau. Two men were shot by RAF soldiers.", {("perpetrator", "forces")}),
+        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh pasukan ABR.", {("perpetrator", "forces")}),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh tentara Ruritania.",
+            {("perpetrator", "forces")},
+        ),
+        # alone, or with another country's name, the noun names no force of the registry
+        ("en", "Riots broke out in Strelsau. Two men were shot by troops.", set()),
+        ("en", "Riots broke out in Strelsau. Two men were shot by Zendan troops.", set()),
+    ],
+)
+def test_a_force_noun_with_the_force_s_name_names_that_force(
+    lang: str, text: str, roles: set[tuple[str, str]], tmp_path: Path
+) -> None:
+    file = tmp_path / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", FORCES), encoding="utf-8")
+    got = _roles(_draft(lang, text, load_registry(file)))
+    assert {(role, "forces" if actor == "ruritanian-armed-forces" else actor) for role, actor in got} == roles

@@ -88,6 +88,9 @@ class Lexicon:
     #: a generic noun for a kind of actor → the English head word that names it in a registry label
     #: ("polisi" → "police"): it is the registry actor whose English label holds that word, when only one does
     registry_heads: dict[str, str]
+    #: a noun for the soldiers of a force ("troops", "pasukan") → the English head word of that force's registry
+    #: label ("forces"): qualified by the force's own name ("Indonesian troops", "pasukan TNI") it names that force
+    force_nouns: dict[str, str]
     #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was harmed, a target of the event
     victim_verbs: tuple[str, ...]
     #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
@@ -181,6 +184,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
+            force_nouns={str(k).lower(): str(v).lower() for k, v in data["force_nouns"].items()},
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
             actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
             person_titles=frozenset(str(v).lower() for v in data["person_titles"]),

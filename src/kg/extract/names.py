@@ -155,7 +155,7 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     collective += [(g.id, g.label.en or "") for g in registry.groups]
     # each actor's words, without a bracketed short name ("Korps Brigade Mobil (Brimob)" → korps brigade mobil)
     words = {key: re.findall(r"[\w-]+", label_variants(label)[:2][-1].lower()) for key, label in collective}
-    for head in set(lex.registry_heads.values()):
+    for head in {*lex.registry_heads.values(), *lex.force_nouns.values()}:
         # the actor whose name ends in the head ("Indonesian National Police", not "Indonesian Police Watch");
         # failing that, the one whose name holds it anywhere; a head several actors share names none of them
         for owners in (
@@ -166,4 +166,27 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
                 if len(owners) == 1:
                     idx.heads[head] = owners.pop()
                 break
+    _add_force_nouns(idx, registry, lex)
     return idx
+
+
+def _add_force_nouns(idx: NameIndex, registry: Registry, lex: Lexicon) -> None:
+    """A force noun qualified by the name of the one registry actor its head names: "Indonesian troops",
+    "TNI soldiers", "pasukan TNI", "tentara Indonesia" name that actor; the bare noun names no one."""
+    tables = {o.id: (ORGANISATION, o.label) for o in registry.organisations}
+    tables |= {g.id: (REGISTRY_GROUP, g.label) for g in registry.groups}
+    for noun, head in lex.force_nouns.items():
+        key = idx.heads.get(head)
+        if key is None or key not in tables:
+            continue
+        table, label = tables[key]
+        names = [label_variants(text) for _, text in label.items()]
+        qualifiers = {v[2] for v in names if len(v) == 3}  # the short names: "TNI"
+        own = label.get(lex.language)
+        if own:
+            words = label_variants(own)[:2][-1].split()
+            if len(words) >= 2:
+                # the word of the name that says whose force it is: English puts it first, Indonesian last
+                qualifiers.add(words[0] if lex.language == "en" else words[-1])
+        for q in qualifiers:
+            idx.add(f"{q} {noun}" if lex.language == "en" else f"{noun} {q}", table, key)
