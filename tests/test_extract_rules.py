@@ -926,3 +926,31 @@ def test_a_force_noun_with_the_force_s_name_names_that_force(
     file.write_text(INVENTED_REGISTRY.replace("organisations:\n", FORCES), encoding="utf-8")
     got = _roles(_draft(lang, text, load_registry(file)))
     assert {(role, "forces" if actor == "ruritanian-armed-forces" else actor) for role, actor in got} == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures", "roles"),
+    [
+        # lexicons v17: a singular subject of a harm counts one; the agent of a harm is no count of the harmed
+        (
+            "en",
+            "An attack happened in Strelsau. A shopkeeper was killed in the attack. A man killed two guards.",
+            {(1, "exact", "killed"), (2, "exact", "killed")},
+            set(),
+        ),
+        ("en", "An attack happened in Strelsau. A man attacked the guards.", set(), set()),
+        # "<actor> tewas/terluka": the actor was harmed, a target of the event
+        (
+            "id",
+            "Serangan terjadi di Strelsau. Seorang polisi tewas dan warga terluka.",
+            {(1, "exact", "killed")},
+            {("target", "ruritanian-state-police"), ("target", "group:warga")},
+        ),
+    ],
+)
+def test_a_singular_victim_counts_one(
+    lang: str, text: str, figures: set[tuple[int, str, str]], roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    ann = _draft(lang, text, with_police)
+    assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
+    assert _roles(ann) == roles

@@ -1056,6 +1056,20 @@ class _Draft:
                     j = k
                 else:
                     j += 1
+        # a singular subject of a harm ("A toddler was killed", "Seorang polisi tewas"): a count of one
+        determiners = "|".join(map(re.escape, self.lex.singular_determiners))
+        harmed = "|".join(
+            map(re.escape, sorted((p for p, k in self.lex.counted_after if k in _HARMED), key=len, reverse=True))
+        )
+        aux = r"(?:was|has\s+been)\s+" if self.lex.language == "en" else ""
+        if determiners and harmed:
+            for m in re.finditer(
+                rf"(?<![\w-])({determiners})[ \t]+(?:[^\W\d][\w-]*[ \t]+){{1,3}}?{aux}"
+                rf"(?:also\s+|juga\s+)?(?:{harmed})\b",
+                self.text,
+                re.I,
+            ):
+                candidates.append((1, m.start(1), m.end(1), "plain"))
         # a mirror's infobox row with its label glued to the number: "Deaths8 (…)", "Injured4"
         labels = {p for p, _ in self.lex.counted_labels}
         for m in re.finditer(r"^([A-Z][a-z]+(?: [a-z]+)?)(\d+)(?=[\s(]|$)", self.text, re.M):

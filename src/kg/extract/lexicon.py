@@ -91,6 +91,8 @@ class Lexicon:
     #: a noun for the soldiers of a force ("troops", "pasukan") → the English head word of that force's registry
     #: label ("forces"): qualified by the force's own name ("Indonesian troops", "pasukan TNI") it names that force
     force_nouns: dict[str, str]
+    #: words that make a singular subject ("a", "seorang"): "A toddler was killed" counts one killed
+    singular_determiners: tuple[str, ...]
     #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was harmed, a target of the event
     victim_verbs: tuple[str, ...]
     #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
@@ -184,6 +186,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
+            singular_determiners=tuple(str(v).lower() for v in data["singular_determiners"]),
             force_nouns={str(k).lower(): str(v).lower() for k, v in data["force_nouns"].items()},
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
             actor_verbs={str(k).lower(): str(v) for k, v in data["actor_verbs"].items()},
