@@ -521,8 +521,13 @@ def test_participants_session_6(lang: str, text: str, roles: set[tuple[str, str]
             "The Strelsau march was a protest in Strelsau.\n- Organisers: Red Hand Brigade",
             {("participant", "red-hand")},
         ),
-        ("en", "Rebels attacked a market in Strelsau.", {("perpetrator", "group:rebels")}),
-        ("id", "Kelompok bersenjata menyerang pasar di Strelsau.", {("perpetrator", "group:kelompok bersenjata")}),
+        # (lexicons v17: and what they attacked is a target)
+        ("en", "Rebels attacked a market in Strelsau.", {("perpetrator", "group:rebels"), ("target", "market")}),
+        (
+            "id",
+            "Kelompok bersenjata menyerang pasar di Strelsau.",
+            {("perpetrator", "group:kelompok bersenjata"), ("target", "pasar")},
+        ),
     ],
 )
 def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
@@ -936,9 +941,14 @@ def test_a_force_noun_with_the_force_s_name_names_that_force(
             "en",
             "An attack happened in Strelsau. A shopkeeper was killed in the attack. A man killed two guards.",
             {(1, "exact", "killed"), (2, "exact", "killed")},
-            set(),
+            {("perpetrator", "group:man"), ("target", "group:guards")},
         ),
-        ("en", "An attack happened in Strelsau. A man attacked the guards.", set(), set()),
+        (
+            "en",
+            "An attack happened in Strelsau. A man attacked the guards.",
+            set(),
+            {("perpetrator", "group:man"), ("target", "group:guards")},
+        ),
         # "<actor> tewas/terluka": the actor was harmed, a target of the event
         (
             "id",
@@ -954,3 +964,50 @@ def test_a_singular_victim_counts_one(
     ann = _draft(lang, text, with_police)
     assert {(f.value, f.qualifier, f.counts) for f in ann.figures} == figures
     assert _roles(ann) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: who did a harm and to whom, from the words right around the verb
+        (
+            "en",
+            "The attack in Strelsau came when a Hentzau sympathiser attacked a priest during a mass.",
+            {("perpetrator", "group:hentzau sympathiser"), ("target", "group:priest")},
+        ),
+        (
+            "en",
+            "Riots broke out in Strelsau. Two of them were later wounding three police officers.",
+            {("target", "ruritanian-state-police")},
+        ),
+        # the agent marker is no object: "shot by police" names who shot
+        (
+            "en",
+            "Riots broke out in Strelsau. Two men were shot by police.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
+        # a participle with no object: its subject was harmed ("policemen killed in the riot")
+        (
+            "en",
+            "Riots broke out in Strelsau. Three policemen killed on Monday.",
+            {("target", "ruritanian-state-police")},
+        ),
+        # nor is a subject before "were" its agent ("the victims killed were …")
+        ("en", "The attack in Strelsau was over. Among the men killed were two guards.", set()),
+        # words between an actor and its verb: "mulai", "yang kemudian"
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Massa mulai membakar pasar.",
+            {("perpetrator", "group:massa"), ("target", "pasar")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Aparat yang kemudian menembaki warga.",
+            {("perpetrator", "group:aparat"), ("target", "group:warga")},
+        ),
+    ],
+)
+def test_subjects_and_objects_of_harm(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

@@ -34,7 +34,7 @@ from kg.extract.dates import DateFound, dates_in
 from kg.extract.known import KnownEvent, match, period, place_tree
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
 from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PLACE, POSITION, REGISTRY_GROUP, STATE
+from kg.extract.names import GROUP, ORGANISATION, PERSON, PERSON_NOUN, PLACE, POSITION, REGISTRY_GROUP, STATE
 from kg.iris import is_key
 
 #: rule id → confidence of the facts it proposes
@@ -84,6 +84,8 @@ RULES: dict[str, float] = {
     "role.claimed-responsibility": 0.6,
     "role.organiser": 0.5,
     "role.actor-verb": 0.5,
+    "role.object-of-harm": 0.5,
+    "role.subject-of-harm": 0.4,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
     "event.known-event": 0.5,
@@ -648,9 +650,8 @@ class _Draft:
         out: list[tuple[str, str, tuple[int, int], str]] = []
         lex = self.lex
         aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
-        adverbs = (
-            r"(?:(?:officers|personnel|troops|personel|also|then|later|juga|kemudian|lalu|beralih|sempat)\s+){0,2}"
-        )
+        links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
+        adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
         victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
         acts = "|".join(map(re.escape, sorted(lex.actor_verbs, key=len, reverse=True)))
         agents = "|".join(lex.agent_markers)
@@ -674,6 +675,11 @@ class _Draft:
                 continue
             m = re.match(rf"\s+{adverbs}(?:{acts})\b", after, re.I) if acts else None
             security = actor in self.security or (h.table == GROUP and h.value == "security-forces")
+            if m is not None and self._reduced_passive(h.end + m.end()):
+                # "three policemen killed in the attack": harmed, as "were killed" says
+                if m.group(0).split()[-1].lower() in lex.victim_verbs:
+                    out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
+                continue
             if m is not None:
                 verb = m.group(0).split()[-1].lower()
                 kind = next((v for k, v in lex.actor_verbs.items() if k.split()[-1] == verb), "act")
@@ -687,6 +693,62 @@ class _Draft:
             if m is not None and security and acts and agents:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
         out.extend(self.named_victims(aux, victims))
+        return out
+
+    def _reduced_passive(self, verb_end: int) -> bool:
+        """Whether the English verb ending at `verb_end` is a participle with no object ("three policemen killed in
+        the attack", "shops looted during the riot"): its subject was harmed, it did nothing."""
+        if self.lex.language != "en":
+            return False
+        nxt = re.match(r"\s*([\w'-]+|[^\w\s]|$)", self.text[verb_end : verb_end + 40])
+        word = nxt.group(1).lower() if nxt else ""
+        return word in self.lex.participle_followers or not word or not (word[0].isalnum())
+
+    def objects_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Who a harm was done to, read from the verb right before them: "attacked a priest", "wounding three police
+        officers", "menembaki warga" (a determiner, a count and one more word between at most): a target. And who
+        did it, for people the registry and the lexicon's groups do not name ("an ISIS sympathiser attacked …",
+        "seorang pria menikam …"): a person noun right before a harm verb is a perpetrator, a group of the article."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        lex = self.lex
+        harms = "|".join(
+            map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
+        )
+        if not harms:
+            return out
+        counts = "|".join(map(re.escape, sorted(lex.numbers, key=len, reverse=True)))
+        dets = "|".join(map(re.escape, sorted(lex.object_determiners, key=len, reverse=True)))
+        links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
+        adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
+        # never the agent marker or a preposition: "shot by X" names who shot, "killed in X" where
+        stops = "|".join(map(re.escape, (*lex.agent_markers, *lex.participle_followers)))
+        word = rf"(?!(?:{stops})\s)[^\W\d][\w-]*\s+" if stops else r"[^\W\d][\w-]*\s+"
+        for h in self.hits:
+            noun = h.table == PERSON_NOUN
+            actor = self._actor_at(h) if not noun and (h.table != GROUP or h.value != "group") else None
+            if actor is None and not noun:
+                continue
+            s = self.sents[self.sentence_of(h.start)][0]
+            m = re.search(
+                rf"\b(?:{harms})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?:{word})?$",
+                self.text[s : h.start],
+                re.I,
+            )
+            if m is not None and not re.search(r"\b(?:was|were|is|are|been)\s+\S+\s*$", self.text[s : s + m.end()]):
+                key = actor or self.group_key(Hit(h.start, h.end, GROUP, _ROW_GROUP_TYPES["target"]))
+                out.append(("target", key, (s + m.start(), h.end), "role.object-of-harm"))
+                continue
+            if not noun:
+                continue  # an actor's own harm verb after it is read by victims_and_actors
+            v = re.match(rf"\s+{adverbs}(?:{harms})\b", self.text[h.end : h.end + 80], re.I)
+            if v is not None and not self._reduced_passive(h.end + v.end()):
+                # the group is named by the noun and a capitalised word before it ("ISIS sympathiser"), told with
+                # its determiner ("an ISIS sympathiser attacked")
+                words = re.search(rf"(?:\b({dets})\s+)?((?-i:[A-Z])[\w-]*\s+)?$", self.text[s : h.start], re.I)
+                named = s + words.start(2) if words and words.group(2) else h.start
+                told = s + words.start() if words else h.start
+                key = self.group_key(Hit(named, h.end, GROUP, _ROW_GROUP_TYPES["perpetrator"]))
+                out.append(("perpetrator", key, (told, h.end + v.end()), "role.subject-of-harm"))
         return out
 
     def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -1568,6 +1630,7 @@ class _Draft:
             + self.agents_of_harm()
             + self.members_of()
             + self.victims_and_actors()
+            + self.objects_of_harm()
             + self.claimed_by()
             + self.organisers()
         )
@@ -1632,6 +1695,7 @@ class _Draft:
         # one mention has one role: where a mention is a perpetrator or target of one event, it is not also
         # a mere participant of another (the riot's "sekelompok massa" is not a participant of the unrest)
         sharper = {(r[1], r[2]) for ev in events for r in ev.roles if r[0] != "participant"}
+
         # and a group of the article that is a perpetrator or target somewhere is no mere participant elsewhere
         # (security forces excepted: they act in one event and are attacked in another)
         sharp_groups = {

@@ -93,6 +93,15 @@ class Lexicon:
     force_nouns: dict[str, str]
     #: words that make a singular subject ("a", "seorang"): "A toddler was killed" counts one killed
     singular_determiners: tuple[str, ...]
+    #: words that may stand between an actor and its verb ("massa mulai membakar", "police then shot")
+    subject_links: tuple[str, ...]
+    #: nouns for one or more people of no group of the lexicon ("priest", "pendeta"): an actor only right before
+    #: or after a harm verb
+    person_nouns: tuple[str, ...]
+    #: words that may stand between a harm verb and whom it harmed ("attacked the", "menembaki para")
+    object_determiners: tuple[str, ...]
+    #: words after an English participle that show it has no object ("killed in", "looted during"): a passive
+    participle_followers: frozenset[str]
     #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was harmed, a target of the event
     victim_verbs: tuple[str, ...]
     #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
@@ -186,6 +195,10 @@ def load_lexicon(lang: Lang) -> Lexicon:
             passive_triggers=frozenset(str(v).lower() for v in data["passive_triggers"]),
             place_aliases={str(k).lower(): str(v) for k, v in data["place_aliases"].items()},
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
+            subject_links=tuple(str(v).lower() for v in data["subject_links"]),
+            person_nouns=tuple(str(v).lower() for v in data["person_nouns"]),
+            object_determiners=tuple(str(v).lower() for v in data["object_determiners"]),
+            participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
             singular_determiners=tuple(str(v).lower() for v in data["singular_determiners"]),
             force_nouns={str(k).lower(): str(v).lower() for k, v in data["force_nouns"].items()},
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),

@@ -15,6 +15,7 @@ from kg.extract.names import (
     GROUP,
     ORGANISATION,
     PERSON,
+    PERSON_NOUN,
     PLACE,
     POSITION,
     REGISTRY_GROUP,
@@ -65,6 +66,7 @@ def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
         "none-figure": dict(lex.counted_none),
         "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
         "building": {k: f"{t}|{int(c)}" for k, (t, c) in lex.buildings.items()},
+        PERSON_NOUN: {v: v for v in lex.person_nouns},
     }
 
 
@@ -131,6 +133,7 @@ _ENTITY_TABLES = {
     REGISTRY_GROUP,
     POSITION,
     GROUP,
+    PERSON_NOUN,
     "speaker-alias",
     "venue",
     "facility",

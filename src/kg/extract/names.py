@@ -18,7 +18,7 @@ from kg.annotation import Registry
 from kg.extract.lexicon import Lang, Lexicon
 
 #: Tables of the name index, each a label of the phrase matcher.
-PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, REGISTRY_GROUP = (
+PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, REGISTRY_GROUP, PERSON_NOUN = (
     "place",
     "person",
     "state",
@@ -26,6 +26,7 @@ PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, REGISTRY_GROUP = (
     "position",
     "group",
     "registry-group",
+    "person-noun",
 )
 
 
