@@ -1011,3 +1011,29 @@ def test_subjects_and_objects_of_harm(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # lexicons v17: a toll named earlier in the clause and a verb of reaching right before the number
+        ("en", "The death toll from the attack in Strelsau reached 15.", {(15, "exact", "killed")}),
+        ("id", "Korban luka dalam kerusuhan di Strelsau mencapai 25 orang.", {(25, "exact", "injured")}),
+        # not across a comma: the loss of money is no toll
+        (
+            "id",
+            "Tidak ada korban jiwa di Strelsau, tetapi kerugian ditaksir mencapai ratusan juta rupiah.",
+            {(0, "exact", "killed")},
+        ),
+        # lives claimed or lost, people taken to hospital, people who protested
+        ("en", "The riot in Strelsau claimed 9 lives.", {(9, "exact", "killed")}),
+        ("id", "Dua belas orang kehilangan nyawa dalam serangan di Strelsau.", {(12, "exact", "killed")}),
+        ("en", "At least 30 people were hospitalized after the attack in Strelsau.", {(30, "at-least", "injured")}),
+        ("en", "Thousands of students protested in Strelsau.", {(1000, "more-than", "participants")}),
+        ("id", "Ribuan mahasiswa berunjuk rasa di Strelsau.", {(1000, "more-than", "participants")}),
+    ],
+)
+def test_tolls_lives_and_protesters(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures

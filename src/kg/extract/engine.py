@@ -1202,6 +1202,18 @@ class _Draft:
         """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), else None."""
         return next((k for p, k in self.lex.counted_before if self._ends_with(before, p)), None)
 
+    def _toll(self, before: str) -> str | None:
+        """The count kind of a toll named earlier in the clause and a verb of reaching right before the number
+        ("the death toll from the attack in X reached 15", "korban luka dalam kerusuhan itu mencapai 25"), else None."""
+        verbs = "|".join(map(re.escape, sorted(self.lex.toll_verbs, key=len, reverse=True)))
+        nouns = "|".join(map(re.escape, sorted(self.lex.toll_nouns, key=len, reverse=True)))
+        if not verbs or not nouns:
+            return None
+        m = re.search(
+            rf"(?:^|[^\w-])({nouns})[^\w-][^,.;:!?()\n]{{0,100}}?(?<![\w-])(?:{verbs})\s+$", before[-200:], re.I
+        )
+        return self.lex.toll_nouns[m.group(1).lower()] if m else None
+
     def _words(self, *keys: str) -> str:
         """A regex alternation of the lexicon's linking words of those kinds ("and", "or")."""
         return "|".join(re.escape(w) for key in keys for w in self.lex.name_links.get(key, ()))
@@ -1329,6 +1341,8 @@ class _Draft:
             # ("killed 18 people and injured many others" counts the dead)
             counts = self._counting_verb(self.text[ws:q_start])
             rule = "figure.counted-before"
+            if counts is None:
+                counts = self._toll(self.text[ws:q_start])
             if counts is None:
                 # a noun and its verb right after the number ("satu rumah dibakar massa") first, then the lexicon's
                 # order ("the two perpetrators were killed" counts the dead)

@@ -93,6 +93,10 @@ class Lexicon:
     force_nouns: dict[str, str]
     #: words that make a singular subject ("a", "seorang"): "A toddler was killed" counts one killed
     singular_determiners: tuple[str, ...]
+    #: a toll named earlier in the clause ("death toll", "korban luka") → what it counts, and the verbs of reaching
+    #: right before its number ("reached", "mencapai")
+    toll_nouns: dict[str, str]
+    toll_verbs: tuple[str, ...]
     #: words that may stand between an actor and its verb ("massa mulai membakar", "police then shot")
     subject_links: tuple[str, ...]
     #: nouns for one or more people of no group of the lexicon ("priest", "pendeta"): an actor only right before
@@ -199,6 +203,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             person_nouns=tuple(str(v).lower() for v in data["person_nouns"]),
             object_determiners=tuple(str(v).lower() for v in data["object_determiners"]),
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
+            toll_nouns={str(k).lower(): str(v) for k, v in data["toll_nouns"].items()},
+            toll_verbs=tuple(str(v).lower() for v in data["toll_verbs"]),
             singular_determiners=tuple(str(v).lower() for v in data["singular_determiners"]),
             force_nouns={str(k).lower(): str(v).lower() for k, v in data["force_nouns"].items()},
             victim_verbs=tuple(str(v).lower() for v in data["victim_verbs"]),
