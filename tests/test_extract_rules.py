@@ -549,8 +549,17 @@ def test_participants_lexicons_v15(lang: str, text: str, roles: set[tuple[str, s
         # a security force named before an attack, with no verb saying what it did, is no party to it; in a
         # clash or a riot the trigger says how it took part
         ("en", "Police arrived before a bombing hit Strelsau.", set()),
-        ("en", "Police clashed with protesters in Strelsau.", {("participant", "group:police")}),
-        ("id", "Polisi bentrok dengan mahasiswa di Strelsau.", {("participant", "group:polisi")}),
+        # (lexicons v17: and the other side, named after "with", takes part too)
+        (
+            "en",
+            "Police clashed with protesters in Strelsau.",
+            {("participant", "group:police"), ("participant", "group:protesters")},
+        ),
+        (
+            "id",
+            "Polisi bentrok dengan mahasiswa di Strelsau.",
+            {("participant", "group:polisi"), ("participant", "group:mahasiswa")},
+        ),
         # a day before the name is no part of it; a building is no person; a name and a verb on two lines
         ("en", "A bombing hit Strelsau. On Monday Josef Novak was shot.", {("target", "josef-novak")}),
         ("en", "A bombing hit Strelsau. Christ Cathedral was burned.", {("target", "cathedral")}),
@@ -1037,3 +1046,50 @@ def test_tolls_lives_and_protesters(
     lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
 ) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: the sides of a clash named with its word take part in it
+        (
+            "en",
+            "A stand-off took place in Strelsau between the Ruritanian State Police and inmates.",
+            {("participant", "ruritanian-state-police"), ("participant", "group:inmates")},
+        ),
+        (
+            "id",
+            "Mahasiswa bentrok dengan polisi di Strelsau.",
+            {("participant", "ruritanian-state-police"), ("perpetrator", "group:mahasiswa")},
+        ),
+        # a group before a passive of the event's word was harmed, and the agent after it did the harm
+        (
+            "en",
+            "Rebels were attacked by a mob in Strelsau.",
+            {("target", "group:rebels"), ("perpetrator", "group:mob")},
+        ),
+        # "X was behind" names the perpetrator, not the actor who said so
+        (
+            "en",
+            "Police said RHB was behind the bombing in Strelsau.",
+            {("perpetrator", "red-hand")},
+        ),
+        ("id", "Brigade Tangan Merah berada di balik pengeboman di Strelsau.", {("perpetrator", "red-hand")}),
+        # the agent of a harm during a protest did harm in it, it is no mere participant
+        (
+            "en",
+            "Two journalists were beaten by police during the protest in Strelsau.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
+        # an attack told by its verb: who opened fire, and on what
+        (
+            "en",
+            "Gunmen opened fire on a church in Strelsau, killing five worshippers.",
+            {("perpetrator", "group:gunmen"), ("target", "church"), ("target", "group:worshippers")},
+        ),
+    ],
+)
+def test_clashes_passives_and_blame(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

@@ -85,6 +85,7 @@ RULES: dict[str, float] = {
     "role.organiser": 0.5,
     "role.actor-verb": 0.5,
     "role.object-of-harm": 0.5,
+    "role.party-to-clash": 0.5,
     "role.subject-of-harm": 0.4,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -449,6 +450,7 @@ class _Draft:
                     )
             return
         markers = [h for h in sent_hits if h.table == "target-marker"]
+        aux = self._passive_aux()
         agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
             after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
@@ -463,6 +465,8 @@ class _Draft:
             elif ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
                 agent_after = agent_after or bool(by_agent)
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
+            elif ev.type in _CROWD and by_agent and self._harm_before(s, by_agent.start()):
+                continue  # "beaten by police during the protest": the agent of a harm, read by agents_of_harm
             elif ev.type in _CROWD and by_agent:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
             elif after_marker and ev.type in _VIOLENT:
@@ -471,6 +475,13 @@ class _Draft:
                 ev.roles.append(("target", self.group_key(g), (g.start, g.end), "role.civilians-attacked"))
             elif ev.type in _ATTACKS and g.start < ev.trigger.start and g.value == "security-forces":
                 continue  # named before an attack, a security force is a party only where a verb says how
+            elif (
+                ev.type in _VIOLENT
+                and aux
+                and re.fullmatch(rf"\s+{aux}(?:\w+\s+)?", self.text[g.end : ev.trigger.start])
+            ):
+                # "villagers were attacked by a mob": the group before a passive of the event's word was harmed
+                ev.roles.append(("target", self.group_key(g), (g.start, ev.trigger.end), "role.victim-of-harm"))
             elif ev.type in _VIOLENT and g.start < ev.trigger.start and g.value == "security-forces":
                 # a riot or a clash names how the force took part ("police clashed with protesters")
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
@@ -649,7 +660,7 @@ class _Draft:
         (a security force after an acting verb and the agent marker: a participant)."""
         out: list[tuple[str, str, tuple[int, int], str]] = []
         lex = self.lex
-        aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
+        aux = self._passive_aux()
         links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
         adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
         victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
@@ -690,10 +701,16 @@ class _Draft:
                 continue
             s = self.sents[self.sentence_of(h.start)][0]
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
-            if m is not None and security and acts and agents:
+            acting = m is not None and lex.actor_verbs.get(m.group(0).split()[0].lower()) == "act"
+            if m is not None and security and acts and agents and acting:
                 out.append(("participant", actor, (s + m.start(), h.end), "role.actor-verb"))
         out.extend(self.named_victims(aux, victims))
         return out
+
+    def _passive_aux(self) -> str:
+        """The auxiliary of an English passive ("were killed", "has been attacked") as a regex; Indonesian marks
+        its passive on the verb (di-) and needs none."""
+        return r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if self.lex.language == "en" else ""
 
     def _reduced_passive(self, verb_end: int) -> bool:
         """Whether the English verb ending at `verb_end` is a participle with no object ("three policemen killed in
@@ -751,6 +768,43 @@ class _Draft:
                 out.append(("perpetrator", key, (told, h.end + v.end()), "role.subject-of-harm"))
         return out
 
+    def parties_to_clashes(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The sides of a clash, named with its word: "clashes between the police and inmates", "X clashed with Y",
+        "bentrok antara X dan Y", "X bentrok dengan Y" (each actor of the clause after the link, and the actor right
+        before the word): participants."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        clash_words = {w for w, t in self.lex.triggers.items() if t == "armed-clash"}
+        links = "|".join(map(re.escape, self.lex.clash_links))
+        if not links:
+            return out
+        for t in (h for h in self.hits if h.table == "trigger" and self.text[h.start : h.end].lower() in clash_words):
+            _, e = self.sents[self.sentence_of(t.start)]
+            # a few words may stand between: "a stand-off took place in 2018 between X and Y"
+            link = re.match(rf"\s+(?:[\w-]+\s+){{0,4}}?(?:{links})\s+", self.text[t.end : e], re.I)
+            if link is None:
+                continue
+            # the sides after the link: the actor right after it, and each one joined to it by "and"/"dan"
+            joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+            pos = t.end + link.end()
+            sides: list[Hit] = []
+            for h in sorted((h for h in self.hits if pos <= h.start < e), key=lambda h: h.start):
+                gap = self.text[pos : h.start]
+                first = not sides and re.fullmatch(r"(?:[\w-]+\s+){0,2}", gap)
+                joined = sides and re.fullmatch(rf"\s*,?\s*(?:{joins})\s+(?:[\w-]+\s+){{0,2}}", gap, re.I)
+                if not (first or joined) or (h.table not in (PERSON_NOUN, GROUP) and self._actor_at(h) is None):
+                    break
+                sides.append(h)
+                pos = h.end
+            before = [h for h in self.hits if h.end <= t.start and re.fullmatch(r"\s+", self.text[h.end : t.start])]
+            for h in [*before[-1:], *sides]:
+                actor = self._actor_at(h) if h.table != PERSON_NOUN else None
+                if actor is None and h.table in (PERSON_NOUN, GROUP):
+                    actor = self.group_key(Hit(h.start, h.end, GROUP, _ROW_GROUP_TYPES["participant"]))
+                if actor is not None:
+                    span = (min(h.start, t.start), max(h.end, t.end))
+                    out.append(("participant", actor, span, "role.party-to-clash"))
+        return out
+
     def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
         """A person the registry lacks, named right before a harm verb ("Afonso Sousa was stabbed", "Budi
         Santoso ditembak"): a target of the event, and a draft person of the article. Words that count or
@@ -798,7 +852,7 @@ class _Draft:
                 merged[-1] = Hit(last.start, h.end, "facility", last.value.split("|")[0] + "|1")
             else:
                 merged.append(h)
-        aux = r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if lex.language == "en" else ""
+        aux = self._passive_aux()
         victims = "|".join(map(re.escape, sorted(lex.victim_verbs, key=len, reverse=True)))
         harms = "|".join(
             map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
@@ -855,7 +909,15 @@ class _Draft:
         """The people who carried an event out, named by a perpetrator noun in prose: a perpetrator, told by the
         first mention that counts them ("there were two perpetrators", "a terrorist who …"), else by the first."""
         by_key: dict[str, list[Hit]] = {}
-        trigger_starts = {t.start for t in self.hits if t.table == "trigger"}
+        # the event's nouns ("attack", "bombing"), not its verbs ("attacked", "opened fire"): "gunmen opened fire"
+        # names who did it
+        trigger_starts = {
+            t.start
+            for t in self.hits
+            if t.table == "trigger"
+            and " " not in (word := self.text[t.start : t.end].lower())
+            and word not in self.lex.actor_verbs
+        }
         for h in self._perpetrator_noun_hits():
             # "a terrorist attack": the noun before an event's word describes the event, it names no one
             after = re.match(r"\s+", self.text[h.end :])
@@ -889,7 +951,8 @@ class _Draft:
             if actor is None:
                 continue
             m = re.match(rf"(?:\s+[\w'-]+){{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
-            if m is not None:
+            # the words between go on with the actor's own name, they name no other actor ("Police said X was behind")
+            if m is not None and not any(h.end < o.start < h.end + m.end() and self._actor_at(o) for o in self.hits):
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
         return out
 
@@ -1645,6 +1708,7 @@ class _Draft:
             + self.members_of()
             + self.victims_and_actors()
             + self.objects_of_harm()
+            + self.parties_to_clashes()
             + self.claimed_by()
             + self.organisers()
         )

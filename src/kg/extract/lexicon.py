@@ -96,6 +96,8 @@ class Lexicon:
     #: a toll named earlier in the clause ("death toll", "korban luka") → what it counts, and the verbs of reaching
     #: right before its number ("reached", "mencapai")
     toll_nouns: dict[str, str]
+    #: words after a clash's word that name its sides ("clashes between X and Y", "bentrok dengan Y")
+    clash_links: tuple[str, ...]
     toll_verbs: tuple[str, ...]
     #: words that may stand between an actor and its verb ("massa mulai membakar", "police then shot")
     subject_links: tuple[str, ...]
@@ -203,6 +205,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             person_nouns=tuple(str(v).lower() for v in data["person_nouns"]),
             object_determiners=tuple(str(v).lower() for v in data["object_determiners"]),
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
+            clash_links=tuple(str(v).lower() for v in data["clash_links"]),
             toll_nouns={str(k).lower(): str(v) for k, v in data["toll_nouns"].items()},
             toll_verbs=tuple(str(v).lower() for v in data["toll_verbs"]),
             singular_determiners=tuple(str(v).lower() for v in data["singular_determiners"]),
