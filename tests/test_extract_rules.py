@@ -930,7 +930,12 @@ FORCES = (
         ),
         # alone, or with another country's name, the noun names no force of the registry
         ("en", "Riots broke out in Strelsau. Two men were shot by troops.", set()),
-        ("en", "Riots broke out in Strelsau. Two men were shot by Zendan troops.", set()),
+        # (a group of the article then: lexicons v17, a name the registry lacks where only a perpetrator stands)
+        (
+            "en",
+            "Riots broke out in Strelsau. Two men were shot by Zendan troops.",
+            {("perpetrator", "group:zendan troops")},
+        ),
     ],
 )
 def test_a_force_noun_with_the_force_s_name_names_that_force(
@@ -1090,6 +1095,68 @@ def test_tolls_lives_and_protesters(
     ],
 )
 def test_clashes_passives_and_blame(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: a perpetrator the registry lacks, named where only a perpetrator stands, is a new group
+        (
+            "en",
+            "An attack took place in Strelsau. Members of the Black Lotus Front attacked a church.",
+            {("perpetrator", "group:black lotus front"), ("target", "church")},
+        ),
+        (
+            "en",
+            "The attack in Strelsau on 3 March 2023 was carried out by the Zenda Mujahideen.",
+            {("perpetrator", "group:zenda mujahideen")},
+        ),
+        (
+            "id",
+            "Serangan di Strelsau dilakukan oleh kelompok Mujahidin Zenda Timur.",
+            {("perpetrator", "group:mujahidin zenda timur")},
+        ),
+        (
+            "en",
+            "An attack took place in Strelsau. The Black Lotus Front claimed responsibility for the attack.",
+            {("perpetrator", "group:black lotus front")},
+        ),
+        # a name a group of the article already has is that group, not a new person
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\n- Perps: Grey Wolves\n\nIt was an attack by Grey Wolves.",
+            {("perpetrator", "group:grey wolves")},
+        ),
+        # not the agent of what is no attack: "protests by Papuans", "an investigation carried out by …"
+        ("en", "Protests by Ruritanians spread in Strelsau.", set()),
+        (
+            "en",
+            "An attack took place in Strelsau. An inquiry was carried out by Judge Anna Weiss.",
+            set(),
+        ),
+        # a name between commas after a victim's name: "Josef Novak, a farmer, was shot dead"
+        (
+            "en",
+            "A riot broke out in Strelsau. Josef Novak, a farmer, was shot dead.",
+            {("target", "josef-novak")},
+        ),
+        # the object of a harm is its target, even when named by a perpetrator noun
+        (
+            "en",
+            "An attack took place in Strelsau. Police killed two suspected militants in a raid.",
+            {("perpetrator", "ruritanian-state-police"), ("target", "group:militants")},
+        ),
+        (
+            "id",
+            "Serangan terjadi di Strelsau. Para pelaku menargetkan umat Kristen yang sedang beribadah.",
+            {("perpetrator", "group:pelaku"), ("target", "group:umat")},
+        ),
+    ],
+)
+def test_new_perpetrators_victims_and_objects(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles

@@ -86,6 +86,7 @@ RULES: dict[str, float] = {
     "role.actor-verb": 0.5,
     "role.object-of-harm": 0.5,
     "role.party-to-clash": 0.5,
+    "role.named-agent": 0.5,
     "role.subject-of-harm": 0.4,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -598,26 +599,36 @@ class _Draft:
                 out.append((role, self.group_key(hit), (start, end), "role.infobox-row"))
         return out
 
-    def agents_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
-        """Perpetrators named as the agent of a harm verb: "killed by security officers", "ditembak oleh polisi"."""
-        out: list[tuple[str, str, tuple[int, int], str]] = []
+    def _agent_lead(self) -> str | None:
+        """A regex of the words before the agent of a harm or an attack, up to its agent marker: "killed by",
+        "an attack by", "the massacre of the villagers by", "the attack in X was carried out by", "dihancurkan oleh";
+        None when the lexicon has no harm verbs or agent markers."""
         verbs = "|".join(map(re.escape, self.lex.harm_verbs))
         agents = "|".join(self.lex.agent_markers)
         if not verbs or not agents:
-            return out
+            return None
         # the words of an attack ("a terrorist attack by X"): its agent is a perpetrator as a harm verb's is
         attacks = "|".join(
             re.escape(w) for w, t in sorted(self.lex.triggers.items(), key=lambda wt: -len(wt[0])) if t in _ATTACKS
         )
-        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         # who the attack was on, between the attack's word and its agent: "the massacre of the villagers by X"
         links = "|".join(map(re.escape, self.lex.victim_links))
         victims_of = rf"(?:(?:{links})\s+(?:[^\W\d][\w'-]*\s+){{1,4}}?)?" if links else ""
         # and a verb that carries it out: "an attack carried out by X", "penyerangan yang dilancarkan oleh X"
         carried = "|".join(map(re.escape, sorted(self.lex.agent_verbs, key=len, reverse=True)))
-        # past the place it happened in ("the attack in X was carried out by", "penyerangan di X dilancarkan oleh")
-        place = r"(?:(?:in|at|di)\s+(?-i:[A-Z])[\w-]*\s+)?"
+        # past where and when it happened ("the attack in X on 3 March was carried out by", "penyerangan di X
+        # dilancarkan oleh"), within the sentence
+        place = r"(?:[^\s.;:!?]+\s+){0,8}?"
         victims_of += rf"(?:{place}(?:{carried})\s+)?" if carried else ""
+        return rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
+
+    def agents_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators named as the agent of a harm verb: "killed by security officers", "ditembak oleh polisi"."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        lead = self._agent_lead()
+        if lead is None:
+            return out
+        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
@@ -627,7 +638,7 @@ class _Draft:
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
                 # "killed by", "an attack by", "dihancurkan oleh", "the massacre of the villagers by"
-                rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
+                rf"{lead}"
                 rf"(?:[^\W\d][\w'-]*(?:\s+[^\W\d][\w'-]*){{0,3}}\s+(?:{joins})\s+)?"  # "by Al Qaeda and …"
                 # a word or two before it: "oleh amuk massa", "and plainsmen Bengali settlers"
                 rf"(?:(?:the|para|{counts}|\d+)\s+)?(?:[^\W\d][\w-]*\s+){{0,2}}$",
@@ -805,6 +816,98 @@ class _Draft:
                     out.append(("participant", actor, span, "role.party-to-clash"))
         return out
 
+    def _new_name_at(self, offset: int) -> tuple[int, int] | None:
+        """A name the registry and the lexicons lack, starting at `offset` after a word that introduces it ("the",
+        "kelompok"): capitalised words, with linking words inside ("Front of the …", "bin"); None when the words
+        are no name, or a name another table knows (a registry actor, a place, a group)."""
+        intro = "|".join(map(re.escape, sorted(self.lex.name_intros, key=len, reverse=True)))
+        links = "|".join(map(re.escape, (*self.lex.name_links["of"], "al", "bin", "binti")))
+        m = re.match(
+            rf"(?:(?:{intro})\s+)*((?-i:[A-Z])[\w'’-]*(?:\s+(?:(?:{links})\s+)?(?-i:[A-Z])[\w'’-]*){{0,5}})",
+            self.text[offset : offset + 120],
+            re.I,
+        )
+        if m is None:
+            return None
+        s, e = offset + m.start(1), offset + m.end(1)
+        name_end = e
+        # a noun for people after it goes with the name: "Zendan troops", "Hentzau sympathisers"
+        nouns = "|".join(
+            map(
+                re.escape,
+                sorted({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups}, key=len, reverse=True),
+            )
+        )
+        noun = re.match(rf"\s+(?:{nouns})(?![\w-])", self.text[e : e + 40], re.I) if nouns else None
+        if noun is not None:
+            e += noun.end()
+        words = self.text[s:e].lower().split()
+        if words[0] in self.lex.person_titles or words[0] in self.lex.months or words[0] in self.lex.weekdays:
+            return None
+        organisation = any(w.strip("'’s") in self.lex.organisation_words for w in words)
+        for h in (h for h in self.hits if h.start < name_end and s < h.end and h.table not in ("trigger", "reporting")):
+            if not (organisation and h.table == PLACE and (h.end - h.start) < (e - s)):
+                return None  # a name the registry or the lexicons know (a place in a group's name is no matter)
+        return s, e
+
+    def _new_actor(self, span: tuple[int, int], role: str) -> str:
+        """The key of a new actor of the article: a group when a word of its name says it is one ("Front",
+        "Gerakan", "Mujahideen"), else a person when it has two words or more, else a group."""
+        key = document_key(self.text[span[0] : span[1]])
+        if key in self.idx.actors or key in self.groups:
+            return key  # the registry's actor or a group of the article, spelled otherwise ("Al-Qaeda", "Al Qaeda")
+        words = self.text[span[0] : span[1]].lower().split()
+        people = {*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups}
+        if any(w.strip("'’s") in self.lex.organisation_words for w in words) or len(words) < 2 or words[-1] in people:
+            return self.group_key(Hit(span[0], span[1], GROUP, _ROW_GROUP_TYPES[role]))
+        return self.person_key(span)
+
+    def named_agents(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Perpetrators the registry lacks, named where only a perpetrator stands: after an attack or a harm and
+        its agent marker ("was carried out by the East Indonesia Mujahideen", "dilakukan oleh kelompok Mujahidin
+        Indonesia Timur"), after "members of" when a harm verb follows ("members of the Islamic Defenders Front
+        attacked"), and before a claim of responsibility. A new group, or a new person, of the article."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        lex = self.lex
+        lead = self._agent_lead()
+        harms = "|".join(
+            map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
+        )
+        members = "|".join(map(re.escape, lex.member_markers))
+        claims = "|".join(map(re.escape, sorted(lex.responsibility_claims, key=len, reverse=True)))
+        links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
+        adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
+        if lead is not None:
+            for m in re.finditer(lead, self.text, re.I):
+                span = self._new_name_at(m.end())
+                if span is not None:
+                    out.append(
+                        ("perpetrator", self._new_actor(span, "perpetrator"), (m.start(), span[1]), "role.named-agent")
+                    )
+        if members and harms:
+            for m in re.finditer(rf"\b(?:{members})\s+", self.text, re.I):
+                span = self._new_name_at(m.end())
+                if span is None:
+                    continue
+                v = re.match(rf"\s+{adverbs}(?:{harms})\b", self.text[span[1] : span[1] + 80], re.I)
+                if v is not None:
+                    key = self._new_actor(span, "perpetrator")
+                    out.append(("perpetrator", key, (m.start(), span[1] + v.end()), "role.named-agent"))
+        if claims:
+            name = r"(?-i:[A-Z])[\w'’-]*(?:\s+(?-i:[A-Z])[\w'’-]*){0,5}"
+            for m in re.finditer(rf"\b(?:{claims})\b", self.text, re.I):
+                # the name right before the claim, a word such as "has" between at most
+                window = max(0, m.start() - 100)
+                n = re.search(
+                    rf"(?<![\w'’-])({name})(?:\s+(?:has|had|later|then|telah|kemudian))?\s+$",
+                    self.text[window : m.start()],
+                )
+                span = self._new_name_at(window + n.start(1)) if n else None
+                if span is not None:
+                    key = self._new_actor(span, "perpetrator")
+                    out.append(("perpetrator", key, (span[0], m.end()), "role.named-agent"))
+        return out
+
     def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
         """A person the registry lacks, named right before a harm verb ("Afonso Sousa was stabbed", "Budi
         Santoso ditembak"): a target of the event, and a draft person of the article. Words that count or
@@ -822,7 +925,12 @@ class _Draft:
         # the name and the verb on one line, the search starting after a word (linear on long runs of spaces)
         for m in re.finditer(rf"(?<=\S)[ \t]+{aux}(?:{victims})\b", self.text, re.I):
             s = self.sents[self.sentence_of(m.start())][0]
-            span = self.new_person(s, m.start() + 1, after_marker=False)
+            end = m.start() + 1
+            # a description between commas after the name: "Budi Santoso, a farmer, was shot dead"
+            apposition = re.search(r",[ \t]+[a-z][^,.;:()\n]{0,39},[ \t]*$", self.text[s:end])
+            if apposition is not None:
+                end = s + apposition.start() + 2
+            span = self.new_person(s, end, after_marker=False)
             if span is None:
                 continue
             tokens = list(re.finditer(r"\S+", self.text[span[0] : span[1]]))
@@ -904,10 +1012,11 @@ class _Draft:
         )
 
     def perpetrators_by_noun(
-        self, told: dict[str, list[tuple[int, int]]]
+        self, told: dict[str, list[tuple[int, int]]], objects: Sequence[tuple[int, int]] = ()
     ) -> list[tuple[str, str, tuple[int, int], str]]:
         """The people who carried an event out, named by a perpetrator noun in prose: a perpetrator, told by the
-        first mention that counts them ("there were two perpetrators", "a terrorist who …"), else by the first."""
+        first mention that counts them ("there were two perpetrators", "a terrorist who …"), else by the first;
+        never by a mention that is the object of a harm (`objects`: "killed two militants")."""
         by_key: dict[str, list[Hit]] = {}
         # the event's nouns ("attack", "bombing"), not its verbs ("attacked", "opened fire"): "gunmen opened fire"
         # names who did it
@@ -921,7 +1030,8 @@ class _Draft:
         for h in self._perpetrator_noun_hits():
             # "a terrorist attack": the noun before an event's word describes the event, it names no one
             after = re.match(r"\s+", self.text[h.end :])
-            if self._prose(h.start) and not (after and h.end + after.end() in trigger_starts):
+            harmed = any(a <= h.start and h.end <= b for a, b in objects)
+            if self._prose(h.start) and not harmed and not (after and h.end + after.end() in trigger_starts):
                 by_key.setdefault(self.group_key(h), []).append(h)
         numbers = set(self.lex.numbers)
         out = []
@@ -1709,6 +1819,7 @@ class _Draft:
             + self.victims_and_actors()
             + self.objects_of_harm()
             + self.parties_to_clashes()
+            + self.named_agents()
             + self.claimed_by()
             + self.organisers()
         )
@@ -1759,14 +1870,16 @@ class _Draft:
                 for one in ev.roles:
                     if one[1] in noun_groups:
                         told.setdefault(one[1], []).append(one[2])
-                ev.roles = [one for one in ev.roles if one[1] not in noun_groups]
+                # the object of a harm stays its target ("security forces killed two suspected militants")
+                ev.roles = [one for one in ev.roles if one[1] not in noun_groups or one[3] == "role.object-of-harm"]
+            objects = [one[2] for ev in events for one in ev.roles if one[3] == "role.object-of-harm"]
             named = any(
                 one[0] == "perpetrator" and one[3] == "role.infobox-row" and one[1] not in self.idx.actors
                 for ev in events
                 for one in ev.roles
             )
             if main_event is not None and not named:
-                for row in self.perpetrators_by_noun(told):
+                for row in self.perpetrators_by_noun(told, objects):
                     i = self.sentence_of(row[2][0])
                     next((ev for ev in events if ev.sentence == i), main_event).roles.append(row)
 

@@ -98,6 +98,10 @@ class Lexicon:
     toll_nouns: dict[str, str]
     #: words after a clash's word that name its sides ("clashes between X and Y", "bentrok dengan Y")
     clash_links: tuple[str, ...]
+    #: words that introduce a name the registry lacks ("the", "kelompok"), and words of a name that make it a group's
+    #: ("Front", "Gerakan"): a new group of the article rather than a new person
+    name_intros: tuple[str, ...]
+    organisation_words: frozenset[str]
     toll_verbs: tuple[str, ...]
     #: words that may stand between an actor and its verb ("massa mulai membakar", "police then shot")
     subject_links: tuple[str, ...]
@@ -205,6 +209,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             person_nouns=tuple(str(v).lower() for v in data["person_nouns"]),
             object_determiners=tuple(str(v).lower() for v in data["object_determiners"]),
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
+            name_intros=tuple(str(v).lower() for v in data["name_intros"]),
+            organisation_words=frozenset(str(v).lower() for v in data["organisation_words"]),
             clash_links=tuple(str(v).lower() for v in data["clash_links"]),
             toll_nouns={str(k).lower(): str(v) for k, v in data["toll_nouns"].items()},
             toll_verbs=tuple(str(v).lower() for v in data["toll_verbs"]),
