@@ -244,6 +244,8 @@ class _Draft:
         registry_json = registry.model_dump_json()
         self.idx = name_index(opts.lang, registry_json)
         self.hits = find_hits(text, opts.lang, registry_json)
+        self.hit_starts = [h.start for h in self.hits]
+        self.longest_hit = max((h.end - h.start for h in self.hits), default=0)
         self.sents = sentences(text)
         self.sent_starts = [s for s, _ in self.sents]
         self.main_country = self._main_country()
@@ -268,10 +270,18 @@ class _Draft:
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
 
+    def hits_in(self, start: int, end: int) -> list[Hit]:
+        """The hits that start in [start, end), in text order (a slice: linear in what it returns)."""
+        return self.hits[bisect.bisect_left(self.hit_starts, start) : bisect.bisect_left(self.hit_starts, end)]
+
+    def hits_over(self, start: int, end: int) -> list[Hit]:
+        """The hits that overlap [start, end)."""
+        return [h for h in self.hits_in(start - self.longest_hit, end) if h.end > start]
+
     def in_sentence(self, i: int, tables: Iterable[str]) -> list[Hit]:
         s, e = self.sents[i]
         want = set(tables)
-        return [h for h in self.hits if h.table in want and s <= h.start < e]
+        return [h for h in self.hits_in(s, e) if h.table in want]
 
     def _main_country(self) -> str | None:
         counts: dict[str, int] = {}
@@ -327,12 +337,14 @@ class _Draft:
 
     def last_place_before(self, offset: int) -> str | None:
         """The registry place named last before `offset` (a text that never names its country)."""
-        places = [k for h in self.hits if h.table == PLACE and h.end <= offset and (k := self.place_key(h.value))]
-        return places[-1] if places else None
+        before = reversed(self.hits_in(0, offset))
+        return next(
+            (k for h in before if h.table == PLACE and h.end <= offset and (k := self.place_key(h.value))), None
+        )
 
     def last_person_before(self, offset: int) -> str | None:
-        people = [h for h in self.hits if h.table == PERSON and h.end <= offset]
-        return people[-1].value if people else None
+        before = reversed(self.hits_in(0, offset))
+        return next((h.value for h in before if h.table == PERSON and h.end <= offset), None)
 
     def speaker_at(self, h: Hit) -> str | None:
         """The actor a speaker mention names: a registry person or state, a group, or an alias."""
@@ -350,6 +362,7 @@ class _Draft:
     # -- events --------------------------------------------------------------------------------
     def events(self) -> list[_Event]:
         mentions: list[_Event] = []
+        sentence_dates: dict[int, list[DateFound]] = {}
         for h in self.hits:
             if h.table != "trigger":
                 continue
@@ -375,9 +388,11 @@ class _Draft:
                 location, loc_rule = last, "place.last-named"
             else:
                 continue  # nowhere to put it: an event needs a place
-            found = dates_in(
-                self.text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
-            )
+            if i not in sentence_dates:  # read once per sentence, however many triggers it holds
+                sentence_dates[i] = dates_in(
+                    self.text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
+                )
+            found = sentence_dates[i]
             if found:
                 date = min(found, key=lambda d: (abs(d.start - h.start), -_PRECISION_RANK[d.precision]))
                 # a month written out ("Kerusuhan Mei 1998 … pada 13 Mei - 15 Mei 1998") is refined by a full date of
@@ -427,7 +442,7 @@ class _Draft:
     def roles(self, ev: _Event) -> None:
         i = ev.sentence
         s, e = self.sents[i]
-        sent_hits = [h for h in self.hits if s <= h.start < e]
+        sent_hits = self.hits_in(s, e)
         people = [h for h in sent_hits if h.table == PERSON]
         positions = [h for h in sent_hits if h.table == POSITION]
         if ev.type in ("meeting", "summit"):
@@ -451,22 +466,29 @@ class _Draft:
                     )
             return
         markers = [h for h in sent_hits if h.table == "target-marker"]
+        marker_ends = sorted(m.end for m in markers)
         aux = self._passive_aux()
         agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
-            after_marker = any(m.end <= g.start and "," not in self.text[m.end : g.start] for m in markers)
+            # the nearest target marker before the group, with no comma between (a farther one has the same comma)
+            at = bisect.bisect_right(marker_ends, g.start)
+            last_marker = marker_ends[at - 1] if at else None
+            after_marker = last_marker is not None and "," not in self.text[last_marker : g.start]
+            # the words right before the group (a window: the searches below end there, and stay linear)
+            w = max(s, g.start - _BEFORE)
             # the agent marker right before the group, or before a count of it ("oleh seribuan warga")
             by_agent = re.search(
-                rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[s : g.start], re.I
+                rf"\b(?:{'|'.join(self.lex.agent_markers)})\s+(?:[^\W\d][\w-]*\s+)?$", self.text[w : g.start], re.I
             )
-            clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[s : g.start])
-            if by_agent and g.value == "security-forces" and not self._harm_before(s, by_agent.start()):
+            agent_at = w + by_agent.start() if by_agent else g.start
+            clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[w : g.start])
+            if by_agent and g.value == "security-forces" and not self._harm_before(s, agent_at):
                 # "stopped by police", "checked by police": the police act in the event, they harm no one
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.actor-verb"))
             elif ev.type in _VIOLENT and (by_agent or (agent_after and not after_marker) or clause_subject):
                 agent_after = agent_after or bool(by_agent)
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
-            elif ev.type in _CROWD and by_agent and self._harm_before(s, by_agent.start()):
+            elif ev.type in _CROWD and by_agent and self._harm_before(s, agent_at):
                 continue  # "beaten by police during the protest": the agent of a harm, read by agents_of_harm
             elif ev.type in _CROWD and by_agent:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.perpetrator-agent"))
@@ -506,7 +528,9 @@ class _Draft:
             near = "|".join(map(re.escape, self.lex.proximity_markers))
             for f in (h for h in sent_hits if h.table == "facility" and window[0] <= h.start < window[1]):
                 if near and re.search(
-                    rf"\b(?:{near})\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$", self.text[s : f.start], re.I
+                    rf"\b(?:{near})\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}$",
+                    self.text[max(s, f.start - _BEFORE) : f.start],
+                    re.I,
                 ):
                     continue  # "in the vicinity of the police headquarters": a landmark, not a target
                 if within is not None:
@@ -522,7 +546,7 @@ class _Draft:
         """Whether civilians named in an attack's sentence are its victims: named after the attack's word ("the attack
         on civilians"), or before it with a count of the harmed after them ("four civilians … were killed"); not
         where they own what was attacked ("rumah warga", "the homes of residents")."""
-        s = self.sents[self.sentence_of(g.start)][0]
+        s = max(self.sents[self.sentence_of(g.start)][0], g.start - _BEFORE)  # a window: the searches end at g
         owners = "|".join(map(re.escape, self.lex.possession_nouns))
         if owners and re.search(rf"\b(?:{owners})\s+(?:the\s+|para\s+)?$", self.text[s : g.start], re.I):
             return False
@@ -565,7 +589,7 @@ class _Draft:
             role = self.lex.role_labels.get(label)
             if role is None:
                 continue
-            people = [h for h in self.hits if line.start(2) <= h.start < line.end(2) and h.table == PERSON]
+            people = [h for h in self.hits_in(line.start(2), line.end(2)) if h.table == PERSON]
             if len(people) > _ROW_MAX_PEOPLE:
                 continue  # a long roster of officials is who governed, not who took part
             for item in re.finditer(r"[^,|*;]+", line.group(2)):
@@ -573,7 +597,7 @@ class _Draft:
                 first = words.split()[0].lower() if words.split() else ""
                 start = line.start(2) + item.start() + item.group(0).index(words) if words else 0
                 end = start + len(words)
-                inside = [h for h in self.hits if start <= h.start and h.end <= end]
+                inside = [h for h in self.hits_in(start, end) if h.end <= end]
                 common_noun = any(h.table == GROUP for h in inside)
                 if not re.search(r"[^\W\d]", words) or first in self.lex.numbers:
                     continue  # a count ("Tiga gereja …"), not an actor
@@ -634,7 +658,7 @@ class _Draft:
                 h.table == GROUP and h.value == "group"
             ):
                 continue
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
                 # "killed by", "an attack by", "dihancurkan oleh", "the massacre of the villagers by"
@@ -654,7 +678,9 @@ class _Draft:
     def _harm_before(self, s: int, end: int) -> bool:
         """Whether a harm verb ends right before `end` ("killed" of "killed by"), in the sentence starting at `s`."""
         verbs = "|".join(map(re.escape, self.lex.harm_verbs))
-        return bool(verbs) and re.search(rf"\b(?:{verbs})\s+$", self.text[s:end], re.I) is not None
+        return (
+            bool(verbs) and re.search(rf"\b(?:{verbs})\s+$", self.text[max(s, end - _BEFORE) : end], re.I) is not None
+        )
 
     def _actor_at(self, h: Hit) -> str | None:
         """The actor a hit names (a registry actor, or a group of the article), else None."""
@@ -682,7 +708,7 @@ class _Draft:
             actor = self._actor_at(h) if h.table != GROUP or h.value != "group" else None
             if actor is None:
                 continue
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             if lists and re.search(rf"\b(?:{lists})\b", self.text[s : h.start], re.I):
                 # "Among the victims killed were a guard and four policemen": each actor of the list was harmed
                 out.append(("target", actor, (h.start, h.end), "role.victim-list"))
@@ -710,7 +736,7 @@ class _Draft:
                 elif security:
                     out.append(("participant", actor, (h.start, h.end + m.end()), "role.actor-verb"))
                 continue
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
             acting = m is not None and lex.actor_verbs.get(m.group(0).split()[0].lower()) == "act"
             if m is not None and security and acts and agents and acting:
@@ -756,7 +782,7 @@ class _Draft:
             actor = self._actor_at(h) if not noun and (h.table != GROUP or h.value != "group") else None
             if actor is None and not noun:
                 continue
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             m = re.search(
                 rf"\b(?:{harms})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?:{word})?$",
                 self.text[s : h.start],
@@ -798,7 +824,7 @@ class _Draft:
             joins = "|".join(map(re.escape, self.lex.name_links["and"]))
             pos = t.end + link.end()
             sides: list[Hit] = []
-            for h in sorted((h for h in self.hits if pos <= h.start < e), key=lambda h: h.start):
+            for h in self.hits_in(pos, e):
                 gap = self.text[pos : h.start]
                 first = not sides and re.fullmatch(r"(?:[\w-]+\s+){0,2}", gap)
                 joined = sides and re.fullmatch(rf"\s*,?\s*(?:{joins})\s+(?:[\w-]+\s+){{0,2}}", gap, re.I)
@@ -806,7 +832,11 @@ class _Draft:
                     break
                 sides.append(h)
                 pos = h.end
-            before = [h for h in self.hits if h.end <= t.start and re.fullmatch(r"\s+", self.text[h.end : t.start])]
+            before = [
+                h
+                for h in self.hits_in(t.start - self.longest_hit - _BEFORE, t.start)
+                if h.end <= t.start and re.fullmatch(r"\s+", self.text[h.end : t.start])
+            ]
             for h in [*before[-1:], *sides]:
                 actor = self._actor_at(h) if h.table != PERSON_NOUN else None
                 if actor is None and h.table in (PERSON_NOUN, GROUP):
@@ -845,7 +875,7 @@ class _Draft:
         if words[0] in self.lex.person_titles or words[0] in self.lex.months or words[0] in self.lex.weekdays:
             return None
         organisation = any(w.strip("'’s") in self.lex.organisation_words for w in words)
-        for h in (h for h in self.hits if h.start < name_end and s < h.end and h.table not in ("trigger", "reporting")):
+        for h in (h for h in self.hits_over(s, name_end) if h.table not in ("trigger", "reporting")):
             if not (organisation and h.table == PLACE and (h.end - h.start) < (e - s)):
                 return None  # a name the registry or the lexicons know (a place in a group's name is no matter)
         return s, e
@@ -981,7 +1011,7 @@ class _Draft:
             if m is not None:
                 out.append((h, (h.start, h.end + m.end())))
                 continue
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             before = re.search(rf"\b(?:{harms})\b[\s,]+(?:[\w-]+[\s,]+){{0,5}}$", self.text[s : h.start], re.I)
             if harms and before is not None:
                 out.append((h, (h.start, h.end)))
@@ -1062,7 +1092,7 @@ class _Draft:
                 continue
             m = re.match(rf"(?:\s+[\w'-]+){{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
             # the words between go on with the actor's own name, they name no other actor ("Police said X was behind")
-            if m is not None and not any(h.end < o.start < h.end + m.end() and self._actor_at(o) for o in self.hits):
+            if m is not None and not any(self._actor_at(o) for o in self.hits_in(h.end + 1, h.end + m.end())):
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
         return out
 
@@ -1110,7 +1140,7 @@ class _Draft:
         if not nouns or not markers:
             return out
         for h in (h for h in self.hits if h.table in (REGISTRY_GROUP, ORGANISATION)):
-            s = self.sents[self.sentence_of(h.start)][0]
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             pattern = rf"\b(?:{nouns})\b(?:\s+[\w,]+){{0,4}}?\s+(?:{markers})\s+(?:(?:the|kelompok)\s+)?$"
             m = re.search(pattern, self.text[s : h.start], re.I)
             if m is not None:
@@ -1567,7 +1597,7 @@ class _Draft:
                 victim = None
             if victim is None and counts in _HARMED:
                 # who was harmed, in the figure's own words ("5 police officers were killed"): a group of the article
-                named = [h for h in self.hits if h.table == GROUP and h.value != "group" and start < h.start < span_end]
+                named = [h for h in self.hits_in(start + 1, span_end) if h.table == GROUP and h.value != "group"]
                 victim = self.group_key(named[0]) if named else None
             if start in seen:
                 continue
@@ -1708,7 +1738,7 @@ class _Draft:
         if m is None:
             return None
         s, e = start + m.start(1), start + m.end(1)
-        if any(h.start < e and s < h.end for h in self.hits if h.table not in ("reporting", "trigger")):
+        if any(h.table not in ("reporting", "trigger") for h in self.hits_over(s, e)):
             return None  # a registry name, a place, a group: not a new person
         tokens = [(t.start(), t.group(0)) for t in re.finditer(r"\S+", self.text[s:e])]
         while tokens and tokens[0][1].lower().strip(".") in self.lex.person_titles:
@@ -1756,7 +1786,7 @@ class _Draft:
         # the account starts where the person is first reported speaking after presenting
         for i in range(self.sentence_of(own[0].span[0]) + 1, len(self.sents)):
             s, e = self.sents[i]
-            sent_hits = [h for h in self.hits if s <= h.start < e]
+            sent_hits = self.hits_in(s, e)
             reporting = [h for h in sent_hits if h.table == "reporting"]
             if reporting:
                 others = [c for c in claims if s <= c.span[0] < e and c.speaker != person.value]
