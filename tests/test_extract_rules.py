@@ -1160,3 +1160,38 @@ def test_new_perpetrators_victims_and_objects(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # lexicons v17: a range told in words is its low bound, at least
+        ("en", "Between 20 and 30 people were killed in the riot in Strelsau.", {(20, "at-least", "killed")}),
+        ("id", "Antara 20 hingga 30 orang tewas dalam kerusuhan di Strelsau.", {(20, "at-least", "killed")}),
+        # a description between commas goes with the count before it
+        (
+            "en",
+            "At least 14 people, including four children, were killed in the attack in Strelsau.",
+            {(14, "at-least", "killed")},
+        ),
+        ("id", "Polisi menahan 120 orang, sebagian besar mahasiswa, di Strelsau.", {(120, "exact", "arrested")}),
+        # orders of magnitude; a number word inside one is no count of its own
+        ("en", "Scores of people were injured in the riot in Strelsau.", {(20, "more-than", "injured")}),
+        ("id", "Belasan orang terluka dalam bentrokan di Strelsau.", {(10, "more-than", "injured")}),
+        ("id", "Ratusan ribu orang mengikuti aksi di Strelsau.", {(100000, "more-than", "participants")}),
+        ("id", "Puluhan ribu orang berunjuk rasa di Strelsau.", {(10000, "more-than", "participants")}),
+        # a toll of people killed; people displaced, by the verb before them
+        ("en", "The number of people killed in the riot in Strelsau rose to 21.", {(21, "exact", "killed")}),
+        ("en", "The riot in Strelsau displaced about 2,000 residents.", {(2000, "about", "displaced")}),
+        # a label and its colon before the number, inside a line
+        (
+            "id",
+            "Kerusuhan di Strelsau. Korban tewas: 5 orang, korban luka: 20 orang.",
+            {(5, "exact", "killed"), (20, "exact", "injured")},
+        ),
+    ],
+)
+def test_ranges_asides_and_magnitudes(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures

@@ -1346,6 +1346,10 @@ class _Draft:
                 if all(m.end() <= ts or m.start() >= te for ts, te in taken):
                     taken.append((m.start(), m.end()))
                     candidates.append((self.lex.magnitudes[phrase], m.start(), m.end(), "magnitude"))
+        # a number word inside an order of magnitude is part of it ("puluhan ribu" is no "ribu", 1000)
+        candidates = [
+            c for c in candidates if c[3] == "magnitude" or not any(ts <= c[1] and c[2] <= te for ts, te in taken)
+        ]
         nobody = [(h.start, h.end) for h in self.hits if h.table == "none-figure"]
         candidates = [c for c in candidates if not any(s <= c[1] < e for s, e in nobody)]  # "no one was killed"
         return sorted(candidates, key=lambda c: c[1])
@@ -1397,9 +1401,9 @@ class _Draft:
 
     @staticmethod
     def _ends_with(before: str, phrase: str) -> bool:
-        """Whether `before` ends with the word or phrase, nothing but spaces after it ("…which killed ",
-        "wounding "; not "238 killed, ")."""
-        return re.search(r"(?:^|[^\w-])" + re.escape(phrase) + r"\s+$", before, re.I) is not None
+        """Whether `before` ends with the word or phrase, nothing but spaces (or a label's colon) after it
+        ("…which killed ", "wounding ", "korban tewas: "; not "238 killed, ")."""
+        return re.search(r"(?:^|[^\w-])" + re.escape(phrase) + r"\s*:?\s+$", before, re.I) is not None
 
     def _counting_verb(self, before: str) -> str | None:
         """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), else None."""
@@ -1504,6 +1508,18 @@ class _Draft:
                 if kind == "plain"
                 else None
             )
+            # "between 20 and 30", "antara 20 hingga 30": a range in words, opened by the word before it
+            opener = "|".join(map(re.escape, self.lex.range_openers))
+            if (
+                rng is None
+                and kind == "plain"
+                and opener
+                and re.search(rf"\b(?:{opener})\s+$", self.text[s:start][-40:], re.I)
+            ):
+                joins = "|".join(re.escape(w) for w in self.lex.range_words if w.isalpha())
+                rng = re.match(
+                    rf"\s+(?:{joins})\s+(\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e], re.I
+                )
             high = None
             if rng is not None and int(rng.group(1).replace(sep, "")) > value:
                 high = int(rng.group(1).replace(sep, ""))
@@ -1512,6 +1528,10 @@ class _Draft:
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
             tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
             tail = re.sub(numbers.TAG + ">", " ", tail)  # a tag of wikitext: "12 killed<br>30 injured"
+            # a description between commas goes with the count: "14 people, including four children, were killed"
+            asides = "|".join(map(re.escape, self.lex.count_asides))
+            if asides:
+                tail = re.sub(rf"^([^,]*),\s*(?:{asides})\b[^,.;:]*,", r"\1", tail, flags=re.I)
             # "5 atau 7 orang tewas", "5 or 6 people": the words after the alternative count both
             tail = re.sub(rf"^\s*(?:{alternatives})\s+\d[\d.,]*", " ", tail, flags=re.I)
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]

@@ -98,6 +98,10 @@ class Lexicon:
     toll_nouns: dict[str, str]
     #: words after a clash's word that name its sides ("clashes between X and Y", "bentrok dengan Y")
     clash_links: tuple[str, ...]
+    #: words before a range told in words ("between 20 and 30"), and words that open a description between commas
+    #: after a count ("14 people, including four children, were killed")
+    range_openers: tuple[str, ...]
+    count_asides: tuple[str, ...]
     #: words that introduce a name the registry lacks ("the", "kelompok"), and words of a name that make it a group's
     #: ("Front", "Gerakan"): a new group of the article rather than a new person
     name_intros: tuple[str, ...]
@@ -211,6 +215,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
             name_intros=tuple(str(v).lower() for v in data["name_intros"]),
             organisation_words=frozenset(str(v).lower() for v in data["organisation_words"]),
+            range_openers=tuple(str(v).lower() for v in data["range_openers"]),
+            count_asides=tuple(str(v).lower() for v in data["count_asides"]),
             clash_links=tuple(str(v).lower() for v in data["clash_links"]),
             toll_nouns={str(k).lower(): str(v) for k, v in data["toll_nouns"].items()},
             toll_verbs=tuple(str(v).lower() for v in data["toll_verbs"]),
