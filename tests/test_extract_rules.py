@@ -1195,3 +1195,28 @@ def test_ranges_asides_and_magnitudes(
     lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
 ) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: who was convicted or sentenced for the event is its perpetrator
+        (
+            "en",
+            "An attack took place in Strelsau. In 2024 Josef Novak was sentenced to death.",
+            {("perpetrator", "josef-novak")},
+        ),
+        ("id", "Serangan terjadi di Strelsau. Budi Santoso divonis mati pada 2024.", {("perpetrator", "budi-santoso")}),
+        (
+            "en",
+            "An attack took place in Strelsau. The Red Hand Brigade was found guilty.",
+            {("perpetrator", "red-hand")},
+        ),
+        # a sentence that is no conviction names no one
+        ("en", "An attack took place in Strelsau. Josef Novak was interviewed.", set()),
+    ],
+)
+def test_the_convicted_are_perpetrators(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

@@ -87,6 +87,7 @@ RULES: dict[str, float] = {
     "role.object-of-harm": 0.5,
     "role.party-to-clash": 0.5,
     "role.named-agent": 0.5,
+    "role.convicted": 0.5,
     "role.subject-of-harm": 0.4,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -936,6 +937,29 @@ class _Draft:
                 if span is not None:
                     key = self._new_actor(span, "perpetrator")
                     out.append(("perpetrator", key, (span[0], m.end()), "role.named-agent"))
+        return out
+
+    def convicted(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """Who was convicted or sentenced for the event ("Budi Santoso was sentenced to death", "Imam Samudra
+        divonis mati", "the Red Hand Brigade members were convicted"): the actor or the new name right before the
+        verb, a perpetrator (the set reads a source's own statement of a conviction so)."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        verbs = "|".join(map(re.escape, sorted(self.lex.conviction_verbs, key=len, reverse=True)))
+        if not verbs:
+            return out
+        aux = self._passive_aux()
+        for m in re.finditer(
+            rf"(?<=\S)[ \t]+{aux}(?:also\s+|later\s+|juga\s+|kemudian\s+)?(?:{verbs})\b", self.text, re.I
+        ):
+            s = max(self.sents[self.sentence_of(m.start())][0], m.start() - _BEFORE)
+            named = next((h for h in reversed(self.hits_in(s, m.start())) if h.end == m.start()), None)
+            actor = self._actor_at(named) if named is not None else None
+            if named is not None and actor is not None:
+                out.append(("perpetrator", actor, (named.start, m.end()), "role.convicted"))
+                continue
+            span = self.new_person(s, m.start() + 1, after_marker=False)
+            if span is not None:
+                out.append(("perpetrator", self.person_key(span), (span[0], m.end()), "role.convicted"))
         return out
 
     def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -1870,6 +1894,7 @@ class _Draft:
             + self.objects_of_harm()
             + self.parties_to_clashes()
             + self.named_agents()
+            + self.convicted()
             + self.claimed_by()
             + self.organisers()
         )

@@ -101,6 +101,8 @@ class Lexicon:
     #: words before a range told in words ("between 20 and 30"), and words that open a description between commas
     #: after a count ("14 people, including four children, were killed")
     range_openers: tuple[str, ...]
+    #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was convicted or sentenced, a perpetrator
+    conviction_verbs: tuple[str, ...]
     count_asides: tuple[str, ...]
     #: words that introduce a name the registry lacks ("the", "kelompok"), and words of a name that make it a group's
     #: ("Front", "Gerakan"): a new group of the article rather than a new person
@@ -215,6 +217,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
             name_intros=tuple(str(v).lower() for v in data["name_intros"]),
             organisation_words=frozenset(str(v).lower() for v in data["organisation_words"]),
+            conviction_verbs=tuple(str(v).lower() for v in data["conviction_verbs"]),
             range_openers=tuple(str(v).lower() for v in data["range_openers"]),
             count_asides=tuple(str(v).lower() for v in data["count_asides"]),
             clash_links=tuple(str(v).lower() for v in data["clash_links"]),
