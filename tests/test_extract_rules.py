@@ -1220,3 +1220,27 @@ def test_the_convicted_are_perpetrators(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # lexicons v17: infobox labels of participants, casualties and the injured
+        (
+            "en",
+            "The Strelsau bombing was an attack in Strelsau.\nNo. of participants\n5",
+            {(5, "exact", "participants")},
+        ),
+        ("en", "The Strelsau bombing was an attack in Strelsau.\nCasualties | 12 |", {(12, "exact", "casualties")}),
+        (
+            "id",
+            "Bom Strelsau adalah serangan di Strelsau.\nJumlah peserta | 5.000 |",
+            {(5000, "exact", "participants")},
+        ),
+        ("id", "Bom Strelsau adalah serangan di Strelsau.\nLuka | 12 |", {(12, "exact", "injured")}),
+    ],
+)
+def test_more_infobox_labels(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
