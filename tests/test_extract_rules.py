@@ -1244,3 +1244,46 @@ def test_more_infobox_labels(
     lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
 ) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # lexicons v17: a word such as "officers" between a force and its passive; among the victims
+        (
+            "en",
+            "A riot broke out in Strelsau. Two police officers were injured by stones.",
+            {("target", "ruritanian-state-police")},
+        ),
+        (
+            "en",
+            "A riot broke out in Strelsau. A policeman was among the victims.",
+            {("target", "ruritanian-state-police")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Seorang polisi menjadi korban penikaman.",
+            {("target", "ruritanian-state-police")},
+        ),
+        # setting fire, storming; police firing tear gas act in the event
+        (
+            "en",
+            "A riot broke out in Strelsau. The mob set fire to the police station.",
+            {("perpetrator", "group:mob"), ("target", "police-station")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Ratusan warga menyerbu pasar.",
+            {("perpetrator", "group:warga"), ("target", "pasar")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Polisi menembakkan gas air mata untuk membubarkan massa.",
+            {("participant", "ruritanian-state-police")},
+        ),
+    ],
+)
+def test_forces_harmed_and_acting(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles

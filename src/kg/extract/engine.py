@@ -718,7 +718,8 @@ class _Draft:
             # a group's name goes on in capitalised words and linking words: "warga Indonesia keturunan Tionghoa"
             links = "|".join(map(re.escape, lex.name_links["of"]))
             name = rf"(?:\s+(?:(?-i:[A-Z])[\w-]*|{links})){{0,4}}" if links else ""
-            m = re.match(rf"{name}\s+{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
+            # ("Two Brimob officers were injured": a word such as "officers" before the auxiliary too)
+            m = re.match(rf"{name}\s+{adverbs}{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
             if m is not None:
                 out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
                 continue
