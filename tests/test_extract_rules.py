@@ -1287,3 +1287,90 @@ def test_forces_harmed_and_acting(
     lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
 ) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles", "figures"),
+    [
+        # a review of the session-10 rules, each case a wrong reading it found
+        # an active verb standing alone did act ("attacked on Monday"); a force that intervened takes part
+        ("en", "The Red Hand Brigade attacked on Monday in Zenda.", {("perpetrator", "red-hand")}, set()),
+        (
+            "en",
+            "The riot in Zenda on Monday ended after police intervened.",
+            {("participant", "ruritanian-state-police")},
+            set(),
+        ),
+        # who investigates or arrests the one behind an attack is not behind it
+        ("en", "Police are investigating who was behind the attack in Zenda on Monday.", set(), set()),
+        (
+            "id",
+            "Polisi menangkap dalang kerusuhan di Zenda pada Senin.",
+            {("participant", "ruritanian-state-police")},
+            set(),
+        ),
+        # the agent of a relative clause after a comma is no agent of the attack
+        (
+            "en",
+            "Police attacked the march in Zenda on Monday, which was led by Rudolf Rassendyll.",
+            {("perpetrator", "ruritanian-state-police")},
+            set(),
+        ),
+        # imprisoned is no conviction
+        ("en", "Rudolf Rassendyll was imprisoned after the attack in Zenda on Monday.", set(), set()),
+        # a conjunction ends what a harm verb harmed
+        (
+            "en",
+            "Two villagers were killed and police arrested three men in Zenda on Monday.",
+            {("participant", "ruritanian-state-police"), ("target", "group:villagers")},
+            {(2, "exact", "killed"), (3, "exact", "arrested")},
+        ),
+        # only linking words between an auxiliary and the event's word make a passive
+        ("en", "Rebels were planning attacks in Zenda on Monday.", {("perpetrator", "group:rebels")}, set()),
+        # a count opening the sentence is no part of the group's name
+        (
+            "en",
+            "Two men attacked a priest in Zenda on Monday.",
+            {("perpetrator", "group:men"), ("target", "group:priest")},
+            set(),
+        ),
+        # the toll nearest the number counts it
+        (
+            "en",
+            "The death toll from the riot in Zenda on Monday reached 5 on Tuesday and the number of injured rose to 40",
+            set(),
+            {(5, "exact", "killed"), (40, "exact", "injured")},
+        ),
+        # "seorang" and a verb is no singular victim; a group followed by its harm is no perpetrator
+        ("id", "Seorang saksi melihat warga tewas dalam kerusuhan di Zenda.", {("target", "group:warga")}, set()),
+        ("id", "Belasan ribu orang berunjuk rasa di Zenda.", set(), {(10000, "more-than", "participants")}),
+        # "a terrorist shooting" describes the event; "Russian shelling" names no group
+        ("en", "A terrorist shooting in Zenda on Monday killed three people.", set(), {(3, "exact", "killed")}),
+        ("en", "Five people were killed by Russian shelling in Zenda on Monday.", set(), {(5, "exact", "killed")}),
+        # a group on the line above a clash's word is no side of it
+        (
+            "en",
+            "Rebels\n\nClashes with police broke out in Zenda on Monday.",
+            {("participant", "ruritanian-state-police")},
+            set(),
+        ),
+    ],
+)
+def test_review_of_session_10(
+    lang: str,
+    text: str,
+    roles: set[tuple[str, str]],
+    figures: set[tuple[int, str, str]],
+    with_police: LoadedRegistry,
+) -> None:
+    ann = _draft(lang, text, with_police)
+    assert (_roles(ann), {(f.value, f.qualifier, f.counts) for f in ann.figures}) == (roles, figures)
+
+
+def test_a_force_noun_needs_a_place_s_name(tmp_path: Path) -> None:
+    """Review of session 10: "Armed soldiers" do not name "Armed Forces of Ruritania"; "Ruritanian troops" would."""
+    forces = POLICE + "  - id: raf\n    label: {en: Armed Forces of Ruritania, id: Angkatan Bersenjata Ruritania}\n"
+    file = tmp_path / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", forces), encoding="utf-8")
+    ann = _draft("en", "Riots broke out in Strelsau. Armed soldiers shot two men.", load_registry(file))
+    assert "raf" not in {actor for _, actor in _roles(ann)}

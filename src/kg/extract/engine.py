@@ -33,7 +33,7 @@ from kg.extract import numbers
 from kg.extract.dates import DateFound, dates_in
 from kg.extract.known import KnownEvent, match, period, place_tree
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon
-from kg.extract.matching import Hit, find_hits, name_index, quote, sentences
+from kg.extract.matching import Hit, Quoter, find_hits, name_index, sentences
 from kg.extract.names import GROUP, ORGANISATION, PERSON, PERSON_NOUN, PLACE, POSITION, REGISTRY_GROUP, STATE
 from kg.iris import is_key
 
@@ -121,6 +121,8 @@ _RETROSPECTIVE_DAYS = 365
 _ROW_CHARS = 200
 #: how far before a number its qualifier and counting verb are looked for (characters)
 _BEFORE = 200
+#: how far from an incident's word (characters, each side, within its sentence) its parties are looked for
+_PARTY_CHARS = 400
 #: the rules of a date that names its day outright
 _FULL_DATE_RULES = ("date.explicit", "date.day-month", "date.range-start")
 #: the type of a new group an infobox row names, by its role
@@ -466,9 +468,15 @@ class _Draft:
                         ("speaker", actor.value, (actor.start, self._words_after(verb.end, 4)), "role.speaker")
                     )
             return
+        # an incident's parties are named near its word: a window of the sentence around it (a sentence that goes on
+        # for pages names other incidents' parties there, and reading all of them for each word is quadratic)
+        sent_hits = self.hits_in(max(s, ev.trigger.start - _PARTY_CHARS), min(e, ev.trigger.end + _PARTY_CHARS))
         markers = [h for h in sent_hits if h.table == "target-marker"]
         marker_ends = sorted(m.end for m in markers)
         aux = self._passive_aux()
+        links = "|".join(map(re.escape, sorted(self.lex.subject_links, key=len, reverse=True)))
+        adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
+        victims = "|".join(map(re.escape, sorted(self.lex.victim_verbs, key=len, reverse=True)))
         agent_after = False  # a group after "oleh"/"by" has been seen: the groups listed after it are agents too
         for g in (h for h in sent_hits if h.table == GROUP and h.value != "group"):
             # the nearest target marker before the group, with no comma between (a farther one has the same comma)
@@ -483,6 +491,11 @@ class _Draft:
             )
             agent_at = w + by_agent.start() if by_agent else g.start
             clause_subject = g.start > ev.trigger.start and re.search(r"(?:^|[,;:]\s*)$", self.text[w : g.start])
+            harmed = victims and re.match(
+                rf"\s+{adverbs}{aux}{adverbs}(?:{victims})\b", self.text[g.end : g.end + 80], re.I
+            )
+            if harmed:
+                continue  # "warga tewas", "policemen were injured": harmed, a target (victims_and_actors reads it)
             if by_agent and g.value == "security-forces" and not self._harm_before(s, agent_at):
                 # "stopped by police", "checked by police": the police act in the event, they harm no one
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.actor-verb"))
@@ -500,9 +513,7 @@ class _Draft:
             elif ev.type in _ATTACKS and g.start < ev.trigger.start and g.value == "security-forces":
                 continue  # named before an attack, a security force is a party only where a verb says how
             elif (
-                ev.type in _VIOLENT
-                and aux
-                and re.fullmatch(rf"\s+{aux}(?:\w+\s+)?", self.text[g.end : ev.trigger.start])
+                ev.type in _VIOLENT and aux and re.fullmatch(rf"\s+{aux}{adverbs}", self.text[g.end : ev.trigger.start])
             ):
                 # "villagers were attacked by a mob": the group before a passive of the event's word was harmed
                 ev.roles.append(("target", self.group_key(g), (g.start, ev.trigger.end), "role.victim-of-harm"))
@@ -643,7 +654,7 @@ class _Draft:
         carried = "|".join(map(re.escape, sorted(self.lex.agent_verbs, key=len, reverse=True)))
         # past where and when it happened ("the attack in X on 3 March was carried out by", "penyerangan di X
         # dilancarkan oleh"), within the sentence
-        place = r"(?:[^\s.;:!?]+\s+){0,8}?"
+        place = r"(?:[^\s,.;:!?]+\s+){0,8}?"  # not past a comma: "…, which was led by X" is no attack's agent
         victims_of += rf"(?:{place}(?:{carried})\s+)?" if carried else ""
         return rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
 
@@ -723,12 +734,11 @@ class _Draft:
             if m is not None:
                 out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
                 continue
-            m = re.match(rf"\s+{adverbs}(?:{acts})\b", after, re.I) if acts else None
+            m = re.match(rf"\s+{adverbs}(?P<verb>{acts})\b", after, re.I) if acts else None
             security = actor in self.security or (h.table == GROUP and h.value == "security-forces")
-            if m is not None and self._reduced_passive(h.end + m.end()):
+            if m is not None and self._reduced_passive(h.end + m.start("verb"), h.end + m.end()):
                 # "three policemen killed in the attack": harmed, as "were killed" says
-                if m.group(0).split()[-1].lower() in lex.victim_verbs:
-                    out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
+                out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
                 continue
             if m is not None:
                 verb = m.group(0).split()[-1].lower()
@@ -751,14 +761,16 @@ class _Draft:
         its passive on the verb (di-) and needs none."""
         return r"(?:was|were|is|are|had\s+been|have\s+been|has\s+been)\s+" if self.lex.language == "en" else ""
 
-    def _reduced_passive(self, verb_end: int) -> bool:
-        """Whether the English verb ending at `verb_end` is a participle with no object ("three policemen killed in
-        the attack", "shops looted during the riot"): its subject was harmed, it did nothing."""
-        if self.lex.language != "en":
+    def _reduced_passive(self, verb_start: int, verb_end: int) -> bool:
+        """Whether the English verb at [verb_start, verb_end) is a participle with no object ("three policemen killed
+        in the attack", "two journalists killed Monday"): its subject was harmed, it did nothing. Only verbs that
+        always take an object can tell so ("rebels attacked at dawn" did attack)."""
+        if self.lex.language != "en" or self.text[verb_start:verb_end].lower() not in self.lex.participle_verbs:
             return False
         nxt = re.match(r"\s*([\w'-]+|[^\w\s]|$)", self.text[verb_end : verb_end + 40])
         word = nxt.group(1).lower() if nxt else ""
-        return word in self.lex.participle_followers or not word or not (word[0].isalnum())
+        followers = (self.lex.participle_followers, self.lex.weekdays, self.lex.months)
+        return not word or not word[0].isalnum() or any(word in table for table in followers)
 
     def objects_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Who a harm was done to, read from the verb right before them: "attacked a priest", "wounding three police
@@ -777,8 +789,19 @@ class _Draft:
         links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
         adverbs = rf"(?:(?:{links})\s+){{0,2}}" if links else ""
         # never the agent marker or a preposition: "shot by X" names who shot, "killed in X" where
-        stops = "|".join(map(re.escape, (*lex.agent_markers, *lex.participle_followers)))
-        word = rf"(?!(?:{stops})\s)[^\W\d][\w-]*\s+" if stops else r"[^\W\d][\w-]*\s+"
+        # nor a conjunction ("were killed and police arrested") nor what a group owns ("membakar rumah warga")
+        stops = "|".join(
+            map(
+                re.escape,
+                (
+                    *lex.agent_markers,
+                    *lex.participle_followers,
+                    *_CONJUNCTIONS,
+                    *(p.split()[0] for p in lex.possession_nouns),
+                ),
+            )
+        )
+        word = rf"(?!(?:{stops})\s)[^\W\d][\w-]*\s+"
         for h in self.hits:
             noun = h.table == PERSON_NOUN
             actor = self._actor_at(h) if not noun and (h.table != GROUP or h.value != "group") else None
@@ -791,19 +814,23 @@ class _Draft:
                 re.I,
             )
             if m is not None and not re.search(r"\b(?:was|were|is|are|been)\s+\S+\s*$", self.text[s : s + m.end()]):
-                key = actor or self.group_key(Hit(h.start, h.end, GROUP, _ROW_GROUP_TYPES["target"]))
+                key = actor or self.group_key(Hit(h.start, h.end, GROUP, h.value))  # a person noun's group type
                 out.append(("target", key, (s + m.start(), h.end), "role.object-of-harm"))
                 continue
             if not noun:
                 continue  # an actor's own harm verb after it is read by victims_and_actors
-            v = re.match(rf"\s+{adverbs}(?:{harms})\b", self.text[h.end : h.end + 80], re.I)
-            if v is not None and not self._reduced_passive(h.end + v.end()):
+            v = re.match(rf"\s+{adverbs}(?P<verb>{harms})\b", self.text[h.end : h.end + 80], re.I)
+            if v is not None and not self._reduced_passive(h.end + v.start("verb"), h.end + v.end()):
                 # the group is named by the noun and a capitalised word before it ("ISIS sympathiser"), told with
                 # its determiner ("an ISIS sympathiser attacked")
                 words = re.search(rf"(?:\b({dets})\s+)?((?-i:[A-Z])[\w-]*\s+)?$", self.text[s : h.start], re.I)
+                # a capitalised count or determiner opening the sentence is no part of the name ("Two men")
+                modifier = words.group(2).strip().lower() if words and words.group(2) else ""
+                if modifier in self.lex.numbers or modifier in self.lex.object_determiners:
+                    words = None
                 named = s + words.start(2) if words and words.group(2) else h.start
                 told = s + words.start() if words else h.start
-                key = self.group_key(Hit(named, h.end, GROUP, _ROW_GROUP_TYPES["perpetrator"]))
+                key = self.group_key(Hit(named, h.end, GROUP, h.value))
                 out.append(("perpetrator", key, (told, h.end + v.end()), "role.subject-of-harm"))
         return out
 
@@ -837,12 +864,13 @@ class _Draft:
             before = [
                 h
                 for h in self.hits_in(t.start - self.longest_hit - _BEFORE, t.start)
-                if h.end <= t.start and re.fullmatch(r"\s+", self.text[h.end : t.start])
+                if h.end <= t.start and re.fullmatch(r"[ \t]+", self.text[h.end : t.start])
             ]
             for h in [*before[-1:], *sides]:
                 actor = self._actor_at(h) if h.table != PERSON_NOUN else None
                 if actor is None and h.table in (PERSON_NOUN, GROUP):
-                    actor = self.group_key(Hit(h.start, h.end, GROUP, _ROW_GROUP_TYPES["participant"]))
+                    kind = h.value if h.table == PERSON_NOUN else _ROW_GROUP_TYPES["participant"]
+                    actor = self.group_key(Hit(h.start, h.end, GROUP, kind))
                 if actor is not None:
                     span = (min(h.start, t.start), max(h.end, t.end))
                     out.append(("participant", actor, span, "role.party-to-clash"))
@@ -870,9 +898,17 @@ class _Draft:
                 sorted({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups}, key=len, reverse=True),
             )
         )
-        noun = re.match(rf"\s+(?:{nouns})(?![\w-])", self.text[e : e + 40], re.I) if nouns else None
+        noun = re.match(rf"\s+((?:{nouns}))(?![\w-])", self.text[e : e + 40], re.I) if nouns else None
+        if noun is not None and noun.group(1).lower() in self.lex.groups:
+            return None  # "Black September gunmen": the lexicon's group, read by its own rules
         if noun is not None:
             e += noun.end()
+        after = re.match(r"\s+([a-z][\w-]*)", self.text[e : e + 40])
+        # one capitalised word before a common one is an adjective ("Russian shelling"), unless a preposition or a
+        # conjunction follows ("killed by Papuans in Wamena")
+        common = after is not None and after.group(1) not in {*self.lex.participle_followers, *_CONJUNCTIONS}
+        if noun is None and " " not in self.text[s:e] and common:
+            return None
         words = self.text[s:e].lower().split()
         if words[0] in self.lex.person_titles or words[0] in self.lex.months or words[0] in self.lex.weekdays:
             return None
@@ -979,7 +1015,7 @@ class _Draft:
         things |= {w.rstrip("s") for w in things} | {w for p in self.lex.member_markers for w in p.split()}
         # the name and the verb on one line, the search starting after a word (linear on long runs of spaces)
         for m in re.finditer(rf"(?<=\S)[ \t]+{aux}(?:{victims})\b", self.text, re.I):
-            s = self.sents[self.sentence_of(m.start())][0]
+            s = max(self.sents[self.sentence_of(m.start())][0], m.start() - _BEFORE)  # the words before the verb
             end = m.start() + 1
             # a description between commas after the name: "Budi Santoso, a farmer, was shot dead"
             apposition = re.search(r",[ \t]+[a-z][^,.;:()\n]{0,39},[ \t]*$", self.text[s:end])
@@ -1080,7 +1116,7 @@ class _Draft:
             for t in self.hits
             if t.table == "trigger"
             and " " not in (word := self.text[t.start : t.end].lower())
-            and word not in self.lex.actor_verbs
+            and (word not in self.lex.actor_verbs or word.endswith("ing"))
         }
         for h in self._perpetrator_noun_hits():
             # "a terrorist attack": the noun before an event's word describes the event, it names no one
@@ -1115,7 +1151,10 @@ class _Draft:
             actor = self._actor_at(h)
             if actor is None:
                 continue
-            m = re.match(rf"(?:\s+[\w'-]+){{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
+            # the words between go on with the actor's name (capitalised) or say when ("has", "later"): not "Police
+            # are investigating who was behind"
+            gap = rf"(?:\s+(?:(?-i:[A-Z])[\w'-]*|{'|'.join(map(re.escape, self.lex.claim_gap_words))}))"
+            m = re.match(rf"{gap}{{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
             # the words between go on with the actor's own name, they name no other actor ("Police said X was behind")
             if m is not None and not any(self._actor_at(o) for o in self.hits_in(h.end + 1, h.end + m.end())):
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
@@ -1352,9 +1391,11 @@ class _Draft:
             map(re.escape, sorted((p for p, k in self.lex.counted_after if k in _HARMED), key=len, reverse=True))
         )
         aux = r"(?:was|has\s+been)\s+" if self.lex.language == "en" else ""
+        # the words of the subject; an Indonesian active verb (me-, ber-) ends it ("Seorang saksi melihat warga tewas")
+        noun_word = r"[^\W\d][\w-]*" if self.lex.language == "en" else r"(?!me|ber)[^\W\d][\w-]*"
         if determiners and harmed:
             for m in re.finditer(
-                rf"(?<![\w-])({determiners})[ \t]+(?:[^\W\d][\w-]*[ \t]+){{1,3}}?{aux}"
+                rf"(?<![\w-])({determiners})[ \t]+(?:{noun_word}[ \t]+){{1,3}}?{aux}"
                 rf"(?:also\s+|juga\s+)?(?:{harmed})\b",
                 self.text,
                 re.I,
@@ -1441,9 +1482,8 @@ class _Draft:
         nouns = "|".join(map(re.escape, sorted(self.lex.toll_nouns, key=len, reverse=True)))
         if not verbs or not nouns:
             return None
-        m = re.search(
-            rf"(?:^|[^\w-])({nouns})[^\w-][^,.;:!?()\n]{{0,100}}?(?<![\w-])(?:{verbs})\s+$", before[-200:], re.I
-        )
+        clause = r"[^,.;:!?()\n\d]{0,100}?"  # the words between: one clause, and no count of the toll's own
+        m = re.search(rf"(?:^|[^\w-])({nouns})[^\w-]{clause}(?<![\w-])(?:{verbs})\s+$", before[-200:], re.I)
         return self.lex.toll_nouns[m.group(1).lower()] if m else None
 
     def _words(self, *keys: str) -> str:
@@ -1590,14 +1630,17 @@ class _Draft:
             counts = self._counting_verb(self.text[ws:q_start])
             rule = "figure.counted-before"
             if counts is None:
-                counts = self._toll(self.text[ws:q_start])
-            if counts is None:
                 # a noun and its verb right after the number ("satu rumah dibakar massa") first, then the lexicon's
                 # order ("the two perpetrators were killed" counts the dead)
                 counts = next(
                     (k for p, k in self.lex.counted_after if " " in p and after_text.startswith(f" {p} ")), None
                 )
-                counts = counts or next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
+                rule = "figure.counted-after"
+            if counts is None:
+                # a toll named before the number ("the death toll … reached 5 on Tuesday and …") before a word later
+                counts, rule = self._toll(self.text[ws:q_start]), "figure.counted-before"
+            if counts is None:
+                counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
                 rule = "figure.counted-after"
             if counts is None:
                 counts, rule = self._row_label(start), "figure.row-label"
@@ -1881,6 +1924,7 @@ class _Draft:
     # -- the annotation ------------------------------------------------------------------------
     def annotation(self) -> Annotation:
         lang, lex, text = self.opts.lang, self.lex, self.text
+        cite = Quoter(text)
         events = self.events()
         figures = self.figures()
         if figures and not events:
@@ -2018,7 +2062,7 @@ class _Draft:
                 Venue(
                     id="venue",
                     label=Labels(**{lang: text[v.start : v.end]}),
-                    evidence=quote(text, v.start, v.end),
+                    evidence=cite(v.start, v.end),
                     rule=rule,
                     confidence=conf,
                 )
@@ -2041,7 +2085,7 @@ class _Draft:
                             "role": role,
                             "actor": actor,
                             "as": position,
-                            "evidence": quote(text, *span),
+                            "evidence": cite(*span),
                             "according_to": [k for k in resting_on(span) if k not in resting_on((s, e))],
                             "rule": r,
                             "confidence": c,
@@ -2065,7 +2109,7 @@ class _Draft:
                     precision=ev.date.precision,  # type: ignore[arg-type]
                     location=where,
                     according_to=resting_on((s, e)),
-                    evidence=quote(text, s, e),
+                    evidence=cite(s, e),
                     roles=roles,
                     rule=rule,
                     confidence=round(
@@ -2091,7 +2135,7 @@ class _Draft:
                     high=fig.high,
                     victim=fig.victim,
                     according_to=resting_on(fig.span),
-                    evidence=quote(text, *fig.span),
+                    evidence=cite(*fig.span),
                     rule=rule,
                     confidence=conf,
                 )
@@ -2100,7 +2144,7 @@ class _Draft:
         claim_records: list[ClaimRecord] = []
         for claim in claims:
             rule, conf = _rule(claim.rule, lex)
-            q = quote(text, *claim.span)
+            q = cite(*claim.span)
             words = q if isinstance(q, str) else q.quote
             speaks_there = summit is not None and any(
                 r[1] == claim.speaker for ev in events if ev.key == summit for r in ev.roles
@@ -2123,7 +2167,7 @@ class _Draft:
                 LocalPerson(
                     id=key,
                     label=Labels(**{lang: text[ps:pe]}),
-                    evidence=quote(text, ps, pe),
+                    evidence=cite(ps, pe),
                     rule=rule,
                     confidence=conf,
                 )
@@ -2141,7 +2185,7 @@ class _Draft:
                     id=key,
                     type=group_type,  # type: ignore[arg-type]
                     label=Labels(**{lang: text[h.start : h.end].lower()}),
-                    evidence=quote(text, h.start, h.end),
+                    evidence=cite(h.start, h.end),
                     rule=rule,
                     confidence=conf,
                 )
@@ -2160,7 +2204,7 @@ class _Draft:
                     collective=collective == "1",
                     within=within,
                     label=Labels(**{lang: f"{words} ({where_label})"}),
-                    evidence=quote(text, h.start, h.end),
+                    evidence=cite(h.start, h.end),
                     rule=rule,
                     confidence=conf,
                 )

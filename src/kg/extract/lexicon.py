@@ -103,6 +103,8 @@ class Lexicon:
     range_openers: tuple[str, ...]
     #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was convicted or sentenced, a perpetrator
     conviction_verbs: tuple[str, ...]
+    #: words that may stand between an actor and its claim of responsibility besides its name ("has", "later")
+    claim_gap_words: tuple[str, ...]
     count_asides: tuple[str, ...]
     #: words that introduce a name the registry lacks ("the", "kelompok"), and words of a name that make it a group's
     #: ("Front", "Gerakan"): a new group of the article rather than a new person
@@ -114,10 +116,14 @@ class Lexicon:
     #: nouns for one or more people of no group of the lexicon ("priest", "pendeta"): an actor only right before
     #: or after a harm verb
     person_nouns: tuple[str, ...]
+    #: the group type of a person noun other than civilians ("sympathisers": unnamed-group, "aparat": security-forces)
+    person_noun_types: dict[str, str]
     #: words that may stand between a harm verb and whom it harmed ("attacked the", "menembaki para")
     object_determiners: tuple[str, ...]
     #: words after an English participle that show it has no object ("killed in", "looted during"): a passive
     participle_followers: frozenset[str]
+    #: English verbs that always take an object: bare after their subject, with none, they are passives
+    participle_verbs: frozenset[str]
     #: "<actor> was/were <verb>" (en) or "<actor> <verb>" (id): the actor was harmed, a target of the event
     victim_verbs: tuple[str, ...]
     #: "<actor> <verb>" with the actor acting in the event: a security force is a participant, another actor
@@ -213,10 +219,13 @@ def load_lexicon(lang: Lang) -> Lexicon:
             registry_heads={str(k).lower(): str(v).lower() for k, v in data["registry_heads"].items()},
             subject_links=tuple(str(v).lower() for v in data["subject_links"]),
             person_nouns=tuple(str(v).lower() for v in data["person_nouns"]),
+            person_noun_types={str(k).lower(): str(v) for k, v in data["person_noun_types"].items()},
             object_determiners=tuple(str(v).lower() for v in data["object_determiners"]),
             participle_followers=frozenset(str(v).lower() for v in data["participle_followers"]),
+            participle_verbs=frozenset(str(v).lower() for v in data["participle_verbs"]),
             name_intros=tuple(str(v).lower() for v in data["name_intros"]),
             organisation_words=frozenset(str(v).lower() for v in data["organisation_words"]),
+            claim_gap_words=tuple(str(v).lower() for v in data["claim_gap_words"]),
             conviction_verbs=tuple(str(v).lower() for v in data["conviction_verbs"]),
             range_openers=tuple(str(v).lower() for v in data["range_openers"]),
             count_asides=tuple(str(v).lower() for v in data["count_asides"]),

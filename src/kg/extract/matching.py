@@ -3,6 +3,7 @@ lower-cased tokens, no stop word removed), sentences, and evidence quotes as kg 
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -66,7 +67,7 @@ def _phrase_tables(lex: Lexicon, idx: NameIndex) -> dict[str, dict[str, str]]:
         "none-figure": dict(lex.counted_none),
         "facility": {k: f"{t}|{int(c)}" for k, (t, c) in lex.facilities.items()},
         "building": {k: f"{t}|{int(c)}" for k, (t, c) in lex.buildings.items()},
-        PERSON_NOUN: {v: v for v in lex.person_nouns},
+        PERSON_NOUN: {v: lex.person_noun_types.get(v, "civilians") for v in lex.person_nouns},
     }
 
 
@@ -195,20 +196,55 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def quote(text: str, start: int, end: int) -> str | QuoteRef:
-    """The evidence for text[start:end]: the words, with their occurrence when they occur more than once."""
-    while start < end and text[start] in " \t\n,;:–-":
-        start += 1
-    while end > start and text[end - 1] in " \t\n,;:–-.":
-        end -= 1
-    words = text[start:end]
-    occurrence, total, i = 0, 0, text.find(words)
-    while i >= 0:
-        total += 1
-        if i < start:
-            occurrence += 1
-        i = text.find(words, i + 1)
-    return words if total == 1 else QuoteRef(quote=words, occurrence=occurrence + 1)
+def _has_border(words: str) -> bool:
+    """Whether a proper prefix of `words` is also its suffix ("aXa"), so that two occurrences can overlap (the last
+    value of the Knuth–Morris–Pratt prefix function; linear in the length)."""
+    border = [0] * len(words)
+    k = 0
+    for i in range(1, len(words)):
+        while k and words[i] != words[k]:
+            k = border[k - 1]
+        if words[i] == words[k]:
+            k += 1
+        border[i] = k
+    return bool(words) and border[-1] > 0
+
+
+class Quoter:
+    """The evidence quotes of one text: the words, with their occurrence when they occur more than once. A phrase
+    that cannot overlap itself (every phrase of words, in practice) is counted with `str.count` (linear, in C); one
+    that can ("aXa") has its occurrences found once, as `_quote_span` finds them, and looked up by bisection."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._total: dict[str, int] = {}
+        self._at: dict[str, list[int]] = {}  # the occurrences of a phrase that can overlap itself
+
+    def _before(self, words: str, start: int) -> int:
+        """How many occurrences of `words` start before `start`."""
+        at = self._at.get(words)
+        if at is None and words not in self._total and _has_border(words):
+            at, i = [], self.text.find(words)
+            while i >= 0:
+                at.append(i)
+                i = self.text.find(words, i + 1)
+            self._at[words] = at
+        if at is not None:
+            return bisect.bisect_left(at, start)
+        return self.text.count(words, 0, start + len(words) - 1)
+
+    def __call__(self, start: int, end: int) -> str | QuoteRef:
+        text = self.text
+        while start < end and text[start] in " \t\n,;:–-":
+            start += 1
+        while end > start and text[end - 1] in " \t\n,;:–-.":
+            end -= 1
+        words = text[start:end]
+        if words not in self._total:
+            self._total[words] = self._before(words, len(text))
+        if self._total[words] == 1:
+            return words
+        return QuoteRef(quote=words, occurrence=self._before(words, start) + 1)
 
 
 def _quote_span(q: str | QuoteRef, text: str) -> tuple[int, int]:

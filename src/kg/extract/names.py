@@ -171,6 +171,13 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     return idx
 
 
+def _same_stem(word: str, name: str) -> bool:
+    """Whether `word` is a place's name or its adjective: one is the other but for its last letter or two at most
+    ("Indonesian"/"Indonesia", "Kazakh"/"Kazakhstan" share all of the shorter's letters but one)."""
+    shared = next((i for i, (a, b) in enumerate(zip(word, name, strict=False)) if a != b), min(len(word), len(name)))
+    return shared >= 4 and shared >= min(len(word), len(name)) - 1
+
+
 def _add_force_nouns(idx: NameIndex, registry: Registry, lex: Lexicon) -> None:
     """A force noun qualified by the name of the one registry actor its head names: "Indonesian troops",
     "TNI soldiers", "pasukan TNI", "tentara Indonesia" name that actor; the bare noun names no one."""
@@ -184,10 +191,14 @@ def _add_force_nouns(idx: NameIndex, registry: Registry, lex: Lexicon) -> None:
         names = [label_variants(text) for _, text in label.items()]
         qualifiers = {v[2] for v in names if len(v) == 3}  # the short names: "TNI"
         own = label.get(lex.language)
+        places = {w.lower() for p in registry.places for _, t in p.label.items() for w in t.split() if len(w) >= 4}
         if own:
             words = label_variants(own)[:2][-1].split()
             if len(words) >= 2:
-                # the word of the name that says whose force it is: English puts it first, Indonesian last
-                qualifiers.add(words[0] if lex.language == "en" else words[-1])
+                # the word of the name that says whose force it is: English puts it first, Indonesian last; only a
+                # place's name or its adjective ("Indonesian", "Ruritania"), never "Armed" or "The"
+                word = words[0] if lex.language == "en" else words[-1]
+                if any(_same_stem(word.lower(), p) for p in places):
+                    qualifiers.add(word)
         for q in qualifiers:
             idx.add(f"{q} {noun}" if lex.language == "en" else f"{noun} {q}", table, key)
