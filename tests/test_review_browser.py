@@ -109,7 +109,7 @@ def test_a_curator_turns_the_draft_into_a_curated_annotation(
     assert role.get_attribute("class").split().count("selected") == 1
     _after_reload(browser, lambda: _keys(browser, "r"))
     assert _note(browser) == "events.0.roles.0 rejected; the annotation conforms"
-    assert "actor: police" not in annotation.read_text(encoding="utf-8")
+    assert "actor: police\n" not in annotation.read_text(encoding="utf-8")
 
     # edit: "More than 30 people were arrested" is Mayor Doe's claim, and "more than" (press e, pick from lists)
     figure = _fact(browser, "figure", "arrested")
