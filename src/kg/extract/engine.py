@@ -257,6 +257,8 @@ class _Draft:
         self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
         self.security = {g.id for g in registry.groups if g.type == "security-forces"} | set(self.idx.heads.values())
+        #: every noun for people the lexicon has (person nouns, force nouns, group nouns), for names the registry lacks
+        self.people_nouns = frozenset({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups})
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
         self.full_dates = [
@@ -892,12 +894,7 @@ class _Draft:
         s, e = offset + m.start(1), offset + m.end(1)
         name_end = e
         # a noun for people after it goes with the name: "Zendan troops", "Hentzau sympathisers"
-        nouns = "|".join(
-            map(
-                re.escape,
-                sorted({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups}, key=len, reverse=True),
-            )
-        )
+        nouns = "|".join(map(re.escape, sorted(self.people_nouns, key=len, reverse=True)))
         noun = re.match(rf"\s+((?:{nouns}))(?![\w-])", self.text[e : e + 40], re.I) if nouns else None
         if noun is not None and noun.group(1).lower() in self.lex.groups:
             return None  # "Black September gunmen": the lexicon's group, read by its own rules
@@ -925,7 +922,7 @@ class _Draft:
         if key in self.idx.actors or key in self.groups:
             return key  # the registry's actor or a group of the article, spelled otherwise ("Al-Qaeda", "Al Qaeda")
         words = self.text[span[0] : span[1]].lower().split()
-        people = {*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups}
+        people = self.people_nouns
         if any(w.strip("'’s") in self.lex.organisation_words for w in words) or len(words) < 2 or words[-1] in people:
             return self.group_key(Hit(span[0], span[1], GROUP, _ROW_GROUP_TYPES[role]))
         return self.person_key(span)
