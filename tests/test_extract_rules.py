@@ -661,7 +661,7 @@ def test_landmarks_and_one_sharpest_role_of_a_crowd(
         (
             "id",
             "Kerusuhan terjadi di Strelsau. Warga Ruritania keturunan Zenda menjadi sasaran amuk massa.",
-            {("target", "group:warga")},
+            {("target", "group:warga ruritania")},  # session 11: the group noun with its own qualifier
         ),
         # a list of the harmed
         (
@@ -777,7 +777,7 @@ def test_buildings_harmed_are_targets(
         (
             "en",
             "It was the massacre of the miners by the Ruritanian National Guard and armed Zenda settlers.",
-            {("perpetrator", "ruritanian-national-guard"), ("perpetrator", "group:settlers")},
+            {("perpetrator", "ruritanian-national-guard"), ("perpetrator", "group:zenda settlers")},  # session 11
         ),
         # an actor that claimed the event is its perpetrator
         (
@@ -830,7 +830,8 @@ def test_civilians_before_an_attack_unharmed_are_no_target(with_police: LoadedRe
         (
             "id",
             "Penyerangan di Strelsau adalah penyerangan yang dilancarkan oleh seribuan warga terhadap jemaah Hentzau.",
-            {("perpetrator", "group:warga"), ("target", "group:jemaah")},
+            # session 11: the group noun with its own qualifier ("jemaah Hentzau")
+            {("perpetrator", "group:warga"), ("target", "group:jemaah hentzau")},
         ),
         ("en", "The attack in Strelsau was carried out by villagers.", {("perpetrator", "group:villagers")}),
         ("en", "The attack in Strelsau was carried out by the Red Hand Brigade.", {("perpetrator", "red-hand")}),
@@ -869,11 +870,11 @@ def test_a_group_of_the_article_has_a_role_once_told_by_its_first_mention(with_p
         "Penyerangan\n\nWarga kemudian menyerang jemaah Hentzau di Zenda pada 7 Februari 2011."
     )
     ann = _draft("id", text, with_police)
-    told = [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles if r.actor == "jemaah"]
+    told = [(r.role, r.actor, r.evidence) for ev in ann.events for r in ev.roles if r.actor == "jemaah-hentzau"]
     assert len(ann.events) >= 2
     # one role, at the first "jemaah" ("terhadap jemaah Hentzau"), not the second event's mention too
     assert [(role, actor, q.quote, q.occurrence) for role, actor, q in told] == [  # type: ignore[union-attr]
-        ("target", "jemaah", "jemaah", 1)
+        ("target", "jemaah-hentzau", "jemaah", 1)
     ]
 
 
@@ -1152,7 +1153,7 @@ def test_clashes_passives_and_blame(
         (
             "id",
             "Serangan terjadi di Strelsau. Para pelaku menargetkan umat Kristen yang sedang beribadah.",
-            {("perpetrator", "group:pelaku"), ("target", "group:umat")},
+            {("perpetrator", "group:pelaku"), ("target", "group:umat kristen")},  # session 11: qualified
         ),
     ],
 )
@@ -1374,3 +1375,112 @@ def test_a_force_noun_needs_a_place_s_name(tmp_path: Path) -> None:
     file.write_text(INVENTED_REGISTRY.replace("organisations:\n", forces), encoding="utf-8")
     ann = _draft("en", "Riots broke out in Strelsau. Armed soldiers shot two men.", load_registry(file))
     assert "raf" not in {actor for _, actor in _roles(ann)}
+
+
+# session 11: patterns read from the development texts (the texts retired from the held-aside part among them),
+# written as general rules and tested here on invented sentences only
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a group noun's own qualifier names the group: before it (en) or after it (id), with a second qualifier
+        # of the same noun after "dan" as a side of its own
+        (
+            "en",
+            "Riots broke out in Strelsau. The riot pitted native Zendan people against Hentzau migrants.",
+            {("participant", "group:zendan people"), ("participant", "group:hentzau migrants")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Bentrokan antara warga desa Zenda dan desa Hentzau menewaskan dua orang.",
+            {("participant", "group:warga desa zenda"), ("participant", "group:warga desa hentzau")},
+        ),
+        # a conflict (no clash by the triggers) between two sides names them
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Konflik antara umat Kristen dan Islam terjadi pada 1999.",
+            {("participant", "group:umat kristen"), ("participant", "group:umat islam")},
+        ),
+        (
+            "en",
+            "Riots broke out in Strelsau. The conflict between Zendan villagers and Hentzau settlers lasted a year.",
+            {("participant", "group:zendan villagers"), ("participant", "group:hentzau settlers")},
+        ),
+        # the name a perpetrator noun gives is the perpetrator, and the noun's people are no group of their own
+        (
+            "en",
+            "A bombing took place in Strelsau. The attacker, Josef Novak, died in the blast.",
+            {("perpetrator", "josef-novak")},
+        ),
+        # an event that killed its own perpetrator does not make him its target
+        (
+            "id",
+            "Serangan terjadi di Strelsau. Serangan ini menewaskan pelaku, Budi Santoso, dan melukai enam orang.",
+            {("perpetrator", "budi-santoso")},
+        ),
+        ("id", "Serangan terjadi di Strelsau. Pelaku bernama Hasdarman.", {("perpetrator", "hasdarman")}),
+        # the actors after "at the hands of", joined by "and" and a bracket
+        (
+            "en",
+            "In 2020 two hundred people were killed in Strelsau at the hands of militias (primarily the Red Hand "
+            "Brigade) and police.",
+            {("perpetrator", "red-hand"), ("perpetrator", "ruritanian-state-police")},
+        ),
+        # a responsibility acknowledged, the actor's abbreviation in brackets between
+        (
+            "en",
+            "A shooting took place in Strelsau. The Red Hand Brigade (KTM) acknowledged responsibility.",
+            {("perpetrator", "red-hand")},
+        ),
+        # an infobox row's list goes on one name per line; a heading after it is no name
+        (
+            "id",
+            "Serangan Strelsau adalah serangan di Strelsau.\nTerdakwaBudi Santoso\nAgus Salim\nHasan\nDewi Lestari\n"
+            "Kronologi\nTuntutanPelanggaran aturan",
+            {
+                ("perpetrator", "group:budi santoso"),
+                ("perpetrator", "group:agus salim"),
+                ("perpetrator", "group:hasan"),
+                ("perpetrator", "group:dewi lestari"),
+            },
+        ),
+    ],
+)
+def test_sides_names_and_lists_session_11(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # a mirror's glued infobox label before its reference markers
+        (
+            "id",
+            "Bom Strelsau adalah serangan di Strelsau.\nTewas135[1][2]\nCedera583[3]",
+            {(135, "exact", "killed"), (583, "exact", "injured")},
+        ),
+        # the harm as a noun before its count
+        ("id", "Kerusuhan di Strelsau menyebabkan tewasnya 17 warga sipil.", {(17, "exact", "killed")}),
+        # a range written with the other language's thousands separator
+        ("id", "Serangan di Strelsau.\nKorban jiwa | 5,000-10,000 tewas |", {(5000, "at-least", "killed")}),
+        # a list after a colon breaks the count down, each part counting the same
+        (
+            "en",
+            "The bombing in Strelsau killed five people: three policemen and two attackers.",
+            {(5, "exact", "killed"), (3, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        # a toll with two alternatives
+        (
+            "en",
+            "An attack took place in Strelsau. Officially, the total number killed in the attacks is 165 or 191.",
+            {(165, "exact", "killed"), (191, "exact", "killed")},
+        ),
+    ],
+)
+def test_counts_session_11(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from kg.annotation import (
     Annotation,
@@ -88,6 +89,8 @@ RULES: dict[str, float] = {
     "role.party-to-clash": 0.5,
     "role.named-agent": 0.5,
     "role.convicted": 0.5,
+    "role.named-perpetrator": 0.6,
+    "role.perpetrator-marker": 0.5,
     "role.subject-of-harm": 0.4,
     "group.registry-head": 0.6,
     "person.new-speaker": 0.5,
@@ -128,6 +131,8 @@ _FULL_DATE_RULES = ("date.explicit", "date.day-month", "date.range-start")
 #: the type of a new group an infobox row names, by its role
 #: an infobox row naming more people than this is a roster, not the parties to the event
 _ROW_MAX_PEOPLE = 3
+#: the most lines an infobox row's list may go on for, one name per line
+_ROW_MAX_LINES = 12
 _ROW_GROUP_TYPES = {"perpetrator": "armed-group", "target": "civilians", "participant": "unnamed-group"}
 
 
@@ -255,10 +260,24 @@ class _Draft:
         self.within = place_tree(registry)
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
         self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
+        self.group_labels: dict[str, str] = {}  # key → label, for a group whose words the text does not hold together
+        self.named_nouns: set[str] = set()  # groups of a perpetrator noun that named its people ("pelaku, X")
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
         self.security = {g.id for g in registry.groups if g.type == "security-forces"} | set(self.idx.heads.values())
         #: every noun for people the lexicon has (person nouns, force nouns, group nouns), for names the registry lacks
         self.people_nouns = frozenset({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups})
+        #: the nouns a qualifier may make a group of the article of ("Bugis migrants", "warga desa Agom")
+        self.qualifiable = frozenset({*self.lex.groups, *self.lex.person_nouns, *self.lex.qualified_nouns})
+        #: capitalised words that are no qualifier of a group noun: function words, months, weekdays, titles
+        self._unqualifying = frozenset(
+            {*_CONJUNCTIONS, *self.lex.months, *self.lex.weekdays, *self.lex.person_titles, *self.lex.name_intros}
+            | {w for p in (*self.lex.object_determiners, *self.lex.singular_determiners) for w in p.split()}
+            | set(self.lex.group_qualifier_stops)
+        )
+        # nouns that name a group only with their qualifier ("Tidung people", "orang Madura") join the hits so
+        self.hits = self._with_qualified_nouns()
+        self.hit_starts = [h.start for h in self.hits]
+        self.longest_hit = max((h.end - h.start for h in self.hits), default=0)
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
         self.full_dates = [
@@ -270,6 +289,20 @@ class _Draft:
         self.retrospective = bool(self.full_dates) and (
             opts.dateline - dt.date.fromisoformat(self.full_dates[0].date)
         ) >= dt.timedelta(days=_RETROSPECTIVE_DAYS)
+
+    def _with_qualified_nouns(self) -> list[Hit]:
+        """The hits, with a group hit for each noun of the lexicon's qualified nouns that stands with its qualifier
+        ("Tidung people", "warga desa Agom" aside, "orang Madura"), where no other hit covers the noun."""
+        nouns = "|".join(map(re.escape, sorted(self.lex.qualified_nouns, key=len, reverse=True)))
+        if not nouns:
+            return self.hits
+        added = []
+        for m in re.finditer(rf"(?<![\w-])(?:{nouns})(?![\w-])", self.text, re.I):
+            h = Hit(m.start(), m.end(), GROUP, "civilians")
+            if self.hits_over(m.start(), m.end()) or self.qualified(h) is h:
+                continue
+            added.append(h)
+        return sorted([*self.hits, *added], key=lambda h: (h.start, h.end, h.table)) if added else self.hits
 
     # -- helpers -------------------------------------------------------------------------------
     def sentence_of(self, offset: int) -> int:
@@ -327,11 +360,46 @@ class _Draft:
         head = self.lex.registry_heads.get(bare)
         if head is not None and head in self.idx.heads:
             return self.idx.heads[head]  # generic "police"/"polisi": the one registry actor named so
+        named = self.qualified(h) if bare in self.qualifiable else h
+        if named is not h:
+            # the key is the noun and the capitalised words: "warga desa Agom" and "warga dari desa Agom" are one
+            named_words = self.text[named.start : named.end].split()
+            links = set(self.lex.group_qualifier_links)
+            bare = " ".join(
+                w for w in named_words if w.lower() not in links and (w[0].isupper() or w.lower() in bare.split())
+            )
         key = document_key(bare)
         if key in self.idx.actors or key in self.idx.place_types or key in self.places:
             key += "-group"
-        self.groups.setdefault(key, (h.value, h))
+        self.groups.setdefault(key, (h.value, named))
         return key
+
+    def qualified(self, h: Hit) -> Hit:
+        """A group noun with its own qualifier, the capitalised words that say which people it is: before it
+        ("native Tidung people", "Bugis migrants") or after it, maybe past a linking word ("warga desa Agom",
+        "umat Kristen", "pendukung Arema"); `h` itself when none stands there, or when the words are a registry
+        actor's name, a month or a title ("Brimob officers" are Brimob's, read by other rules)."""
+        cap = r"(?-i:[A-Z])[\w'’-]*"
+        if self.lex.group_qualifier_side == "before":
+            base = max(0, h.start - 60)
+            m = re.search(rf"(?<![\w'’-])((?:{cap}[ \t]+){{1,3}})$", self.text[base : h.start])
+            words = list(re.finditer(r"\S+", m.group(1))) if m else []
+            # the words that cannot qualify a group ("The", "In", a count) end the qualifier from the left
+            while words and (w := words[0].group().lower()) and (w in self._unqualifying or w in self.lex.numbers):
+                words = words[1:]
+            if m is None or not words:
+                return h
+            span = (base + m.start(1) + words[0].start(), h.start)
+        else:
+            links = "|".join(map(re.escape, sorted(self.lex.group_qualifier_links, key=len, reverse=True)))
+            link = rf"(?:(?:{links})[ \t]+)?" if links else ""
+            m = re.match(rf"[ \t]+{link}({cap}(?:[ \t]+{cap}){{0,2}})", self.text[h.end : h.end + 60], re.I)
+            if m is None or m.group(1).split()[0].lower() in self._unqualifying:
+                return h
+            span = (h.end + m.start(1), h.end + m.end(1))
+        if any(x.table in (PERSON, ORGANISATION, REGISTRY_GROUP, GROUP) for x in self.hits_over(*span)):
+            return h  # a registry actor's name or another group noun, not a qualifier
+        return Hit(min(h.start, span[0]), max(h.end, span[1]), GROUP, h.value)
 
     def place_of_facility(self, h: Hit, within: str) -> str:
         key = document_key(self.text[h.start : h.end].lower())
@@ -606,10 +674,12 @@ class _Draft:
             people = [h for h in self.hits_in(line.start(2), line.end(2)) if h.table == PERSON]
             if len(people) > _ROW_MAX_PEOPLE:
                 continue  # a long roster of officials is who governed, not who took part
-            for item in re.finditer(r"[^,|*;]+", line.group(2)):
-                words = item.group(0).strip(" \t-")
+            segments = [(line.start(2), line.end(2)), *self._row_continuation(line.end())]
+            items = [(a + m.start(), m.group(0)) for a, b in segments for m in re.finditer(r"[^,|*;]+", self.text[a:b])]
+            for item_start, item in items:
+                words = item.strip(" \t-")
                 first = words.split()[0].lower() if words.split() else ""
-                start = line.start(2) + item.start() + item.group(0).index(words) if words else 0
+                start = item_start + item.index(words) if words else 0
                 end = start + len(words)
                 inside = [h for h in self.hits_in(start, end) if h.end <= end]
                 common_noun = any(h.table == GROUP for h in inside)
@@ -636,6 +706,37 @@ class _Draft:
                 hit = Hit(start, start + len(bare), GROUP, group_type or _ROW_GROUP_TYPES[role])
                 out.append((role, self.group_key(hit), (start, end), "role.infobox-row"))
         return out
+
+    @cached_property
+    def _row_labels(self) -> str:
+        """A regex of every infobox label the lexicon knows (roles, counts, places, dates)."""
+        labels = {*self.lex.role_labels, *(p for p, _ in self.lex.counted_labels)}
+        labels |= {*self.lex.place_labels, *self.lex.date_labels}
+        return "|".join(map(re.escape, sorted(labels, key=len, reverse=True)))
+
+    def _row_continuation(self, row_end: int) -> list[tuple[int, int]]:
+        """The lines that go on with an infobox row's list, one name per line ("TerdakwaAhmad Hadi Lukita" then
+        "Abdul Haris", "Hasdarman", …): each line after the row that holds only a name, two to five capitalised
+        words (one word only between two such lines), up to the first other line."""
+        name = r"[ \t]*(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:(?-i:[A-Z])[\w.'’-]*|bin|binti|al|de|da|dos|van)){0,4}[ \t]*"
+        lines: list[tuple[int, int, int]] = []
+        pos = row_end + 1
+        while pos < len(self.text) and len(lines) < _ROW_MAX_LINES:
+            end = self.text.find("\n", pos)
+            end = len(self.text) if end < 0 else end
+            line = self.text[pos:end]
+            if not re.fullmatch(name, line) or re.match(r"[A-Z][a-z]+(?=[A-Z][a-z])", line):
+                break  # no name alone, or the next row with its label glued to its value
+            if re.match(rf"[ \t]*(?:{self._row_labels})(?:[ \t]|$)", line, re.I):
+                break  # the next row, its label before its value ("Target Shopkeepers")
+            if any(h.table in ("trigger", PLACE) for h in self.hits_in(pos, end)):
+                break  # a heading or a place, not a name of the list
+            lines.append((pos, end, len(line.split())))
+            pos = end + 1
+        # a line of one word is a name only between two names ("Hasdarman"), not a heading after the list
+        while lines and lines[-1][2] < 2:
+            lines.pop()
+        return [(a, b) for a, b, _ in lines]
 
     def _agent_lead(self) -> str | None:
         """A regex of the words before the agent of a harm or an attack, up to its agent marker: "killed by",
@@ -816,6 +917,8 @@ class _Draft:
                 re.I,
             )
             if m is not None and not re.search(r"\b(?:was|were|is|are|been)\s+\S+\s*$", self.text[s : s + m.end()]):
+                if self._own_perpetrator(h, s + m.start()):
+                    continue
                 key = actor or self.group_key(Hit(h.start, h.end, GROUP, h.value))  # a person noun's group type
                 out.append(("target", key, (s + m.start(), h.end), "role.object-of-harm"))
                 continue
@@ -836,6 +939,17 @@ class _Draft:
                 out.append(("perpetrator", key, (told, h.end + v.end()), "role.subject-of-harm"))
         return out
 
+    def _own_perpetrator(self, h: Hit, verb_start: int) -> bool:
+        """Whether `h`, the object of a harm verb at `verb_start`, is the event's own perpetrator killed by it: a
+        perpetrator noun whose harm's subject is the event's word ("Serangan ini menewaskan pelaku", "the blast
+        killed the bomber"), with no actor between the word and the verb."""
+        if h not in self._perpetrator_noun_set:
+            return False
+        s = max(self.sents[self.sentence_of(verb_start)][0], verb_start - 80)
+        between = self.hits_in(s, verb_start)
+        trigger = next((i for i in range(len(between) - 1, -1, -1) if between[i].table == "trigger"), None)
+        return trigger is not None and not any(self._actor_at(x) for x in between[trigger + 1 :])
+
     def parties_to_clashes(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """The sides of a clash, named with its word: "clashes between the police and inmates", "X clashed with Y",
         "bentrok antara X dan Y", "X bentrok dengan Y" (each actor of the clause after the link, and the actor right
@@ -845,10 +959,23 @@ class _Draft:
         links = "|".join(map(re.escape, self.lex.clash_links))
         if not links:
             return out
-        for t in (h for h in self.hits if h.table == "trigger" and self.text[h.start : h.end].lower() in clash_words):
+        words = [h for h in self.hits if h.table == "trigger" and self.text[h.start : h.end].lower() in clash_words]
+        # a riot or a conflict between two sides names them too ("kerusuhan antara X dan Y", "the conflict between
+        # Christians and Muslims"), with its link right after it
+        conflicts = "|".join(map(re.escape, sorted(self.lex.conflict_words, key=len, reverse=True)))
+        riots = {w for w, t in self.lex.triggers.items() if t in ("riot", "unrest")}
+        between = [h for h in self.hits if h.table == "trigger" and self.text[h.start : h.end].lower() in riots]
+        if conflicts:
+            between += [
+                Hit(m.start(), m.end(), "trigger", "conflict")
+                for m in re.finditer(rf"(?<![\w-])(?:{conflicts})(?![\w-])", self.text, re.I)
+            ]
+        pairs = sorted([*((w, 4) for w in words), *((w, 1) for w in between)], key=lambda tw: tw[0].start)
+        for t, most in pairs:
+            clash = most == 4
             _, e = self.sents[self.sentence_of(t.start)]
             # a few words may stand between: "a stand-off took place in 2018 between X and Y"
-            link = re.match(rf"\s+(?:[\w-]+\s+){{0,4}}?(?:{links})\s+", self.text[t.end : e], re.I)
+            link = re.match(rf"\s+(?:[\w-]+\s+){{0,{most}}}?(?:{links})\s+", self.text[t.end : e], re.I)
             if link is None:
                 continue
             # the sides after the link: the actor right after it, and each one joined to it by "and"/"dan"
@@ -862,21 +989,73 @@ class _Draft:
                 if not (first or joined) or (h.table not in (PERSON_NOUN, GROUP) and self._actor_at(h) is None):
                     break
                 sides.append(h)
-                pos = h.end
+                pos = max(h.end, self.qualified(h).end) if h.table == GROUP else h.end
+            # "warga desa Agom dan desa Balinuraga", "umat Kristen dan Islam": a second qualifier of the last side's
+            # noun is a side of its own
+            elliptic = self._elliptic_side(sides[-1], pos, e) if sides and sides[-1].table == GROUP else None
             before = [
                 h
                 for h in self.hits_in(t.start - self.longest_hit - _BEFORE, t.start)
-                if h.end <= t.start and re.fullmatch(r"[ \t]+", self.text[h.end : t.start])
+                if clash and h.end <= t.start and re.fullmatch(r"[ \t]+", self.text[h.end : t.start])
             ]
+            if elliptic is not None:
+                out.append(("participant", elliptic[0], (t.start, elliptic[1][1]), "role.party-to-clash"))
             for h in [*before[-1:], *sides]:
                 actor = self._actor_at(h) if h.table != PERSON_NOUN else None
                 if actor is None and h.table in (PERSON_NOUN, GROUP):
                     kind = h.value if h.table == PERSON_NOUN else _ROW_GROUP_TYPES["participant"]
                     actor = self.group_key(Hit(h.start, h.end, GROUP, kind))
                 if actor is not None:
-                    span = (min(h.start, t.start), max(h.end, t.end))
+                    named_end = self.qualified(h).end if h.table == GROUP else h.end
+                    span = (min(h.start, t.start), max(named_end, t.end))
                     out.append(("participant", actor, span, "role.party-to-clash"))
+        return out + self._opposed_sides()
+
+    def _opposed_sides(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The two sides a verb sets against each other ("the riot pitted native Tidung people against Bugis
+        migrants"): the actors between the verb and its link, and those right after the link, participants."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        verbs = "|".join(map(re.escape, self.lex.opposition_verbs))
+        links = "|".join(map(re.escape, self.lex.opposition_links))
+        if not verbs or not links:
+            return out
+        for m in re.finditer(rf"\b(?:{verbs})\s+", self.text, re.I):
+            _, e = self.sents[self.sentence_of(m.start())]
+            link = re.search(rf"\s(?:{links})\s", self.text[m.end() : min(e, m.end() + 120)], re.I)
+            if link is None:
+                continue
+            first = self.coordinated_actors(m.end(), m.end() + link.start() + 1)
+            second = self.coordinated_actors(m.end() + link.end(), e)
+            if first and second:
+                for actor, h in [*first, *second]:
+                    out.append(("participant", actor, (m.start(), h.end), "role.party-to-clash"))
         return out
+
+    def _elliptic_side(self, side: Hit, pos: int, end: int) -> tuple[str, tuple[int, int]] | None:
+        """A second qualifier of a qualified group's noun, after "and"/"dan", with the noun left out ("warga desa Agom
+        dan desa Balinuraga": the villagers of Balinuraga): the key of that group and the span of its words; None
+        where the language puts its qualifier before the noun, or none follows."""
+        if self.lex.group_qualifier_side != "after" or self.qualified(side) is side:
+            return None
+        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+        links = "|".join(map(re.escape, sorted(self.lex.group_qualifier_links, key=len, reverse=True)))
+        link = rf"(?:(?:{links})[ \t]+)?" if links else ""
+        cap = r"(?-i:[A-Z])[\w'’-]*"
+        m = re.match(rf"\s*,?\s*(?:{joins})[ \t]+({link}({cap}(?:[ \t]+{cap}){{0,2}}))", self.text[pos:end], re.I)
+        if m is None or m.group(2).split()[0].lower() in self._unqualifying:
+            return None
+        span = (pos + m.start(2), pos + m.end(2))
+        if any(x.table in (PERSON, ORGANISATION, REGISTRY_GROUP, GROUP, STATE) for x in self.hits_over(*span)):
+            return None  # another actor of the list ("warga dan polisi"), not a second qualifier
+        noun = re.sub(r"^(?:para|the)\s+", "", self.text[side.start : side.end].lower())
+        key = document_key(f"{noun} {self.text[span[0] : span[1]]}")
+        if key in self.idx.actors or key in self.idx.place_types or key in self.places:
+            key += "-group"
+        self.groups.setdefault(
+            key, (side.value, Hit(pos + m.start(1), span[1], GROUP, side.value))
+        )  # "desa Balinuraga"
+        self.group_labels.setdefault(key, f"{noun} {m.group(1).lower()}")  # "warga desa balinuraga"
+        return key, span
 
     def _new_name_at(self, offset: int) -> tuple[int, int] | None:
         """A name the registry and the lexicons lack, starting at `offset` after a word that introduces it ("the",
@@ -971,6 +1150,69 @@ class _Draft:
                 if span is not None:
                     key = self._new_actor(span, "perpetrator")
                     out.append(("perpetrator", key, (span[0], m.end()), "role.named-agent"))
+        return out
+
+    def named_perpetrators(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The name a perpetrator noun gives ("the attacker, Rabbial Muslim Nasution", "pelaku bernama X", "the bomber
+        was identified as X"): the registry's actor, or a new person of the article (a new group when a word of the
+        name says it is one), a perpetrator."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        links = "|".join(map(re.escape, sorted(self.lex.naming_links, key=len, reverse=True)))
+        if not links:
+            return out
+        for h in self._perpetrator_noun_hits():
+            m = re.match(rf"[ \t]*(?:{links})[ \t]+", self.text[h.end : h.end + 60], re.I)
+            if m is None:
+                continue
+            pos = h.end + m.end()
+            known = next((x for x in self.hits_in(pos, pos + 1) if self._actor_at(x) is not None), None)
+            if known is not None and known.table != GROUP:
+                self.named_nouns.add(self.group_key(h))
+                out.append(("perpetrator", str(self._actor_at(known)), (h.start, known.end), "role.named-perpetrator"))
+                continue
+            span = self._new_name_at(pos)
+            if span is None:
+                continue
+            self.named_nouns.add(self.group_key(h))
+            words = self.text[span[0] : span[1]].lower().split()
+            organisation = any(w.strip("'’s") in self.lex.organisation_words for w in words)
+            key = self._new_actor(span, "perpetrator") if organisation else self.person_key(span)
+            out.append(("perpetrator", key, (h.start, span[1]), "role.named-perpetrator"))
+        return out
+
+    def coordinated_actors(self, pos: int, end: int) -> list[tuple[str, Hit]]:
+        """The actors named from `pos` on, joined by commas, "and"/"dan" or a bracket ("X (primarily the Y) and
+        Indonesian soldiers and police"), a word or two before each at most; up to `end` or the first other words."""
+        joins = "|".join(map(re.escape, (*self.lex.name_links["and"], *self.lex.name_links["or"])))
+        out: list[tuple[str, Hit]] = []
+        for h in self.hits_in(pos, end):
+            actor = self._actor_at(h)
+            if h.table == PERSON_NOUN:  # "Bugis migrants": a group of the article, of the noun's type
+                actor = self.group_key(Hit(h.start, h.end, GROUP, h.value))
+            if h.start < pos or (actor is None and h.table not in ("trigger", "reporting")):
+                continue  # a place or a word the tables know inside a name ("pro-Indonesia militias")
+            gap = self.text[pos : h.start]
+            first = not out and re.fullmatch(r"[\s(]*(?:[\w-]+[\s()]+){0,4}", gap)
+            joined = out and re.fullmatch(rf"[\s,()]*(?:(?:{joins})\s+)?(?:[\w-]+[\s()]+){{0,2}}", gap, re.I)
+            if not (first or joined):
+                break
+            if actor is None:
+                break  # an event's or a report's word: the list is over
+            out.append((actor, h))
+            pos = h.end
+        return out
+
+    def perpetrators_after_marker(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """The actors after a phrase that names who did a harm ("victims at the hands of X and Y", "tewas di tangan
+        X"): perpetrators."""
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        markers = "|".join(map(re.escape, self.lex.perpetrator_markers))
+        if not markers:
+            return out
+        for m in re.finditer(rf"\b(?:{markers})\s+", self.text, re.I):
+            _, e = self.sents[self.sentence_of(m.start())]
+            for actor, h in self.coordinated_actors(m.end(), e):
+                out.append(("perpetrator", actor, (m.start(), h.end), "role.perpetrator-marker"))
         return out
 
     def convicted(self) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -1077,13 +1319,19 @@ class _Draft:
 
     def _perpetrator_noun_hits(self) -> list[Hit]:
         """Mentions of the lexicon's nouns for those who carry an attack out ("the attackers", "a terrorist",
-        "pelaku"): groups of the article whose role the noun itself says."""
+        "pelaku"), without a qualifier of their own: groups of the article whose role the noun itself says."""
         nouns = set(self.lex.perpetrator_nouns)
         return [
             h
             for h in self.hits
-            if h.table == GROUP and re.sub(r"^(?:para|the)\s+", "", self.text[h.start : h.end].lower()) in nouns
+            if h.table == GROUP
+            and re.sub(r"^(?:para|the)\s+", "", self.text[h.start : h.end].lower()) in nouns
+            and self.qualified(h) is h  # "Dayak rioters" is a side of its own, not "the rioters" who did it
         ]
+
+    @cached_property
+    def _perpetrator_noun_set(self) -> frozenset[Hit]:
+        return frozenset(self._perpetrator_noun_hits())
 
     def _prose(self, offset: int) -> bool:
         """Whether `offset` lies in running prose: not on an infobox row ("- Fatalities: …", "Deaths | 9 …",
@@ -1139,7 +1387,7 @@ class _Draft:
 
     def claimed_by(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """An actor that claimed the event ("X claimed responsibility", "X mengklaim bertanggung jawab"), with at
-        most three words between (its name going on, "has", "later"): a perpetrator."""
+        most three words between (its name going on, its abbreviation in brackets, "has", "later"): a perpetrator."""
         claims = "|".join(map(re.escape, sorted(self.lex.responsibility_claims, key=len, reverse=True)))
         out: list[tuple[str, str, tuple[int, int], str]] = []
         if not claims:
@@ -1150,7 +1398,8 @@ class _Draft:
                 continue
             # the words between go on with the actor's name (capitalised) or say when ("has", "later"): not "Police
             # are investigating who was behind"
-            gap = rf"(?:\s+(?:(?-i:[A-Z])[\w'-]*|{'|'.join(map(re.escape, self.lex.claim_gap_words))}))"
+            words = "|".join(map(re.escape, self.lex.claim_gap_words))
+            gap = rf"(?:\s+(?:(?-i:[A-Z])[\w'-]*|\([^()\n]{{1,20}}\)|{words}))"
             m = re.match(rf"{gap}{{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
             # the words between go on with the actor's own name, they name no other actor ("Police said X was behind")
             if m is not None and not any(self._actor_at(o) for o in self.hits_in(h.end + 1, h.end + m.end())):
@@ -1398,9 +1647,9 @@ class _Draft:
                 re.I,
             ):
                 candidates.append((1, m.start(1), m.end(1), "plain"))
-        # a mirror's infobox row with its label glued to the number: "Deaths8 (…)", "Injured4"
+        # a mirror's infobox row with its label glued to the number: "Deaths8 (…)", "Injured4", "Tewas135[1]"
         labels = {p for p, _ in self.lex.counted_labels}
-        for m in re.finditer(r"^([A-Z][a-z]+(?: [a-z]+)?)(\d+)(?=[\s(]|$)", self.text, re.M):
+        for m in re.finditer(r"^([A-Z][a-z]+(?: [a-z]+)?)(\d+)(?=[\s(\[]|$)", self.text, re.M):
             if m.group(1).lower() in labels:
                 candidates.append((int(m.group(2)), m.start(2), m.end(2), "plain"))
         taken: list[tuple[int, int]] = []
@@ -1474,13 +1723,18 @@ class _Draft:
 
     def _toll(self, before: str) -> str | None:
         """The count kind of a toll named earlier in the clause and a verb of reaching right before the number
-        ("the death toll from the attack in X reached 15", "korban luka dalam kerusuhan itu mencapai 25"), else None."""
+        ("the death toll from the attack in X reached 15", "korban luka dalam kerusuhan itu mencapai 25", the second of
+        two alternatives too), else None."""
         verbs = "|".join(map(re.escape, sorted(self.lex.toll_verbs, key=len, reverse=True)))
         nouns = "|".join(map(re.escape, sorted(self.lex.toll_nouns, key=len, reverse=True)))
         if not verbs or not nouns:
             return None
         clause = r"[^,.;:!?()\n\d]{0,100}?"  # the words between: one clause, and no count of the toll's own
-        m = re.search(rf"(?:^|[^\w-])({nouns})[^\w-]{clause}(?<![\w-])(?:{verbs})\s+$", before[-200:], re.I)
+        # the second of two alternatives counts the same: "the total number killed is 165 or 191"
+        alternative = rf"(?:\d[\d.,]*\s+(?:{self._words('or')})\s+)?"
+        m = re.search(
+            rf"(?:^|[^\w-])({nouns})[^\w-]{clause}(?<![\w-])(?:{verbs})\s+{alternative}$", before[-200:], re.I
+        )
         return self.lex.toll_nouns[m.group(1).lower()] if m else None
 
     def _words(self, *keys: str) -> str:
@@ -1546,6 +1800,19 @@ class _Draft:
             raw = self.text[start:end]
             if re.fullmatch(r"(19|20)\d\d", raw):
                 continue  # a year
+            # a list after a colon that follows a count: "killed five people: three policemen and two attackers"
+            colon = self.text.rfind(":", max(s, start - _BEFORE), start)
+            whole_end = number_end.get(id(out[-1])) if out else None
+            if (
+                colon >= 0
+                and whole_end is not None
+                and out[-1].sentence == i
+                and whole_end <= colon
+                and re.fullmatch(r"[^\W\d]*(?:\s+[^\W\d]+)*\s*", self.text[whole_end:colon])
+                and re.fullmatch(r"[\s\w,]*", self.text[colon + 1 : start])
+            ):
+                in_brackets.append((value, start, end, colon))
+                continue
             opening = self.text.rfind("(", max(s, start - _BEFORE), start)
             if opening >= 0 and ")" not in self.text[opening:start]:
                 closing = self.text.find(")", end, min(e, end + _BEFORE))
@@ -1564,9 +1831,11 @@ class _Draft:
             e = min(e, end + _BEFORE)
             # a range "31–33": the low bound, at least; the high bound is no figure of its own
             # (the high bound with its thousands separators: "500–1,000", "4.000–5.000")
-            sep = "." if lang == "id" else ","
+            # the language's thousands separator, or the other one where a text quotes a figure so ("5,000-10,000" in
+            # an Indonesian infobox row)
+            seps = "[.,]"
             rng = (
-                re.match(rf"\s*[–—-]\s*(\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e])
+                re.match(rf"\s*[–—-]\s*(\d{{1,3}}(?:{seps}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e])
                 if kind == "plain"
                 else None
             )
@@ -1580,11 +1849,11 @@ class _Draft:
             ):
                 joins = "|".join(re.escape(w) for w in self.lex.range_words if w.isalpha())
                 rng = re.match(
-                    rf"\s+(?:{joins})\s+(\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e], re.I
+                    rf"\s+(?:{joins})\s+(\d{{1,3}}(?:{seps}\d{{3}})+|\d+)(?![\d.,]\d)", self.text[end:e], re.I
                 )
             high = None
-            if rng is not None and int(rng.group(1).replace(sep, "")) > value:
-                high = int(rng.group(1).replace(sep, ""))
+            if rng is not None and int(re.sub(seps, "", rng.group(1))) > value:
+                high = int(re.sub(seps, "", rng.group(1)))
                 range_highs.add(end + rng.start(1))
                 end = end + rng.end()
             tail = re.sub(r"\([^()]*\)", " ", self.text[end:e])  # "delapan orang (…) dilaporkan tewas"
@@ -1715,8 +1984,9 @@ class _Draft:
     def _breakdowns(
         self, figures: list[_Figure], number_end: dict[int, int], in_brackets: list[tuple[int, int, int, int]]
     ) -> list[_Figure]:
-        """The parts of a figure listed in brackets right after it ("28 (15 victims, 13 attackers)",
-        "delapan orang (empat pelaku dan empat warga sipil)"): each part counts the same, exactly."""
+        """The parts of a figure listed in brackets or after a colon right after it ("28 (15 victims, 13 attackers)",
+        "delapan orang (empat pelaku dan empat warga sipil)", "killed five people: three policemen and two
+        attackers"): each part counts the same, exactly."""
         out = []
         for value, start, end, opening in in_brackets:
             whole = next(
@@ -1726,7 +1996,7 @@ class _Draft:
                     if f.value is not None
                     and (ne := number_end.get(id(f))) is not None
                     and ne <= opening
-                    and re.fullmatch(r"\s*(?:[^\W\d]+\s+){0,4}", self.text[ne:opening])
+                    and re.fullmatch(r"\s*(?:[^\W\d]+\s*){0,4}", self.text[ne:opening])
                 ),
                 None,
             )
@@ -1936,6 +2206,8 @@ class _Draft:
             + self.objects_of_harm()
             + self.parties_to_clashes()
             + self.named_agents()
+            + self.named_perpetrators()
+            + self.perpetrators_after_marker()
             + self.convicted()
             + self.claimed_by()
             + self.organisers()
@@ -1997,6 +2269,8 @@ class _Draft:
             )
             if main_event is not None and not named:
                 for row in self.perpetrators_by_noun(told, objects):
+                    if row[1] in self.named_nouns:
+                        continue  # "pelaku, Rabbial Muslim Nasution": the noun's people are the person it names
                     i = self.sentence_of(row[2][0])
                     next((ev for ev in events if ev.sentence == i), main_event).roles.append(row)
 
@@ -2181,7 +2455,7 @@ class _Draft:
                 LocalGroup(
                     id=key,
                     type=group_type,  # type: ignore[arg-type]
-                    label=Labels(**{lang: text[h.start : h.end].lower()}),
+                    label=Labels(**{lang: self.group_labels.get(key, text[h.start : h.end].lower())}),
                     evidence=cite(h.start, h.end),
                     rule=rule,
                     confidence=conf,

@@ -98,6 +98,24 @@ class Lexicon:
     toll_nouns: dict[str, str]
     #: words after a clash's word that name its sides ("clashes between X and Y", "bentrok dengan Y")
     clash_links: tuple[str, ...]
+    #: words of a conflict that is no clash by the triggers ("conflict", "perseteruan"): before "between"/"antara"
+    #: they name its sides too; and verbs that set two sides against each other ("pitted X against Y")
+    conflict_words: tuple[str, ...]
+    opposition_verbs: tuple[str, ...]
+    opposition_links: tuple[str, ...]
+    #: words between a perpetrator noun and the name it gives ("the attacker, X", "pelaku bernama X")
+    naming_links: tuple[str, ...]
+    #: words before the perpetrators of harm told as its victims' ("victims at the hands of X")
+    perpetrator_markers: tuple[str, ...]
+    #: a group noun's own qualifier: capitalised words before it (en, "Bugis migrants") or after it, maybe after a
+    #: linking word (id, "warga desa Agom", "umat Kristen"): the group of the article is the qualified one
+    group_qualifier_side: str
+    group_qualifier_links: tuple[str, ...]
+    #: nouns for people that are a group of the article only with a qualifier ("Tidung people", "orang Madura"):
+    #: alone they name no one in particular
+    qualified_nouns: tuple[str, ...]
+    #: capitalised words that never qualify a group noun ("The protesters", "In Jakarta, students")
+    group_qualifier_stops: tuple[str, ...]
     #: words before a range told in words ("between 20 and 30"), and words that open a description between commas
     #: after a count ("14 people, including four children, were killed")
     range_openers: tuple[str, ...]
@@ -155,6 +173,12 @@ def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
     if not isinstance(raw, list) or not all(isinstance(p, list) and len(p) == 2 for p in raw):
         raise LexiconError("expected a list of [phrase, value] pairs", file=file, field=field)
     return tuple((str(a).lower(), str(b)) for a, b in raw)
+
+
+def _side(raw: Any) -> str:
+    if raw not in ("before", "after"):
+        raise ValueError(f"group_qualifiers.side must be 'before' or 'after', not {raw!r}")
+    return str(raw)
 
 
 @cache
@@ -230,6 +254,15 @@ def load_lexicon(lang: Lang) -> Lexicon:
             range_openers=tuple(str(v).lower() for v in data["range_openers"]),
             count_asides=tuple(str(v).lower() for v in data["count_asides"]),
             clash_links=tuple(str(v).lower() for v in data["clash_links"]),
+            conflict_words=tuple(str(v).lower() for v in data["conflict_words"]),
+            opposition_verbs=tuple(str(v).lower() for v in data["opposition_verbs"]),
+            opposition_links=tuple(str(v).lower() for v in data["opposition_links"]),
+            naming_links=tuple(str(v).lower() for v in data["naming_links"]),
+            perpetrator_markers=tuple(str(v).lower() for v in data["perpetrator_markers"]),
+            group_qualifier_side=_side(data["group_qualifiers"]["side"]),
+            group_qualifier_links=tuple(str(v).lower() for v in data["group_qualifiers"]["links"]),
+            qualified_nouns=tuple(str(v).lower() for v in data["group_qualifiers"]["nouns"]),
+            group_qualifier_stops=tuple(str(v).lower() for v in data["group_qualifiers"]["stops"]),
             toll_nouns={str(k).lower(): str(v) for k, v in data["toll_nouns"].items()},
             toll_verbs=tuple(str(v).lower() for v in data["toll_verbs"]),
             singular_determiners=tuple(str(v).lower() for v in data["singular_determiners"]),
