@@ -1484,3 +1484,57 @@ def test_counts_session_11(
     lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
 ) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a word that completes the harm before its agent marker
+        ("en", "Riots broke out in Strelsau. A merchant was burned alive by a mob.", {("perpetrator", "group:mob")}),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Seorang pedagang dibakar hidup-hidup oleh massa.",
+            {("perpetrator", "group:massa")},
+        ),
+        # a crowd is a group of the article
+        (
+            "en",
+            "Riots broke out in Strelsau. A crowd of Zendans attacked the Ruritanian National Guard.",
+            {("perpetrator", "group:crowd"), ("target", "ruritanian-national-guard")},
+        ),
+        # a subject of several actors shares its verb
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Garda Nasional Ruritania dan Brigade Tangan Merah membakar pasar.",
+            {("perpetrator", "ruritanian-national-guard"), ("perpetrator", "red-hand"), ("target", "pasar")},
+        ),
+        # an infobox item naming members of a registry group names that group
+        (
+            "en",
+            "The Strelsau massacre was an attack in Strelsau.\n- Target: members of the Red Hand Brigade\n",
+            {("target", "red-hand")},
+        ),
+    ],
+)
+def test_complements_crowds_and_members_session_11(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speakers"),
+    [
+        # a description in lower case between "according to" and the name
+        (
+            "en",
+            "Riots broke out in Strelsau. According to local human rights activist Anna Weber, the riot began early.",
+            {"anna-weber"},
+        ),
+        # more reporting verbs
+        ("en", "Riots broke out in Strelsau. Police confirmed that two people died.", {"ruritanian-state-police"}),
+        ("id", "Kerusuhan terjadi di Strelsau. Polisi membenarkan bahwa dua orang tewas.", {"ruritanian-state-police"}),
+    ],
+)
+def test_speakers_session_11(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
+    assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers

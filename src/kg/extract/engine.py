@@ -676,7 +676,12 @@ class _Draft:
                 continue  # a long roster of officials is who governed, not who took part
             segments = [(line.start(2), line.end(2)), *self._row_continuation(line.end())]
             items = [(a + m.start(), m.group(0)) for a, b in segments for m in re.finditer(r"[^,|*;]+", self.text[a:b])]
+            members = "|".join(map(re.escape, sorted(self.lex.member_markers, key=len, reverse=True)))
             for item_start, item in items:
+                # "members of the Free Papua Movement": the group they belong to is the item
+                marker = re.match(rf"\s*(?:{members})\s+(?:the\s+)?(?=\S)", item, re.I) if members else None
+                if marker is not None:
+                    item_start, item = item_start + marker.end(), item[marker.end() :]
                 words = item.strip(" \t-")
                 first = words.split()[0].lower() if words.split() else ""
                 start = item_start + item.index(words) if words else 0
@@ -759,7 +764,10 @@ class _Draft:
         # dilancarkan oleh"), within the sentence
         place = r"(?:[^\s,.;:!?]+\s+){0,8}?"  # not past a comma: "…, which was led by X" is no attack's agent
         victims_of += rf"(?:{place}(?:{carried})\s+)?" if carried else ""
-        return rf"\b(?:{verbs}|{attacks})\s+{victims_of}(?:{agents})\s+"
+        # a word that completes the harm may stand before the marker: "burned alive by", "dipukuli hingga tewas oleh"
+        complements = "|".join(map(re.escape, sorted(self.lex.harm_complements, key=len, reverse=True)))
+        complement = rf"(?:(?:{complements})\s+)?" if complements else ""
+        return rf"\b(?:{verbs}|{attacks})\s+{complement}{victims_of}(?:{agents})\s+"
 
     def agents_of_harm(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Perpetrators named as the agent of a harm verb: "killed by security officers", "ditembak oleh polisi"."""
@@ -805,6 +813,18 @@ class _Draft:
             return self.group_key(h)
         return None
 
+    def _subject_end(self, h: Hit) -> int:
+        """Where a subject that opens with `h` ends: after the actors joined to it by "and"/"dan" ("Indonesia police
+        and military", "polisi dan TNI"), else where `h` ends."""
+        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+        end = h.end
+        while True:
+            m = re.match(rf"\s*,?\s+(?:{joins})\s+(?:the\s+|para\s+)?", self.text[end : end + 40], re.I)
+            nxt = next((x for x in self.hits_in(end + m.end(), end + m.end() + 1)), None) if m else None
+            if m is None or nxt is None or (self._actor_at(nxt) is None and nxt.table != PERSON_NOUN):
+                return end
+            end = nxt.end
+
     def victims_and_actors(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Roles read from the verb right after an actor: "four policemen were also injured", "warga disandera"
         (harmed: a target); "polisi membubarkan massa", "the crowd burned the temple" (acting: a security force
@@ -828,28 +848,30 @@ class _Draft:
                 # "Among the victims killed were a guard and four policemen": each actor of the list was harmed
                 out.append(("target", actor, (h.start, h.end), "role.victim-list"))
                 continue
-            after = self.text[h.end : h.end + 80]
+            # a subject of several actors shares its verb: "police and the military fired tear gas"
+            subject_end = self._subject_end(h)
+            after = self.text[subject_end : subject_end + 80]
             # a group's name goes on in capitalised words and linking words: "warga Indonesia keturunan Tionghoa"
             links = "|".join(map(re.escape, lex.name_links["of"]))
             name = rf"(?:\s+(?:(?-i:[A-Z])[\w-]*|{links})){{0,4}}" if links else ""
             # ("Two Brimob officers were injured": a word such as "officers" before the auxiliary too)
             m = re.match(rf"{name}\s+{adverbs}{aux}{adverbs}(?:{victims})\b", after, re.I) if victims else None
             if m is not None:
-                out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
+                out.append(("target", actor, (h.start, subject_end + m.end()), "role.victim-of-harm"))
                 continue
             m = re.match(rf"\s+{adverbs}(?P<verb>{acts})\b", after, re.I) if acts else None
             security = actor in self.security or (h.table == GROUP and h.value == "security-forces")
-            if m is not None and self._reduced_passive(h.end + m.start("verb"), h.end + m.end()):
+            if m is not None and self._reduced_passive(subject_end + m.start("verb"), subject_end + m.end()):
                 # "three policemen killed in the attack": harmed, as "were killed" says
-                out.append(("target", actor, (h.start, h.end + m.end()), "role.victim-of-harm"))
+                out.append(("target", actor, (h.start, subject_end + m.end()), "role.victim-of-harm"))
                 continue
             if m is not None:
                 verb = m.group(0).split()[-1].lower()
                 kind = next((v for k, v in lex.actor_verbs.items() if k.split()[-1] == verb), "act")
                 if kind == "harm":
-                    out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.actor-verb"))
+                    out.append(("perpetrator", actor, (h.start, subject_end + m.end()), "role.actor-verb"))
                 elif security:
-                    out.append(("participant", actor, (h.start, h.end + m.end()), "role.actor-verb"))
+                    out.append(("participant", actor, (h.start, subject_end + m.end()), "role.actor-verb"))
                 continue
             s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             m = re.search(rf"\b(?:{acts})\s+(?:{agents})\s+(?:(?:the|para)\s+)?$", self.text[s : h.start], re.I)
@@ -2087,7 +2109,8 @@ class _Draft:
         the words are a known name, a place or a group, or fewer than two words are left."""
         word = r"[A-Z][\w'’.-]*"
         if after_marker:
-            m = re.match(rf"\s+((?:{word}\s+){{1,5}}{word})", self.text[start:end])
+            # past a description in lower case: "according to local human rights activist Theo Hasegem"
+            m = re.match(rf"\s+(?:[a-z][\w-]*\s+){{0,5}}?((?:{word}\s+){{1,5}}{word})", self.text[start:end])
         else:
             m = re.search(rf"((?:{word}\s+){{1,5}}{word})\s*,?\s+$", self.text[start:end])
         if m is None:
