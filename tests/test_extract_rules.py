@@ -1538,3 +1538,51 @@ def test_complements_crowds_and_members_session_11(
 )
 def test_speakers_session_11(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
     assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # a harm said of people later in the clause wins over their noun
+        ("id", "Kerusuhan di Strelsau. Dua pengunjuk rasa tewas dalam kerusuhan itu.", {(2, "exact", "killed")}),
+        ("en", "Riots broke out in Strelsau. Two protesters were hospitalised.", {(2, "exact", "injured")}),
+        # murdered; a qualifier with "the" before its number
+        (
+            "en",
+            "An attack took place in Strelsau. Up to some 200 villagers were murdered at the house.",
+            {(200, "about", "killed")},
+        ),
+        (
+            "en",
+            "An attack took place in Strelsau. The toll was more than the 39 killed.",
+            {(39, "more-than", "killed")},
+        ),
+        # people deployed take part
+        ("id", "Kerusuhan di Strelsau. Sebanyak 6.000 polisi dikerahkan.", {(6000, "exact", "participants")}),
+        ("en", "Riots broke out in Strelsau. About 2,000 troops were deployed.", {(2000, "about", "participants")}),
+        # a singular object of a counting verb, and the next count joined to it
+        (
+            "id",
+            "Kerusuhan di Strelsau menyebabkan tewasnya seorang mahasiswa dan sebelas orang lainnya.",
+            {(1, "exact", "killed"), (11, "exact", "killed")},
+        ),
+        (
+            "en",
+            "The bombing in Strelsau killed a policeman and two civilians.",
+            {(1, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        # a filler between a counting verb and its number
+        ("en", "The bombing in Strelsau killed a total of 12 people.", {(12, "exact", "killed")}),
+        ("id", "Bom di Strelsau menewaskan sebanyak 12 orang.", {(12, "exact", "killed")}),  # read so before too
+        # eight words may stand between a count and what it counts
+        (
+            "en",
+            "Riots broke out in Strelsau. Tens of security personnel and civilians were also injured.",
+            {(10, "more-than", "injured")},
+        ),
+    ],
+)
+def test_counts_and_their_kinds_session_11(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures

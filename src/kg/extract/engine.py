@@ -1669,6 +1669,14 @@ class _Draft:
                 re.I,
             ):
                 candidates.append((1, m.start(1), m.end(1), "plain"))
+        # a singular object of a counting verb: "menewaskan seorang polisi", "killed a policeman" (in English only
+        # before a noun for people: "killed a total of 12" counts no one)
+        verbs = "|".join(map(re.escape, sorted((p for p, _ in self.lex.counted_before), key=len, reverse=True)))
+        nouns = "|".join(map(re.escape, sorted(self.qualifiable | set(self.lex.registry_heads), key=len, reverse=True)))
+        noun = rf"(?=[ \t]+(?:[^\W\d][\w-]*[ \t]+)?(?:{nouns})\b)" if self.lex.language == "en" else r"(?=[ \t])"
+        if determiners and verbs:
+            for m in re.finditer(rf"\b(?:{verbs})[ \t]+({determiners}){noun}", self.text, re.I):
+                candidates.append((1, m.start(1), m.end(1), "plain"))
         # a mirror's infobox row with its label glued to the number: "Deaths8 (…)", "Injured4", "Tewas135[1]"
         labels = {p for p, _ in self.lex.counted_labels}
         for m in re.finditer(r"^([A-Z][a-z]+(?: [a-z]+)?)(\d+)(?=[\s(\[]|$)", self.text, re.M):
@@ -1740,7 +1748,11 @@ class _Draft:
         return re.search(r"(?:^|[^\w-])" + re.escape(phrase) + r"\s*:?\s+$", before, re.I) is not None
 
     def _counting_verb(self, before: str) -> str | None:
-        """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), else None."""
+        """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), a filler such
+        as "a total of" or "sebanyak" between at most, else None."""
+        fillers = "|".join(map(re.escape, sorted(self.lex.count_fillers, key=len, reverse=True)))
+        if fillers:
+            before = re.sub(rf"(?<![\w-])(?:{fillers})\s+$", "", before, flags=re.I)
         return next((k for p, k in self.lex.counted_before if self._ends_with(before, p)), None)
 
     def _toll(self, before: str) -> str | None:
@@ -1920,8 +1932,14 @@ class _Draft:
             if counts is None:
                 # a noun and its verb right after the number ("satu rumah dibakar massa") first, then the lexicon's
                 # order ("the two perpetrators were killed" counts the dead)
+                # (not a noun of people who took part: "dua pengunjuk rasa tewas" counts the dead)
                 counts = next(
-                    (k for p, k in self.lex.counted_after if " " in p and after_text.startswith(f" {p} ")), None
+                    (
+                        k
+                        for p, k in self.lex.counted_after
+                        if " " in p and k != "participants" and after_text.startswith(f" {p} ")
+                    ),
+                    None,
                 )
                 rule = "figure.counted-after"
             if counts is None:
@@ -1930,6 +1948,13 @@ class _Draft:
             if counts is None:
                 counts = next((k for p, k in self.lex.counted_after if f" {p} " in after_text), None)
                 rule = "figure.counted-after"
+            if counts is None and out and out[-1].sentence == i and out[-1].rule == "figure.counted-before":
+                # "menewaskan 3 polisi dan 2 warga", "killed a policeman and two civilians": the next count joined
+                # to one a verb counted, its noun between, counts the same
+                joins = self._words("and")
+                gap = self.text[number_end.get(id(out[-1]), start) : start]
+                if re.fullmatch(rf"\s+(?:[^\W\d][\w-]*\s+){{0,3}}(?:{joins})\s+", gap, re.I):
+                    counts, rule = out[-1].counts, "figure.counted-before"
             if counts is None:
                 counts, rule = self._row_label(start), "figure.row-label"
             if counts is None:

@@ -107,6 +107,8 @@ class Lexicon:
     naming_links: tuple[str, ...]
     #: words that complete a harm verb before its agent marker ("burned alive by X")
     harm_complements: tuple[str, ...]
+    #: words between a counting verb and its number ("killed a total of 12", "menewaskan sebanyak 12")
+    count_fillers: tuple[str, ...]
     #: words before the perpetrators of harm told as its victims' ("victims at the hands of X")
     perpetrator_markers: tuple[str, ...]
     #: a group noun's own qualifier: capitalised words before it (en, "Bugis migrants") or after it, maybe after a
@@ -261,6 +263,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             opposition_links=tuple(str(v).lower() for v in data["opposition_links"]),
             naming_links=tuple(str(v).lower() for v in data["naming_links"]),
             harm_complements=tuple(str(v).lower() for v in data["harm_complements"]),
+            count_fillers=tuple(str(v).lower() for v in data["count_fillers"]),
             perpetrator_markers=tuple(str(v).lower() for v in data["perpetrator_markers"]),
             group_qualifier_side=_side(data["group_qualifiers"]["side"]),
             group_qualifier_links=tuple(str(v).lower() for v in data["group_qualifiers"]["links"]),
