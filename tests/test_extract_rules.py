@@ -1066,7 +1066,8 @@ def test_tolls_lives_and_protesters(
         (
             "id",
             "Mahasiswa bentrok dengan polisi di Strelsau.",
-            {("participant", "ruritanian-state-police"), ("perpetrator", "group:mahasiswa")},
+            # session 11: the side before the word is read as a side, not by its mere mention as a perpetrator
+            {("participant", "ruritanian-state-police"), ("participant", "group:mahasiswa")},
         ),
         # a group before a passive of the event's word was harmed, and the agent after it did the harm
         (
@@ -1586,3 +1587,30 @@ def test_counts_and_their_kinds_session_11(
     lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
 ) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+def test_a_reading_of_the_sentence_is_told_before_a_mere_mention(with_police: LoadedRegistry) -> None:
+    """A group's role read from the structure of a sentence ("bentrokan antara warga desa Zenda …") is told by that
+    sentence, not by an earlier mere mention of the group in the event's sentence (session 11)."""
+    text = (
+        "Unjuk rasa warga desa Zenda terjadi di Strelsau pada 3 Maret 2023. Kemudian terjadi bentrokan antara warga "
+        "desa Zenda dan desa Hentzau."
+    )
+    ann = _draft("id", text, with_police)
+    told = {r.actor: r.evidence for ev in ann.events for r in ev.roles if r.role == "participant"}
+    assert "warga-zenda" in told
+    quote = told["warga-zenda"]
+    assert (quote if isinstance(quote, str) else quote.quote).startswith("bentrokan antara")
+
+
+def test_a_mere_mention_yields_to_a_reading_of_the_sentence(with_police: LoadedRegistry) -> None:
+    """A group named before a clash's word in its sentence is no perpetrator by that mention where the clash's link
+    reads it as a side (session 11)."""
+    text = (
+        "Kerusuhan terjadi di Strelsau ketika warga desa Zenda marah, dan terjadi bentrokan antara warga desa Zenda "
+        "dan desa Hentzau."
+    )
+    assert _roles(_draft("id", text, with_police)) == {
+        ("participant", "group:warga desa zenda"),
+        ("participant", "group:warga desa hentzau"),
+    }

@@ -116,6 +116,8 @@ _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 _ATTACKS = {"armed-attack"}
+#: the rules that read a role from a mere mention in an event's sentence, not from the sentence's structure
+_COOCCURRENCE = {"role.participant-in-sentence", "role.perpetrator-in-sentence"}
 #: count kinds whose counted people were harmed (a figure of these names its victims)
 _HARMED = {"killed", "injured", "arrested", "beheaded"}
 #: a text whose first full date lies this many days or more before its dateline looks back on the events
@@ -2268,11 +2270,14 @@ class _Draft:
             for row in row_roles:
                 if (row[0], row[1]) in have and row[1] not in self.idx.actors:
                     # a group of the article is told by its first mention in that role ("were hit by two suicide
-                    # bombers" before "caused by suicide bombers")
+                    # bombers" before "caused by suicide bombers"); a reading of the sentence's structure is told
+                    # before a mere mention in the event's sentence ("bentrokan antara warga desa Agom …" before
+                    # "penduduk Desa Agom" of the background)
                     for ev in events:
                         ev.roles = [
                             (r[0], r[1], row[2], row[3])
-                            if (r[0], r[1]) == (row[0], row[1]) and row[2][0] < r[2][0]
+                            if (r[0], r[1]) == (row[0], row[1])
+                            and (row[2][0] < r[2][0] or (r[3] in _COOCCURRENCE and row[3] not in _COOCCURRENCE))
                             else r
                             for r in ev.roles
                         ]
@@ -2281,6 +2286,14 @@ class _Draft:
                     i = self.sentence_of(row[2][0])
                     owner = next((ev for ev in events if ev.sentence == i), main_event)
                     owner.roles.append(row)
+
+        # a role guessed from a mere mention in an event's sentence yields to another role a reading of a sentence's
+        # structure gives the same group ("bentrokan antara warga desa Zenda …": a side, not a perpetrator)
+        read = {(row[1], row[0]) for row in row_roles if row[3] not in _COOCCURRENCE and row[1] not in self.idx.actors}
+        for ev in events:
+            ev.roles = [
+                r for r in ev.roles if r[3] not in _COOCCURRENCE or not any(a == r[1] and k != r[0] for a, k in read)
+            ]
 
         # buildings the text says were harmed are targets of the event of their sentence, else of the main event
         if main_event is not None:
