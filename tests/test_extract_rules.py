@@ -879,9 +879,14 @@ def test_a_group_of_the_article_has_a_role_once_told_by_its_first_mention(with_p
 
 
 def test_a_group_the_draft_gives_no_part_is_left_out(with_police: LoadedRegistry) -> None:
-    # "attackers" stands only in an infobox row's breakdown: it has no role, so it is no group of the draft
-    ann = _draft("en", "Riots broke out in Strelsau.\n- Fatalities: 3 (2 civilians, 1 attacker)", with_police)
+    # "students" stands only in a sentence of no event: it has no role, so it is no group of the draft
+    ann = _draft("en", "Riots broke out in Strelsau.\nStudents stayed home the next week.", with_police)
     assert [g.id for g in ann.groups] == []
+    # the parts of an infobox row's breakdown count the dead of each group (session 11): they are groups of the
+    # draft as the victims of those figures, and no role names them
+    ann = _draft("en", "Riots broke out in Strelsau.\n- Fatalities: 3 (2 civilians, 1 attacker)", with_police)
+    assert sorted(g.id for g in ann.groups) == sorted(f.victim for f in ann.figures if f.victim)
+    assert not {r.actor for ev in ann.events for r in ev.roles} & {g.id for g in ann.groups}
 
 
 @pytest.mark.parametrize(
@@ -1614,3 +1619,44 @@ def test_a_mere_mention_yields_to_a_reading_of_the_sentence(with_police: LoadedR
         ("participant", "group:warga desa zenda"),
         ("participant", "group:warga desa hentzau"),
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # a description between commas between an actor and the verb that says it was harmed
+        (
+            "en",
+            "Riots broke out in Strelsau. Rudolf Rassendyll, a 50-year-old elder from the north, was killed.",
+            {("target", "rudolf-rassendyll")},
+        ),
+        # one name the registry lacks, with its description between commas
+        (
+            "en",
+            "Riots broke out in Strelsau. On Monday, Abdul, a 50-year-old elder from the north, was killed.",
+            {("target", "abdul")},
+        ),
+        # where an infobox row's actor was is no part of it
+        (
+            "id",
+            "Bom Strelsau adalah serangan di Strelsau.\nSasaran | Polisi di Strelsau |",
+            {("target", "ruritanian-state-police")},
+        ),
+        # murdered
+        (
+            "en",
+            "An attack took place in Strelsau. Some 200 Zendan villagers were murdered at the house.",
+            {("target", "group:zendan villagers")},
+        ),
+    ],
+)
+def test_victims_and_rows_session_11(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+def test_a_part_of_a_breakdown_names_whom_it_counts(with_police: LoadedRegistry) -> None:
+    """ "killed five people: three policemen and two attackers": the three are the police's dead (session 11)."""
+    ann = _draft("en", "The bombing in Strelsau killed five people: three policemen and two attackers.", with_police)
+    assert {(f.value, f.victim) for f in ann.figures if f.value == 3} == {(3, "ruritanian-state-police")}

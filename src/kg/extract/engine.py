@@ -679,12 +679,16 @@ class _Draft:
             segments = [(line.start(2), line.end(2)), *self._row_continuation(line.end())]
             items = [(a + m.start(), m.group(0)) for a, b in segments for m in re.finditer(r"[^,|*;]+", self.text[a:b])]
             members = "|".join(map(re.escape, sorted(self.lex.member_markers, key=len, reverse=True)))
+            places = "|".join(map(re.escape, self.lex.row_place_links))
             for item_start, item in items:
                 # "members of the Free Papua Movement": the group they belong to is the item
                 marker = re.match(rf"\s*(?:{members})\s+(?:the\s+)?(?=\S)", item, re.I) if members else None
                 if marker is not None:
                     item_start, item = item_start + marker.end(), item[marker.end() :]
                 words = item.strip(" \t-")
+                # "Polisi di Polrestabes Medan": where the actor was is no part of it
+                where = re.search(rf"\s(?:{places})\s", words, re.I) if places else None
+                words = words[: where.start()] if where else words
                 first = words.split()[0].lower() if words.split() else ""
                 start = item_start + item.index(words) if words else 0
                 end = start + len(words)
@@ -852,6 +856,9 @@ class _Draft:
                 continue
             # a subject of several actors shares its verb: "police and the military fired tear gas"
             subject_end = self._subject_end(h)
+            # a description between commas after the actor: "Abdullah, a 50-year-old elder, was killed"
+            apposition = re.match(r",[ \t]+[a-z][^,.;:()\n]{0,59},", self.text[subject_end : subject_end + 80])
+            subject_end += apposition.end() if apposition else 0
             after = self.text[subject_end : subject_end + 80]
             # a group's name goes on in capitalised words and linking words: "warga Indonesia keturunan Tionghoa"
             links = "|".join(map(re.escape, lex.name_links["of"]))
@@ -1264,8 +1271,9 @@ class _Draft:
 
     def named_victims(self, aux: str, victims: str) -> list[tuple[str, str, tuple[int, int], str]]:
         """A person the registry lacks, named right before a harm verb ("Afonso Sousa was stabbed", "Budi
-        Santoso ditembak"): a target of the event, and a draft person of the article. Words that count or
-        quantify ("Two Australians", "Many Christians") are no name."""
+        Santoso ditembak"; one word with a description between commas, "Abdullah, a 50-year-old elder, was
+        killed"): a target of the event, and a draft person of the article. Words that count or quantify ("Two
+        Australians", "Many Christians") are no name."""
         out: list[tuple[str, str, tuple[int, int], str]] = []
         if not victims:
             return out
@@ -1281,10 +1289,17 @@ class _Draft:
             s = max(self.sents[self.sentence_of(m.start())][0], m.start() - _BEFORE)  # the words before the verb
             end = m.start() + 1
             # a description between commas after the name: "Budi Santoso, a farmer, was shot dead"
-            apposition = re.search(r",[ \t]+[a-z][^,.;:()\n]{0,39},[ \t]*$", self.text[s:end])
+            apposition = re.search(r",[ \t]+[a-z][^,.;:()\n]{0,59},[ \t]*$", self.text[s:end])
             if apposition is not None:
                 end = s + apposition.start() + 2
             span = self.new_person(s, end, after_marker=False)
+            single = re.search(r"(?<![\w'’.-])((?-i:[A-Z])[\w'’-]+),[ \t]*$", self.text[s:end]) if apposition else None
+            if span is None and single is not None and single.group(1).lower() not in self._unqualifying | dates:
+                # one name with its description: "Abdullah, a 50-year-old elder from the Tidung tribe, was killed"
+                one = (s + single.start(1), s + single.end(1))
+                if not self.hits_over(*one):
+                    out.append(("target", self.person_key(one), (one[0], m.end()), "role.named-victim"))
+                continue
             if span is None:
                 continue
             tokens = list(re.finditer(r"\S+", self.text[span[0] : span[1]]))
@@ -2053,8 +2068,11 @@ class _Draft:
                 continue
             part = re.match(r"[^,;()]*?(?=\s+(?:and|dan)\s|[,;)]|$)", self.text[end:])
             span_end = end + (part.end() if part else 0)
+            # who the part counts, in its own words ("three policemen"): a group of the article, or the registry's
+            named = [h for h in self.hits_in(end, span_end) if h.table == GROUP and h.value != "group"]
+            victim = self.group_key(named[0]) if named and whole.counts in _HARMED else None
             out.append(
-                _Figure(value, "exact", whole.counts, (start, span_end), whole.sentence, None, "figure.breakdown")
+                _Figure(value, "exact", whole.counts, (start, span_end), whole.sentence, victim, "figure.breakdown")
             )
         return out
 

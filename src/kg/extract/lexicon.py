@@ -109,6 +109,8 @@ class Lexicon:
     harm_complements: tuple[str, ...]
     #: words between a counting verb and its number ("killed a total of 12", "menewaskan sebanyak 12")
     count_fillers: tuple[str, ...]
+    #: words after an actor in an infobox row that say where it was ("Polisi di Polrestabes Medan")
+    row_place_links: tuple[str, ...]
     #: words before the perpetrators of harm told as its victims' ("victims at the hands of X")
     perpetrator_markers: tuple[str, ...]
     #: a group noun's own qualifier: capitalised words before it (en, "Bugis migrants") or after it, maybe after a
@@ -264,6 +266,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             naming_links=tuple(str(v).lower() for v in data["naming_links"]),
             harm_complements=tuple(str(v).lower() for v in data["harm_complements"]),
             count_fillers=tuple(str(v).lower() for v in data["count_fillers"]),
+            row_place_links=tuple(str(v).lower() for v in data["row_place_links"]),
             perpetrator_markers=tuple(str(v).lower() for v in data["perpetrator_markers"]),
             group_qualifier_side=_side(data["group_qualifiers"]["side"]),
             group_qualifier_links=tuple(str(v).lower() for v in data["group_qualifiers"]["links"]),
