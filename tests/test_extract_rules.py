@@ -1660,3 +1660,99 @@ def test_a_part_of_a_breakdown_names_whom_it_counts(with_police: LoadedRegistry)
     """ "killed five people: three policemen and two attackers": the three are the police's dead (session 11)."""
     ann = _draft("en", "The bombing in Strelsau killed five people: three policemen and two attackers.", with_police)
     assert {(f.value, f.victim) for f in ann.figures if f.value == 3} == {(3, "ruritanian-state-police")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "wrong"),
+    [
+        # a review of session 11's rules: each sentence drew a wrong role before its fix
+        (
+            "en",
+            "An attack hit Strelsau. Unknown attackers fled the scene.",
+            {("perpetrator", "group:unknown attackers")},
+        ),
+        (
+            "en",
+            "A bombing hit Strelsau, and Ruritanian people condemned the bombing.",
+            {("perpetrator", "group:ruritanian people")},
+        ),
+        (
+            "en",
+            "Two students were killed in Strelsau at the hands of unknown men, police said.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
+        (
+            "en",
+            "Riots broke out in Strelsau. Rioters cornered students and police shot two of them.",
+            {("perpetrator", "group:students")},
+        ),
+        (
+            "en",
+            "Riots broke out in Strelsau. Balinuraga, a village south of Zenda, was burned by the mob.",
+            {("target", "balinuraga")},
+        ),
+        (
+            "en",
+            "A bombing took place in Strelsau. Like the attacker, Rupert Hentzau was a student.",
+            {("perpetrator", "rupert-hentzau")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Aparat menangani konflik dengan cepat bersama warga.",
+            {("participant", "group:warga")},
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau. Nasib warga kini di tangan polisi.",
+            {("perpetrator", "ruritanian-state-police")},
+        ),
+        (
+            "id",
+            "Serangan Strelsau adalah serangan di Strelsau.\nPelaku | Brigade Tangan Merah\nBaca Juga\nBerita Terkait",
+            {("perpetrator", "group:baca juga"), ("perpetrator", "group:berita terkait")},
+        ),
+    ],
+)
+def test_what_session_11_s_review_found_draws_no_role(
+    lang: str, text: str, wrong: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert not _roles(_draft(lang, text, with_police)) & wrong
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        ("en", "Police arrested 40 people in Strelsau on Monday: 12 were released later.", {(40, "exact", "arrested")}),
+        (
+            "en",
+            "Riots broke out in Strelsau. Police arrested 40 people: 12 were released later.",
+            {(40, "exact", "arrested")},
+        ),
+        ("en", "The blast in Strelsau killed 3 policemen and 2 dogs.", {(3, "exact", "killed")}),
+        ("en", "Riots broke out in Strelsau. Twelve tanks and 300 sniffer dogs were deployed.", set()),
+        ("en", "The mob in Strelsau killed a police dog.", set()),
+    ],
+)
+def test_what_session_11_s_review_found_counts_nothing_wrong(
+    lang: str, text: str, figures: set[tuple[int, str, str]], with_police: LoadedRegistry
+) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, with_police).figures} == figures
+
+
+def test_a_bracket_alone_in_an_infobox_row_is_no_actor(with_police: LoadedRegistry) -> None:
+    """ "Target: (students) in Zenda" crashed the draft with a group of no name (session 11's review)."""
+    ann = _draft(
+        "en", "An attack hit Strelsau.\n- Target: (students) in Zenda\n- Target: (civilians in Zenda)", with_police
+    )
+    assert all("(" not in (g.label.get("en") or "") for g in ann.groups)
+
+
+def test_a_word_capitalised_only_as_a_sentence_opener_qualifies_no_group(with_police: LoadedRegistry) -> None:
+    """ "Unknown attackers fled": "Unknown" opens the sentence, it names no people; "Zendan" is a name, used so
+    elsewhere in the text (session 11's review)."""
+    ann = _draft("en", "An attack hit Strelsau. Unknown attackers fled the scene.", with_police)
+    assert ("perpetrator", "group:attackers") in _roles(ann)
+    ann = _draft(
+        "en", "Riots broke out in Strelsau, where Zendan villagers live. Zendan villagers were attacked.", with_police
+    )
+    assert ("target", "group:zendan villagers") in _roles(ann)

@@ -116,6 +116,8 @@ _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 _ATTACKS = {"armed-attack"}
+#: a capitalised word
+_CAPITALISED = r"(?-i:[A-Z])[\w'’-]*"
 #: the rules that read a role from a mere mention in an event's sentence, not from the sentence's structure
 _COOCCURRENCE = {"role.participant-in-sentence", "role.perpetrator-in-sentence"}
 #: count kinds whose counted people were harmed (a figure of these names its victims)
@@ -133,6 +135,8 @@ _FULL_DATE_RULES = ("date.explicit", "date.day-month", "date.range-start")
 #: the type of a new group an infobox row names, by its role
 #: an infobox row naming more people than this is a roster, not the parties to the event
 _ROW_MAX_PEOPLE = 3
+#: the most actors read from one list ("X, Y and Z"; "polisi dan TNI"): longer runs are no list of parties
+_LIST_MAX = 6
 #: the most lines an infobox row's list may go on for, one name per line
 _ROW_MAX_LINES = 12
 _ROW_GROUP_TYPES = {"perpetrator": "armed-group", "target": "civilians", "participant": "unnamed-group"}
@@ -262,6 +266,8 @@ class _Draft:
         self.within = place_tree(registry)
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
         self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
+        self._actor_verbs_re: re.Pattern[str] | None = None
+        self._proper_words: dict[str, bool] = {}  # a word (lower case) → whether the text uses it as a name
         self.group_labels: dict[str, str] = {}  # key → label, for a group whose words the text does not hold together
         self.named_nouns: set[str] = set()  # groups of a perpetrator noun that named its people ("pelaku, X")
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
@@ -376,23 +382,58 @@ class _Draft:
         self.groups.setdefault(key, (h.value, named))
         return key
 
+    @cached_property
+    def _people_words(self) -> str:
+        """A regex of the lexicon's nouns for people (groups, person nouns, nouns a qualifier makes a group)."""
+        return "|".join(map(re.escape, sorted(self.qualifiable, key=len, reverse=True)))
+
+    def _opens_sentence(self, offset: int) -> bool:
+        """Whether `offset` is the first word of its sentence."""
+        return not self.text[self.sents[self.sentence_of(offset)][0] : offset].strip()
+
+    def _proper(self, word: str) -> bool:
+        """Whether a word is a name wherever it stands: capitalised somewhere in the text after a word in lower case
+        or a comma (not only where it opens a sentence)."""
+        if word not in self._proper_words:
+            found = re.search(rf"(?<=[a-z,;] )(?-i:[A-Z]){re.escape(word[1:])}\b", self.text, re.I)
+            self._proper_words[word] = found is not None and found.group(0).lower() == word
+        return self._proper_words[word]
+
+    def _headline(self, offset: int) -> bool:
+        """Whether `offset` lies on a line of four words or more nearly all capitalised (a Title Case headline)."""
+        start = self.text.rfind("\n", 0, offset) + 1
+        end = self.text.find("\n", offset)
+        words = re.findall(r"[^\W\d][\w'’-]*", self.text[start : end if end >= 0 else len(self.text)][:400])
+        return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
     def qualified(self, h: Hit) -> Hit:
         """A group noun with its own qualifier, the capitalised words that say which people it is: before it
         ("native Tidung people", "Bugis migrants") or after it, maybe past a linking word ("warga desa Agom",
         "umat Kristen", "pendukung Arema"); `h` itself when none stands there, or when the words are a registry
         actor's name, a month or a title ("Brimob officers" are Brimob's, read by other rules)."""
-        cap = r"(?-i:[A-Z])[\w'’-]*"
+        cap = _CAPITALISED
+        if self._headline(h.start):
+            return h  # a Title Case headline: every word is capitalised
         if self.lex.group_qualifier_side == "before":
             base = max(0, h.start - 60)
             m = re.search(rf"(?<![\w'’-])((?:{cap}[ \t]+){{1,3}})$", self.text[base : h.start])
             words = list(re.finditer(r"\S+", m.group(1))) if m else []
-            # the words that cannot qualify a group ("The", "In", a count) end the qualifier from the left
-            while words and (w := words[0].group().lower()) and (w in self._unqualifying or w in self.lex.numbers):
+            # the words that cannot qualify a group ("The", "In", a count) end the qualifier from the left; so
+            # does a word capitalised only because it opens the sentence ("Unknown attackers", "Angry protesters")
+            while words and (
+                (w := words[0].group().lower()) in self._unqualifying
+                or w in self.lex.numbers
+                or (
+                    m is not None and self._opens_sentence(base + m.start(1) + words[0].start()) and not self._proper(w)
+                )
+            ):
                 words = words[1:]
             if m is None or not words:
                 return h
             span = (base + m.start(1) + words[0].start(), h.start)
         else:
+            if self.text[h.start : h.end].lower() in self.lex.perpetrator_nouns:
+                return h  # "pelaku Ahmad Hadi": the name of the one the noun stands for, not a qualifier
             links = "|".join(map(re.escape, sorted(self.lex.group_qualifier_links, key=len, reverse=True)))
             link = rf"(?:(?:{links})[ \t]+)?" if links else ""
             m = re.match(rf"[ \t]+{link}({cap}(?:[ \t]+{cap}){{0,2}})", self.text[h.end : h.end + 60], re.I)
@@ -676,7 +717,16 @@ class _Draft:
             people = [h for h in self.hits_in(line.start(2), line.end(2)) if h.table == PERSON]
             if len(people) > _ROW_MAX_PEOPLE:
                 continue  # a long roster of officials is who governed, not who took part
-            segments = [(line.start(2), line.end(2)), *self._row_continuation(line.end())]
+            # a list one name per line goes on only after a row naming a person ("TerdakwaAhmad Hadi Lukita"), not
+            # after a group's or an organisation's row, which navigation lines may follow ("Related Articles")
+            groups = any(
+                h.table in (ORGANISATION, REGISTRY_GROUP, STATE, GROUP)
+                for h in self.hits_in(line.start(2), line.end(2))
+            )
+            more = [] if groups else self._row_continuation(line.end())
+            if len(people) + len(more) > _ROW_MAX_PEOPLE + _ROW_MAX_LINES:
+                continue
+            segments = [(line.start(2), line.end(2)), *more]
             items = [(a + m.start(), m.group(0)) for a, b in segments for m in re.finditer(r"[^,|*;]+", self.text[a:b])]
             members = "|".join(map(re.escape, sorted(self.lex.member_markers, key=len, reverse=True)))
             places = "|".join(map(re.escape, self.lex.row_place_links))
@@ -688,7 +738,8 @@ class _Draft:
                 words = item.strip(" \t-")
                 # "Polisi di Polrestabes Medan": where the actor was is no part of it
                 where = re.search(rf"\s(?:{places})\s", words, re.I) if places else None
-                words = words[: where.start()] if where else words
+                if where is not None and words[: where.start()].count("(") == words[: where.start()].count(")"):
+                    words = words[: where.start()]  # not inside a bracket: "(civilians in Zenda)"
                 first = words.split()[0].lower() if words.split() else ""
                 start = item_start + item.index(words) if words else 0
                 end = start + len(words)
@@ -709,6 +760,8 @@ class _Draft:
                 if any(h.table == PLACE for h in inside):
                     continue  # a place is no actor
                 bare = re.sub(r"\s*\([^()]*\)\s*$", "", words)
+                if not re.search(r"[^\W\d]", bare):
+                    continue  # nothing but a bracket: no actor
                 short = self.short_name_of(bare)
                 if short is not None:
                     out.append((role, short, (start, end), "role.infobox-row"))
@@ -821,15 +874,29 @@ class _Draft:
 
     def _subject_end(self, h: Hit) -> int:
         """Where a subject that opens with `h` ends: after the actors joined to it by "and"/"dan" ("Indonesia police
-        and military", "polisi dan TNI"), else where `h` ends."""
+        and military", "polisi dan TNI"; six at most), else where `h` ends; where `h` is an object (a verb before it
+        in its clause), where `h` ends."""
         joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         end = h.end
-        while True:
+        window = max(self.sents[self.sentence_of(h.start)][0], h.start - 80)
+        clause = re.split(r"[,;:]", self.text[window : h.start])[-1]
+        before = self.hits_in(h.start - len(clause), h.start)
+        if self._verb_in(clause) or any(self._actor_at(x) or x.table == PERSON_NOUN for x in before):
+            return end  # an object ("cornered students and police shot"): its subject or verb is before it
+        for _ in range(_LIST_MAX):
             m = re.match(rf"\s*,?\s+(?:{joins})\s+(?:the\s+|para\s+)?", self.text[end : end + 40], re.I)
             nxt = next((x for x in self.hits_in(end + m.end(), end + m.end() + 1)), None) if m else None
             if m is None or nxt is None or (self._actor_at(nxt) is None and nxt.table != PERSON_NOUN):
                 return end
             end = nxt.end
+        return end
+
+    def _verb_in(self, words: str) -> bool:
+        """Whether the words hold a verb the lexicon knows an actor by (harm or act)."""
+        if self._actor_verbs_re is None:
+            verbs = "|".join(map(re.escape, sorted(self.lex.actor_verbs, key=len, reverse=True)))
+            self._actor_verbs_re = re.compile(rf"\b(?:{verbs})\b", re.I) if verbs else re.compile(r"(?!x)x")
+        return self._actor_verbs_re.search(words) is not None
 
     def victims_and_actors(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """Roles read from the verb right after an actor: "four policemen were also injured", "warga disandera"
@@ -1001,12 +1068,16 @@ class _Draft:
                 Hit(m.start(), m.end(), "trigger", "conflict")
                 for m in re.finditer(rf"(?<![\w-])(?:{conflicts})(?![\w-])", self.text, re.I)
             ]
+        # a riot's or a conflict's sides stand after "between"/"antara" only ("konflik dengan cepat" is no side)
+        openers = "|".join(map(re.escape, self.lex.range_openers)) or links
         pairs = sorted([*((w, 4) for w in words), *((w, 1) for w in between)], key=lambda tw: tw[0].start)
         for t, most in pairs:
             clash = most == 4
             _, e = self.sents[self.sentence_of(t.start)]
             # a few words may stand between: "a stand-off took place in 2018 between X and Y"
-            link = re.match(rf"\s+(?:[\w-]+\s+){{0,{most}}}?(?:{links})\s+", self.text[t.end : e], re.I)
+            link = re.match(
+                rf"\s+(?:[\w-]+\s+){{0,{most}}}?(?:{links if clash else openers})\s+", self.text[t.end : e], re.I
+            )
             if link is None:
                 continue
             # the sides after the link: the actor right after it, and each one joined to it by "and"/"dan"
@@ -1071,7 +1142,7 @@ class _Draft:
         joins = "|".join(map(re.escape, self.lex.name_links["and"]))
         links = "|".join(map(re.escape, sorted(self.lex.group_qualifier_links, key=len, reverse=True)))
         link = rf"(?:(?:{links})[ \t]+)?" if links else ""
-        cap = r"(?-i:[A-Z])[\w'’-]*"
+        cap = _CAPITALISED
         m = re.match(rf"\s*,?\s*(?:{joins})[ \t]+({link}({cap}(?:[ \t]+{cap}){{0,2}}))", self.text[pos:end], re.I)
         if m is None or m.group(2).split()[0].lower() in self._unqualifying:
             return None
@@ -1204,6 +1275,9 @@ class _Draft:
             span = self._new_name_at(pos)
             if span is None:
                 continue
+            closed = re.match(r"\s*(?:[,)(.;:]|$|(?:and|dan)\b)", self.text[span[1] : span[1] + 6], re.I)
+            if m.group(0).strip() == "," and closed is None:
+                continue  # "Like the attacker, Rupert Hentzau was a student": no name in apposition
             self.named_nouns.add(self.group_key(h))
             words = self.text[span[0] : span[1]].lower().split()
             organisation = any(w.strip("'’s") in self.lex.organisation_words for w in words)
@@ -1224,7 +1298,17 @@ class _Draft:
                 continue  # a place or a word the tables know inside a name ("pro-Indonesia militias")
             gap = self.text[pos : h.start]
             first = not out and re.fullmatch(r"[\s(]*(?:[\w-]+[\s()]+){0,4}", gap)
-            joined = out and re.fullmatch(rf"[\s,()]*(?:(?:{joins})\s+)?(?:[\w-]+[\s()]+){{0,2}}", gap, re.I)
+            # joined by "and" (a word or two between) or by a bare comma or bracket: "X (primarily the Y) and Z",
+            # "X, Y and Z"; not past a comma into the next clause ("at the hands of men, police said")
+            # (a bare comma only where the list goes on after the actor: "X, Y and Z", not "men, police said")
+            listed = re.match(rf"\s*(?:,|\)|(?:{joins})\b)", self.text[h.end : h.end + 12], re.I) is not None
+            joined = out and (
+                re.fullmatch(rf"[\s,()]*(?:{joins})\s+(?:[\w-]+[\s()]+){{0,2}}", gap, re.I)
+                or re.fullmatch(r"\s*\(\s*(?:the\s+|primarily\s+(?:the\s+)?)?|\s*\)\s*", gap, re.I)
+                or (listed and re.fullmatch(r"\s*,\s*(?:the\s+)?", gap, re.I))
+            )
+            if len(out) >= _LIST_MAX:
+                break
             if not (first or joined):
                 break
             if actor is None:
@@ -1290,11 +1374,13 @@ class _Draft:
             end = m.start() + 1
             # a description between commas after the name: "Budi Santoso, a farmer, was shot dead"
             apposition = re.search(r",[ \t]+[a-z][^,.;:()\n]{0,59},[ \t]*$", self.text[s:end])
+            description = apposition.group(0) if apposition else ""  # one of a person: "a 50-year-old elder"
             if apposition is not None:
                 end = s + apposition.start() + 2
             span = self.new_person(s, end, after_marker=False)
             single = re.search(r"(?<![\w'’.-])((?-i:[A-Z])[\w'’-]+),[ \t]*$", self.text[s:end]) if apposition else None
-            if span is None and single is not None and single.group(1).lower() not in self._unqualifying | dates:
+            personal = re.search(rf"year-old|\b(?:{self._people_words})\b", description, re.I) is not None
+            if span is None and single and personal and single.group(1).lower() not in self._unqualifying | dates:
                 # one name with its description: "Abdullah, a 50-year-old elder from the Tidung tribe, was killed"
                 one = (s + single.start(1), s + single.end(1))
                 if not self.hits_over(*one):
@@ -1690,7 +1776,12 @@ class _Draft:
         # before a noun for people: "killed a total of 12" counts no one)
         verbs = "|".join(map(re.escape, sorted((p for p, _ in self.lex.counted_before), key=len, reverse=True)))
         nouns = "|".join(map(re.escape, sorted(self.qualifiable | set(self.lex.registry_heads), key=len, reverse=True)))
-        noun = rf"(?=[ \t]+(?:[^\W\d][\w-]*[ \t]+)?(?:{nouns})\b)" if self.lex.language == "en" else r"(?=[ \t])"
+        noun = (
+            rf"(?=[ \t]+(?:[^\W\d][\w-]*[ \t]+)?(?:{nouns})\b(?![ \t]+[a-z]+\b(?<!\band)(?<!\bor)(?<!\bin)(?<!\bon)"
+            r"(?<!\bat)(?<!\bwho)(?<!\bduring)(?<!\bnear)(?<!\bfrom)(?<!\bwith)))"
+            if self.lex.language == "en"
+            else r"(?=[ \t])"
+        )  # "killed a policeman", not "killed a police dog"
         if determiners and verbs:
             for m in re.finditer(rf"\b(?:{verbs})[ \t]+({determiners}){noun}", self.text, re.I):
                 candidates.append((1, m.start(1), m.end(1), "plain"))
@@ -1859,8 +1950,9 @@ class _Draft:
                 and whole_end is not None
                 and out[-1].sentence == i
                 and whole_end <= colon
-                and re.fullmatch(r"[^\W\d]*(?:\s+[^\W\d]+)*\s*", self.text[whole_end:colon])
+                and re.fullmatch(r"\s*(?:[^\W\d]+\s*){0,2}", self.text[whole_end:colon])
                 and re.fullmatch(r"[\s\w,]*", self.text[colon + 1 : start])
+                and re.match(rf"\s+(?:{self._people_words})\b", self.text[end : end + 60], re.I)
             ):
                 in_brackets.append((value, start, end, colon))
                 continue
@@ -1970,8 +2062,9 @@ class _Draft:
                 # to one a verb counted, its noun between, counts the same
                 joins = self._words("and")
                 gap = self.text[number_end.get(id(out[-1]), start) : start]
-                if re.fullmatch(rf"\s+(?:[^\W\d][\w-]*\s+){{0,3}}(?:{joins})\s+", gap, re.I):
-                    counts, rule = out[-1].counts, "figure.counted-before"
+                own = re.match(rf"\s+(?:[^\W\d][\w-]*\s+)?(?:{self._people_words})\b", self.text[end : end + 60], re.I)
+                if re.fullmatch(rf"\s+(?:[^\W\d][\w-]*\s+){{0,3}}(?:{joins})\s+", gap, re.I) and own:
+                    counts, rule = out[-1].counts, "figure.counted-before"  # not "3 policemen and 2 dogs"
             if counts is None:
                 counts, rule = self._row_label(start), "figure.row-label"
             if counts is None:
@@ -2052,15 +2145,16 @@ class _Draft:
         "delapan orang (empat pelaku dan empat warga sipil)", "killed five people: three policemen and two
         attackers"): each part counts the same, exactly."""
         out = []
+        # the figures by where their number ends: the whole is one that ends a few words before the opening
+        ends = sorted((ne, i) for i, f in enumerate(figures) if f.value is not None and (ne := number_end.get(id(f))))
+        end_offsets = [ne for ne, _ in ends]
         for value, start, end, opening in in_brackets:
+            at = bisect.bisect_right(end_offsets, opening)
             whole = next(
                 (
-                    f
-                    for f in figures
-                    if f.value is not None
-                    and (ne := number_end.get(id(f))) is not None
-                    and ne <= opening
-                    and re.fullmatch(r"\s*(?:[^\W\d]+\s*){0,4}", self.text[ne:opening])
+                    figures[i]
+                    for ne, i in ends[max(0, at - 3) : at]
+                    if re.fullmatch(r"\s*(?:[^\W\d]+\s*){0,4}", self.text[ne:opening])
                 ),
                 None,
             )
@@ -2311,6 +2405,16 @@ class _Draft:
         for ev in events:
             ev.roles = [
                 r for r in ev.roles if r[3] not in _COOCCURRENCE or not any(a == r[1] and k != r[0] for a, k in read)
+            ]
+
+        # a noun that names a group only with its qualifier ("Ruritanian people", "masyarakat Zenda") takes a role
+        # only where a reading of the sentence gives it one, never by its mere mention
+        only_qualified = set(self.lex.qualified_nouns)
+        for ev in events:
+            ev.roles = [
+                r
+                for r in ev.roles
+                if r[3] not in _COOCCURRENCE or text[r[2][0] : r[2][1]].lower() not in only_qualified
             ]
 
         # buildings the text says were harmed are targets of the event of their sentence, else of the main event
