@@ -300,7 +300,7 @@ class _Draft:
 
     def _with_qualified_nouns(self) -> list[Hit]:
         """The hits, with a group hit for each noun of the lexicon's qualified nouns that stands with its qualifier
-        ("Tidung people", "warga desa Agom" aside, "orang Madura"), where no other hit covers the noun."""
+        ("Tidung people", "orang Madura"), where no other hit covers the noun."""
         nouns = "|".join(map(re.escape, sorted(self.lex.qualified_nouns, key=len, reverse=True)))
         if not nouns:
             return self.hits
@@ -780,8 +780,9 @@ class _Draft:
 
     def _row_continuation(self, row_end: int) -> list[tuple[int, int]]:
         """The lines that go on with an infobox row's list, one name per line ("TerdakwaAhmad Hadi Lukita" then
-        "Abdul Haris", "Hasdarman", …): each line after the row that holds only a name, two to five capitalised
-        words (one word only between two such lines), up to the first other line."""
+        "Abdul Haris", "Hasdarman", …): each line after the row that holds only a name, one to five capitalised
+        words, up to the first other line or the next row's label; a list does not end on a line of one word (a
+        heading after it, "Kronologi")."""
         name = r"[ \t]*(?-i:[A-Z])[\w.'’-]*(?:[ \t]+(?:(?-i:[A-Z])[\w.'’-]*|bin|binti|al|de|da|dos|van)){0,4}[ \t]*"
         lines: list[tuple[int, int, int]] = []
         pos = row_end + 1
