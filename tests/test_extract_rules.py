@@ -1756,3 +1756,11 @@ def test_a_word_capitalised_only_as_a_sentence_opener_qualifies_no_group(with_po
         "en", "Riots broke out in Strelsau, where Zendan villagers live. Zendan villagers were attacked.", with_police
     )
     assert ("target", "group:zendan villagers") in _roles(ann)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("en", "according to Monday Deaths12\n"), ("id", "menurut Monday Tewas12\n")]
+)
+def test_according_to_a_name_with_nothing_said_is_no_claim(lang: str, text: str, with_police: LoadedRegistry) -> None:
+    """ "according to X" at the end of a text says nothing: no claim (it crashed the draft with an empty quote)."""
+    assert _draft(lang, text, with_police).claims == []

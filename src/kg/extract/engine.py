@@ -2209,7 +2209,7 @@ class _Draft:
                 colon = re.match(r"\s*:", self.text[after[0].end : e])
                 # "Menurut X, …" / "According to X: …" introduce the claim; ", according to X" closes it
                 span = (after[0].end, e) if colon or verb.start == s else (s, verb.start)
-                if speaker:
+                if speaker and self.text[span[0] : span[1]].strip(" \t,.;:"):  # nothing said: no claim
                     out.append(_Claim(speaker, span, "claim.according-to"))
                 continue
             # the speaker right before the verb, or up to three plain words before it ("he continues to claim")
