@@ -1764,3 +1764,72 @@ def test_a_word_capitalised_only_as_a_sentence_opener_qualifies_no_group(with_po
 def test_according_to_a_name_with_nothing_said_is_no_claim(lang: str, text: str, with_police: LoadedRegistry) -> None:
     """ "according to X" at the end of a text says nothing: no claim (it crashed the draft with an empty quote)."""
     assert _draft(lang, text, with_police).claims == []
+
+
+# --------------------------------------------------------------------------------------------------
+# session 12: dates of a text read long after its events, wiki markup, and riots in a regency
+
+REGIONS = """  - id: hentzau-province
+    type: region
+    label: {en: Hentzau Province, id: Provinsi Hentzau}
+    within: ruritania
+  - id: tarlenheim
+    type: region
+    label: {en: Tarlenheim Regency, id: Kabupaten Tarlenheim}
+    within: hentzau-province
+states:
+"""
+
+
+@pytest.fixture(scope="module")
+def with_regions(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
+    file = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("states:\n", REGIONS, 1), encoding="utf-8")
+    return load_registry(file)
+
+
+def test_a_text_dated_only_by_a_month_long_ago_dates_its_events_by_that_month(invented: LoadedRegistry) -> None:
+    # the dateline is the day the article was read; its only date is a month, years before: no event of the dateline
+    text = (
+        "The Strelsau massacre was an atrocity in Ruritania in April 1999.\n"
+        "During the attack, up to 200 people were murdered in Strelsau.\n"
+    )
+    opts = DraftOptions("en", dt.date(2026, 12, 7), "invented", "article.txt", "voa", "invented")
+    ann = extract(text, invented.registry, opts)
+    assert {(e.type, e.date, e.precision) for e in ann.events} == {("armed-attack", "1999-04", "month")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "dated"),
+    [
+        # a date written as wiki links ("[[24 September]] [[1999]]"), and a range of links, are read as dates
+        ("id", "Kerusuhan terjadi pada [[24 September]] [[1999]] di [[Strelsau]].", ("1999-09-24", "day")),
+        (
+            "id",
+            "Kerusuhan terjadi pada [[11 November|11]]-[[13 November]] [[1998]] di [[Strelsau|Kota Strelsau]].",
+            ("1998-11-11", "day"),
+        ),
+        ("en", "Riots broke out in '''Strelsau''' on [[4 June]] [[2015]].", ("2015-06-04", "day")),
+    ],
+)
+def test_dates_written_as_wiki_links(lang: str, text: str, dated: tuple[str, str], invented: LoadedRegistry) -> None:
+    opts = DraftOptions(lang, dt.date(2026, 12, 7), "invented", "article.txt", "voa", "invented")  # type: ignore[arg-type]
+    ann = extract(text, invented.registry, opts)
+    assert [(e.date, e.precision) for e in ann.events] == [dated]
+    # the evidence still quotes the text as written, markup and all
+    assert all(q in text for e in ann.events for q in [e.evidence])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # "kerusuhan" in a regency (a region within a province) is a riot there, as in a town
+        ("Kerusuhan terjadi di Kabupaten Tarlenheim pada 4 Juni 2015.", "riot"),
+        ("Kerusuhan terjadi di Strelsau pada 4 Juni 2015.", "riot"),
+        # in a province (a region right under the country) or across the country it is unrest
+        ("Kerusuhan terjadi di Provinsi Hentzau pada 4 Juni 2015.", "unrest"),
+        ("Kerusuhan terjadi di Ruritania pada 4 Juni 2015.", "unrest"),
+    ],
+)
+def test_kerusuhan_in_a_regency_is_a_riot(text: str, kind: str, with_regions: LoadedRegistry) -> None:
+    assert [e.type for e in _draft("id", text, with_regions).events] == [kind]

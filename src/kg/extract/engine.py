@@ -239,6 +239,20 @@ def title_of(text: str) -> str:
     return "(untitled)"
 
 
+#: a wiki link's brackets and target ("[[Kota Makassar|" … "]]"), and bold or italic quotes
+_WIKI_MARKUP = re.compile(r"\[\[(?:[^\[\]|\n]*\|)?|\]\]|'{2,}")
+
+
+def _without_wiki_links(text: str) -> str:
+    """The text with wiki markup blanked, each character by a space, so offsets stay those of the text."""
+    return _WIKI_MARKUP.sub(lambda m: " " * len(m.group()), text)
+
+
+def _first_day(d: DateFound) -> dt.date:
+    """The first day a date written to the day or the month covers."""
+    return dt.date.fromisoformat(d.date if d.precision == "day" else d.date + "-01")
+
+
 def _refines(day: DateFound, month: DateFound) -> bool:
     """Whether `day` is a full date inside the month `month` names (a later mention dates the event's day)."""
     return month.precision == "month" and day.rule in _FULL_DATE_RULES and day.date.startswith(month.date + "-")
@@ -288,14 +302,19 @@ class _Draft:
         self.longest_hit = max((h.end - h.start for h in self.hits), default=0)
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
-        self.full_dates = [
+        #: the text with wiki markup blanked, offset for offset, for reading dates ("[[13 November]] [[1998]]")
+        self.dated_text = _without_wiki_links(text)
+        written = [
             d
-            for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ())
-            if d.rule in _FULL_DATE_RULES and d.precision == "day"
+            for d in dates_in(self.dated_text, opts.lang, 0, len(text), opts.dateline, ())
+            if d.rule in _FULL_DATE_RULES
         ]
+        self.full_dates = [d for d in written if d.precision == "day"]
+        #: the dates the text writes out, to the day or the month ("in April 1999"), in the order told
+        self.written_dates = [d for d in written if d.precision in ("day", "month")]
         # an encyclopedia article read years later: its dateline is the day it was read, not the news day
-        self.retrospective = bool(self.full_dates) and (
-            opts.dateline - dt.date.fromisoformat(self.full_dates[0].date)
+        self.retrospective = bool(self.written_dates) and (
+            opts.dateline - _first_day(self.written_dates[0])
         ) >= dt.timedelta(days=_RETROSPECTIVE_DAYS)
 
     def _with_qualified_nouns(self) -> list[Hit]:
@@ -506,7 +525,7 @@ class _Draft:
                 continue  # nowhere to put it: an event needs a place
             if i not in sentence_dates:  # read once per sentence, however many triggers it holds
                 sentence_dates[i] = dates_in(
-                    self.text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
+                    self.dated_text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
                 )
             found = sentence_dates[i]
             if found:
@@ -521,7 +540,7 @@ class _Draft:
                 date = self.context_month(h.start)
             kind = h.value
             local = self.lex.local_triggers.get(self.text[h.start : h.end].lower())
-            if local is not None and self.idx.place_types.get(location) not in (None, "country", "region"):
+            if local is not None and self._local_place(location):
                 kind = local  # "Kerusuhan Wamena": a riot in a town, not unrest across a country
             mentions.append(_Event(kind, h, i, location, loc_rule, date))
             # "protests began in X … and spread to Y": the same kind of event at each place after the marker
@@ -535,6 +554,17 @@ class _Draft:
         for ev in mentions:
             self.roles(ev)
         return self.merge(mentions)
+
+    def _local_place(self, key: str) -> bool:
+        """A town, or a region within a region or a town (a regency, a district): not a country, nor a region
+        right under one (a province, an island group)."""
+        kind = self.idx.place_types.get(key)
+        if kind is None or kind == "country":
+            return False
+        if kind != "region":
+            return True
+        parent = self.within.get(key)
+        return parent is not None and self.idx.place_types.get(parent) not in (None, "country")
 
     def implied_event(self, fig: _Figure) -> _Event | None:
         """A text that counts victims but names no event of a kg type: an umbrella `unrest` event to hang the
@@ -1711,7 +1741,7 @@ class _Draft:
                     ev.location, ev.location_rule = infobox, "place.infobox"  # the infobox's place is the event's
             kept.append(ev)
         if self.retrospective:
-            first = self.full_dates[0]
+            first = self.written_dates[0]
             for ev in kept:
                 if vague_date(ev):
                     # a sub-event the narrative does not date happened on the day the text last named
