@@ -21,7 +21,7 @@ from kg.extract import draft_article, evaluate_folder
 from kg.extract.dates import dates_in, read_dateline
 from kg.extract.draft import check_draft, draft_turtle, draft_yaml
 from kg.extract.engine import DraftOptions, detect_language, detect_publisher, extract
-from kg.extract.evaluate import Comparison, compare
+from kg.extract.evaluate import Comparison, Score, compare
 from kg.extract.lexicon import load_lexicon
 from kg.extract.matching import find_hits
 from kg.mapping import build_graph
@@ -392,3 +392,61 @@ def test_without_the_extract_extra_the_error_names_it(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "spacy", None)  # as if spaCy were not installed
     with pytest.raises(MissingExtra, match="extract extra"):
         _blank("en")
+
+
+# --------------------------------------------------------------------------------------------------
+# confidences: each rule's precision measured on the development texts (session 12)
+
+
+def test_a_rules_confidence_is_its_measured_precision_else_its_hand_set_value(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kg.extract import engine, lexicon
+
+    monkeypatch.setattr(lexicon, "measured_confidences", lambda: {"role.infobox-row": 0.96})
+    monkeypatch.setattr(engine, "measured_confidences", lexicon.measured_confidences)
+    assert engine.confidence_of("role.infobox-row") == 0.96
+    assert engine.confidence_of("role.chair") == engine.RULES["role.chair"]
+    with pytest.raises(KeyError):
+        engine.confidence_of("role.no-such-rule")
+
+
+def test_drafted_facts_carry_the_committed_measured_confidences(seed_draft: Article) -> None:
+    from kg.extract.calibrate import confidence, load
+
+    measured = load()
+    seen = [
+        (rec.rule.split("@")[0], rec.confidence)
+        for rec in [*seed_draft.annotation.figures, *seed_draft.annotation.claims]
+        if rec.rule and rec.rule.split("@")[0] in measured
+    ]
+    assert seen, "the seed draft has figures and claims of measured rules"
+    assert all(c == confidence(*measured[rule]) for rule, c in seen), seen
+
+
+def test_evaluate_scores_only_the_facts_the_draft_is_sure_enough_of(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli import main
+
+    def scores(min_confidence: float) -> dict[str, Score]:
+        return {s.fact_type: s for s in evaluate_folder(ARTICLES, REGISTRY, min_confidence).scores}
+
+    everything, some, none = scores(0.0), scores(0.7), scores(1.0)
+    for fact_type in ("events", "participants", "figures", "claims"):
+        all_, some_, none_ = everything[fact_type], some[fact_type], none[fact_type]
+        assert none_.draft == 0 and none_.matched == 0 and none_.gold == all_.gold
+        assert none_.draft <= some_.draft <= all_.draft and some_.matched <= all_.matched
+    # facts below 0.7 exist among the curated drafts' participants, and are left out
+    assert some["participants"].draft < everything["participants"].draft
+    # places are implied by the events: all of them are scored, whatever the threshold
+    assert none["places"].draft == everything["places"].draft > 0
+    assert main(["extract", "--evaluate", str(ARTICLES), "--registry", str(REGISTRY), "--min-confidence", "1"]) == 0
+    assert "drafted facts of confidence 1 or more" in capsys.readouterr().out
+    for bad in ("2", "-0.1", "high"):
+        with pytest.raises(SystemExit) as exc:
+            main(["extract", "--evaluate", str(ARTICLES), "--min-confidence", bad])
+        assert exc.value.code == 2
+        assert "is no confidence: give a number from 0 to 1" in capsys.readouterr().err
+    assert main(["extract", str(SEED / "article.id.txt"), "--min-confidence", "0.5"]) == 2
+    assert "give it with --evaluate" in capsys.readouterr().err

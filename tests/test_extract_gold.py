@@ -212,3 +212,29 @@ def test_a_source_that_disagrees_with_its_record_is_reported(corpus: Corpus, tmp
     assert len(problems) == 2, problems
     (folder / "SOURCE.md").unlink()
     assert source_problems(folder, article.annotation) == [f"{article.key}: no SOURCE.md"]
+
+
+# --------------------------------------------------------------------------------------------------
+# the rules' confidences are their precision on the development folders, as committed
+
+
+def test_the_committed_confidences_are_the_precision_measured_on_the_development_folders() -> None:
+    from kg.extract import evaluate_folder
+    from kg.extract.calibrate import DEVELOPMENT, DEVELOPMENT_REGISTRY, counts, load
+
+    root = Path(__file__).parents[1]
+    assert {Path(d).name for d in DEVELOPMENT} == set(SPLITS) - {"aside"}
+    evaluation = evaluate_folder([root / d for d in DEVELOPMENT], root / DEVELOPMENT_REGISTRY)
+    assert load() == counts(evaluation.documents), (
+        "the rules changed since the confidences were measured: run "
+        f"python -m kg.extract.calibrate {' '.join(DEVELOPMENT)} --registry {DEVELOPMENT_REGISTRY}"
+    )
+
+
+def test_calibration_refuses_the_held_aside_folder(tmp_path: Path) -> None:
+    from kg.extract.calibrate import main
+
+    with pytest.raises(SystemExit) as exc:
+        main([str(EXTRACT / "aside"), "--registry", str(REGISTRY), "-o", str(tmp_path / "c.yaml")])
+    assert exc.value.code == 2
+    assert not (tmp_path / "c.yaml").exists()

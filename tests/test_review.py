@@ -19,6 +19,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from kg.cli import main
+from kg.extract.engine import confidence_of
 from kg.review.app import ReviewSettings, create_app
 from servers import free_port
 
@@ -146,7 +147,8 @@ def test_a_decision_keeps_the_files_comments_order_and_the_other_facts(client: T
     # the draft's second figure counts the arrested; its lines as kg extract wrote them
     start, end = record_lines(before, "figures", "- id: arrested-2")
     figure = lines[start:end]
-    assert "  qualifier: exact" in figure and "  confidence: 0.8" in figure
+    # its confidence is the counting rule's precision measured on the development texts
+    assert "  qualifier: exact" in figure and f"  confidence: {confidence_of('figure.counted-after')}" in figure
 
     answer = post(
         client,

@@ -28,6 +28,13 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         nargs="+",
         help="draft every GOLD_DIR/<doc>/article.*.txt (of one folder or several) and score it",
     )
+    p.add_argument(
+        "--min-confidence",
+        metavar="P",
+        type=_probability,
+        default=0.0,
+        help="with --evaluate: score only the drafted facts of confidence P or more (0 to 1; default 0: all)",
+    )
     p.add_argument("--registry", type=Path, help="registry of shared entities (default: data/registry.yaml)")
     p.add_argument(
         "--events",
@@ -42,6 +49,16 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     )
 
 
+def _probability(value: str) -> float:
+    try:
+        p = float(value)
+    except ValueError:
+        p = -1.0
+    if not 0.0 <= p <= 1.0:
+        raise argparse.ArgumentTypeError(f"{value!r} is no confidence: give a number from 0 to 1, such as 0.8")
+    return p
+
+
 def run(args: argparse.Namespace) -> int:
     from kg.extract import draft_article, evaluate_folder
     from kg.extract.evaluate import render_scores
@@ -50,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
     if args.evaluate is not None:
         if args.article is not None:
             raise KGError("give an article or --evaluate GOLD_DIR, not both")
-        evaluation = evaluate_folder(args.evaluate, settings.registry_file)
-        write_output(args.output, render_scores(evaluation.scores, len(evaluation.documents)).encode())
+        evaluation = evaluate_folder(args.evaluate, settings.registry_file, args.min_confidence)
+        table = render_scores(evaluation.scores, len(evaluation.documents), args.min_confidence)
+        write_output(args.output, table.encode())
         return 0
+    if args.min_confidence:
+        raise KGError("--min-confidence scores drafts: give it with --evaluate GOLD_DIR")
     if args.article is None:
         raise KGError("name the article's text file", hint="kg extract ARTICLE.txt, or kg extract --evaluate GOLD_DIR")
     text = draft_article(

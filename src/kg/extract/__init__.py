@@ -198,9 +198,9 @@ class Evaluation:
     documents: dict[str, dict[str, Comparison]]
 
 
-def evaluate_folder(gold_dir: Path | Sequence[Path], registry_file: Path) -> Evaluation:
+def evaluate_folder(gold_dir: Path | Sequence[Path], registry_file: Path, min_confidence: float = 0.0) -> Evaluation:
     """Draft every `GOLD_DIR/<doc>/article.*.txt` (of one folder or several) and compare it with
-    `<doc>/annotation.yaml`."""
+    `<doc>/annotation.yaml` (the drafted facts of `min_confidence` or more)."""
     from kg.extract.draft import check_draft
 
     registry = load_registry(registry_file)
@@ -224,5 +224,5 @@ def evaluate_folder(gold_dir: Path | Sequence[Path], registry_file: Path) -> Eva
             draft = check_draft(ann, file.parent / "annotation.draft.yaml", registry)
         except AnnotationError as exc:  # a draft kg cannot load is a bug of the extractor, not the user's input
             raise RuntimeError(f"the draft of {file} does not load: {exc}") from exc
-        documents[meta.id] = compare(gold, draft, registry.registry)
+        documents[meta.id] = compare(gold, draft, registry.registry, min_confidence)
     return Evaluation(score(list(documents.values())), documents)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from kg.annotation import Article, Registry, parse_date, registry_kinds
+from kg.annotation import Article, Registry, _Drafted, parse_date, registry_kinds
 
 FACT_TYPES = ("events", "participants", "figures", "claims", "places")
 
@@ -29,6 +29,10 @@ class Fact:
     span: tuple[int, int] | None
     shown: str
     ref: str = ""
+    #: the rule that proposed a drafted fact, without its lexicon version ("role.agent-of-harm"); None in gold
+    rule: str | None = None
+    #: how sure the draft is of the fact (None in gold, and for places, which the events imply)
+    confidence: float | None = None
 
 
 @dataclass
@@ -58,6 +62,12 @@ class Score:
         return self.matched / self.gold if self.gold else None
 
 
+def _drafted(record: _Drafted) -> tuple[str | None, float | None]:
+    """The rule of a drafted record without its lexicon version ("role.agent-of-harm@en:22" → "role.agent-of-harm"),
+    and its confidence."""
+    return (record.rule.split("@", 1)[0] if record.rule else None), record.confidence
+
+
 def facts_of(article: Article, registry: Registry) -> dict[str, list[Fact]]:
     """The comparable facts of a loaded (gold or draft) article."""
     ann = article.annotation
@@ -81,7 +91,13 @@ def facts_of(article: Article, registry: Registry) -> dict[str, list[Fact]]:
         start = parse_date(ev.date, ev.precision).start.isoformat()
         loc = where(ev.location)
         out["events"].append(
-            Fact((ev_type, start, ev.precision, loc), None, f"{ev_type} {start} {ev.precision} @{loc}", ev.id)
+            Fact(
+                (ev_type, start, ev.precision, loc),
+                None,
+                f"{ev_type} {start} {ev.precision} @{loc}",
+                ev.id,
+                *_drafted(ev),
+            )
         )
         if loc != "local":
             places.add(loc)
@@ -91,19 +107,37 @@ def facts_of(article: Article, registry: Registry) -> dict[str, list[Fact]]:
                 places.add(role.actor)
             s = span(role.evidence) if actor == "local" else None
             out["participants"].append(
-                Fact((role.role, actor), s, f"{role.role} {role.actor}", f"{ev.id}/{role.role}/{role.actor}")
+                Fact(
+                    (role.role, actor),
+                    s,
+                    f"{role.role} {role.actor}",
+                    f"{ev.id}/{role.role}/{role.actor}",
+                    *_drafted(role),
+                )
             )
     for pl in ann.places:
         if pl.within and kinds.get(pl.within) == "places":
             places.add(pl.within)
     for fig in ann.figures:
         out["figures"].append(
-            Fact((fig.value, fig.qualifier, fig.counts), None, f"{fig.counts} {fig.qualifier} {fig.value}", fig.id)
+            Fact(
+                (fig.value, fig.qualifier, fig.counts),
+                None,
+                f"{fig.counts} {fig.qualifier} {fig.value}",
+                fig.id,
+                *_drafted(fig),
+            )
         )
     for cl in ann.claims:
         speaker = who(cl.speaker)
         out["claims"].append(
-            Fact((speaker,), span(cl.evidence), f"{cl.speaker}: {article.span(cl.evidence).exact[:60]}", cl.id)
+            Fact(
+                (speaker,),
+                span(cl.evidence),
+                f"{cl.speaker}: {article.span(cl.evidence).exact[:60]}",
+                cl.id,
+                *_drafted(cl),
+            )
         )
     out["places"] = [Fact((p,), None, p, p) for p in sorted(places)]
     return out
@@ -117,14 +151,16 @@ def _same(a: Fact, b: Fact) -> bool:
     return a.span[0] < b.span[1] and b.span[0] < a.span[1]
 
 
-def compare(gold: Article, draft: Article, registry: Registry) -> dict[str, Comparison]:
-    """Fact by fact, per fact type: matched, missed and extra."""
+def compare(gold: Article, draft: Article, registry: Registry, min_confidence: float = 0.0) -> dict[str, Comparison]:
+    """Fact by fact, per fact type: matched, missed and extra; of the draft, only the facts it is at least
+    `min_confidence` sure of (places, implied by the events, are all kept)."""
     gold_facts, draft_facts = facts_of(gold, registry), facts_of(draft, registry)
     result: dict[str, Comparison] = {}
     for fact_type in FACT_TYPES:
         comp = Comparison()
         open_gold = list(gold_facts[fact_type])
-        for d in draft_facts[fact_type]:
+        sure = [d for d in draft_facts[fact_type] if d.confidence is None or d.confidence >= min_confidence]
+        for d in sure:
             g = next((g for g in open_gold if _same(g, d)), None)
             if g is None:
                 comp.extra.append(d)
@@ -147,14 +183,15 @@ def score(comparisons: Sequence[dict[str, Comparison]]) -> list[Score]:
     return scores
 
 
-def render_scores(scores: Sequence[Score], documents: int) -> str:
+def render_scores(scores: Sequence[Score], documents: int, min_confidence: float = 0.0) -> str:
     """The score table `kg extract --evaluate` prints."""
 
     def rate(x: float | None) -> str:
         return "—" if x is None else f"{x:.2f}"
 
     lines = [
-        f"{documents} document(s)",
+        f"{documents} document(s)"
+        + (f"; drafted facts of confidence {min_confidence:g} or more (places: all)" if min_confidence else ""),
         f"{'fact type':<14}{'gold':>6}{'draft':>7}{'matched':>9}{'precision':>11}{'recall':>8}",
     ]
     for s in scores:

@@ -13,6 +13,8 @@ from ruamel.yaml import YAML
 from kg.errors import KGError
 
 LEXICON_DIR = Path(__file__).parent / "lexicons"
+#: the rules' confidences measured on the development texts (`python -m kg.extract.calibrate` writes it)
+CONFIDENCE_FILE = LEXICON_DIR / "confidence.yaml"
 Lang = Literal["id", "en"]
 LANGUAGES: tuple[Lang, ...] = ("id", "en")
 
@@ -185,6 +187,23 @@ def _side(raw: Any) -> str:
     if raw not in ("before", "after"):
         raise ValueError(f"group_qualifiers.side must be 'before' or 'after', not {raw!r}")
     return str(raw)
+
+
+@cache
+def measured_confidences() -> dict[str, float]:
+    """Rule id → its confidence measured on the development texts (empty where the file has no rules)."""
+    try:
+        data = YAML(typ="safe").load(CONFIDENCE_FILE.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise LexiconError(f"cannot read the rules' confidences ({exc.strerror})", file=CONFIDENCE_FILE) from None
+    try:
+        return {str(rule): float(v["confidence"]) for rule, v in (data.get("rules") or {}).items()}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise LexiconError(
+            "each rule needs {drafted, matched, confidence}",
+            file=CONFIDENCE_FILE,
+            hint="rewrite it with python -m kg.extract.calibrate",
+        ) from None
 
 
 @cache
