@@ -1833,3 +1833,57 @@ def test_dates_written_as_wiki_links(lang: str, text: str, dated: tuple[str, str
 )
 def test_kerusuhan_in_a_regency_is_a_riot(text: str, kind: str, with_regions: LoadedRegistry) -> None:
     assert [e.type for e in _draft("id", text, with_regions).events] == [kind]
+
+
+TWO_POLICE_FORCES = """\
+  - id: borduria
+    type: country
+    label: {en: Borduria, id: Borduria}
+  - id: szohod
+    type: city
+    label: {en: Szohod, id: Szohod}
+    within: borduria
+states:
+"""
+
+BORDURIAN_POLICE = """\
+  - id: bordurian-national-police
+    label: {en: Bordurian National Police, id: Kepolisian Nasional Borduria}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_police_forces(tmp_path_factory: pytest.TempPathFactory) -> LoadedRegistry:
+    file = tmp_path_factory.mktemp("registry") / "registry.yaml"
+    text = INVENTED_REGISTRY.replace("states:\n", TWO_POLICE_FORCES, 1)
+    text = text.replace("organisations:\n", POLICE + BORDURIAN_POLICE, 1)
+    file.write_text(text, encoding="utf-8")
+    return load_registry(file)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "actor"),
+    [
+        # two police forces in the registry: a bare "police" is the one of the country the text is about, named
+        # by the text or holding its places
+        ("en", "Riots broke out in Strelsau, Ruritania. Three policemen were injured.", "ruritanian-state-police"),
+        ("en", "Riots broke out in Szohod. Three policemen were injured.", "bordurian-national-police"),
+        ("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", "ruritanian-state-police"),
+        ("id", "Kerusuhan terjadi di Szohod. Dua orang ditembak oleh polisi.", "bordurian-national-police"),
+        # the word next to it names the force, whatever the text's country
+        (
+            "en",
+            "Riots broke out in Strelsau, Ruritania. Three people were shot by Bordurian police.",
+            "bordurian-national-police",
+        ),
+        (
+            "id",
+            "Kerusuhan terjadi di Strelsau, Ruritania. Dua orang ditembak oleh polisi Borduria.",
+            "bordurian-national-police",
+        ),
+    ],
+)
+def test_a_bare_police_is_the_force_of_the_texts_country(
+    lang: str, text: str, actor: str, two_police_forces: LoadedRegistry
+) -> None:
+    assert {a for _, a in _roles(_draft(lang, text, two_police_forces))} == {actor}

@@ -36,7 +36,17 @@ from kg.extract.dates import DateFound, dates_in
 from kg.extract.known import KnownEvent, match, period, place_tree
 from kg.extract.lexicon import LANGUAGES, Lang, Lexicon, load_lexicon, measured_confidences
 from kg.extract.matching import Hit, Quoter, find_hits, name_index, sentences
-from kg.extract.names import GROUP, ORGANISATION, PERSON, PERSON_NOUN, PLACE, POSITION, REGISTRY_GROUP, STATE
+from kg.extract.names import (
+    GROUP,
+    ORGANISATION,
+    PERSON,
+    PERSON_NOUN,
+    PLACE,
+    POSITION,
+    REGISTRY_GROUP,
+    STATE,
+    _same_stem,
+)
 from kg.iris import is_key
 
 #: rule id → confidence of the facts it proposes, set by hand; a rule measured on the development texts takes its
@@ -390,12 +400,59 @@ class _Draft:
             return self.main_country
         return value if value in self.idx.place_types else None
 
+    @cached_property
+    def home_country(self) -> str | None:
+        """The country the text is about: the one it names most, else the one its places lie in most often."""
+        if self.main_country is not None:
+            return self.main_country
+        counts: dict[str, int] = {}
+        for h in self.hits:
+            place, seen = h.value if h.table == PLACE else None, set()
+            while place is not None and place not in seen and self.idx.place_types.get(place) != "country":
+                seen.add(place)
+                place = self.within.get(place)
+            if place is not None and self.idx.place_types.get(place) == "country":
+                counts[place] = counts.get(place, 0) + 1
+        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+
+    def _national_actor(self, head: str, h: Hit) -> str | None:
+        """Of the registry actors a head word names ("police": the Indonesian and the Thai police), the one the word
+        next to it names ("Thai police"), else the one whose name names the text's country ("Indonesian National
+        Police" in a text about Indonesia), if just one does."""
+        owners = self.idx.shared_heads.get(head)
+        if not owners:
+            return None
+        near = re.findall(r"[^\W\d][\w-]*", self.text[max(0, h.start - 40) : h.start])[-1:]
+        near += re.findall(r"[^\W\d][\w-]*", self.text[h.end : h.end + 40])[:1]
+        found = [key for key, words in owners.items() if any(_same_stem(w, n.lower()) for w in words for n in near)]
+        if len(found) == 1:
+            return found[0]
+        # by the text's country only where each of them is some country's ("Indonesian National Police", "Royal Thai
+        # Police"), not a city's force beside a country's
+        countries = {key: self._country_named(words) for key, words in owners.items()}
+        if self.home_country is None or None in countries.values():
+            return None
+        found = [key for key, country in countries.items() if country == self.home_country]
+        return found[0] if len(found) == 1 else None
+
+    def _country_named(self, words: list[str]) -> str | None:
+        """The one registry country whose name, or its adjective, is one of `words` ("thai" → Thailand)."""
+        named = {
+            key
+            for key, kind in self.idx.place_types.items()
+            if kind == "country"
+            and any(
+                _same_stem(w, n.lower()) for w in words for t in self.idx.place_labels[key].values() for n in t.split()
+            )
+        }
+        return named.pop() if len(named) == 1 else None
+
     def group_key(self, h: Hit) -> str:
         words = self.text[h.start : h.end].lower()
         bare = re.sub(r"^(para|the)\s+", "", words)
         head = self.lex.registry_heads.get(bare)
-        if head is not None and head in self.idx.heads:
-            return self.idx.heads[head]  # generic "police"/"polisi": the one registry actor named so
+        if head is not None and (key := self.idx.heads.get(head) or self._national_actor(head, h)) is not None:
+            return key  # generic "police"/"polisi": the one registry actor named so, or the one of the text's country
         named = self.qualified(h) if bare in self.qualifiable else h
         if named is not h:
             # the key is the noun and the capitalised words: "warga desa Agom" and "warga dari desa Agom" are one

@@ -14,7 +14,7 @@ import gettext
 import re
 from dataclasses import dataclass, field
 
-from kg.annotation import Registry
+from kg.annotation import Labels, Registry
 from kg.extract.lexicon import Lang, Lexicon
 
 #: Tables of the name index, each a label of the phrase matcher.
@@ -42,6 +42,9 @@ class NameIndex:
     actors: set[str] = field(default_factory=set)
     #: English head word ("police") → the one registry organisation or group whose English label holds it
     heads: dict[str, str] = field(default_factory=dict)
+    #: a head word several actors' labels hold ("police": the Indonesian and the Thai police) → each of them, with
+    #: the words of its English label; a text's own country tells which one its bare "police" is
+    shared_heads: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def add(self, phrase: str, table: str, key: str) -> None:
         """Index `phrase` unless another entry already claims it (the first one wins: registry before aliases)."""
@@ -166,6 +169,8 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
             if owners:
                 if len(owners) == 1:
                     idx.heads[head] = owners.pop()
+                else:
+                    idx.shared_heads[head] = {key: words[key] for key in sorted(owners)}
                 break
     _add_force_nouns(idx, registry, lex)
     return idx
@@ -184,21 +189,28 @@ def _add_force_nouns(idx: NameIndex, registry: Registry, lex: Lexicon) -> None:
     tables = {o.id: (ORGANISATION, o.label) for o in registry.organisations}
     tables |= {g.id: (REGISTRY_GROUP, g.label) for g in registry.groups}
     for noun, head in lex.force_nouns.items():
-        key = idx.heads.get(head)
-        if key is None or key not in tables:
-            continue
-        table, label = tables[key]
-        names = [label_variants(text) for _, text in label.items()]
-        qualifiers = {v[2] for v in names if len(v) == 3}  # the short names: "TNI"
-        own = label.get(lex.language)
-        places = {w.lower() for p in registry.places for _, t in p.label.items() for w in t.split() if len(w) >= 4}
-        if own:
-            words = label_variants(own)[:2][-1].split()
-            if len(words) >= 2:
-                # the word of the name that says whose force it is: English puts it first, Indonesian last; only a
-                # place's name or its adjective ("Indonesian", "Ruritania"), never "Armed" or "The"
-                word = words[0] if lex.language == "en" else words[-1]
-                if any(_same_stem(word.lower(), p) for p in places):
-                    qualifiers.add(word)
-        for q in qualifiers:
-            idx.add(f"{q} {noun}" if lex.language == "en" else f"{noun} {q}", table, key)
+        # each actor the head names, alone or with others: "Indonesian police" and "Thai police" tell them apart
+        for key in [idx.heads[head]] if head in idx.heads else list(idx.shared_heads.get(head, {})):
+            if key in tables:
+                _add_force_noun(idx, noun, key, tables[key], registry, lex)
+
+
+def _add_force_noun(
+    idx: NameIndex, noun: str, key: str, entry: tuple[str, Labels], registry: Registry, lex: Lexicon
+) -> None:
+    """Index the force noun with the qualifiers of one actor's name ("TNI soldiers", "Indonesian police")."""
+    table, label = entry
+    names = [label_variants(text) for _, text in label.items()]
+    qualifiers = {v[2] for v in names if len(v) == 3}  # the short names: "TNI"
+    own = label.get(lex.language)
+    places = {w.lower() for p in registry.places for _, t in p.label.items() for w in t.split() if len(w) >= 4}
+    if own:
+        words = label_variants(own)[:2][-1].split()
+        if len(words) >= 2:
+            # the word of the name that says whose force it is: English puts it first, Indonesian last; only a
+            # place's name or its adjective ("Indonesian", "Ruritania"), never "Armed" or "The"
+            word = words[0] if lex.language == "en" else words[-1]
+            if any(_same_stem(word.lower(), p) for p in places):
+                qualifiers.add(word)
+    for q in qualifiers:
+        idx.add(f"{q} {noun}" if lex.language == "en" else f"{noun} {q}", table, key)
