@@ -1175,11 +1175,12 @@ def test_new_perpetrators_victims_and_objects(
         # lexicons v17: a range told in words is its low bound, at least
         ("en", "Between 20 and 30 people were killed in the riot in Strelsau.", {(20, "at-least", "killed")}),
         ("id", "Antara 20 hingga 30 orang tewas dalam kerusuhan di Strelsau.", {(20, "at-least", "killed")}),
-        # a description between commas goes with the count before it
+        # a description between commas goes with the count before it; a count in it is a part of that count
+        # (session 12, as a part in brackets is)
         (
             "en",
             "At least 14 people, including four children, were killed in the attack in Strelsau.",
-            {(14, "at-least", "killed")},
+            {(14, "at-least", "killed"), (4, "exact", "killed")},
         ),
         ("id", "Polisi menahan 120 orang, sebagian besar mahasiswa, di Strelsau.", {(120, "exact", "arrested")}),
         # orders of magnitude; a number word inside one is no count of its own
@@ -1887,3 +1888,43 @@ def test_a_bare_police_is_the_force_of_the_texts_country(
     lang: str, text: str, actor: str, two_police_forces: LoadedRegistry
 ) -> None:
     assert {a for _, a in _roles(_draft(lang, text, two_police_forces))} == {actor}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # session 12, from a grid of common news phrasings written by hand: a count's noun after it, a hospital,
+        # the police's "mengamankan", and a part named after a comma
+        (
+            "en",
+            "The riots in Strelsau resulted in 4 deaths and 57 injuries.",
+            {(4, "exact", "killed"), (57, "exact", "injured")},
+        ),
+        ("en", "Police made 12 arrests after the riot in Strelsau.", {(12, "exact", "arrested")}),
+        ("en", "About 40 people were taken to hospital after the blast in Strelsau.", {(40, "about", "injured")}),
+        (
+            "id",
+            "Sekitar 40 orang dilarikan ke rumah sakit setelah ledakan di Strelsau.",
+            {(40, "about", "injured")},
+        ),
+        (
+            "id",
+            "Aparat mengamankan 25 orang yang diduga provokator kerusuhan di Strelsau.",
+            {(25, "exact", "arrested")},
+        ),
+        (
+            "en",
+            "The attack in Strelsau killed 6 people, including 2 children.",
+            {(6, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Serangan di Strelsau menewaskan 6 orang, termasuk 2 anak-anak.",
+            {(6, "exact", "killed"), (2, "exact", "killed")},
+        ),
+        # a count after "including" that follows no count is no part of one
+        ("en", "Riots broke out in Strelsau, including 2 districts.", set()),
+    ],
+)
+def test_counts_session_12(lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, invented).figures} == figures

@@ -2053,6 +2053,20 @@ class _Draft:
             ):
                 in_brackets.append((value, start, end, colon))
                 continue
+            # a part named after a count and a comma: "killed six people, including two children"
+            asides = "|".join(map(re.escape, self.lex.count_asides))
+            aside = (
+                re.fullmatch(rf"(\s*(?:[^\W\d]+\s*){{0,3}}),\s*(?:{asides})\s+", self.text[whole_end:start], re.I)
+                if asides and whole_end is not None and out[-1].sentence == i and whole_end < start
+                else None
+            )
+            if (
+                aside is not None
+                and whole_end is not None
+                and re.match(rf"\s+(?:{self._people_words})\b", self.text[end : end + 60], re.I)
+            ):
+                in_brackets.append((value, start, end, whole_end + aside.end(1)))
+                continue
             opening = self.text.rfind("(", max(s, start - _BEFORE), start)
             if opening >= 0 and ")" not in self.text[opening:start]:
                 closing = self.text.find(")", end, min(e, end + _BEFORE))
