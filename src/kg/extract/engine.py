@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -152,6 +152,48 @@ _LIST_MAX = 6
 #: the most lines an infobox row's list may go on for, one name per line
 _ROW_MAX_LINES = 12
 _ROW_GROUP_TYPES = {"perpetrator": "armed-group", "target": "civilians", "participant": "unnamed-group"}
+#: a capitalised word of a new speaker's name
+_SPEAKER_WORD = r"[A-Z][\w'’.-]*"
+#: a new speaker's name right after "according to"/"menurut", past a description in lower case
+_SPEAKER_AFTER = re.compile(rf"\s+(?:[a-z][\w-]*\s+){{0,5}}?((?:{_SPEAKER_WORD}\s+){{1,5}}{_SPEAKER_WORD})")
+#: a new speaker's name right before the reporting verb (at most 7 runs of white space: 5 in the name, 2 by a comma)
+_SPEAKER_BEFORE = re.compile(rf"((?:{_SPEAKER_WORD}\s+){{1,5}}{_SPEAKER_WORD})\s*,?\s+$")
+_SPEAKER_BEFORE_SPACES = 7
+_SPACES = re.compile(r"\s+")
+#: capitalised words one after the other ("Budi Santoso", "McDonald"), the name a possessive ends
+_CAPITALISED_RUN = r"(?-i:[A-Z])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*)*"
+_CAPITALISED_RUN_RE = re.compile(_CAPITALISED_RUN)
+_CAPITAL = re.compile(r"[A-Z]")
+
+
+def finditer_runs(pattern: re.Pattern[str], run: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern that opens with `run` (capitalised words one after the other, as
+    `_CAPITALISED_RUN`) and may start only at a capital: where a match fails at a capital, it fails at every
+    capital after it up to where the run from it ends (the run from any of them ends at the same place, and what
+    follows it is the same), so the search goes on from there, not from the next character. `re.finditer` tried
+    each capital of a run of N words anew: quadratic in N (a text of names one line after another)."""
+    pos = 0
+    while (c := _CAPITAL.search(text, pos)) is not None:
+        m = pattern.match(text, c.start())
+        if m is not None:
+            yield m
+            pos = max(m.end(), c.start() + 1)
+            continue
+        r = run.match(text, c.start())
+        pos = r.end() if r is not None and r.end() > c.start() else c.start() + 1
+
+
+def search_at_end(pattern: re.Pattern[str], text: str, start: int, end: int, spaces: int) -> re.Match[str] | None:
+    """`pattern.search(text, start, end)` for a pattern anchored at `end` ($, no lookbehind, no ^) whose matches hold
+    at most `spaces` runs of white space: searched from where the last `spaces` + 1 runs begin (or a little
+    before), not from `start`, as no match can start before them; so the search costs what the last words do,
+    not the whole span (a reporting verb late in one long sentence)."""
+    width = 256
+    while True:
+        cut = max(start, end - width)
+        if cut == start or len(_SPACES.findall(text, cut, end)) > spaces:
+            return pattern.search(text, cut, end)
+        width *= 4
 
 
 class ExtractError(KGError):
@@ -300,6 +342,8 @@ class _Draft:
         self.groups: dict[str, tuple[str, Hit]] = {}  # key → (type, first hit)
         self.people: dict[str, tuple[int, int]] = {}  # key → span of the name, for people the registry lacks
         self._actor_verbs_re: re.Pattern[str] | None = None
+        self._in_sentence: dict[tuple[int, frozenset[str]], list[Hit]] = {}  # (sentence, tables) → its hits of them
+        self._alternations: dict[str, str] = {}  # a name → a regex alternation of lexicon words (`_alternation`)
         self._proper_words: dict[str, bool] = {}  # a word (lower case) → whether the text uses it as a name
         self.group_labels: dict[str, str] = {}  # key → label, for a group whose words the text does not hold together
         self.named_nouns: set[str] = set()  # groups of a perpetrator noun that named its people ("pelaku, X")
@@ -351,6 +395,16 @@ class _Draft:
         return sorted([*self.hits, *added], key=lambda h: (h.start, h.end, h.table)) if added else self.hits
 
     # -- helpers -------------------------------------------------------------------------------
+    def _alternation(self, name: str, words: Iterable[str], *, longest_first: bool = True) -> str:
+        """The regex alternation of `words` (escaped; the longest first unless told otherwise), built once per draft
+        under `name` (the lexicon does not change within a draft): the rules that ask for it once per hit or per
+        name rebuilt it every time."""
+        found = self._alternations.get(name)
+        if found is None:
+            ordered = sorted(words, key=len, reverse=True) if longest_first else words
+            found = self._alternations[name] = "|".join(map(re.escape, ordered))
+        return found
+
     def sentence_of(self, offset: int) -> int:
         return max(0, bisect.bisect_right(self.sent_starts, offset) - 1)
 
@@ -363,9 +417,14 @@ class _Draft:
         return [h for h in self.hits_in(start - self.longest_hit, end) if h.end > start]
 
     def in_sentence(self, i: int, tables: Iterable[str]) -> list[Hit]:
-        s, e = self.sents[i]
-        want = set(tables)
-        return [h for h in self.hits_in(s, e) if h.table in want]
+        """The hits of `tables` in sentence `i`, in text order; read once per sentence and tables (every trigger of
+        one long sentence asks), a new list each call."""
+        want = frozenset(tables)
+        found = self._in_sentence.get((i, want))
+        if found is None:
+            s, e = self.sents[i]
+            found = self._in_sentence[i, want] = [h for h in self.hits_in(s, e) if h.table in want]
+        return list(found)
 
     def _main_country(self) -> str | None:
         counts: dict[str, int] = {}
@@ -484,11 +543,23 @@ class _Draft:
             self._proper_words[word] = found is not None and found.group(0).lower() == word
         return self._proper_words[word]
 
+    @cached_property
+    def _newlines(self) -> list[int]:
+        """Where each line break of the text stands."""
+        return [m.start() for m in re.finditer("\n", self.text)]
+
+    def _line_start(self, offset: int) -> int:
+        """Where the line of `offset` starts (`text.rfind("\\n", 0, offset) + 1`, by bisection: a long line is not
+        read back to its start for every offset on it)."""
+        i = bisect.bisect_left(self._newlines, offset)
+        return self._newlines[i - 1] + 1 if i else 0
+
     def _headline(self, offset: int) -> bool:
-        """Whether `offset` lies on a line of four words or more nearly all capitalised (a Title Case headline)."""
-        start = self.text.rfind("\n", 0, offset) + 1
-        end = self.text.find("\n", offset)
-        words = re.findall(r"[^\W\d][\w'’-]*", self.text[start : end if end >= 0 else len(self.text)][:400])
+        """Whether `offset` lies on a line of four words or more nearly all capitalised (a Title Case headline); its
+        first 400 characters are read."""
+        start = self._line_start(offset)
+        end = self.text.find("\n", start, start + 400)
+        words = re.findall(r"[^\W\d][\w'’-]*", self.text[start : end if end >= 0 else start + 400])
         return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
     def qualified(self, h: Hit) -> Hit:
@@ -519,7 +590,7 @@ class _Draft:
         else:
             if self.text[h.start : h.end].lower() in self.lex.perpetrator_nouns:
                 return h  # "pelaku Ahmad Hadi": the name of the one the noun stands for, not a qualifier
-            links = "|".join(map(re.escape, sorted(self.lex.group_qualifier_links, key=len, reverse=True)))
+            links = self._alternation("group_qualifier_links", self.lex.group_qualifier_links)
             link = rf"(?:(?:{links})[ \t]+)?" if links else ""
             m = re.match(rf"[ \t]+{link}({cap}(?:[ \t]+{cap}){{0,2}})", self.text[h.end : h.end + 60], re.I)
             if m is None or m.group(1).split()[0].lower() in self._unqualifying:
@@ -536,16 +607,33 @@ class _Draft:
         self.places.setdefault(key, (h, within))
         return key
 
+    @cached_property
+    def _keyed_places(self) -> tuple[list[int], list[tuple[Hit, str]]]:
+        """The hits of registry places, with their keys, in text order (and their starts, to bisect)."""
+        keyed = [(h, k) for h in self.hits if h.table == PLACE and (k := self.place_key(h.value))]
+        return [h.start for h, _ in keyed], keyed
+
+    @cached_property
+    def _person_hits(self) -> tuple[list[int], list[Hit]]:
+        """The hits of registry people, in text order (and their starts, to bisect)."""
+        people = [h for h in self.hits if h.table == PERSON]
+        return [h.start for h in people], people
+
     def last_place_before(self, offset: int) -> str | None:
-        """The registry place named last before `offset` (a text that never names its country)."""
-        before = reversed(self.hits_in(0, offset))
-        return next(
-            (k for h in before if h.table == PLACE and h.end <= offset and (k := self.place_key(h.value))), None
-        )
+        """The registry place named last before `offset` (a text that never names its country). From the places
+        only, backwards: not every hit before `offset` for every call."""
+        starts, keyed = self._keyed_places
+        for i in range(bisect.bisect_left(starts, offset) - 1, -1, -1):
+            if keyed[i][0].end <= offset:
+                return keyed[i][1]
+        return None
 
     def last_person_before(self, offset: int) -> str | None:
-        before = reversed(self.hits_in(0, offset))
-        return next((h.value for h in before if h.table == PERSON and h.end <= offset), None)
+        starts, people = self._person_hits
+        for i in range(bisect.bisect_left(starts, offset) - 1, -1, -1):
+            if people[i].end <= offset:
+                return people[i].value
+        return None
 
     def speaker_at(self, h: Hit) -> str | None:
         """The actor a speaker mention names: a registry person or state, a group, or an alias."""
@@ -931,14 +1019,14 @@ class _Draft:
         lead = self._agent_lead()
         if lead is None:
             return out
-        joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+        joins = self._alternation("name_links.and", self.lex.name_links["and"], longest_first=False)
+        counts = self._alternation("numbers", self.lex.numbers, longest_first=False)
         for h in self.hits:
             if h.table not in (GROUP, PERSON, STATE, ORGANISATION, REGISTRY_GROUP) or (
                 h.table == GROUP and h.value == "group"
             ):
                 continue
             s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
-            counts = "|".join(map(re.escape, self.lex.numbers))
             m = re.search(
                 # "killed by", "an attack by", "dihancurkan oleh", "the massacre of the villagers by"
                 rf"{lead}"
@@ -1260,8 +1348,10 @@ class _Draft:
         """A name the registry and the lexicons lack, starting at `offset` after a word that introduces it ("the",
         "kelompok"): capitalised words, with linking words inside ("Front of the …", "bin"); None when the words
         are no name, or a name another table knows (a registry actor, a place, a group)."""
-        intro = "|".join(map(re.escape, sorted(self.lex.name_intros, key=len, reverse=True)))
-        links = "|".join(map(re.escape, (*self.lex.name_links["of"], "al", "bin", "binti")))
+        intro = self._alternation("name_intros", self.lex.name_intros)
+        links = self._alternation(
+            "name_links.of+", (*self.lex.name_links["of"], "al", "bin", "binti"), longest_first=False
+        )
         m = re.match(
             rf"(?:(?:{intro})\s+)*((?-i:[A-Z])[\w'’-]*(?:\s+(?:(?:{links})\s+)?(?-i:[A-Z])[\w'’-]*){{0,5}})",
             self.text[offset : offset + 120],
@@ -1272,7 +1362,7 @@ class _Draft:
         s, e = offset + m.start(1), offset + m.end(1)
         name_end = e
         # a noun for people after it goes with the name: "Zendan troops", "Hentzau sympathisers"
-        nouns = "|".join(map(re.escape, sorted(self.people_nouns, key=len, reverse=True)))
+        nouns = self._alternation("people_nouns", self.people_nouns)
         noun = re.match(rf"\s+((?:{nouns}))(?![\w-])", self.text[e : e + 40], re.I) if nouns else None
         if noun is not None and noun.group(1).lower() in self.lex.groups:
             return None  # "Black September gunmen": the lexicon's group, read by its own rules
@@ -1385,7 +1475,9 @@ class _Draft:
     def coordinated_actors(self, pos: int, end: int) -> list[tuple[str, Hit]]:
         """The actors named from `pos` on, joined by commas, "and"/"dan" or a bracket ("X (primarily the Y) and
         Indonesian soldiers and police"), a word or two before each at most; up to `end` or the first other words."""
-        joins = "|".join(map(re.escape, (*self.lex.name_links["and"], *self.lex.name_links["or"])))
+        joins = self._alternation(
+            "name_links.and+or", (*self.lex.name_links["and"], *self.lex.name_links["or"]), longest_first=False
+        )
         out: list[tuple[str, Hit]] = []
         for h in self.hits_in(pos, end):
             actor = self._actor_at(h)
@@ -1610,19 +1702,20 @@ class _Draft:
     def claimed_by(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """An actor that claimed the event ("X claimed responsibility", "X mengklaim bertanggung jawab"), with at
         most three words between (its name going on, its abbreviation in brackets, "has", "later"): a perpetrator."""
-        claims = "|".join(map(re.escape, sorted(self.lex.responsibility_claims, key=len, reverse=True)))
+        claims = self._alternation("responsibility_claims", self.lex.responsibility_claims)
         out: list[tuple[str, str, tuple[int, int], str]] = []
         if not claims:
             return out
+        # the words between go on with the actor's name (capitalised) or say when ("has", "later"): not "Police
+        # are investigating who was behind"
+        words = self._alternation("claim_gap_words", self.lex.claim_gap_words, longest_first=False)
+        gap = rf"(?:\s+(?:(?-i:[A-Z])[\w'-]*|\([^()\n]{{1,20}}\)|{words}))"
+        claim = re.compile(rf"{gap}{{0,3}}?\s+(?:{claims})\b", re.I)
         for h in self.hits:
             actor = self._actor_at(h)
             if actor is None:
                 continue
-            # the words between go on with the actor's name (capitalised) or say when ("has", "later"): not "Police
-            # are investigating who was behind"
-            words = "|".join(map(re.escape, self.lex.claim_gap_words))
-            gap = rf"(?:\s+(?:(?-i:[A-Z])[\w'-]*|\([^()\n]{{1,20}}\)|{words}))"
-            m = re.match(rf"{gap}{{0,3}}?\s+(?:{claims})\b", self.text[h.end : h.end + 120], re.I)
+            m = claim.match(self.text[h.end : h.end + 120])
             # the words between go on with the actor's own name, they name no other actor ("Police said X was behind")
             if m is not None and not any(self._actor_at(o) for o in self.hits_in(h.end + 1, h.end + m.end())):
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
@@ -1650,11 +1743,10 @@ class _Draft:
                 actor = self.group_key(Hit(h.start, end, GROUP, "group"))
             out.append(("participant", actor, (h.start, end + m.end()), "role.organiser"))
         # a possessive of a name the registry does not hold as such ("Budi's supporters had called for protests")
-        for m in re.finditer(
-            rf"(?-i:[A-Z])[\w-]*(?:\s+(?-i:[A-Z])[\w-]*)*['’]s(?:\s+(?-i:[a-z])[\w-]*){{1,2}}"
-            rf"(?:\s+(?:had|has|have))?\s+(?:{phrases})\b",
-            self.text,
-        ):
+        possessive = re.compile(
+            rf"{_CAPITALISED_RUN}['’]s(?:\s+(?-i:[a-z])[\w-]*){{1,2}}(?:\s+(?:had|has|have))?\s+(?:{phrases})\b"
+        )
+        for m in finditer_runs(possessive, _CAPITALISED_RUN_RE, self.text):
             if any(r[2][0] <= m.start() < r[2][1] for r in out):
                 continue
             name = re.match(r".*?['’]s(?:\s+(?!(?:had|has|have)\b)[\w-]+){1,2}", m.group(0))
@@ -1955,7 +2047,7 @@ class _Draft:
     def _counting_verb(self, before: str) -> str | None:
         """The count kind of the lexicon's counting phrase that `before` ends with ("…which killed "), a filler such
         as "a total of" or "sebanyak" between at most, else None."""
-        fillers = "|".join(map(re.escape, sorted(self.lex.count_fillers, key=len, reverse=True)))
+        fillers = self._alternation("count_fillers", self.lex.count_fillers)
         if fillers:
             before = re.sub(rf"(?<![\w-])(?:{fillers})\s+$", "", before, flags=re.I)
         return next((k for p, k in self.lex.counted_before if self._ends_with(before, p)), None)
@@ -1964,8 +2056,8 @@ class _Draft:
         """The count kind of a toll named earlier in the clause and a verb of reaching right before the number
         ("the death toll from the attack in X reached 15", "korban luka dalam kerusuhan itu mencapai 25", the second of
         two alternatives too), else None."""
-        verbs = "|".join(map(re.escape, sorted(self.lex.toll_verbs, key=len, reverse=True)))
-        nouns = "|".join(map(re.escape, sorted(self.lex.toll_nouns, key=len, reverse=True)))
+        verbs = self._alternation("toll_verbs", self.lex.toll_verbs)
+        nouns = self._alternation("toll_nouns", self.lex.toll_nouns)
         if not verbs or not nouns:
             return None
         clause = r"[^,.;:!?()\n\d]{0,100}?"  # the words between: one clause, and no count of the toll's own
@@ -2305,11 +2397,17 @@ class _Draft:
         speakers = [
             h for h in self.hits if h.table in (PERSON, STATE, ORGANISATION, REGISTRY_GROUP, GROUP, "speaker-alias")
         ]
+        starts = [h.start for h in speakers]
+
+        def starting(lo: int, hi: int) -> list[Hit]:
+            """The speakers that start in [lo, hi), in text order (a slice: not every speaker for every verb)."""
+            return speakers[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+
         for verb in (h for h in self.hits if h.table == "reporting"):
             i = self.sentence_of(verb.start)
             s, e = self.sents[i]
             if verb.value in self.lex.reporting_prefix:
-                after = [h for h in speakers if 0 <= h.start - verb.end <= 5 and h.start < e]
+                after = starting(verb.end, min(verb.end + 6, e))
                 if not after:
                     name = self.new_person(verb.end, e, after_marker=True)
                     if name is None:
@@ -2323,8 +2421,8 @@ class _Draft:
                     out.append(_Claim(speaker, span, "claim.according-to"))
                 continue
             # the speaker right before the verb, or up to three plain words before it ("he continues to claim")
-            before = [h for h in speakers if s <= h.start and h.end <= verb.start and self._speaks(h, verb)]
-            after = [h for h in speakers if 0 <= h.start - verb.end <= 2]
+            before = [h for h in starting(s, verb.start + 1) if h.end <= verb.start and self._speaks(h, verb)]
+            after = starting(verb.end, verb.end + 3)
             if before:
                 speaker = self.speaker_at(before[-1])
             elif after and re.search(r"[\"”][\s,]*$", self.text[max(0, verb.start - 4) : verb.start]):
@@ -2357,15 +2455,14 @@ class _Draft:
         the verb (after_marker False) or right after "according to"/"menurut" (True), with the titles before
         it left out ("National Police spokesman Brigadier General Ali Rahman said" → "Ali Rahman"); None when
         the words are a known name, a place or a group, or fewer than two words are left."""
-        word = r"[A-Z][\w'’.-]*"
         if after_marker:
             # past a description in lower case: "according to local human rights activist Theo Hasegem"
-            m = re.match(rf"\s+(?:[a-z][\w-]*\s+){{0,5}}?((?:{word}\s+){{1,5}}{word})", self.text[start:end])
+            m = _SPEAKER_AFTER.match(self.text, start, end)
         else:
-            m = re.search(rf"((?:{word}\s+){{1,5}}{word})\s*,?\s+$", self.text[start:end])
+            m = search_at_end(_SPEAKER_BEFORE, self.text, start, end, _SPEAKER_BEFORE_SPACES)
         if m is None:
             return None
-        s, e = start + m.start(1), start + m.end(1)
+        s, e = m.start(1), m.end(1)
         if any(h.table not in ("reporting", "trigger") for h in self.hits_over(s, e)):
             return None  # a registry name, a place, a group: not a new person
         tokens = [(t.start(), t.group(0)) for t in re.finditer(r"\S+", self.text[s:e])]

@@ -159,11 +159,13 @@ def find_hits(text: str, lang: Lang, registry_json: str) -> list[Hit]:
         by_group.setdefault(group, []).append(Hit(span.start_char, span.end_char, table, value))
     out: list[Hit] = []
     for hits in by_group.values():
-        taken: list[Hit] = []
+        # the characters the hits kept so far cover: a hit is kept when it covers none of them (linear in the
+        # hits' lengths, where comparing each hit with every kept one was quadratic in their number)
+        covered = bytearray(len(text))
         for h in sorted(hits, key=lambda h: (-(h.end - h.start), h.start)):
-            if all(h.end <= t.start or h.start >= t.end for t in taken):
-                taken.append(h)
-        out.extend(taken)
+            if 1 not in covered[h.start : h.end]:
+                covered[h.start : h.end] = b"\x01" * (h.end - h.start)
+                out.append(h)
     return sorted(out, key=lambda h: (h.start, h.end, h.table))
 
 
@@ -196,42 +198,27 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return trimmed
 
 
-def _has_border(words: str) -> bool:
-    """Whether a proper prefix of `words` is also its suffix ("aXa"), so that two occurrences can overlap (the last
-    value of the Knuth–Morris–Pratt prefix function; linear in the length)."""
-    border = [0] * len(words)
-    k = 0
-    for i in range(1, len(words)):
-        while k and words[i] != words[k]:
-            k = border[k - 1]
-        if words[i] == words[k]:
-            k += 1
-        border[i] = k
-    return bool(words) and border[-1] > 0
-
-
 class Quoter:
-    """The evidence quotes of one text: the words, with their occurrence when they occur more than once. A phrase
-    that cannot overlap itself (every phrase of words, in practice) is counted with `str.count` (linear, in C); one
-    that can ("aXa") has its occurrences found once, as `_quote_span` finds them, and looked up by bisection."""
+    """The evidence quotes of one text: the words, with their occurrence when they occur more than once. The
+    occurrences of a phrase are found once, as `_quote_span` finds them (`str.find` from the character after the
+    last one: overlapping ones too, "aXa" in "aXaXa"), and counted by bisection. That costs one pass of `str.find`
+    over the text per distinct phrase, as `str.count` did; deciding first whether a phrase can overlap itself (a
+    Knuth–Morris–Pratt border, a loop in Python over every character of the phrase) made the quotes of one long
+    sentence (N claims, each quoting the rest of it) quadratic in Python."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._total: dict[str, int] = {}
-        self._at: dict[str, list[int]] = {}  # the occurrences of a phrase that can overlap itself
+        self._at: dict[str, list[int]] = {}  # a phrase → where each of its occurrences starts
 
-    def _before(self, words: str, start: int) -> int:
-        """How many occurrences of `words` start before `start`."""
+    def _occurrences(self, words: str) -> list[int]:
         at = self._at.get(words)
-        if at is None and words not in self._total and _has_border(words):
+        if at is None:
             at, i = [], self.text.find(words)
             while i >= 0:
                 at.append(i)
                 i = self.text.find(words, i + 1)
             self._at[words] = at
-        if at is not None:
-            return bisect.bisect_left(at, start)
-        return self.text.count(words, 0, start + len(words) - 1)
+        return at
 
     def __call__(self, start: int, end: int) -> str | QuoteRef:
         text = self.text
@@ -240,11 +227,13 @@ class Quoter:
         while end > start and text[end - 1] in " \t\n,;:–-.":
             end -= 1
         words = text[start:end]
-        if words not in self._total:
-            self._total[words] = self._before(words, len(text))
-        if self._total[words] == 1:
+        if not words:  # numbered as it always was (an empty quote is refused when the draft is checked)
+            n = text.count(words, 0, len(text) - 1)
+            return words if n == 1 else QuoteRef(quote=words, occurrence=text.count(words, 0, start - 1) + 1)
+        at = self._occurrences(words)
+        if len(at) == 1:
             return words
-        return QuoteRef(quote=words, occurrence=self._before(words, start) + 1)
+        return QuoteRef(quote=words, occurrence=bisect.bisect_left(at, start) + 1)
 
 
 def _quote_span(q: str | QuoteRef, text: str) -> tuple[int, int]:
