@@ -1928,3 +1928,20 @@ def test_a_bare_police_is_the_force_of_the_texts_country(
 )
 def test_counts_session_12(lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, invented).figures} == figures
+
+
+@pytest.mark.parametrize("times", [1, 3])
+def test_a_new_group_that_speaks_is_one_entity_not_a_person_too(
+    times: int, registry: LoadedRegistry, tmp_path: Path
+) -> None:
+    # a name the registry lacks, drafted as a speaker and as the group that claimed: one key, a group; the draft
+    # loads (it did not: the key was used by a person and a group)
+    from kg.extract.draft import check_draft
+
+    text = "A bombing hit Almaty. " + "Ruritania Liberation Front claimed responsibility. " * times
+    ann = _draft("en", text, registry)
+    assert [(g.id, g.label.en) for g in ann.groups] == [("ruritania-liberation-front", "ruritania liberation front")]
+    assert [p.id for p in ann.people] == []
+    assert {c.speaker for c in ann.claims} == {"ruritania-liberation-front"}
+    (tmp_path / "article.txt").write_text(text, encoding="utf-8")
+    check_draft(ann, tmp_path / "annotation.draft.yaml", registry)

@@ -2823,7 +2823,11 @@ class _Draft:
                 )
             )
         person_records = []
+        # a name drafted as a speaker and, later, as a group of the article ("Ruritania Liberation Front claimed
+        # responsibility": a speaker, and the group that claimed) is that group: one key, one entity
         for key, (ps, pe) in sorted(self.people.items(), key=lambda kv: kv[1]):
+            if key in self.groups:
+                continue
             rule, conf = _rule("person.new-speaker", lex)
             person_records.append(
                 LocalPerson(
