@@ -1945,3 +1945,57 @@ def test_a_new_group_that_speaks_is_one_entity_not_a_person_too(
     assert {c.speaker for c in ann.claims} == {"ruritania-liberation-front"}
     (tmp_path / "article.txt").write_text(text, encoding="utf-8")
     check_draft(ann, tmp_path / "annotation.draft.yaml", registry)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # session 12, from a grid of common news phrasings written by hand: an actor blamed for the event is its
+        # perpetrator, on the blamer's word
+        (
+            "en",
+            "A bombing hit Strelsau. Authorities blamed the Red Hand Brigade for the bombing.",
+            {("perpetrator", "red-hand")},
+        ),
+        (
+            "en",
+            "A bombing hit Strelsau. Officials accused the Red Hand Brigade of the attack.",
+            {("perpetrator", "red-hand")},
+        ),
+        (
+            "id",
+            "Bom meledak di Strelsau. Polisi menuding Brigade Tangan Merah sebagai dalang serangan itu.",
+            {("perpetrator", "red-hand")},
+        ),
+        # English needs "for"/"of" after the actor: "blamed the Red Hand Brigade" alone may blame it for anything
+        ("en", "A bombing hit Strelsau. The minister blamed the Red Hand Brigade.", set()),
+        # a killing by gunfire is an attack even where the text has no other word for it; "orang tak dikenal" is who
+        # did it
+        (
+            "en",
+            "Rudolf Rassendyll was shot dead by unidentified gunmen in Strelsau.",
+            {("target", "rudolf-rassendyll"), ("perpetrator", "group:gunmen")},
+        ),
+        (
+            "id",
+            "Rudolf Rassendyll ditembak mati oleh orang tak dikenal di Strelsau.",
+            {("target", "rudolf-rassendyll"), ("perpetrator", "group:orang tak dikenal")},
+        ),
+    ],
+)
+def test_roles_session_12(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("en", "Militants ambushed a convoy near Strelsau on Monday.", "armed-attack"),
+        ("en", "A gunfight broke out in Strelsau on Monday.", "armed-clash"),
+        ("id", "Kelompok bersenjata menyergap konvoi di dekat Strelsau pada Senin.", "armed-attack"),
+        ("id", "Kontak tembak terjadi di Strelsau pada Senin.", "armed-clash"),
+        ("id", "Tawuran pecah di Strelsau pada Senin.", "riot"),
+    ],
+)
+def test_event_words_session_12(lang: str, text: str, kind: str, invented: LoadedRegistry) -> None:
+    assert [e.type for e in _draft(lang, text, invented).events] == [kind]

@@ -95,6 +95,7 @@ RULES: dict[str, float] = {
     "role.perpetrator-noun": 0.5,
     "role.facility-harmed": 0.5,
     "role.claimed-responsibility": 0.6,
+    "role.blamed": 0.5,
     "role.organiser": 0.5,
     "role.actor-verb": 0.5,
     "role.object-of-harm": 0.5,
@@ -1721,6 +1722,34 @@ class _Draft:
                 out.append(("perpetrator", actor, (h.start, h.end + m.end()), "role.claimed-responsibility"))
         return out
 
+    def blamed(self) -> list[tuple[str, str, tuple[int, int], str]]:
+        """An actor blamed for the event ("Authorities blamed X for the bombing", "accused X of", "Polisi menuding
+        X"): its perpetrator, with at most two words between the marker and the actor ("the", "the group"), and, where
+        the language asks for it, "for"/"of" within three words after the actor."""
+        markers = self._alternation("blame_markers", self.lex.blame_markers)
+        out: list[tuple[str, str, tuple[int, int], str]] = []
+        if not markers:
+            return out
+        marker = re.compile(rf"\b(?:{markers})\s+(?:[^\W\d][\w-]*\s+){{0,2}}$", re.I)
+        followers = self._alternation("blame_followers", self.lex.blame_followers)
+        follow = re.compile(rf"(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?:{followers})\b", re.I) if followers else None
+        for h in self.hits:
+            actor = self._actor_at(h)
+            if actor is None:
+                continue
+            s = max(self.sents[self.sentence_of(h.start)][0], h.start - 60)
+            m = marker.search(self.text[s : h.start])
+            if m is None or any(self._actor_at(o) for o in self.hits_in(s + m.end(), h.start)):
+                continue
+            end = h.end
+            if follow is not None:
+                after = follow.match(self.text[h.end : h.end + 60])
+                if after is None:
+                    continue
+                end = h.end + after.end()
+            out.append(("perpetrator", actor, (s + m.start(), end), "role.blamed"))
+        return out
+
     def organisers(self) -> list[tuple[str, str, tuple[int, int], str]]:
         """An actor that called or organised the protests ("X had called for protests", "X menyerukan aksi"): a
         participant. "X's campaign team called for …" names a group of the article: X's campaign team."""
@@ -2580,6 +2609,7 @@ class _Draft:
             + self.perpetrators_after_marker()
             + self.convicted()
             + self.claimed_by()
+            + self.blamed()
             + self.organisers()
         )
         main_event = next((ev for t in _MAIN_TYPES for ev in events if ev.type == t), events[0] if events else None)

@@ -79,6 +79,10 @@ class Lexicon:
     victim_links: tuple[str, ...]
     #: words after an actor that say it claimed the event ("claimed responsibility"): a perpetrator
     responsibility_claims: tuple[str, ...]
+    #: words before an actor that blame it for the event ("blamed X for", "menuding X"): the actor is its perpetrator
+    blame_markers: tuple[str, ...]
+    #: words that must follow the blamed actor within a few words ("for", "of"; none in Indonesian)
+    blame_followers: tuple[str, ...]
     #: nouns of what a group owns ("rumah warga"): the group after them is not what was attacked
     possession_nouns: tuple[str, ...]
     #: verbs between an attack's word and its agent marker ("an attack carried out by X")
@@ -260,6 +264,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             buildings={str(k).lower(): (str(v[0]), bool(v[1])) for k, v in data["buildings"].items()},
             victim_links=tuple(str(v).lower() for v in data["victim_links"]),
             responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
+            blame_markers=tuple(str(v).lower() for v in data["blame_markers"]),
+            blame_followers=tuple(str(v).lower() for v in data["blame_followers"]),
             possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
             agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
             organiser_phrases=tuple(str(v).lower() for v in data["organiser_phrases"]),
