@@ -1969,6 +1969,19 @@ def test_a_new_group_that_speaks_is_one_entity_not_a_person_too(
         ),
         # English needs "for"/"of" after the actor: "blamed the Red Hand Brigade" alone may blame it for anything
         ("en", "A bombing hit Strelsau. The minister blamed the Red Hand Brigade.", set()),
+        # supporters of a person are not the person: the person takes no part
+        (
+            "en",
+            "Supporters of Rudolf Rassendyll clashed with police in Strelsau.",
+            {("participant", "ruritanian-state-police")},
+        ),
+        (
+            "id",
+            "Pendukung Rudolf Rassendyll bentrok dengan polisi di Strelsau.",
+            {("participant", "ruritanian-state-police")},
+        ),
+        # a group's own fighters are that group
+        ("en", "Red Hand Brigade militants ambushed a convoy near Strelsau.", {("perpetrator", "red-hand")}),
         # a killing by gunfire is an attack even where the text has no other word for it; "orang tak dikenal" is who
         # did it
         (

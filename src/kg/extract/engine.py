@@ -361,7 +361,7 @@ class _Draft:
             | set(self.lex.group_qualifier_stops)
         )
         # nouns that name a group only with their qualifier ("Tidung people", "orang Madura") join the hits so
-        self.hits = self._with_qualified_nouns()
+        self.hits = self._without_dependents(self._with_qualified_nouns())
         self.hit_starts = [h.start for h in self.hits]
         self.longest_hit = max((h.end - h.start for h in self.hits), default=0)
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
@@ -380,6 +380,18 @@ class _Draft:
         self.retrospective = bool(self.written_dates) and (
             opts.dateline - _first_day(self.written_dates[0])
         ) >= dt.timedelta(days=_RETROSPECTIVE_DAYS)
+
+    def _without_dependents(self, hits: list[Hit]) -> list[Hit]:
+        """The hits but the registry actors named only as whose supporters, followers or relatives a group is
+        ("supporters of Rudolf Rassendyll", "pendukung Rudolf Rassendyll"): the group acted, not the actor."""
+        markers = self._alternation("dependent_markers", self.lex.dependent_markers)
+        if not markers:
+            return hits
+        marker = re.compile(rf"\b(?:{markers})\s+(?:the\s+)?$", re.I)
+        actors = (PERSON, STATE, ORGANISATION, REGISTRY_GROUP)
+        return [
+            h for h in hits if h.table not in actors or not marker.search(self.text[max(0, h.start - 40) : h.start])
+        ]
 
     def _with_qualified_nouns(self) -> list[Hit]:
         """The hits, with a group hit for each noun of the lexicon's qualified nouns that stands with its qualifier
@@ -475,6 +487,10 @@ class _Draft:
                 counts[place] = counts.get(place, 0) + 1
         return max(sorted(counts), key=lambda k: counts[k]) if counts else None
 
+    @cached_property
+    def _perpetrator_noun_set_words(self) -> frozenset[str]:
+        return frozenset(self.lex.perpetrator_nouns)
+
     def _national_actor(self, head: str, h: Hit) -> str | None:
         """Of the registry actors a head word names ("police": the Indonesian and the Thai police), the one the word
         next to it names ("Thai police"), else the one whose name names the text's country ("Indonesian National
@@ -510,6 +526,18 @@ class _Draft:
     def group_key(self, h: Hit) -> str:
         words = self.text[h.start : h.end].lower()
         bare = re.sub(r"^(para|the)\s+", "", words)
+        if bare in self._perpetrator_noun_set_words:
+            # "Red Hand Brigade militants", "ISIS fighters": the named group's own people are that group
+            owner = next(
+                (
+                    a
+                    for a in self.hits_in(max(0, h.start - self.longest_hit - 2), h.start)
+                    if a.table in (REGISTRY_GROUP, ORGANISATION) and re.fullmatch(r"[ \t]+", self.text[a.end : h.start])
+                ),
+                None,
+            )
+            if owner is not None:
+                return owner.value
         head = self.lex.registry_heads.get(bare)
         if head is not None and (key := self.idx.heads.get(head) or self._national_actor(head, h)) is not None:
             return key  # generic "police"/"polisi": the one registry actor named so, or the one of the text's country

@@ -83,6 +83,8 @@ class Lexicon:
     blame_markers: tuple[str, ...]
     #: words that must follow the blamed actor within a few words ("for", "of"; none in Indonesian)
     blame_followers: tuple[str, ...]
+    #: words before an actor that name a group of its own people ("supporters of X"): the group acts, not X
+    dependent_markers: tuple[str, ...]
     #: nouns of what a group owns ("rumah warga"): the group after them is not what was attacked
     possession_nouns: tuple[str, ...]
     #: verbs between an attack's word and its agent marker ("an attack carried out by X")
@@ -266,6 +268,7 @@ def load_lexicon(lang: Lang) -> Lexicon:
             responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
             blame_markers=tuple(str(v).lower() for v in data["blame_markers"]),
             blame_followers=tuple(str(v).lower() for v in data["blame_followers"]),
+            dependent_markers=tuple(str(v).lower() for v in data["dependent_markers"]),
             possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
             agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
             organiser_phrases=tuple(str(v).lower() for v in data["organiser_phrases"]),
