@@ -2012,3 +2012,16 @@ def test_roles_session_12(lang: str, text: str, roles: set[tuple[str, str]], wit
 )
 def test_event_words_session_12(lang: str, text: str, kind: str, invented: LoadedRegistry) -> None:
     assert [e.type for e in _draft(lang, text, invented).events] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speakers"),
+    [
+        # session 12: a denial and a condemnation are claims of their speaker
+        ("en", "A bombing hit Strelsau. The Red Hand Brigade denied any part in the attack.", {"red-hand"}),
+        ("en", "A bombing hit Strelsau. Rudolf Rassendyll condemned the attack.", {"rudolf-rassendyll"}),
+        ("id", "Bom meledak di Strelsau. Brigade Tangan Merah membantah terlibat dalam serangan itu.", {"red-hand"}),
+    ],
+)
+def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
+    assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
