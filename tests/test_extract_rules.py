@@ -2025,3 +2025,91 @@ def test_event_words_session_12(lang: str, text: str, kind: str, invented: Loade
 )
 def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
     assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
+
+
+# --------------------------------------------------------------------------------------------------
+# session 12's review: what its rules must not read
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The Red Hand Brigade was founded in March 2001. Two people were killed in a bombing in Strelsau."),
+        ("id", "Dua orang tewas dalam ledakan bom di Strelsau. Brigade Tangan Merah didirikan pada Maret 2001."),
+    ],
+)
+def test_a_background_month_leaves_a_news_text_on_its_dateline(lang: str, text: str, invented: LoadedRegistry) -> None:
+    # a month with no event word in its sentence does not make the text one read years after its events
+    assert [(e.type, e.date, e.precision) for e in _draft(lang, text, invented).events] == [
+        ("armed-attack", "2023-03", "month")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # blame under a negation, blame for something that is no event, and no event word after the actor
+        ("en", "A bombing hit Strelsau. Officials did not blame the Red Hand Brigade for the bombing.", set()),
+        ("id", "Bom meledak di Strelsau. Polisi belum menuduh Brigade Tangan Merah.", set()),
+        (
+            "en",
+            "A bombing hit Strelsau. "
+            "Rudolf Rassendyll blamed the Kingdom of Ruritania for failing to protect the city.",
+            set(),
+        ),
+        ("id", "Bom meledak di Strelsau. Brigade Tangan Merah menuding polisi lamban menangani kasus itu.", set()),
+        # the blamed actor with the event's word after it
+        (
+            "id",
+            "Bom meledak di Strelsau. Polisi menuduh Brigade Tangan Merah melakukan pengeboman itu.",
+            {("perpetrator", "red-hand")},
+        ),
+        # soldiers loyal to a state are its forces: the state acts
+        (
+            "en",
+            "In Strelsau, soldiers loyal to the Kingdom of Ruritania attacked the Red Hand Brigade.",
+            {("perpetrator", "kingdom-of-ruritania"), ("target", "red-hand")},
+        ),
+    ],
+)
+def test_what_session_12_s_review_found(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # a force named in full is a security force with a second one in the registry too
+        (
+            "Riots broke out in Strelsau. The Ruritanian State Police fired tear gas at the protesters.",
+            "ruritanian-state-police",
+        ),
+        # a country named in another sentence, and a word of a force's name that names no country, decide nothing
+        (
+            "A bombing hit Strelsau, Ruritania, on Sunday. "
+            "The suspects fled to Borduria. Police arrested three men in Zenda.",
+            "ruritanian-state-police",
+        ),
+        ("Riots broke out in Strelsau. Three people were shot by national police.", "ruritanian-state-police"),
+    ],
+)
+def test_two_police_forces_after_session_12_s_review(
+    text: str, actor: str, two_police_forces: LoadedRegistry, tmp_path: Path
+) -> None:
+    assert {a for _, a in _roles(_draft("en", text, two_police_forces))} == {actor}
+    # a third country whose name shares a word with a force's ("United States", "State Police") changes nothing
+    file = tmp_path / "registry.yaml"
+    registry = INVENTED_REGISTRY.replace("states:\n", TWO_POLICE_FORCES, 1)
+    registry = registry.replace("organisations:\n", POLICE + BORDURIAN_POLICE, 1)
+    usa = "  - id: usa\n    type: country\n    label: {en: United States, id: Amerika Serikat}\nstates:\n"
+    file.write_text(registry.replace("states:\n", usa, 1), encoding="utf-8")
+    assert {a for _, a in _roles(_draft("en", text, load_registry(file)))} == {actor}
+
+
+def test_a_count_after_including_larger_than_the_one_before_is_no_part_of_it(invented: LoadedRegistry) -> None:
+    text = "Police arrested 12 people in Strelsau, including 30 protesters who were later released."
+    figures = {(f.value, f.qualifier, f.counts) for f in _draft("en", text, invented).figures}
+    # the 30 is a count of its own (of protesters), not a part of the 12 and not lost
+    assert (12, "exact", "arrested") in figures and (30, "exact", "participants") in figures

@@ -64,6 +64,21 @@ def _after_reload(driver: Any, act: Any) -> None:
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
+def _settled(driver: Any, read: Any) -> Any:
+    """What `read` returns, retried while the page's script replaces the nodes it reads (up to 30 s)."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    result: list[Any] = []
+
+    def attempt(_driver: Any) -> bool:
+        result[:] = [read()]
+        return True
+
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException, WebDriverException)).until(attempt)
+    return result[0]
+
+
 def _keys(driver: Any, keys: str) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
 
@@ -129,11 +144,19 @@ def test_a_curator_turns_the_draft_into_a_curated_annotation(
     date.clear()
     date.send_keys("2026-02-30")
     _after_reload(browser, lambda: event.find_element(By.CSS_SELECTOR, "details.edit button").click())
-    event = _fact(browser, "event", "armed-attack")
-    message = event.find_element(By.CSS_SELECTOR, "ul.messages").text
+    # read once the page's script has settled (it may replace a node just found: the driver then reports the node
+    # as gone, "Node with given id does not belong to the document")
+    message, classes = _settled(
+        browser,
+        lambda: (
+            (ev := _fact(browser, "event", "armed-attack")).find_element(By.CSS_SELECTOR, "ul.messages").text,
+            ev.get_attribute("class").split(),
+        ),
+    )
     assert "events.1.date: '2026-02-30' is an impossible date" in message
     assert annotation.read_bytes() == before
-    assert "selected" in event.get_attribute("class").split()  # the page opens at the fact that failed
+    assert "selected" in classes  # the page opens at the fact that failed
+    event = _settled(browser, lambda: _fact(browser, "event", "armed-attack"))
     _shot(browser, tmp_path, "review-invalid-edit.png")
     date = event.find_element(By.NAME, "f-date")
     assert date.get_attribute("value") == "2026-02-30"  # what was typed is kept, to correct it

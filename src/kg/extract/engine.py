@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -350,6 +351,7 @@ class _Draft:
         self.named_nouns: set[str] = set()  # groups of a perpetrator noun that named its people ("pelaku, X")
         #: actors that are security forces: the registry's, and the one a generic noun ("police") resolves to
         self.security = {g.id for g in registry.groups if g.type == "security-forces"} | set(self.idx.heads.values())
+        self.security |= {key for owners in self.idx.shared_heads.values() for key in owners}
         #: every noun for people the lexicon has (person nouns, force nouns, group nouns), for names the registry lacks
         self.people_nouns = frozenset({*self.lex.person_nouns, *self.lex.force_nouns, *self.lex.groups})
         #: the nouns a qualifier may make a group of the article of ("Bugis migrants", "warga desa Agom")
@@ -374,8 +376,12 @@ class _Draft:
             if d.rule in _FULL_DATE_RULES
         ]
         self.full_dates = [d for d in written if d.precision == "day"]
-        #: the dates the text writes out, to the day or the month ("in April 1999"), in the order told
-        self.written_dates = [d for d in written if d.precision in ("day", "month")]
+        #: the dates the text writes out, in the order told: to the day, or to the month where an event word shares
+        #: the sentence ("The massacre … in April 1999"; not "The group was founded in March 2001")
+        told = {self.sentence_of(h.start) for h in self.hits if h.table == "trigger"}
+        self.written_dates = [
+            d for d in written if d.precision == "day" or (d.precision == "month" and self.sentence_of(d.start) in told)
+        ]
         # an encyclopedia article read years later: its dateline is the day it was read, not the news day
         self.retrospective = bool(self.written_dates) and (
             opts.dateline - _first_day(self.written_dates[0])
@@ -474,9 +480,8 @@ class _Draft:
 
     @cached_property
     def home_country(self) -> str | None:
-        """The country the text is about: the one it names most, else the one its places lie in most often."""
-        if self.main_country is not None:
-            return self.main_country
+        """The country the text is about: the one its places (countries included) lie in most often, if one does
+        more often than any other."""
         counts: dict[str, int] = {}
         for h in self.hits:
             place, seen = h.value if h.table == PLACE else None, set()
@@ -485,7 +490,10 @@ class _Draft:
                 place = self.within.get(place)
             if place is not None and self.idx.place_types.get(place) == "country":
                 counts[place] = counts.get(place, 0) + 1
-        return max(sorted(counts), key=lambda k: counts[k]) if counts else None
+        ranked = sorted(counts.values(), reverse=True)
+        if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
+            return None
+        return next(k for k, n in counts.items() if n == ranked[0])
 
     @cached_property
     def _perpetrator_noun_set_words(self) -> frozenset[str]:
@@ -498,29 +506,37 @@ class _Draft:
         owners = self.idx.shared_heads.get(head)
         if not owners:
             return None
-        near = re.findall(r"[^\W\d][\w-]*", self.text[max(0, h.start - 40) : h.start])[-1:]
-        near += re.findall(r"[^\W\d][\w-]*", self.text[h.end : h.end + 40])[:1]
-        found = [key for key, words in owners.items() if any(_same_stem(w, n.lower()) for w in words for n in near)]
-        if len(found) == 1:
-            return found[0]
+        # the word right before or after it, in its sentence, where that word names a country ("Thai police", "polisi
+        # Borduria"): the force of that country
+        s, e = self.sents[self.sentence_of(h.start)]
+        near = re.findall(r"[^\W\d][\w-]*", self.text[max(s, h.start - 40) : h.start])[-1:]
+        near += re.findall(r"[^\W\d][\w-]*", self.text[h.end : min(e, h.end + 40)])[:1]
+        countries = {key: self._country_named(words) for key, words in owners.items()}
+        for word in near:
+            named = self._country_named([word.lower()])
+            found = [key for key, country in countries.items() if named is not None and country == named]
+            if len(found) == 1:
+                return found[0]
         # by the text's country only where each of them is some country's ("Indonesian National Police", "Royal Thai
         # Police"), not a city's force beside a country's
-        countries = {key: self._country_named(words) for key, words in owners.items()}
         if self.home_country is None or None in countries.values():
             return None
         found = [key for key, country in countries.items() if country == self.home_country]
         return found[0] if len(found) == 1 else None
 
     def _country_named(self, words: list[str]) -> str | None:
-        """The one registry country whose name, or its adjective, is one of `words` ("thai" → Thailand)."""
-        named = {
-            key
-            for key, kind in self.idx.place_types.items()
-            if kind == "country"
-            and any(
-                _same_stem(w, n.lower()) for w in words for t in self.idx.place_labels[key].values() for n in t.split()
-            )
-        }
+        """The one registry country whose name, or its adjective, `words` hold ("thai" → Thailand): every word of a
+        name of several words ("South Africa" in "South African Police Service", not "United States" in "State
+        Police")."""
+        named = set()
+        for key, kind in self.idx.place_types.items():
+            if kind != "country":
+                continue
+            for label in self.idx.place_labels[key].values():
+                parts = label.lower().split()
+                if parts and all(any(_same_stem(w, p) for w in words) for p in parts):
+                    named.add(key)
+                    break
         return named.pop() if len(named) == 1 else None
 
     def group_key(self, h: Hit) -> str:
@@ -1751,31 +1767,52 @@ class _Draft:
         return out
 
     def blamed(self) -> list[tuple[str, str, tuple[int, int], str]]:
-        """An actor blamed for the event ("Authorities blamed X for the bombing", "accused X of", "Polisi menuding
-        X"): its perpetrator, with at most two words between the marker and the actor ("the", "the group"), and, where
-        the language asks for it, "for"/"of" within three words after the actor."""
+        """An actor blamed for an event ("Authorities blamed X for the bombing", "accused X of the attack", "Polisi
+        menuding X sebagai dalang serangan"): its perpetrator. At most two words between the marker and the actor
+        ("the", "the group"); after the actor, within the sentence, the language's follower ("for"/"of") and then,
+        within three words, an event's word or the lexicon's word for who did it ("dalang", "pelaku"); never under a
+        negation before the marker ("did not blame", "belum menuduh")."""
         markers = self._alternation("blame_markers", self.lex.blame_markers)
         out: list[tuple[str, str, tuple[int, int], str]] = []
         if not markers:
             return out
+        negations = self._alternation("negations", self.lex.negations)
         marker = re.compile(rf"\b(?:{markers})\s+(?:[^\W\d][\w-]*\s+){{0,2}}$", re.I)
+        # a negation right before the marker, or one word before it ("did not blame", "has not yet blamed")
+        negated = re.compile(rf"\b(?:{negations})\s+(?:[^\W\d][\w-]*\s+)?$", re.I) if negations else None
         followers = self._alternation("blame_followers", self.lex.blame_followers)
-        follow = re.compile(rf"(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?:{followers})\b", re.I) if followers else None
+        lead = rf"(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?:{followers})\b" if followers else ""
+        doers = self._alternation("blame_objects", self.lex.blame_objects)
+        what = re.compile(rf"{lead}(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?=(?:{doers})\b)" if doers else rf"{lead}", re.I)
+        triggers = [t.start for t in self.hits if t.table == "trigger"]
         for h in self.hits:
             actor = self._actor_at(h)
             if actor is None:
                 continue
-            s = max(self.sents[self.sentence_of(h.start)][0], h.start - 60)
-            m = marker.search(self.text[s : h.start])
-            if m is None or any(self._actor_at(o) for o in self.hits_in(s + m.end(), h.start)):
+            s, e = self.sents[self.sentence_of(h.start)]
+            w = max(s, h.start - 60)
+            m = marker.search(self.text[w : h.start])
+            if m is None or any(self._actor_at(o) for o in self.hits_in(w + m.end(), h.start)):
                 continue
-            end = h.end
-            if follow is not None:
-                after = follow.match(self.text[h.end : h.end + 60])
-                if after is None:
+            if negated is not None and negated.search(self.text[max(s, w - 30) : w + m.start()]):
+                continue
+            rest = self.text[h.end : min(e, h.end + 80)]
+            named = what.match(rest) if doers else None
+            if named is not None:
+                end = h.end + named.end()
+            else:
+                # the follower, then an event's word among the next four words ("for the bombing", "of the attack",
+                # "X lalai dalam serangan itu")
+                f = re.match(lead, rest, re.I) if followers else None
+                if followers and f is None:
                     continue
-                end = h.end + after.end()
-            out.append(("perpetrator", actor, (s + m.start(), end), "role.blamed"))
+                after = f.end() if f else 0
+                starts = {h.end + after + w.start() for w in itertools.islice(re.finditer(r"\S+", rest[after:]), 4)}
+                hit = next((t for t in triggers if t in starts), None)
+                if hit is None:
+                    continue
+                end = hit
+            out.append(("perpetrator", actor, (w + m.start(), end), "role.blamed"))
         return out
 
     def organisers(self) -> list[tuple[str, str, tuple[int, int], str]]:
@@ -1960,7 +1997,7 @@ class _Draft:
             for ev in kept:
                 if vague_date(ev):
                     # a sub-event the narrative does not date happened on the day the text last named
-                    before = [d for d in self.full_dates if d.start < ev.trigger.start]
+                    before = [d for d in self.written_dates if d.start < ev.trigger.start]
                     last = before[-1] if before and not vague_place(ev) else None
                     if last is not None:
                         ev.date = DateFound(last.start, last.date, last.precision, "date.last-of-text")
@@ -2212,6 +2249,8 @@ class _Draft:
             if (
                 aside is not None
                 and whole_end is not None
+                and out[-1].value is not None
+                and value <= out[-1].value  # a part is no more than its whole ("12 people, including 30 …" is not)
                 and re.match(rf"\s+(?:{self._people_words})\b", self.text[end : end + 60], re.I)
             ):
                 in_brackets.append((value, start, end, whole_end + aside.end(1)))

@@ -83,6 +83,10 @@ class Lexicon:
     blame_markers: tuple[str, ...]
     #: words that must follow the blamed actor within a few words ("for", "of"; none in Indonesian)
     blame_followers: tuple[str, ...]
+    #: words after a blamed actor that say it did the event, in place of the event's word ("sebagai dalang")
+    blame_objects: tuple[str, ...]
+    #: words that negate the verb after them ("did not blame", "belum menuduh")
+    negations: tuple[str, ...]
     #: words before an actor that name a group of its own people ("supporters of X"): the group acts, not X
     dependent_markers: tuple[str, ...]
     #: nouns of what a group owns ("rumah warga"): the group after them is not what was attacked
@@ -268,6 +272,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             responsibility_claims=tuple(str(v).lower() for v in data["responsibility_claims"]),
             blame_markers=tuple(str(v).lower() for v in data["blame_markers"]),
             blame_followers=tuple(str(v).lower() for v in data["blame_followers"]),
+            blame_objects=tuple(str(v).lower() for v in data["blame_objects"]),
+            negations=tuple(str(v).lower() for v in data["negations"]),
             dependent_markers=tuple(str(v).lower() for v in data["dependent_markers"]),
             possession_nouns=tuple(str(v).lower() for v in data["possession_nouns"]),
             agent_verbs=tuple(str(v).lower() for v in data["agent_verbs"]),
