@@ -46,7 +46,7 @@ from kg.extract.names import (
     POSITION,
     REGISTRY_GROUP,
     STATE,
-    _same_stem,
+    same_stem,
 )
 from kg.iris import is_key
 
@@ -534,7 +534,7 @@ class _Draft:
                 continue
             for label in self.idx.place_labels[key].values():
                 parts = label.lower().split()
-                if parts and all(any(_same_stem(w, p) for w in words) for p in parts):
+                if parts and all(any(same_stem(w, p) for w in words) for p in parts):
                     named.add(key)
                     break
         return named.pop() if len(named) == 1 else None

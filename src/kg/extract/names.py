@@ -176,7 +176,7 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
     return idx
 
 
-def _same_stem(word: str, name: str) -> bool:
+def same_stem(word: str, name: str) -> bool:
     """Whether `word` is a place's name or its adjective: one is the other but for its last letter or two at most
     ("Indonesian"/"Indonesia", "Kazakh"/"Kazakhstan" share all of the shorter's letters but one)."""
     shared = next((i for i, (a, b) in enumerate(zip(word, name, strict=False)) if a != b), min(len(word), len(name)))
@@ -210,7 +210,7 @@ def _add_force_noun(
             # the word of the name that says whose force it is: English puts it first, Indonesian last; only a
             # place's name or its adjective ("Indonesian", "Ruritania"), never "Armed" or "The"
             word = words[0] if lex.language == "en" else words[-1]
-            if any(_same_stem(word.lower(), p) for p in places):
+            if any(same_stem(word.lower(), p) for p in places):
                 qualifiers.add(word)
     for q in qualifiers:
         idx.add(f"{q} {noun}" if lex.language == "en" else f"{noun} {q}", table, key)
