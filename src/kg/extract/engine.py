@@ -316,9 +316,7 @@ def _refines(day: DateFound, month: DateFound) -> bool:
 
 def confidence_of(rule: str) -> float:
     """A rule's confidence: its precision measured on the development texts, else the hand-set value of RULES."""
-    if rule not in RULES:
-        raise KeyError(rule)  # every rule is listed in RULES, measured or not
-    return measured_confidences().get(rule, RULES[rule])
+    return measured_confidences().get(rule, RULES[rule])  # every rule is listed in RULES, measured or not
 
 
 def _rule(rule: str, lex: Lexicon) -> tuple[str, float]:
@@ -1784,7 +1782,7 @@ class _Draft:
         lead = rf"(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?:{followers})\b" if followers else ""
         doers = self._alternation("blame_objects", self.lex.blame_objects)
         what = re.compile(rf"{lead}(?:\s+[^\W\d][\w'-]*){{0,3}}?\s+(?=(?:{doers})\b)" if doers else rf"{lead}", re.I)
-        triggers = [t.start for t in self.hits if t.table == "trigger"]
+        triggers = {t.start for t in self.hits if t.table == "trigger"}
         for h in self.hits:
             actor = self._actor_at(h)
             if actor is None:
@@ -1807,8 +1805,8 @@ class _Draft:
                 if followers and f is None:
                     continue
                 after = f.end() if f else 0
-                starts = {h.end + after + w.start() for w in itertools.islice(re.finditer(r"\S+", rest[after:]), 4)}
-                hit = next((t for t in triggers if t in starts), None)
+                words = itertools.islice(re.finditer(r"\S+", rest[after:]), 4)
+                hit = min((p for word in words if (p := h.end + after + word.start()) in triggers), default=None)
                 if hit is None:
                     continue
                 end = hit
@@ -2240,7 +2238,7 @@ class _Draft:
                 in_brackets.append((value, start, end, colon))
                 continue
             # a part named after a count and a comma: "killed six people, including two children"
-            asides = "|".join(map(re.escape, self.lex.count_asides))
+            asides = self._alternation("count_asides", self.lex.count_asides, longest_first=False)
             aside = (
                 re.fullmatch(rf"(\s*(?:[^\W\d]+\s*){{0,3}}),\s*(?:{asides})\s+", self.text[whole_end:start], re.I)
                 if asides and whole_end is not None and out[-1].sentence == i and whole_end < start
@@ -2302,7 +2300,7 @@ class _Draft:
             tail = re.sub(r"\[\w{1,6}\]", " ", tail)  # a reference marker: "tiga [1] atau enam orang tewas"
             tail = re.sub(numbers.TAG + ">", " ", tail)  # a tag of wikitext: "12 killed<br>30 injured"
             # a description between commas goes with the count: "14 people, including four children, were killed"
-            asides = "|".join(map(re.escape, self.lex.count_asides))
+            asides = self._alternation("count_asides", self.lex.count_asides, longest_first=False)
             if asides:
                 tail = re.sub(rf"^([^,]*),\s*(?:{asides})\b[^,.;:]*,", r"\1", tail, flags=re.I)
             # "5 atau 7 orang tewas", "5 or 6 people": the words after the alternative count both
