@@ -268,3 +268,21 @@ def test_the_second_annotation_of_the_ambon_text_loads_and_is_scored_against_the
     # the counts are the two annotations' own: what benchmarks/extract.md reports as the annotators' agreement
     assert scores["figures"].gold == len(first.annotation.figures)
     assert scores["figures"].draft == len(second.annotation.figures)
+
+
+@pytest.mark.parametrize("module", ["kg.extract.calibrate", "kg.extract.facts"])
+def test_the_developer_commands_name_a_bad_folder_in_one_line(module: str, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "c.yaml"
+    argv = [sys.executable, "-m", module, str(tmp_path / "missing"), "--registry", str(REGISTRY)]
+    run = subprocess.run(
+        [*argv, *(["-o", str(out)] if module.endswith("calibrate") else [])], capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert run.stderr.splitlines() == [
+        f"python -m {module}: error: {tmp_path / 'missing'}: no <doc>/annotation.yaml in the folder"
+        " — name a folder laid out like data/articles"
+    ]
+    assert not out.exists()

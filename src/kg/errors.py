@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -106,3 +107,12 @@ class MissingExtra(KGError):
 
 class AuthError(StoreError):
     """The store refused the credentials it was sent, or asked for some (HTTP 401 or 403)."""
+
+
+def run_reporting(prog: str, main: Callable[[], int]) -> int:
+    """Run a command's `main`; a KGError (bad input) becomes one line on stderr and its exit code, no traceback."""
+    try:
+        return main()
+    except KGError as exc:
+        sys.stderr.write(f"{prog}: error: {exc}\n")
+        return exc.exit_code

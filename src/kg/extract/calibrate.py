@@ -88,4 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    from kg.errors import run_reporting
+
+    raise SystemExit(run_reporting("python -m kg.extract.calibrate", main))
