@@ -585,6 +585,30 @@ def test_a_head_two_registry_actors_share_names_neither(tmp_path: Path) -> None:
     assert _roles(ann) == {("perpetrator", "group:polisi")}
 
 
+def test_a_force_named_after_a_country_of_short_words_is_that_countrys(tmp_path: Path) -> None:
+    """Session 13: "Sri Lanka Police" names Sri Lanka although "Sri" is shorter than any stem; before, such a force
+    named no country, and every bare "police" of a text about its country stayed a group of the article."""
+    places = "places:\n  - id: sao-rema\n    type: country\n    label: {en: Sao Rema, id: Sao Rema}\n"
+    forces = POLICE + "  - id: sao-rema-police\n    label: {en: Sao Rema Police, id: Kepolisian Sao Rema}\n"
+    file = tmp_path / "registry.yaml"
+    file.write_text(
+        INVENTED_REGISTRY.replace("organisations:\n", forces).replace("places:\n", places, 1), encoding="utf-8"
+    )
+    ann = _draft("id", "Kerusuhan terjadi di Sao Rema. Dua orang ditembak oleh polisi.", load_registry(file))
+    assert _roles(ann) == {("perpetrator", "sao-rema-police")}
+
+
+def test_a_force_whose_name_places_it_nowhere_leaves_the_police_to_the_texts_country(tmp_path: Path) -> None:
+    """Session 13: a second force whose name names no country or place ("Central Reserve Police Force", added with
+    a text about India) leaves bare "polisi" of a text about Ruritania to Ruritania's police; before, any such force
+    in the registry made every bare "polisi" a group of the article."""
+    two = POLICE + "  - id: central-reserve\n    label: {en: Central Reserve Police, id: Polisi Cadangan Pusat}\n"
+    file = tmp_path / "registry.yaml"
+    file.write_text(INVENTED_REGISTRY.replace("organisations:\n", two), encoding="utf-8")
+    ann = _draft("id", "Kerusuhan terjadi di Strelsau. Dua orang ditembak oleh polisi.", load_registry(file))
+    assert _roles(ann) == {("perpetrator", "ruritanian-state-police")}
+
+
 @pytest.mark.parametrize(
     ("lang", "text", "roles"),
     [
@@ -2025,6 +2049,120 @@ def test_event_words_session_12(lang: str, text: str, kind: str, invented: Loade
 )
 def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
     assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # session 13, from a second grid of common news phrasings written by hand: whom a harm told as a noun was
+        # done to ("an attack on X", "serangan terhadap X") is its target, as after a harm verb
+        (
+            "en",
+            "A bomb attack on the Ruritanian National Guard in Zenda killed two soldiers.",
+            {("target", "ruritanian-national-guard")},
+        ),
+        ("en", "The massacre of villagers in Zenda shocked the country.", {("target", "group:villagers")}),
+        (
+            "id",
+            "Serangan bom terhadap patroli Garda Nasional Ruritania di Zenda menewaskan dua tentara.",
+            {("target", "ruritanian-national-guard")},
+        ),
+        # a group's own fighters are that group, as its militants are
+        (
+            "en",
+            "Red Hand Brigade fighters attacked a police post in Strelsau.",
+            {("perpetrator", "red-hand"), ("target", "police-post")},
+        ),
+        # a suicide bomber who blew himself up did the attack
+        (
+            "en",
+            "A suicide bomber blew himself up in Strelsau on Monday.",
+            {("perpetrator", "group:suicide bomber")},
+        ),
+        ("id", "Seorang pelaku meledakkan diri di Strelsau pada Senin.", {("perpetrator", "group:pelaku")}),
+    ],
+)
+def test_roles_session_13(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # session 13, from a grid of common news phrasings written by hand: the name a perpetrator noun is given,
+        # with the event's word between them, after "identified as", or after "was"/"adalah"
+        ("en", "A shooting hit Strelsau on Monday. The shooter, Karl Heinz, was killed by police."),
+        ("en", "A bombing hit Strelsau on Monday. Police identified the bomber as Karl Heinz."),
+        ("en", "A stabbing hit Strelsau on Monday. The attacker, identified as Karl Heinz, was arrested."),
+        ("en", "A bombing hit Strelsau on Monday. The perpetrator of the bombing was Karl Heinz."),
+        ("id", "Penembakan terjadi di Strelsau pada Senin. Pelaku penembakan, Karl Heinz, dilumpuhkan polisi."),
+        ("id", "Penembakan terjadi di Strelsau pada Senin. Pelaku diidentifikasikan sebagai Karl Heinz."),
+        ("id", "Penembakan terjadi di Strelsau pada Senin. Polisi mengidentifikasi pelaku sebagai Karl Heinz."),
+        ("id", "Bom meledak di Strelsau pada Senin. Pelaku pengeboman adalah Karl Heinz."),
+    ],
+)
+def test_named_perpetrators_session_13(lang: str, text: str, with_police: LoadedRegistry) -> None:
+    ann = _draft(lang, text, with_police)
+    named = {p.id: p.label.get(lang) for p in ann.people}
+    assert ("perpetrator", "Karl Heinz") in {(r.role, named.get(r.actor)) for ev in ann.events for r in ev.roles}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # one capitalised word after "as"/"was"/"sebagai" is as likely a nationality or a faith as a name
+        ("en", "A bombing hit Strelsau on Monday. Police described the attacker as Muslim."),
+        ("en", "A bombing hit Strelsau on Monday. The attackers were Ruritanian, officials said."),
+        ("id", "Bom meledak di Strelsau pada Senin. Polisi menyebut pelaku sebagai Muslim."),
+    ],
+)
+def test_a_nationality_or_faith_is_no_perpetrators_name(lang: str, text: str, with_police: LoadedRegistry) -> None:
+    ann = _draft(lang, text, with_police)
+    assert ann.people == []
+    assert all(r.actor.startswith(("attacker", "pelaku")) for ev in ann.events for r in ev.roles)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # session 13, from the fields of Wikipedia's attack infobox: its victims are targets, and the names of its
+        # participants (the attackers) perpetrators
+        (
+            "en",
+            "The Strelsau attack was a bombing in Strelsau.\n"
+            "- Numparts: Karl Heinz, Otto Brenner\n- Victims: Shopkeepers",
+            {
+                ("perpetrator", "group:karl heinz"),
+                ("perpetrator", "group:otto brenner"),
+                ("target", "group:shopkeepers"),
+            },
+        ),
+        (
+            "id",
+            "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban | Pedagang pasar",
+            {("target", "group:pedagang pasar")},
+        ),
+        # a row of counts is no role, even where its label begins with a role's ("Korban tewas", read before as
+        # "Korban" with the value "tewas | 4 warga sipil": a label and a value are told apart by a capital letter)
+        ("id", "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban tewas | 4 warga sipil 4 penyerang |", set()),
+    ],
+)
+def test_infobox_roles_session_13(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
+    assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "figures"),
+    [
+        # session 13: lives claimed, told before their count
+        ("en", "The bombing in Strelsau claimed the lives of 202 people.", {(202, "exact", "killed")}),
+        ("id", "Bom di Strelsau merenggut nyawa 202 orang.", {(202, "exact", "killed")}),
+    ],
+)
+def test_figures_session_13(lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry) -> None:
+    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, invented).figures} == figures
 
 
 # --------------------------------------------------------------------------------------------------

@@ -482,12 +482,9 @@ class _Draft:
         more often than any other."""
         counts: dict[str, int] = {}
         for h in self.hits:
-            place, seen = h.value if h.table == PLACE else None, set()
-            while place is not None and place not in seen and self.idx.place_types.get(place) != "country":
-                seen.add(place)
-                place = self.within.get(place)
-            if place is not None and self.idx.place_types.get(place) == "country":
-                counts[place] = counts.get(place, 0) + 1
+            country = self.country_of(h.value) if h.table == PLACE else None
+            if country is not None:
+                counts[country] = counts.get(country, 0) + 1
         ranked = sorted(counts.values(), reverse=True)
         if not ranked or (len(ranked) > 1 and ranked[0] == ranked[1]):
             return None
@@ -509,18 +506,47 @@ class _Draft:
         s, e = self.sents[self.sentence_of(h.start)]
         near = re.findall(r"[^\W\d][\w-]*", self.text[max(s, h.start - 40) : h.start])[-1:]
         near += re.findall(r"[^\W\d][\w-]*", self.text[h.end : min(e, h.end + 40)])[:1]
-        countries = {key: self._country_named(words) for key, words in owners.items()}
+        countries = {key: self._force_country(words) for key, words in owners.items()}
         for word in near:
             named = self._country_named([word.lower()])
             found = [key for key, country in countries.items() if named is not None and country == named]
             if len(found) == 1:
                 return found[0]
-        # by the text's country only where each of them is some country's ("Indonesian National Police", "Royal Thai
-        # Police"), not a city's force beside a country's
-        if self.home_country is None or None in countries.values():
+        # by the text's country, where just one of them is that country's ("Indonesian National Police" beside "Royal
+        # Thai Police"); a city's force is its country's too ("Strelsau City Police"), and a name that places a force
+        # nowhere ("Central Reserve Police Force") makes it no country's
+        if self.home_country is None:
             return None
         found = [key for key, country in countries.items() if country == self.home_country]
         return found[0] if len(found) == 1 else None
+
+    def _force_country(self, words: list[str]) -> str | None:
+        """The country a force's name places it in: the country it names, else the one country the registry places
+        it names lie in ("Strelsau City Police": Strelsau, in Ruritania)."""
+        named = self._country_named(words)
+        if named is not None:
+            return named
+        found = set()
+        for key, kind in self.idx.place_types.items():
+            if kind == "country":
+                continue
+            if any(
+                (parts := label.lower().split()) and all(any(same_stem(w, p) for w in words) for p in parts)
+                for label in self.idx.place_labels[key].values()
+            ):
+                country = self.country_of(key)
+                if country is not None:
+                    found.add(country)
+        return found.pop() if len(found) == 1 else None
+
+    def country_of(self, place: str) -> str | None:
+        """The registry country a registry place lies in (itself, for a country), None if none holds it."""
+        seen: set[str] = set()
+        current: str | None = place
+        while current is not None and current not in seen and self.idx.place_types.get(current) != "country":
+            seen.add(current)
+            current = self.within.get(current)
+        return current if current is not None and self.idx.place_types.get(current) == "country" else None
 
     def _country_named(self, words: list[str]) -> str | None:
         """The one registry country whose name, or its adjective, `words` hold ("thai" → Thailand): every word of a
@@ -935,7 +961,9 @@ class _Draft:
         labels = "|".join(re.escape(k) for k in sorted(self.lex.role_labels, key=len, reverse=True))
         if labels:
             # a rendering with only a space between a role label and a capitalised value: "Perpetrators Al Qaeda"
-            rows += re.finditer(rf"^[ \t]*-?[ \t]*({labels})[ \t]+(?=[A-Z])(?=.{{1,80}}$)(.*)$", self.text, re.M | re.I)
+            rows += re.finditer(
+                rf"^[ \t]*-?[ \t]*({labels})[ \t]+(?=(?-i:[A-Z]))(?=.{{1,80}}$)(.*)$", self.text, re.M | re.I
+            )
         for line in rows:
             label = " ".join(re.sub(r"[^\w\s-]|\d", " ", line.group(1).lower()).split())
             role = self.lex.role_labels.get(label)
@@ -1208,11 +1236,12 @@ class _Draft:
         "seorang pria menikam …"): a person noun right before a harm verb is a perpetrator, a group of the article."""
         out: list[tuple[str, str, tuple[int, int], str]] = []
         lex = self.lex
-        harms = "|".join(
-            map(re.escape, sorted((k for k, v in lex.actor_verbs.items() if v == "harm"), key=len, reverse=True))
-        )
+        harm_verbs = [k for k, v in lex.actor_verbs.items() if v == "harm"]
+        harms = "|".join(map(re.escape, sorted(harm_verbs, key=len, reverse=True)))
         if not harms:
             return out
+        # whom a harm was done to: after a harm verb, or after a harm's noun and its word ("attack on")
+        objects = "|".join(map(re.escape, sorted([*harm_verbs, *lex.harm_objects], key=len, reverse=True)))
         counts = "|".join(map(re.escape, sorted(lex.numbers, key=len, reverse=True)))
         dets = "|".join(map(re.escape, sorted(lex.object_determiners, key=len, reverse=True)))
         links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
@@ -1238,7 +1267,7 @@ class _Draft:
                 continue
             s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             m = re.search(
-                rf"\b(?:{harms})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?:{word})?$",
+                rf"\b(?:{objects})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?:{word})?$",
                 self.text[s : h.start],
                 re.I,
             )
@@ -1489,14 +1518,21 @@ class _Draft:
         was identified as X"): the registry's actor, or a new person of the article (a new group when a word of the
         name says it is one), a perpetrator."""
         out: list[tuple[str, str, tuple[int, int], str]] = []
-        links = "|".join(map(re.escape, sorted(self.lex.naming_links, key=len, reverse=True)))
+        copulas = frozenset(self.lex.naming_copulas)
+        links = "|".join(map(re.escape, sorted({*self.lex.naming_links, *copulas}, key=len, reverse=True)))
         if not links:
             return out
         for h in self._perpetrator_noun_hits():
-            m = re.match(rf"[ \t]*(?:{links})[ \t]+", self.text[h.end : h.end + 60], re.I)
+            # the event's word may stand between the noun and its name: "pelaku penembakan, X", "the perpetrator of
+            # the bombing was X"
+            after = h.end
+            word = next((x for x in self.hits_in(h.end, h.end + 12) if x.table == "trigger"), None)
+            if word is not None and re.fullmatch(r"\s+(?:of\s+the\s+|of\s+)?", self.text[h.end : word.start], re.I):
+                after = word.end
+            m = re.match(rf"[ \t]*(?:{links})[ \t]+", self.text[after : after + 60], re.I)
             if m is None:
                 continue
-            pos = h.end + m.end()
+            pos = after + m.end()
             known = next((x for x in self.hits_in(pos, pos + 1) if self._actor_at(x) is not None), None)
             if known is not None and known.table != GROUP:
                 self.named_nouns.add(self.group_key(h))
@@ -1505,6 +1541,8 @@ class _Draft:
             span = self._new_name_at(pos)
             if span is None:
                 continue
+            if m.group(0).strip().lower() in copulas and len(self.text[span[0] : span[1]].split()) < 2:
+                continue  # "the bomber was Indonesian", "described the attacker as Muslim": no name
             closed = re.match(r"\s*(?:[,)(.;:]|$|(?:and|dan)\b)", self.text[span[1] : span[1] + 6], re.I)
             if m.group(0).strip() == "," and closed is None:
                 continue  # "Like the attacker, Rupert Hentzau was a student": no name in apposition

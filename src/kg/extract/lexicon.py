@@ -185,6 +185,12 @@ class Lexicon:
     victim_lists: tuple[str, ...]
     #: units of time: a number right before one is a duration ("arrested 2 days later"), never a count
     durations: frozenset[str]
+    #: a harm told as a noun and the word that names whom it harmed ("attack on", "serangan terhadap"): the actor
+    #: right after it is a target, as after a harm verb (session 13)
+    harm_objects: tuple[str, ...]
+    #: words after which a perpetrator noun's name has two words at least ("the bomber was Karl Heinz", not "the
+    #: bomber was Indonesian")
+    naming_copulas: tuple[str, ...]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -321,6 +327,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             name_links={str(k): tuple(str(w) for w in v) for k, v in data["name_links"].items()},
             victim_lists=tuple(str(v).lower() for v in data["victim_lists"]),
             durations=frozenset(str(v).lower() for v in data["durations"]),
+            harm_objects=tuple(str(v).lower() for v in data["harm_objects"]),
+            naming_copulas=tuple(str(v).lower() for v in data["naming_copulas"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None

@@ -178,7 +178,10 @@ def build_index(registry: Registry, lex: Lexicon) -> NameIndex:
 
 def same_stem(word: str, name: str) -> bool:
     """Whether `word` is a place's name or its adjective: one is the other but for its last letter or two at most
-    ("Indonesian"/"Indonesia", "Kazakh"/"Kazakhstan" share all of the shorter's letters but one)."""
+    ("Indonesian"/"Indonesia", "Kazakh"/"Kazakhstan" share all of the shorter's letters but one); a short word only
+    when it is the name ("Sri" of "Sri Lanka")."""
+    if word == name:
+        return True
     shared = next((i for i, (a, b) in enumerate(zip(word, name, strict=False)) if a != b), min(len(word), len(name)))
     return shared >= 4 and shared >= min(len(word), len(name)) - 1
 
