@@ -2154,6 +2154,35 @@ def test_infobox_roles_session_13(
 
 
 @pytest.mark.parametrize(
+    ("lang", "text", "roles"),
+    [
+        # session 13, from a grid of protest phrasings written by hand: a protest told by its verb, and who protested
+        # named by a noun for people right before it
+        (
+            "en",
+            "Hundreds of students protested against the law in Strelsau on Monday.",
+            {("participant", "group:students")},
+        ),
+        ("en", "Thousands of farmers took to the streets of Strelsau on Monday.", {("participant", "group:farmers")}),
+        ("en", "Hundreds of workers rallied in Strelsau on Monday.", {("participant", "group:workers")}),
+        ("id", "Ribuan petani berdemonstrasi di depan gedung parlemen di Strelsau.", {("participant", "group:petani")}),
+        ("id", "Ratusan guru berdemo di Strelsau pada Senin.", {("participant", "group:guru")}),
+        # a noun for people far from the protest's verb is not who protested (the students are, as a group the lexicon
+        # knows)
+        (
+            "id",
+            "Seorang petani yang kehilangan sawahnya kemarin melihat mahasiswa berdemo di Strelsau.",
+            {("participant", "group:mahasiswa")},
+        ),
+    ],
+)
+def test_protesters_session_13(lang: str, text: str, roles: set[tuple[str, str]], invented: LoadedRegistry) -> None:
+    ann = _draft(lang, text, invented)
+    assert [e.type for e in ann.events] == ["protest"]
+    assert _roles(ann) == roles
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "figures"),
     [
         # session 13: lives claimed, told before their count

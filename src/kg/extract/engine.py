@@ -85,6 +85,7 @@ RULES: dict[str, float] = {
     "role.perpetrator-in-sentence": 0.5,
     "role.perpetrator-agent": 0.6,
     "role.participant-in-sentence": 0.5,
+    "role.protester": 0.5,
     "group.lexicon": 0.6,
     "role.infobox-row": 0.8,
     "role.civilians-attacked": 0.5,
@@ -890,6 +891,13 @@ class _Draft:
                 ev.roles.append(("perpetrator", self.group_key(g), (g.start, g.end), "role.perpetrator-in-sentence"))
             elif ev.type in _CROWD:
                 ev.roles.append(("participant", self.group_key(g), (g.start, g.end), "role.participant-in-sentence"))
+        if ev.type == "protest":
+            # who protested, named by a noun for people right before the protest's verb ("Thousands of farmers
+            # protested", "Ribuan petani berdemonstrasi"): its participants
+            for h in (h for h in sent_hits if h.table == PERSON_NOUN and h.end <= ev.trigger.start):
+                if re.fullmatch(r"\s+(?:[^\W\d][\w-]*\s+){0,2}", self.text[h.end : ev.trigger.start]):
+                    key = self.group_key(Hit(h.start, h.end, GROUP, h.value))
+                    ev.roles.append(("participant", key, (h.start, ev.trigger.end), "role.protester"))
         if ev.type in _VIOLENT:
             within = ev.location if ev.location in self.idx.place_types else self.main_country
             s_end = min(
