@@ -191,3 +191,42 @@ def _registry() -> Any:
     if not _REGISTRY:
         _REGISTRY.append(load_registry(Path(__file__).parents[1] / "data" / "registry.yaml"))
     return _REGISTRY[0]
+
+
+# pieces of wikitext and of plain text, for the blanking of wiki markup (session 13)
+WIKI_PIECES = st.sampled_from(
+    [
+        "<ref>",
+        "</ref>",
+        "<ref>{{cite web|title=a\nb}}</ref>",
+        "<!-- a\nb -->",
+        '<ref name="a" />',
+        "{{cite news|title=x}}",
+        "{{",
+        "}}",
+        "[[",
+        "]]",
+        "|",
+        "<!--",
+        "-->",
+        "<br />",
+        "'''",
+        "\n",
+        " ",
+        "Strelsau",
+        "5 orang",
+    ]
+)
+
+
+@given(st.lists(st.one_of(WIKI_PIECES, st.text(max_size=8)), max_size=40))
+def test_blanking_wiki_markup_keeps_every_offset_and_line(pieces: list[str]) -> None:
+    """The text the rules read has the written text's length and line breaks, and every character of it is the
+    written one or a space: so every evidence span of a draft quotes the text as written."""
+    from kg.extract.engine import _without_wiki_links, _without_wiki_notes
+
+    text = "".join(pieces)
+    read = _without_wiki_links(_without_wiki_notes(text))
+    assert len(read) == len(text)
+    assert all(a == b or (b == " " and a != "\n") for a, b in zip(text, read, strict=True))
+    assert [i for i, c in enumerate(text) if c == "\n"] == [i for i, c in enumerate(read) if c == "\n"]

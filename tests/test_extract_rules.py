@@ -2183,6 +2183,47 @@ def test_protesters_session_13(lang: str, text: str, roles: set[tuple[str, str]]
 
 
 @pytest.mark.parametrize(
+    ("lang", "wikitext", "plain"),
+    [
+        (
+            "id",
+            "Pada 6 Maret 2023, kelompok [[Brigade Tangan Merah]] menyerang pos polisi di [[Strelsau|Kota Strelsau]]."
+            "<ref>{{Cite web|url=https://example.org/a|title=Serangan|date=7 Maret 2023}}</ref> Serangan itu "
+            'menewaskan 5 orang<!-- angka polisi --> dan melukai 12 orang lainnya.<ref name="a" />',
+            "Pada 6 Maret 2023, kelompok Brigade Tangan Merah menyerang pos polisi di Kota Strelsau. Serangan itu "
+            "menewaskan 5 orang dan melukai 12 orang lainnya.",
+        ),
+        (
+            "en",
+            "On 6 March 2023, the '''[[Red Hand Brigade]]''' attacked a police post in [[Strelsau]].<ref>{{cite news"
+            "|title=Attack|date=7 March 2023|work={{lang|en|VOA}}}}</ref> The attack killed 5 people"
+            "<span class='x'></span> and "
+            'injured 12 others.<ref name="voa"/>',
+            "On 6 March 2023, the Red Hand Brigade attacked a police post in Strelsau. The attack killed 5 people and "
+            "injured 12 others.",
+        ),
+    ],
+)
+def test_wiki_notes_are_read_past(
+    lang: str, wikitext: str, plain: str, with_police: LoadedRegistry, tmp_path: Path
+) -> None:
+    """Session 13: a text copied as wikitext, with references, comments, templates and tags, is read as its plain
+    text (before, the "|" of a citation made each of its lines an infobox row, and nothing was drafted), and its
+    evidence still quotes the text as written."""
+    from kg.extract.draft import check_draft
+
+    def facts(ann: Annotation) -> tuple[object, ...]:
+        events = [(e.type, e.date, e.precision, e.location) for e in ann.events]
+        return events, _roles(ann), sorted((f.value, f.qualifier, f.counts) for f in ann.figures)
+
+    wiki, bare = _draft(lang, wikitext, with_police), _draft(lang, plain, with_police)
+    assert facts(wiki) == facts(bare)
+    assert wiki.events and wiki.figures and _roles(wiki)
+    (tmp_path / "article.txt").write_text(wikitext, encoding="utf-8")
+    check_draft(wiki, tmp_path / "annotation.draft.yaml", with_police)
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "figures"),
     [
         # session 13: lives claimed, told before their count

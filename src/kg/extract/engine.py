@@ -305,6 +305,32 @@ def _without_wiki_links(text: str) -> str:
     return _WIKI_MARKUP.sub(lambda m: " " * len(m.group()), text)
 
 
+#: wikitext that is no part of what a text says: references ("<ref>{{cite news|…}}</ref>", "<ref name="a" />"),
+#: comments, one-line templates and inline HTML tags; a template spread over lines (an infobox) is kept, and so is
+#: a line break ("12 killed<br>30 injured": the figures read it as the end of a count)
+_WIKI_NOTES = re.compile(
+    r"<ref\b[^<>]*/>|<ref\b[^<>]*>.{0,2000}?</ref\s*>|<!--.{0,2000}?-->|\{\{[^{}\n]*\}\}"
+    r"|</?(?:small|big|sup|sub|span|div|center|nowiki)\b[^<>\n]*>",
+    re.S | re.I,
+)
+
+
+#: how deep templates nest in wikitext that is blanked ("{{cite news|work={{lang|en|VOA}}}}" is two)
+_WIKI_NESTING = 4
+
+
+def _without_wiki_notes(text: str) -> str:
+    """The text with wiki references, comments, one-line templates and inline tags blanked, each character but a
+    line break by a space, so offsets (and lines) stay those of the text; nested templates from the inside out, to
+    a depth of `_WIKI_NESTING` (a deeper nest is left as written: each level is one more pass over the text)."""
+    for _ in range(_WIKI_NESTING):
+        blanked = _WIKI_NOTES.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
+        if blanked == text:
+            break
+        text = blanked
+    return text
+
+
 def _first_day(d: DateFound) -> dt.date:
     """The first day a date written to the day or the month covers."""
     return dt.date.fromisoformat(d.date if d.precision == "day" else d.date + "-01")
@@ -328,6 +354,10 @@ class _Draft:
     """One run of the rules over one text."""
 
     def __init__(self, text: str, registry: Registry, opts: DraftOptions) -> None:
+        #: the text as written, which evidence quotes; the rules read it with its wiki markup blanked, offset for
+        #: offset ("[[13 November]] [[1998]]", "<ref>{{cite news|…}}</ref>")
+        self.source = text
+        text = _without_wiki_links(_without_wiki_notes(text))
         self.text = text
         self.opts = opts
         self.lex = load_lexicon(opts.lang)
@@ -367,13 +397,7 @@ class _Draft:
         self.longest_hit = max((h.end - h.start for h in self.hits), default=0)
         self.places: dict[str, tuple[Hit, str]] = {}  # key → (first hit, the place it is within)
         self.venue: Hit | None = next((h for h in self.hits if h.table == "venue"), None)
-        #: the text with wiki markup blanked, offset for offset, for reading dates ("[[13 November]] [[1998]]")
-        self.dated_text = _without_wiki_links(text)
-        written = [
-            d
-            for d in dates_in(self.dated_text, opts.lang, 0, len(text), opts.dateline, ())
-            if d.rule in _FULL_DATE_RULES
-        ]
+        written = [d for d in dates_in(text, opts.lang, 0, len(text), opts.dateline, ()) if d.rule in _FULL_DATE_RULES]
         self.full_dates = [d for d in written if d.precision == "day"]
         #: the dates the text writes out, in the order told: to the day, or to the month where an event word shares
         #: the sentence ("The massacre … in April 1999"; not "The group was founded in March 2001")
@@ -749,7 +773,7 @@ class _Draft:
                 continue  # nowhere to put it: an event needs a place
             if i not in sentence_dates:  # read once per sentence, however many triggers it holds
                 sentence_dates[i] = dates_in(
-                    self.dated_text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
+                    self.text, self.opts.lang, s, e, self.opts.dateline, self.hits, narrative=self.retrospective
                 )
             found = sentence_dates[i]
             if found:
@@ -2701,7 +2725,7 @@ class _Draft:
     # -- the annotation ------------------------------------------------------------------------
     def annotation(self) -> Annotation:
         lang, lex, text = self.opts.lang, self.lex, self.text
-        cite = Quoter(text)
+        cite = Quoter(self.source)
         events = self.events()
         figures = self.figures()
         if figures and not events:
