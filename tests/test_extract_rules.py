@@ -2224,6 +2224,39 @@ def test_wiki_notes_are_read_past(
 
 
 @pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        # session 13, from the development texts retired this session (Rempang 2023) and invented sentences: the sides
+        # after "antara" joined by "dengan", forces joined by a slash, the force a noun for people is named by, and
+        # people named by where they are native to
+        (
+            "Pada 6 Maret 2023 terjadi bentrokan antara polisi dengan warga Zenda.",
+            {("participant", "ruritanian-state-police"), ("participant", "group:warga zenda")},
+        ),
+        (
+            "Pada 6 Maret 2023 terjadi bentrokan antara aparat Garda Nasional Ruritania/polisi dengan warga Zenda.",
+            {
+                ("participant", "ruritanian-national-guard"),
+                ("participant", "ruritanian-state-police"),
+                ("participant", "group:warga zenda"),
+            },
+        ),
+        (
+            "Pada 6 Maret 2023 terjadi bentrokan antara polisi dan masyarakat asli Zenda.",
+            {("participant", "ruritanian-state-police"), ("participant", "group:masyarakat asli zenda")},
+        ),
+        # what stands after a second "dengan" is a side only where it is an actor ("dengan senjata tajam": with knives)
+        (
+            "Pada 6 Maret 2023 polisi bentrok dengan warga Zenda dengan senjata tajam.",
+            {("participant", "ruritanian-state-police"), ("participant", "group:warga zenda")},
+        ),
+    ],
+)
+def test_sides_session_13(text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+    assert _roles(_draft("id", text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
     ("lang", "text", "figures"),
     [
         # session 13: lives claimed, told before their count

@@ -1369,15 +1369,22 @@ class _Draft:
             )
             if link is None:
                 continue
-            # the sides after the link: the actor right after it, and each one joined to it by "and"/"dan"
-            joins = "|".join(map(re.escape, self.lex.name_links["and"]))
+            # the sides after the link: the actor right after it, and each one joined to it by "and"/"dan", by a slash
+            # ("TNI/Polri"), or by a word the lexicon joins sides with ("antara polisi dengan warga")
+            joins = "|".join(map(re.escape, (*self.lex.name_links["and"], *self.lex.name_links.get("side", ()))))
             pos = t.end + link.end()
             sides: list[Hit] = []
             for h in self.hits_in(pos, e):
                 gap = self.text[pos : h.start]
                 first = not sides and re.fullmatch(r"(?:[\w-]+\s+){0,2}", gap)
-                joined = sides and re.fullmatch(rf"\s*,?\s*(?:{joins})\s+(?:[\w-]+\s+){{0,2}}", gap, re.I)
-                if not (first or joined) or (h.table not in (PERSON_NOUN, GROUP) and self._actor_at(h) is None):
+                joined = sides and (
+                    re.fullmatch(rf"\s*,?\s*(?:{joins})\s+(?:[\w-]+\s+){{0,2}}", gap, re.I) or gap.strip() == "/"
+                )
+                # "aparat TNI": the actor a noun for people is named by right after it, not the noun
+                named = sides and sides[-1].table == PERSON_NOUN and not gap.strip() and self._actor_at(h) is not None
+                if named:
+                    sides.pop()
+                elif not (first or joined) or (h.table not in (PERSON_NOUN, GROUP) and self._actor_at(h) is None):
                     break
                 sides.append(h)
                 pos = max(h.end, self.qualified(h).end) if h.table == GROUP else h.end
