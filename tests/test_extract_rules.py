@@ -1948,9 +1948,49 @@ def test_a_bare_police_is_the_force_of_the_texts_country(
         ),
         # a count after "including" that follows no count is no part of one
         ("en", "Riots broke out in Strelsau, including 2 districts.", set()),
+        # session 13: lives claimed, told before their count
+        ("en", "The bombing in Strelsau claimed the lives of 202 people.", {(202, "exact", "killed")}),
+        ("id", "Bom di Strelsau merenggut nyawa 202 orang.", {(202, "exact", "killed")}),
+        # session 13, from the development texts added this session: a headline's verb without its prefix
+        (
+            "id",
+            "Bom Tewaskan 10 Orang di Strelsau\n\nSebuah bom meledak di Strelsau pada Senin.",
+            {(10, "exact", "killed")},
+        ),
+        (
+            "id",
+            "Serangan Lukai 3 Warga di Strelsau\n\nSerangan terjadi di Strelsau pada Senin.",
+            {(3, "exact", "injured")},
+        ),
+        (
+            "id",
+            "Polisi Tangkap 5 Orang Usai Kerusuhan di Strelsau\n\nKerusuhan pecah di Strelsau pada Senin.",
+            {(5, "exact", "arrested")},
+        ),
+        # an infobox row's number with its qualifier and reference marks, its label on the line above
+        (
+            "id",
+            "Kerusuhan Strelsau\nKorban tewas\nsekitar 197[1][2]\n\nKerusuhan pecah di Strelsau pada 6 Maret 2023.",
+            {(197, "about", "killed")},
+        ),
+        # a harm right after the number before a kind later in the clause
+        (
+            "id",
+            "Kerusuhan pecah di Strelsau. Pejabat berkata 1.721 orang luka-luka dan beberapa kendaraan dan bangunan "
+            "hancur.",
+            {(1721, "exact", "injured")},
+        ),
+        # where the counted people were, between commas, goes with them
+        (
+            "id",
+            "Tiga anggota Polsek Zenda, Kabupaten Zenda, Ruritania, tewas diserang orang tak dikenal di Zenda.",
+            {(3, "exact", "killed")},
+        ),
     ],
 )
-def test_counts_session_12(lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry) -> None:
+def test_counts_sessions_12_and_13(
+    lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry
+) -> None:
     assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, invented).figures} == figures
 
 
@@ -2018,42 +2058,6 @@ def test_a_new_group_that_speaks_is_one_entity_not_a_person_too(
             "Rudolf Rassendyll ditembak mati oleh orang tak dikenal di Strelsau.",
             {("target", "rudolf-rassendyll"), ("perpetrator", "group:orang tak dikenal")},
         ),
-    ],
-)
-def test_roles_session_12(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
-    assert _roles(_draft(lang, text, with_police)) == roles
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "kind"),
-    [
-        ("en", "Militants ambushed a convoy near Strelsau on Monday.", "armed-attack"),
-        ("en", "A gunfight broke out in Strelsau on Monday.", "armed-clash"),
-        ("id", "Kelompok bersenjata menyergap konvoi di dekat Strelsau pada Senin.", "armed-attack"),
-        ("id", "Kontak tembak terjadi di Strelsau pada Senin.", "armed-clash"),
-        ("id", "Tawuran pecah di Strelsau pada Senin.", "riot"),
-    ],
-)
-def test_event_words_session_12(lang: str, text: str, kind: str, invented: LoadedRegistry) -> None:
-    assert [e.type for e in _draft(lang, text, invented).events] == [kind]
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "speakers"),
-    [
-        # session 12: a denial and a condemnation are claims of their speaker
-        ("en", "A bombing hit Strelsau. The Red Hand Brigade denied any part in the attack.", {"red-hand"}),
-        ("en", "A bombing hit Strelsau. Rudolf Rassendyll condemned the attack.", {"rudolf-rassendyll"}),
-        ("id", "Bom meledak di Strelsau. Brigade Tangan Merah membantah terlibat dalam serangan itu.", {"red-hand"}),
-    ],
-)
-def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
-    assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "roles"),
-    [
         # session 13, from a second grid of common news phrasings written by hand: whom a harm told as a noun was
         # done to ("an attack on X", "serangan terhadap X") is its target, as after a harm verb
         (
@@ -2080,10 +2084,66 @@ def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_poli
             {("perpetrator", "group:suicide bomber")},
         ),
         ("id", "Seorang pelaku meledakkan diri di Strelsau pada Senin.", {("perpetrator", "group:pelaku")}),
+        # session 13, from the fields of Wikipedia's attack infobox: its victims are targets, and the names of its
+        # participants (the attackers) perpetrators
+        (
+            "en",
+            "The Strelsau attack was a bombing in Strelsau.\n"
+            "- Numparts: Karl Heinz, Otto Brenner\n- Victims: Shopkeepers",
+            {
+                ("perpetrator", "group:karl heinz"),
+                ("perpetrator", "group:otto brenner"),
+                ("target", "group:shopkeepers"),
+            },
+        ),
+        (
+            "id",
+            "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban | Pedagang pasar",
+            {("target", "group:pedagang pasar")},
+        ),
+        # a row of counts is no role, even where its label begins with a role's ("Korban tewas", read before as
+        # "Korban" with the value "tewas | 4 warga sipil": a label and a value are told apart by a capital letter)
+        ("id", "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban tewas | 4 warga sipil 4 penyerang |", set()),
     ],
 )
-def test_roles_session_13(lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
+def test_roles_sessions_12_and_13(
+    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
+) -> None:
     assert _roles(_draft(lang, text, with_police)) == roles
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("en", "Militants ambushed a convoy near Strelsau on Monday.", "armed-attack"),
+        ("en", "A gunfight broke out in Strelsau on Monday.", "armed-clash"),
+        ("id", "Kelompok bersenjata menyergap konvoi di dekat Strelsau pada Senin.", "armed-attack"),
+        ("id", "Kontak tembak terjadi di Strelsau pada Senin.", "armed-clash"),
+        ("id", "Tawuran pecah di Strelsau pada Senin.", "riot"),
+        # session 13: shooting at people is an attack however it is told
+        ("en", "Police fired on protesters in Strelsau on Monday.", "armed-attack"),
+        ("en", "Soldiers fired at a crowd in Strelsau on Monday.", "armed-attack"),
+        ("en", "Troops fired live rounds into the crowd in Strelsau on Monday.", "armed-attack"),
+        ("id", "Aparat menembaki warga di Strelsau pada Senin.", "armed-attack"),
+        ("id", "Tentara menembakkan peluru tajam ke arah warga di Strelsau pada Senin.", "armed-attack"),
+        ("en", "A bomb was detonated in Strelsau on Monday.", "armed-attack"),
+    ],
+)
+def test_event_words_sessions_12_and_13(lang: str, text: str, kind: str, invented: LoadedRegistry) -> None:
+    assert [e.type for e in _draft(lang, text, invented).events] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "speakers"),
+    [
+        # session 12: a denial and a condemnation are claims of their speaker
+        ("en", "A bombing hit Strelsau. The Red Hand Brigade denied any part in the attack.", {"red-hand"}),
+        ("en", "A bombing hit Strelsau. Rudolf Rassendyll condemned the attack.", {"rudolf-rassendyll"}),
+        ("id", "Bom meledak di Strelsau. Brigade Tangan Merah membantah terlibat dalam serangan itu.", {"red-hand"}),
+    ],
+)
+def test_speakers_session_12(lang: str, text: str, speakers: set[str], with_police: LoadedRegistry) -> None:
+    assert {c.speaker for c in _draft(lang, text, with_police).claims} == speakers
 
 
 @pytest.mark.parametrize(
@@ -2120,37 +2180,6 @@ def test_a_nationality_or_faith_is_no_perpetrators_name(lang: str, text: str, wi
     ann = _draft(lang, text, with_police)
     assert ann.people == []
     assert all(r.actor.startswith(("attacker", "pelaku")) for ev in ann.events for r in ev.roles)
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "roles"),
-    [
-        # session 13, from the fields of Wikipedia's attack infobox: its victims are targets, and the names of its
-        # participants (the attackers) perpetrators
-        (
-            "en",
-            "The Strelsau attack was a bombing in Strelsau.\n"
-            "- Numparts: Karl Heinz, Otto Brenner\n- Victims: Shopkeepers",
-            {
-                ("perpetrator", "group:karl heinz"),
-                ("perpetrator", "group:otto brenner"),
-                ("target", "group:shopkeepers"),
-            },
-        ),
-        (
-            "id",
-            "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban | Pedagang pasar",
-            {("target", "group:pedagang pasar")},
-        ),
-        # a row of counts is no role, even where its label begins with a role's ("Korban tewas", read before as
-        # "Korban" with the value "tewas | 4 warga sipil": a label and a value are told apart by a capital letter)
-        ("id", "Serangan Strelsau adalah pengeboman di Strelsau.\nKorban tewas | 4 warga sipil 4 penyerang |", set()),
-    ],
-)
-def test_infobox_roles_session_13(
-    lang: str, text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry
-) -> None:
-    assert _roles(_draft(lang, text, with_police)) == roles
 
 
 @pytest.mark.parametrize(
@@ -2254,18 +2283,6 @@ def test_wiki_notes_are_read_past(
 )
 def test_sides_session_13(text: str, roles: set[tuple[str, str]], with_police: LoadedRegistry) -> None:
     assert _roles(_draft("id", text, with_police)) == roles
-
-
-@pytest.mark.parametrize(
-    ("lang", "text", "figures"),
-    [
-        # session 13: lives claimed, told before their count
-        ("en", "The bombing in Strelsau claimed the lives of 202 people.", {(202, "exact", "killed")}),
-        ("id", "Bom di Strelsau merenggut nyawa 202 orang.", {(202, "exact", "killed")}),
-    ],
-)
-def test_figures_session_13(lang: str, text: str, figures: set[tuple[int, str, str]], invented: LoadedRegistry) -> None:
-    assert {(f.value, f.qualifier, f.counts) for f in _draft(lang, text, invented).figures} == figures
 
 
 # --------------------------------------------------------------------------------------------------

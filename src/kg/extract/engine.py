@@ -131,6 +131,8 @@ _CONJUNCTIONS = {"and", "or", "but", "dan", "atau", "tetapi", "namun", "serta"}
 _INCIDENTS = {"armed-attack", "armed-clash", "looting", "seizure", "blockade"}
 _MAIN_TYPES = ("unrest", "riot", "protest")
 _ATTACKS = {"armed-attack"}
+#: how many words after a number a harm it counts may stand and win over the lexicon's order of counted words
+_NEAR_WORDS = 2
 #: a capitalised word
 _CAPITALISED = r"(?-i:[A-Z])[\w'’-]*"
 #: the rules that read a role from a mere mention in an event's sentence, not from the sentence's structure
@@ -2265,10 +2267,12 @@ class _Draft:
             line_end = len(self.text)  # the text's last line
         line = self.text[line_start:line_end]
         joins = self._words("and", "or")
+        # the qualifiers a row's number may have ("sekitar 197[1][2]", "at least 5")
+        quals = self._alternation("qualifiers", self.lex.qualifiers)
         if (
             line_end < 0
             or len(line) > _ROW_CHARS
-            or re.sub(rf"\[\w{{1,6}}\]|\d|[\s|>~.,/+()]|\b(?:{joins})\b", "", line, flags=re.I)
+            or re.sub(rf"\[\w{{1,6}}\]|\d|[\s|>~.,/+()]|\b(?:{joins}|{quals})(?!\w)", "", line, flags=re.I)
         ):
             return None  # words on the number's line: no row of numbers alone
         # only numbers on this line: the label is the line above (lines of "|" alone are a table's cells), a
@@ -2380,6 +2384,9 @@ class _Draft:
             asides = self._alternation("count_asides", self.lex.count_asides, longest_first=False)
             if asides:
                 tail = re.sub(rf"^([^,]*),\s*(?:{asides})\b[^,.;:]*,", r"\1", tail, flags=re.I)
+            # names between commas (where they were: "Tiga anggota Polsek Sinak, Kabupaten Puncak, Papua, tewas") go
+            # with the count too
+            tail = re.sub(rf"^([^,]*)(?:,\s*{_CAPITALISED}(?:\s+{_CAPITALISED}){{0,3}})+\s*,", r"\1", tail)
             # "5 atau 7 orang tewas", "5 or 6 people": the words after the alternative count both
             tail = re.sub(rf"^\s*(?:{alternatives})\s+\d[\d.,]*", " ", tail, flags=re.I)
             after = re.split(r"[.;:()\[\n|]|\d", tail, maxsplit=1)[0]
@@ -2424,6 +2431,12 @@ class _Draft:
                     ),
                     None,
                 )
+                rule = "figure.counted-after"
+            if counts is None:
+                # a harm right after the number, a word at most between, before the lexicon's order ("1.721 lainnya
+                # luka-luka dan beberapa kendaraan … hancur" counts the injured, not vehicles)
+                near = " " + " ".join(after_words[:_NEAR_WORDS]) + " "
+                counts = next((k for p, k in self.lex.counted_after if k in _HARMED and f" {p} " in near), None)
                 rule = "figure.counted-after"
             if counts is None:
                 # a toll named before the number ("the death toll … reached 5 on Tuesday and …") before a word later
