@@ -46,6 +46,7 @@ from kg.extract.names import (
     POSITION,
     REGISTRY_GROUP,
     STATE,
+    country_words,
     same_stem,
 )
 from kg.iris import is_key
@@ -1276,6 +1277,8 @@ class _Draft:
             return out
         # whom a harm was done to: after a harm verb, or after a harm's noun and its word ("attack on")
         objects = "|".join(map(re.escape, sorted([*harm_verbs, *lex.harm_objects], key=len, reverse=True)))
+        harm_nouns = frozenset(lex.harm_objects)
+        blame = self._alternation("blame_markers", self.lex.blame_markers)
         counts = "|".join(map(re.escape, sorted(lex.numbers, key=len, reverse=True)))
         dets = "|".join(map(re.escape, sorted(lex.object_determiners, key=len, reverse=True)))
         links = "|".join(map(re.escape, sorted(lex.subject_links, key=len, reverse=True)))
@@ -1301,10 +1304,18 @@ class _Draft:
                 continue
             s = max(self.sents[self.sentence_of(h.start)][0], h.start - _BEFORE)  # the words before h, a window
             m = re.search(
-                rf"\b(?:{objects})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?:{word})?$",
+                rf"\b(?P<harm>{objects})\s+(?:(?:{dets}|{counts}|\d+)\s+){{0,2}}(?P<free>{word})?$",
                 self.text[s : h.start],
                 re.I,
             )
+            if m is not None and m.group("harm").lower() in harm_nouns:
+                # a harm told as a noun: not where the noun is blamed on someone ("blamed the attack on X"), nor
+                # where a word other than a determiner follows "atas" ("atas perintah X", "atas nama X": on X's
+                # orders, in X's name)
+                blamed = re.search(rf"\b(?:{blame})\s+(?:[\w-]+\s+){{0,2}}$", self.text[s : s + m.start()], re.I)
+                loose = m.group("free") and m.group("harm").lower().split()[-1] in lex.loose_object_links
+                if (blame and blamed) or loose:
+                    m = None
             if m is not None and not re.search(r"\b(?:was|were|is|are|been)\s+\S+\s*$", self.text[s : s + m.end()]):
                 if self._own_perpetrator(h, s + m.start()):
                     continue
@@ -1568,7 +1579,10 @@ class _Draft:
             # the bombing was X"
             after = h.end
             word = next((x for x in self.hits_in(h.end, h.end + 12) if x.table == "trigger"), None)
-            if word is not None and re.fullmatch(r"\s+(?:of\s+the\s+|of\s+)?", self.text[h.end : word.start], re.I):
+            if (
+                word is not None
+                and " ".join(self.text[h.end : word.start].lower().split()) in self.lex.noun_event_links
+            ):
                 after = word.end
             m = re.match(rf"[ \t]*(?:{links})[ \t]+", self.text[after : after + 60], re.I)
             if m is None:
@@ -1582,8 +1596,8 @@ class _Draft:
             span = self._new_name_at(pos)
             if span is None:
                 continue
-            if m.group(0).strip().lower() in copulas and len(self.text[span[0] : span[1]].split()) < 2:
-                continue  # "the bomber was Indonesian", "described the attacker as Muslim": no name
+            if m.group(0).strip().lower() in copulas and self._no_name(self.text[span[0] : span[1]]):
+                continue  # "the bomber was Indonesian", "was Sri Lankan", "described the attacker as Muslim": no name
             closed = re.match(r"\s*(?:[,)(.;:]|$|(?:and|dan)\b)", self.text[span[1] : span[1] + 6], re.I)
             if m.group(0).strip() == "," and closed is None:
                 continue  # "Like the attacker, Rupert Hentzau was a student": no name in apposition
@@ -1593,6 +1607,14 @@ class _Draft:
             key = self._new_actor(span, "perpetrator") if organisation else self.person_key(span)
             out.append(("perpetrator", key, (h.start, span[1]), "role.named-perpetrator"))
         return out
+
+    @staticmethod
+    def _no_name(words: str) -> bool:
+        """Whether capitalised words after "was"/"as" are no one's name: a single word ("Muslim"), or a nationality,
+        every word of it of a country's name ("Sri Lankan", "South African")."""
+        parts = re.findall(r"[^\W\d]+", words.lower())
+        countries = country_words()
+        return len(parts) < 2 or all(any(same_stem(w, c) for c in countries) for w in parts)
 
     def coordinated_actors(self, pos: int, end: int) -> list[tuple[str, Hit]]:
         """The actors named from `pos` on, joined by commas, "and"/"dan" or a bracket ("X (primarily the Y) and
@@ -2435,7 +2457,7 @@ class _Draft:
             if counts is None:
                 # a harm right after the number, a word at most between, before the lexicon's order ("1.721 lainnya
                 # luka-luka dan beberapa kendaraan … hancur" counts the injured, not vehicles)
-                near = " " + " ".join(after_words[:_NEAR_WORDS]) + " "
+                near = " " + " ".join(after_text.split()[:_NEAR_WORDS]) + " "
                 counts = next((k for p, k in self.lex.counted_after if k in _HARMED and f" {p} " in near), None)
                 rule = "figure.counted-after"
             if counts is None:
@@ -2572,7 +2594,8 @@ class _Draft:
     def _before_start(self, sentence_start: int, start: int, table: Sequence[tuple[str, str]]) -> int:
         """Where the nearest phrase of `table` before the number starts, within its sentence."""
         low = self.text[sentence_start:start].lower()
-        found = [i for p, _ in table if (i := low.rfind(p)) >= 0]
+        # the phrase as words, not inside one ("lukai" is no part of "melukai")
+        found = [m.start() for p, _ in table for m in re.finditer(rf"(?<![\w-]){re.escape(p)}(?![\w-])", low)]
         return sentence_start + max(found) if found else start
 
     # -- claims --------------------------------------------------------------------------------

@@ -191,6 +191,12 @@ class Lexicon:
     #: words after which a perpetrator noun's name has two words at least ("the bomber was Karl Heinz", not "the
     #: bomber was Indonesian")
     naming_copulas: tuple[str, ...]
+    #: the words after a perpetrator noun that may lead to the event's word before its name ("of the": "the
+    #: perpetrator of the bombing was X"; "" for the word right after it: "pelaku penembakan, X")
+    noun_event_links: tuple[str, ...]
+    #: the word of a harm's noun after which only a determiner may stand before whom it harmed ("serangan atas
+    #: kantor polisi", not "serangan atas perintah X")
+    loose_object_links: frozenset[str]
 
 
 def _pairs(raw: Any, file: Path, field: str) -> tuple[tuple[str, str], ...]:
@@ -329,6 +335,8 @@ def load_lexicon(lang: Lang) -> Lexicon:
             durations=frozenset(str(v).lower() for v in data["durations"]),
             harm_objects=tuple(str(v).lower() for v in data["harm_objects"]),
             naming_copulas=tuple(str(v).lower() for v in data["naming_copulas"]),
+            noun_event_links=tuple(str(v).lower() for v in data["noun_event_links"]),
+            loose_object_links=frozenset(str(v).lower() for v in data["loose_object_links"]),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LexiconError(f"malformed lexicon: {exc!r}", file=file) from None

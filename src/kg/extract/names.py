@@ -13,9 +13,10 @@ import datetime as dt
 import gettext
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.annotation import Labels, Registry
-from kg.extract.lexicon import Lang, Lexicon
+from kg.extract.lexicon import LANGUAGES, Lang, Lexicon
 
 #: Tables of the name index, each a label of the phrase matcher.
 PLACE, PERSON, STATE, ORGANISATION, POSITION, GROUP, REGISTRY_GROUP, PERSON_NOUN = (
@@ -78,6 +79,13 @@ def _country_names(lang: Lang) -> dict[str, str]:
                 names[name.lower()] = country.alpha_2
                 names[translate(name).lower()] = country.alpha_2
     return names
+
+
+@cache
+def country_words() -> frozenset[str]:
+    """Every word of every country's name in pycountry, English and Indonesian ("sri", "lanka", "afrika"): what a
+    nationality is made of ("Sri Lankan", "South African")."""
+    return frozenset(w for lang in LANGUAGES for name in _country_names(lang) for w in re.findall(r"[^\W\d]+", name))
 
 
 def _geonames_of_countries() -> dict[str, int]:
