@@ -554,17 +554,7 @@ class _Draft:
         named = self._country_named(words)
         if named is not None:
             return named
-        found = set()
-        for key, kind in self.idx.place_types.items():
-            if kind == "country":
-                continue
-            if any(
-                (parts := label.lower().split()) and all(any(same_stem(w, p) for w in words) for p in parts)
-                for label in self.idx.place_labels[key].values()
-            ):
-                country = self.country_of(key)
-                if country is not None:
-                    found.add(country)
+        found = {self.country_of(key) for key in self._places_named(words, self.idx.place_types)} - {None}
         return found.pop() if len(found) == 1 else None
 
     def country_of(self, place: str) -> str | None:
@@ -576,19 +566,25 @@ class _Draft:
             current = self.within.get(current)
         return current if current is not None and self.idx.place_types.get(current) == "country" else None
 
+    def _places_named(self, words: list[str], keys: Iterable[str]) -> set[str]:
+        """Of the registry places `keys`, those whose name, or its adjective, `words` hold: every word of a name of
+        several words ("South Africa" in "South African Police Service", not "United States" in "State Police")."""
+        return {
+            key
+            for key in keys
+            if any(
+                (parts := label.lower().split()) and all(any(same_stem(w, p) for w in words) for p in parts)
+                for label in self.idx.place_labels[key].values()
+            )
+        }
+
+    @cached_property
+    def _countries(self) -> list[str]:
+        return [key for key, kind in self.idx.place_types.items() if kind == "country"]
+
     def _country_named(self, words: list[str]) -> str | None:
-        """The one registry country whose name, or its adjective, `words` hold ("thai" → Thailand): every word of a
-        name of several words ("South Africa" in "South African Police Service", not "United States" in "State
-        Police")."""
-        named = set()
-        for key, kind in self.idx.place_types.items():
-            if kind != "country":
-                continue
-            for label in self.idx.place_labels[key].values():
-                parts = label.lower().split()
-                if parts and all(any(same_stem(w, p) for w in words) for p in parts):
-                    named.add(key)
-                    break
+        """The one registry country whose name, or its adjective, `words` hold ("thai" → Thailand)."""
+        named = self._places_named(words, self._countries)
         return named.pop() if len(named) == 1 else None
 
     def group_key(self, h: Hit) -> str:
